@@ -1,0 +1,61 @@
+//! The web playground (wasm32 only): the Leptos application shell over the
+//! simulation core.
+//!
+//! Components stay thin: everything they show is computed by core types and only
+//! rendered here. No HTML is ever built from strings: user text reaches the DOM as
+//! text nodes only.
+
+use leptos::prelude::*;
+
+mod shell;
+
+pub use shell::App;
+
+/// Entry point called by `main` in the browser: installs the panic hook and mounts
+/// the application on `<body>`.
+pub fn start() {
+    install_panic_hook();
+    leptos::mount::mount_to_body(App);
+}
+
+/// Log panics to the console with a readable stack, and put a readable message on
+/// the page instead of leaving it blank or frozen.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        show_fatal(&info.to_string());
+    }));
+}
+
+/// Writes `detail` into a fixed banner as plain text (never as HTML).
+fn show_fatal(detail: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(body) = document.body() else { return };
+    let Ok(banner) = document.create_element("div") else { return };
+    banner.set_class_name("rw-fatal");
+    let _ = banner.set_attribute("role", "alert");
+    let _ = banner.set_attribute("data-testid", "fatal");
+    banner.set_text_content(Some(&format!(
+        "Routewave stopped because of an internal error. Reload the page to continue; \
+         your saved work is kept.\n\nDetails: {detail}"
+    )));
+    let _ = body.append_child(&banner);
+}
+
+/// Renders the message of every error caught by the top-level error boundary.
+fn error_list(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    view! {
+        <div class="rw-fatal" role="alert" data-testid="error-boundary">
+            <p>"Something went wrong while showing this view:"</p>
+            <ul>
+                {move || {
+                    errors
+                        .get()
+                        .into_iter()
+                        .map(|(_, e)| view! { <li>{e.to_string()}</li> })
+                        .collect::<Vec<_>>()
+                }}
+            </ul>
+        </div>
+    }
+}

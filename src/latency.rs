@@ -1,0 +1,142 @@
+//! Route 53's latency data: the round-trip time it believes a client location has
+//! to each AWS region, with an optional re-measurement model.
+//!
+//! The base table is a documented distance model, not measured data:
+//! `rtt_ms = base_ms + ms_per_km × great-circle km`. Light in fibre covers about
+//! 200 km per ms, i.e. 0.01 ms of round trip per km; real paths are longer than
+//! great circles, hence the default 0.02 ms/km (path inflation ≈ 2) [D].
+//!
+//! AWS measures latency "over a period of time" and routing moves as the Internet
+//! changes (reference §2.3; the cadence is [U]). The re-measurement model makes
+//! that a parameter: every `remeasure_period_s` the table is re-drawn with
+//! multiplicative log-normal noise per (location, region), the epoch boundaries
+//! offset by a seed-derived phase. Two regions at similar distance can then swap
+//! order from one epoch to the next — the run-to-run variability designs relying on
+//! latency re-evaluation have in reality.
+
+use serde::{Deserialize, Serialize};
+
+use crate::geo::{self, Place};
+use crate::rng::{SimRng, stream_id};
+use crate::time::SimTime;
+
+/// Parameters of the latency model.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatencyModel {
+    /// Fixed part of every RTT, ms (access network, processing). Default 5.
+    #[serde(default = "d_base")]
+    pub base_ms: f64,
+    /// RTT per great-circle km, ms. Default 0.02.
+    #[serde(default = "d_per_km")]
+    pub ms_per_km: f64,
+    /// Seconds between re-measurements; 0 = the table never changes. Default 0.
+    #[serde(default)]
+    pub remeasure_period_s: u64,
+    /// Log-normal sigma of the per-epoch multiplicative noise. Default 0.15.
+    #[serde(default = "d_sigma")]
+    pub noise_sigma: f64,
+}
+
+fn d_base() -> f64 {
+    5.0
+}
+fn d_per_km() -> f64 {
+    0.02
+}
+fn d_sigma() -> f64 {
+    0.15
+}
+
+impl Default for LatencyModel {
+    fn default() -> Self {
+        LatencyModel { base_ms: d_base(), ms_per_km: d_per_km(), remeasure_period_s: 0, noise_sigma: d_sigma() }
+    }
+}
+
+/// The latency table Route 53 routes by, at any simulated time.
+#[derive(Clone, Debug)]
+pub struct LatencyTable {
+    model: LatencyModel,
+    seed: u64,
+    phase_ms: u64,
+}
+
+impl LatencyTable {
+    /// A table for `model`, with noise and epoch phase derived from `seed`.
+    pub fn new(model: LatencyModel, seed: u64) -> Self {
+        let period_ms = model.remeasure_period_s * 1000;
+        let phase_ms =
+            if period_ms == 0 { 0 } else { SimRng::derive(seed, stream_id("latency/phase")).below(period_ms) };
+        LatencyTable { model, seed, phase_ms }
+    }
+
+    /// The model's parameters.
+    pub fn model(&self) -> &LatencyModel {
+        &self.model
+    }
+
+    /// The measurement epoch in force at `now` (0 when the table never changes).
+    pub fn epoch(&self, now: SimTime) -> u64 {
+        let period_ms = self.model.remeasure_period_s * 1000;
+        (now.as_ms() + self.phase_ms).checked_div(period_ms).unwrap_or(0)
+    }
+
+    /// Route 53's belief of the RTT from `from` to `region` at `now`, in whole
+    /// microseconds (integers compare the same everywhere). Unknown regions are
+    /// infinitely far.
+    pub fn rtt_us(&self, from: &Place, region: &str, now: SimTime) -> u64 {
+        let Some(city) = geo::region_city(region) else { return u64::MAX };
+        let km = from.at.distance_km(geo::LatLon { lat: city.lat, lon: city.lon });
+        let mut ms = self.model.base_ms + self.model.ms_per_km * km;
+        if self.model.remeasure_period_s > 0 && self.model.noise_sigma > 0.0 {
+            let epoch = self.epoch(now);
+            let key = format!("latency/{}/{}/{}", from.key, region, epoch);
+            ms *= SimRng::derive(self.seed, stream_id(&key)).lognormal(1.0, self.model.noise_sigma);
+        }
+        (ms * 1000.0) as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(id: &str) -> Place {
+        geo::city(id).unwrap().place()
+    }
+
+    #[test]
+    fn static_table_orders_by_distance() {
+        let t = LatencyTable::new(LatencyModel::default(), 1);
+        let dc = place("washington-dc");
+        let us = t.rtt_us(&dc, "us-east-1", SimTime::ZERO);
+        let eu = t.rtt_us(&dc, "eu-west-1", SimTime::ZERO);
+        let ap = t.rtt_us(&dc, "ap-southeast-1", SimTime::ZERO);
+        assert!(us < eu && eu < ap, "{us} {eu} {ap}");
+        // Washington → Ashburn is ~45 km: about base + 0.9 ms.
+        assert!((5_000..7_000).contains(&us), "{us}");
+        assert_eq!(t.rtt_us(&dc, "us-east-1", SimTime(10_000_000)), us, "no re-measurement by default");
+        assert_eq!(t.rtt_us(&dc, "mars-1", SimTime::ZERO), u64::MAX);
+    }
+
+    #[test]
+    fn remeasurement_changes_between_epochs_but_not_within() {
+        let model = LatencyModel { remeasure_period_s: 600, ..LatencyModel::default() };
+        let t = LatencyTable::new(model, 9);
+        let p = place("chicago");
+        let mut values = std::collections::BTreeSet::new();
+        for epoch in 0..20u64 {
+            let now = SimTime(epoch * 600_000);
+            values.insert(t.rtt_us(&p, "us-east-1", now));
+        }
+        assert!(values.len() > 10, "the noise re-draws per epoch: {values:?}");
+        // Within one epoch the value is stable.
+        let e0 = t.epoch(SimTime(0));
+        let later = (0..600).map(|s| SimTime(s * 1000)).find(|&x| t.epoch(x) != e0);
+        let a = t.rtt_us(&p, "us-east-1", SimTime(0));
+        let b = t.rtt_us(&p, "us-east-1", SimTime(1));
+        assert_eq!(a, b);
+        assert!(later.is_some(), "an epoch boundary falls inside 10 minutes");
+    }
+}

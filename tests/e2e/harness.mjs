@@ -1,0 +1,81 @@
+// Shared end-to-end harness: serves dist/ on 127.0.0.1 (random port) with the right
+// MIME types, and launches Debian's Chromium through playwright-core with a fresh
+// profile. Records console errors, page errors and every request's URL.
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { mkdtempSync, readFileSync, statSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, extname, normalize, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const require = createRequire(join(ROOT, "tools", "package.json"));
+const { chromium } = require("playwright-core");
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".wasm": "application/wasm",
+  ".css": "text/css",
+  ".svg": "image/svg+xml",
+  ".json": "application/json",
+  ".png": "image/png",
+};
+
+/** Serves `dir` on 127.0.0.1; resolves to { origin, close }. */
+export function serveDist(dir = join(ROOT, "dist")) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    let file = normalize(join(dir, path));
+    if (!file.startsWith(dir)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      if (statSync(file).isDirectory()) file = join(file, "index.html");
+      const body = readFileSync(file);
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      resolve({ origin: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) });
+    });
+  });
+}
+
+/** Launches Chromium with a fresh profile; resolves to { context, page, log, close }. */
+export async function launch({ width = 1280, height = 800 } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), "routewave-e2e-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    viewport: { width, height },
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const log = { errors: [], requests: [] };
+  page.on("console", (msg) => {
+    if (msg.type() === "error") log.errors.push(`console: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => log.errors.push(`pageerror: ${err.message}`));
+  page.on("request", (req) => log.requests.push(req.url()));
+  return { context, page, log, close: () => context.close() };
+}
+
+/** Saves a full-page screenshot under target/e2e/. */
+export async function screenshot(page, name) {
+  const dir = join(ROOT, "target", "e2e");
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
