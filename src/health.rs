@@ -1,1 +1,573 @@
-//! Placeholder.
+//! The health-checking engine, driven by simulated time: Route 53 endpoint checkers,
+//! the 18 % rule, calculated / inverted / disabled / manual checks, the push of
+//! status to the DNS servers, and each load balancer's own target checks.
+//!
+//! Mechanisms (`route53-reference.md` §3, §5, §8.1):
+//! - every checker probes on its own phase (uniform over one interval at the start,
+//!   never synchronised); a probe takes the time its outcome implies (refused ≈ one
+//!   RTT, black hole 4 s for HTTP(S) / 10 s for TCP, slow response 2 s); the next
+//!   request goes out `interval` after the previous response or timeout;
+//! - a checker flips after `failure_threshold` consecutive results against its
+//!   current opinion, in either direction;
+//! - the check is healthy while **more than 18 %** of its checkers say healthy;
+//! - a change reaches the DNS servers after a push delay drawn uniformly from
+//!   [`HealthParams::push_delay_ms`] ([U]: 1–10 s by default), never out of order;
+//! - a calculated check applies its rule to its children's statuses as the DNS
+//!   servers see them; a disabled check is healthy; an inverted one reports the
+//!   opposite; a manual check is set by calls (it stands for CloudWatch-alarm and
+//!   routing-control checks);
+//! - each load balancer checks each target on its own settings (interval, timeout,
+//!   healthy / unhealthy thresholds); one consensus opinion per target stands for
+//!   the LB's nodes. An NLB also detects failed targets passively from live traffic
+//!   ([`HealthParams::nlb_passive_ms`], [U]). Target health reaches Route 53 (for
+//!   Evaluate Target Health and the LB's DNS answer) after the same push delay.
+//!
+//! The engine is sans-IO: the caller advances it with [`HealthEngine::advance_to`]
+//! and tells it when the world changed; it never reads a clock. Runs start in the
+//! steady state of the world at time zero.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::answer::HealthView;
+use crate::geo;
+use crate::model::{CalculatedRule, HealthCheckKind, LbKind};
+use crate::rng::{SimRng, stream_id};
+use crate::time::{SimDuration, SimTime};
+use crate::world::{self, Outcome, Patience, World};
+use crate::zone::{CheckIdx, Endpoint, HostIdx, Zone};
+
+/// Tunable parameters of health checking (defaults and sources in each doc).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthParams {
+    /// Checkers per checker region. Default 2: 8 regions × 2 = 16, matching "16
+    /// redundant availability zones" [§3.1, U].
+    #[serde(default = "d_checkers")]
+    pub checkers_per_region: u32,
+    /// A check is healthy while more than this percentage of checkers say healthy.
+    /// Default 18 [§3.1, C].
+    #[serde(default = "d_pct")]
+    pub healthy_above_pct: u32,
+    /// Delay from a status change to the DNS servers, uniform in [min, max] ms.
+    /// Default 1,000–10,000 [§3.5, U].
+    #[serde(default = "d_push")]
+    pub push_delay_ms: (u64, u64),
+    /// How soon an NLB marks a failed target unhealthy from live traffic, ms.
+    /// Default 3,000 [§5.2: passive checks exist; the delay is U].
+    #[serde(default = "d_passive")]
+    pub nlb_passive_ms: u64,
+}
+
+fn d_checkers() -> u32 {
+    2
+}
+fn d_pct() -> u32 {
+    18
+}
+fn d_push() -> (u64, u64) {
+    (1_000, 10_000)
+}
+fn d_passive() -> u64 {
+    3_000
+}
+
+impl Default for HealthParams {
+    fn default() -> Self {
+        HealthParams {
+            checkers_per_region: d_checkers(),
+            healthy_above_pct: d_pct(),
+            push_delay_ms: d_push(),
+            nlb_passive_ms: d_passive(),
+        }
+    }
+}
+
+/// Something that happened in health checking, for the trace and the narration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HealthEvent {
+    /// When.
+    pub at: SimTime,
+    /// What.
+    pub kind: HealthEventKind,
+}
+
+/// The kinds of health event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum HealthEventKind {
+    /// One checker changed its opinion.
+    CheckerFlip {
+        /// Check index.
+        check: CheckIdx,
+        /// Checker region.
+        region: String,
+        /// Its new opinion.
+        healthy: bool,
+        /// The last probe's outcome.
+        outcome: Outcome,
+    },
+    /// The check's aggregate status changed at Route 53 (before the push).
+    Status {
+        /// Check index.
+        check: CheckIdx,
+        /// New status (before inversion).
+        healthy: bool,
+        /// Checkers saying healthy.
+        healthy_checkers: u32,
+        /// All checkers.
+        checkers: u32,
+    },
+    /// The DNS servers now see the new status.
+    DnsStatus {
+        /// Check index.
+        check: CheckIdx,
+        /// Status as seen (before inversion).
+        healthy: bool,
+    },
+    /// A load balancer changed its opinion of a target.
+    TargetHealth {
+        /// The target.
+        host: HostIdx,
+        /// New opinion.
+        healthy: bool,
+        /// Detected passively from traffic (NLB) rather than by the active check.
+        passive: bool,
+    },
+    /// Route 53 now sees the target's new health.
+    DnsTargetHealth {
+        /// The target.
+        host: HostIdx,
+        /// Health as seen.
+        healthy: bool,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Ev {
+    ProbeStart { check: CheckIdx, checker: usize },
+    ProbeEnd { check: CheckIdx, checker: usize, outcome: Outcome },
+    Push { check: CheckIdx, healthy: bool },
+    TargetProbeStart { host: HostIdx },
+    TargetProbeEnd { host: HostIdx, ok: bool },
+    TargetPush { host: HostIdx, healthy: bool },
+    Passive { host: HostIdx },
+}
+
+#[derive(Clone, Debug)]
+struct Checker {
+    region: String,
+    healthy: bool,
+    streak: u32,
+    rtt_ms: u64,
+    rng: SimRng,
+}
+
+#[derive(Clone, Debug)]
+struct CheckState {
+    checkers: Vec<Checker>,
+    /// Aggregate status at Route 53.
+    status: bool,
+    /// Status the DNS servers see (raw: before inversion / disabling).
+    dns: bool,
+    /// Latest scheduled push arrival (pushes never overtake each other).
+    last_push: SimTime,
+    inverted: bool,
+    disabled: bool,
+}
+
+#[derive(Clone, Debug)]
+struct TargetState {
+    /// The LB's own opinion (drives its forwarding).
+    lb_healthy: bool,
+    /// What Route 53 sees.
+    dns: bool,
+    streak: u32,
+    last_push: SimTime,
+    passive_pending: bool,
+}
+
+/// The health-checking engine. Cheap to clone (a checkpoint for seeking).
+#[derive(Clone, Debug)]
+pub struct HealthEngine {
+    params: HealthParams,
+    queue: BinaryHeap<Reverse<(SimTime, u64, Ev)>>,
+    seq: u64,
+    now: SimTime,
+    checks: Vec<CheckState>,
+    targets: Vec<Option<TargetState>>,
+    rng: SimRng,
+    events: Vec<HealthEvent>,
+}
+
+impl HealthEngine {
+    /// An engine in the steady state of `world` at time zero.
+    pub fn new(zone: &Zone, world: &World, params: HealthParams, seed: u64) -> HealthEngine {
+        let mut e = HealthEngine {
+            params,
+            queue: BinaryHeap::new(),
+            seq: 0,
+            now: SimTime::ZERO,
+            checks: Vec::new(),
+            targets: vec![None; zone.hosts.len()],
+            rng: SimRng::derive(seed, stream_id("health/push")),
+            events: Vec::new(),
+        };
+        for (ci, c) in zone.health_checks.iter().enumerate() {
+            let mut checkers = Vec::new();
+            let mut healthy = true;
+            if let HealthCheckKind::Endpoint { regions, interval_s, protocol, .. } = &c.spec.kind {
+                let endpoint = c.target.expect("validated endpoint check has a target");
+                for region in regions {
+                    for k in 0..params.checkers_per_region {
+                        let rng = SimRng::derive(seed, stream_id(&format!("health/{}/{region}/{k}", c.spec.id)));
+                        let rtt_ms = region_rtt_ms(region, zone.endpoint_region(endpoint));
+                        checkers.push(Checker { region: region.clone(), healthy: true, streak: 0, rtt_ms, rng });
+                    }
+                }
+                // Steady state: every checker holds the opinion the world at t=0 gives it.
+                for (k, ch) in checkers.iter_mut().enumerate() {
+                    let mut probe_rng = ch.rng.clone();
+                    let ok = probe(zone, world, endpoint, *protocol, ch, &|_| true, &mut probe_rng).outcome.is_ok();
+                    ch.healthy = ok;
+                    let phase = ch.rng.below(u64::from(*interval_s) * 1000);
+                    e.schedule(SimTime(phase), Ev::ProbeStart { check: ci, checker: k });
+                }
+                healthy = aggregate(&checkers, params.healthy_above_pct).0;
+            }
+            if let HealthCheckKind::Manual { healthy: h } = c.spec.kind {
+                healthy = h;
+            }
+            e.checks.push(CheckState {
+                checkers,
+                status: healthy,
+                dns: healthy,
+                last_push: SimTime::ZERO,
+                inverted: c.spec.inverted,
+                disabled: c.spec.disabled,
+            });
+        }
+        for (li, l) in zone.load_balancers.iter().enumerate() {
+            for &h in l.target_groups.iter().flatten() {
+                let ok = target_probe(world, h, l.health.timeout_s).0;
+                e.targets[h] = Some(TargetState {
+                    lb_healthy: ok,
+                    dns: ok,
+                    streak: 0,
+                    last_push: SimTime::ZERO,
+                    passive_pending: false,
+                });
+                let mut rng =
+                    SimRng::derive(seed, stream_id(&format!("lbcheck/{}/{}", l.spec.id, zone.hosts[h].spec.id)));
+                let phase = rng.below(u64::from(l.health.interval_s) * 1000);
+                e.schedule(SimTime(phase), Ev::TargetProbeStart { host: h });
+                let _ = li;
+            }
+        }
+        e
+    }
+
+    fn schedule(&mut self, at: SimTime, ev: Ev) {
+        debug_assert!(at >= self.now, "scheduling in the past");
+        self.seq += 1;
+        self.queue.push(Reverse((at, self.seq, ev)));
+    }
+
+    /// The engine's parameters.
+    pub fn params(&self) -> &HealthParams {
+        &self.params
+    }
+
+    /// Time of the next internal event, if any.
+    pub fn next_event_time(&self) -> Option<SimTime> {
+        self.queue.peek().map(|Reverse((t, _, _))| *t)
+    }
+
+    /// Processes every event up to and including `t`, against the current `world`.
+    pub fn advance_to(&mut self, t: SimTime, zone: &Zone, world: &World) {
+        while let Some(Reverse((at, _, _))) = self.queue.peek() {
+            if *at > t {
+                break;
+            }
+            let Some(Reverse((at, _, ev))) = self.queue.pop() else { break };
+            self.now = at;
+            self.handle(at, ev, zone, world);
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// Tells the engine the world changed at `now` (for NLB passive detection).
+    pub fn world_changed(&mut self, now: SimTime, zone: &Zone, world: &World) {
+        self.now = self.now.max(now);
+        for (h, t) in self.targets.iter_mut().enumerate() {
+            let Some(t) = t else { continue };
+            let Some(lb) = zone.hosts[h].lb else { continue };
+            let failing = matches!(world.hosts[h], world::HostState::Stopped | world::HostState::BlackHole);
+            if zone.load_balancers[lb].spec.kind == LbKind::Nlb && failing && t.lb_healthy && !t.passive_pending {
+                t.passive_pending = true;
+                let at = now + SimDuration(self.params.nlb_passive_ms);
+                self.seq += 1;
+                self.queue.push(Reverse((at, self.seq, Ev::Passive { host: h })));
+            }
+        }
+    }
+
+    /// Sets a manual check's status at `now`; it reaches the DNS servers after the
+    /// push delay.
+    pub fn set_manual(&mut self, check: CheckIdx, healthy: bool, now: SimTime) {
+        self.now = self.now.max(now);
+        if self.checks[check].status != healthy {
+            self.checks[check].status = healthy;
+            self.push(check, healthy, now);
+        }
+    }
+
+    /// Changes a check's inversion (e.g. to drain a region), effective at once.
+    pub fn set_inverted(&mut self, check: CheckIdx, inverted: bool) {
+        self.checks[check].inverted = inverted;
+    }
+
+    /// Changes whether a check is disabled, effective at once.
+    pub fn set_disabled(&mut self, check: CheckIdx, disabled: bool) {
+        self.checks[check].disabled = disabled;
+    }
+
+    /// Takes the events recorded since the last call.
+    pub fn drain_events(&mut self) -> Vec<HealthEvent> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// The load balancer's own current opinion of `host` (drives its forwarding).
+    pub fn lb_considers_healthy(&self, host: HostIdx) -> bool {
+        self.targets[host].as_ref().is_none_or(|t| t.lb_healthy)
+    }
+
+    /// Aggregate status at Route 53 (before the push and before inversion).
+    pub fn status(&self, check: CheckIdx) -> bool {
+        self.checks[check].status
+    }
+
+    /// Checkers of `check` currently saying healthy, and the total.
+    pub fn checker_counts(&self, check: CheckIdx) -> (u32, u32) {
+        let c = &self.checks[check].checkers;
+        (c.iter().filter(|c| c.healthy).count() as u32, c.len() as u32)
+    }
+
+    fn push(&mut self, check: CheckIdx, healthy: bool, now: SimTime) {
+        let (lo, hi) = self.params.push_delay_ms;
+        let delay = self.rng.range_inclusive(lo, hi.max(lo));
+        let at = (now + SimDuration(delay)).max(self.checks[check].last_push);
+        self.checks[check].last_push = at;
+        self.schedule(at, Ev::Push { check, healthy });
+    }
+
+    fn push_target(&mut self, host: HostIdx, healthy: bool, now: SimTime) {
+        let (lo, hi) = self.params.push_delay_ms;
+        let delay = self.rng.range_inclusive(lo, hi.max(lo));
+        let t = self.targets[host].as_mut().expect("target");
+        let at = (now + SimDuration(delay)).max(t.last_push);
+        t.last_push = at;
+        self.schedule(at, Ev::TargetPush { host, healthy });
+    }
+
+    fn emit(&mut self, at: SimTime, kind: HealthEventKind) {
+        self.events.push(HealthEvent { at, kind });
+    }
+
+    fn handle(&mut self, at: SimTime, ev: Ev, zone: &Zone, world: &World) {
+        match ev {
+            Ev::ProbeStart { check, checker } => {
+                let HealthCheckKind::Endpoint { protocol, .. } = zone.health_checks[check].spec.kind else { return };
+                let endpoint = zone.health_checks[check].target.expect("endpoint check target");
+                let targets = &self.targets;
+                let lb_view = |h: HostIdx| targets[h].as_ref().is_none_or(|t| t.lb_healthy);
+                let ch = &self.checks[check].checkers[checker];
+                let mut rng = ch.rng.clone();
+                let a = probe(zone, world, endpoint, protocol, ch, &lb_view, &mut rng);
+                self.checks[check].checkers[checker].rng = rng;
+                self.schedule(at + SimDuration(a.elapsed_ms), Ev::ProbeEnd { check, checker, outcome: a.outcome });
+            }
+            Ev::ProbeEnd { check, checker, outcome } => {
+                let HealthCheckKind::Endpoint { interval_s, failure_threshold, .. } =
+                    zone.health_checks[check].spec.kind
+                else {
+                    return;
+                };
+                let ok = outcome.is_ok();
+                let ch = &mut self.checks[check].checkers[checker];
+                if ok == ch.healthy {
+                    ch.streak = 0;
+                } else {
+                    ch.streak += 1;
+                    if ch.streak >= failure_threshold {
+                        ch.healthy = ok;
+                        ch.streak = 0;
+                        let region = ch.region.clone();
+                        self.emit(at, HealthEventKind::CheckerFlip { check, region, healthy: ok, outcome });
+                        let (agg, n_ok) = aggregate(&self.checks[check].checkers, self.params.healthy_above_pct);
+                        if agg != self.checks[check].status {
+                            self.checks[check].status = agg;
+                            let total = self.checks[check].checkers.len() as u32;
+                            self.emit(
+                                at,
+                                HealthEventKind::Status {
+                                    check,
+                                    healthy: agg,
+                                    healthy_checkers: n_ok,
+                                    checkers: total,
+                                },
+                            );
+                            self.push(check, agg, at);
+                        }
+                    }
+                }
+                self.schedule(at + SimDuration::from_secs(u64::from(interval_s)), Ev::ProbeStart { check, checker });
+            }
+            Ev::Push { check, healthy } => {
+                if self.checks[check].dns != healthy {
+                    self.checks[check].dns = healthy;
+                    self.emit(at, HealthEventKind::DnsStatus { check, healthy });
+                }
+            }
+            Ev::TargetProbeStart { host } => {
+                let lb = zone.hosts[host].lb.expect("target has an LB");
+                let (ok, elapsed_ms) = target_probe(world, host, zone.load_balancers[lb].health.timeout_s);
+                self.schedule(at + SimDuration(elapsed_ms), Ev::TargetProbeEnd { host, ok });
+            }
+            Ev::TargetProbeEnd { host, ok } => {
+                let lb = zone.hosts[host].lb.expect("target has an LB");
+                let h = zone.load_balancers[lb].health;
+                let t = self.targets[host].as_mut().expect("target");
+                if ok == t.lb_healthy {
+                    t.streak = 0;
+                } else {
+                    t.streak += 1;
+                    let needed = if ok { h.healthy_threshold } else { h.unhealthy_threshold };
+                    if t.streak >= needed {
+                        t.lb_healthy = ok;
+                        t.streak = 0;
+                        t.passive_pending = false;
+                        self.emit(at, HealthEventKind::TargetHealth { host, healthy: ok, passive: false });
+                        self.push_target(host, ok, at);
+                    }
+                }
+                self.schedule(at + SimDuration::from_secs(u64::from(h.interval_s)), Ev::TargetProbeStart { host });
+            }
+            Ev::TargetPush { host, healthy } => {
+                let t = self.targets[host].as_mut().expect("target");
+                if t.dns != healthy {
+                    t.dns = healthy;
+                    self.emit(at, HealthEventKind::DnsTargetHealth { host, healthy });
+                }
+            }
+            Ev::Passive { host } => {
+                let failing = matches!(world.hosts[host], world::HostState::Stopped | world::HostState::BlackHole);
+                let t = self.targets[host].as_mut().expect("target");
+                t.passive_pending = false;
+                if failing && t.lb_healthy {
+                    t.lb_healthy = false;
+                    t.streak = 0;
+                    self.emit(at, HealthEventKind::TargetHealth { host, healthy: false, passive: true });
+                    self.push_target(host, false, at);
+                }
+            }
+        }
+    }
+}
+
+impl HealthEngine {
+    /// Status of a non-calculated check as the DNS servers see it, with disabling
+    /// and inversion applied.
+    fn leaf_dns(&self, c: CheckIdx) -> bool {
+        let st = &self.checks[c];
+        st.disabled || (st.dns != st.inverted)
+    }
+
+    /// Route 53's view of an LB target's health.
+    pub fn dns_target_healthy(&self, host: HostIdx) -> bool {
+        self.targets[host].as_ref().is_none_or(|t| t.dns)
+    }
+
+    /// The health the DNS servers see, as a [`HealthView`] for the answer engine.
+    pub fn view<'a>(&'a self, zone: &'a Zone) -> DnsView<'a> {
+        DnsView { zone, engine: self }
+    }
+}
+
+/// The health the DNS servers currently see: endpoint and manual checks after the
+/// push, calculated checks from their children's pushed statuses, disabling and
+/// inversion applied; LB targets as reported to Route 53.
+pub struct DnsView<'a> {
+    zone: &'a Zone,
+    engine: &'a HealthEngine,
+}
+
+impl HealthView for DnsView<'_> {
+    fn check_healthy(&self, c: CheckIdx) -> bool {
+        let HealthCheckKind::Calculated { rule, .. } = self.zone.health_checks[c].spec.kind else {
+            return self.engine.leaf_dns(c);
+        };
+        let st = &self.engine.checks[c];
+        if st.disabled {
+            return true;
+        }
+        // A disabled child counts as healthy (leaf_dns applies it) [§3.2].
+        let kids = &self.zone.health_checks[c].children;
+        let ok = kids.iter().filter(|&&k| self.engine.leaf_dns(k)).count() as u32;
+        let raw = match rule {
+            CalculatedRule::And => ok as usize == kids.len(),
+            CalculatedRule::Or => ok >= 1,
+            CalculatedRule::AtLeast(n) => ok >= n,
+        };
+        raw != st.inverted
+    }
+
+    fn target_healthy(&self, host: HostIdx) -> bool {
+        self.engine.dns_target_healthy(host)
+    }
+}
+
+/// Healthy while more than `pct` % of checkers say healthy; returns the status and
+/// the number saying healthy.
+fn aggregate(checkers: &[Checker], pct: u32) -> (bool, u32) {
+    let ok = checkers.iter().filter(|c| c.healthy).count() as u32;
+    (u64::from(ok) * 100 > u64::from(pct) * checkers.len() as u64, ok)
+}
+
+fn probe(
+    zone: &Zone,
+    world: &World,
+    endpoint: Endpoint,
+    protocol: crate::model::CheckProtocol,
+    ch: &Checker,
+    lb_view: &dyn Fn(HostIdx) -> bool,
+    rng: &mut SimRng,
+) -> world::Attempt {
+    let patience = Patience::checker(protocol);
+    if world.partitioned.contains(&ch.region) {
+        return world::Attempt { outcome: Outcome::Timeout, elapsed_ms: patience.connect_ms, target: None };
+    }
+    world::attempt(zone, world, endpoint, world::Caller { patience, rtt_ms: ch.rtt_ms, lb_view }, rng)
+}
+
+/// A load balancer's check of one target: (passed, elapsed ms).
+fn target_probe(world: &World, host: HostIdx, timeout_s: u32) -> (bool, u64) {
+    let limit = u64::from(timeout_s) * 1000;
+    let a = world::attempt_host(world, host, Patience { connect_ms: limit, response_ms: Some(limit) }, 1);
+    (a.outcome.is_ok(), a.elapsed_ms)
+}
+
+/// Network RTT between two AWS regions' cities, ms (distance model of
+/// [`crate::latency::LatencyModel`] defaults).
+pub fn region_rtt_ms(a: &str, b: &str) -> u64 {
+    let m = crate::latency::LatencyModel::default();
+    match (geo::region_city(a), geo::region_city(b)) {
+        (Some(x), Some(y)) => {
+            let km = x.place().at.distance_km(y.place().at);
+            (m.base_ms + m.ms_per_km * km) as u64
+        }
+        _ => 100,
+    }
+}

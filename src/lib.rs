@@ -13,6 +13,7 @@ pub mod latency;
 pub mod model;
 pub mod rng;
 pub mod time;
+pub mod world;
 pub mod zone;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,3 +1,8 @@
 //! Native integration tests, one binary: each module is one area.
 
+mod answer_rules; // every routing rule of the reference, table-driven
 mod architecture; // the core never names a web crate; every module has a `//!` doc
+mod health_timing; // detection and recovery times, the 18 % rule, LB checks
+mod properties; // proptest invariants of the answer engine
+mod support; // builders shared by the tests
+mod validation; // validation collects every problem, named by path

@@ -1,0 +1,251 @@
+//! The modelled world behind the DNS names: the state of every host and load
+//! balancer, and what a connection to one yields — for a Route 53 checker, a load
+//! balancer's own target check, or a client.
+//!
+//! Endpoint behaviour follows `route53-reference.md` §3.1 and §5:
+//! - a stopped web server on a live machine refuses (TCP RST, at once);
+//! - a black-holed endpoint never answers (connect timeout: 4 s for an HTTP(S)
+//!   checker, 10 s for TCP);
+//! - a slow endpoint answers after its extra delay (a checker gives up after 2 s);
+//! - an **ALB** always accepts the connection and answers HTTP itself: 502 when the
+//!   target refuses, 504 when it never answers, 503 with no registered targets; it
+//!   forwards only to targets it considers healthy, or to all when none is (fail
+//!   open);
+//! - an **NLB** passes the connection through: the client sees the target's RST or
+//!   its silence; each NLB node forwards within its own availability zone
+//!   (cross-zone load balancing is off by default for NLBs, on for ALBs).
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{CheckProtocol, LbKind};
+use crate::rng::SimRng;
+use crate::zone::{Endpoint, HostIdx, LbIdx, Zone};
+
+/// How a host's web server behaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HostState {
+    /// Serving normally.
+    Up,
+    /// Web server stopped, machine up: connections are refused (RST).
+    Stopped,
+    /// Packets vanish: connections time out.
+    BlackHole,
+    /// Answers after an extra delay, in ms.
+    Slow(u64),
+}
+
+/// Timeouts of the actors that connect to endpoints.
+pub mod timeouts {
+    /// Route 53 HTTP/HTTPS checker: TCP connect within 4 s [§3.1].
+    pub const CHECKER_HTTP_CONNECT_MS: u64 = 4_000;
+    /// Route 53 TCP checker: connect within 10 s [§3.1].
+    pub const CHECKER_TCP_CONNECT_MS: u64 = 10_000;
+    /// Route 53 HTTP checker: first response within 2 s of connecting [§3.1].
+    pub const CHECKER_RESPONSE_MS: u64 = 2_000;
+    /// ALB: a target that does not accept a connection within 10 s gives 504 [§5.1].
+    pub const ALB_TARGET_CONNECT_MS: u64 = 10_000;
+}
+
+/// The state of every endpoint, changed by faults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct World {
+    /// Per host (indexed like [`Zone::hosts`]).
+    pub hosts: Vec<HostState>,
+    /// Load balancers that are down (their nodes black-hole traffic).
+    pub lb_down: Vec<bool>,
+    /// Health-checker regions cut off from every endpoint.
+    pub partitioned: BTreeSet<String>,
+}
+
+impl World {
+    /// Everything up.
+    pub fn healthy(zone: &Zone) -> World {
+        World {
+            hosts: vec![HostState::Up; zone.hosts.len()],
+            lb_down: vec![false; zone.load_balancers.len()],
+            partitioned: BTreeSet::new(),
+        }
+    }
+}
+
+/// What one attempt at an endpoint ends with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// A good response.
+    Ok,
+    /// TCP RST on connect.
+    Refused,
+    /// Reset on an established connection (NLB resets flows to failed targets).
+    Reset,
+    /// No answer before the caller's timeout.
+    Timeout,
+    /// ALB: the target refused or reset.
+    Http502,
+    /// ALB: no registered target.
+    Http503,
+    /// ALB: the target did not answer in time.
+    Http504,
+    /// A checker's response deadline passed (slow endpoint).
+    SlowResponse,
+}
+
+impl Outcome {
+    /// A success?
+    pub fn is_ok(self) -> bool {
+        self == Outcome::Ok
+    }
+
+    /// A short label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Refused => "connection refused",
+            Outcome::Reset => "connection reset",
+            Outcome::Timeout => "timeout",
+            Outcome::Http502 => "HTTP 502",
+            Outcome::Http503 => "HTTP 503",
+            Outcome::Http504 => "HTTP 504",
+            Outcome::SlowResponse => "response too slow",
+        }
+    }
+}
+
+/// One attempt and how long it took, in ms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Attempt {
+    /// The outcome.
+    pub outcome: Outcome,
+    /// Time from the first SYN to the outcome, ms.
+    pub elapsed_ms: u64,
+    /// The target that served it, if one was reached.
+    pub target: Option<HostIdx>,
+}
+
+/// The caller's patience.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Patience {
+    /// Connect timeout, ms.
+    pub connect_ms: u64,
+    /// Response timeout after connecting, ms (`None`: a TCP-only check).
+    pub response_ms: Option<u64>,
+}
+
+impl Patience {
+    /// A Route 53 checker's patience for `protocol` [§3.1].
+    pub fn checker(protocol: CheckProtocol) -> Patience {
+        match protocol {
+            CheckProtocol::Http | CheckProtocol::Https => Patience {
+                connect_ms: timeouts::CHECKER_HTTP_CONNECT_MS,
+                response_ms: Some(timeouts::CHECKER_RESPONSE_MS),
+            },
+            CheckProtocol::Tcp => Patience { connect_ms: timeouts::CHECKER_TCP_CONNECT_MS, response_ms: None },
+        }
+    }
+}
+
+/// Who is connecting: their patience, their RTT to the endpoint, and the load
+/// balancer's current opinion of each target (drives its forwarding).
+#[derive(Clone, Copy)]
+pub struct Caller<'a> {
+    /// Timeouts.
+    pub patience: Patience,
+    /// Round trip to the endpoint, ms.
+    pub rtt_ms: u64,
+    /// The LB's opinion of a target.
+    pub lb_view: &'a dyn Fn(HostIdx) -> bool,
+}
+
+/// One HTTP (or bare TCP) attempt at a host directly, `rtt_ms` away.
+pub fn attempt_host(world: &World, host: HostIdx, patience: Patience, rtt_ms: u64) -> Attempt {
+    let at = |outcome, elapsed_ms| Attempt { outcome, elapsed_ms, target: Some(host) };
+    match world.hosts[host] {
+        HostState::Up => at(Outcome::Ok, if patience.response_ms.is_some() { 2 * rtt_ms } else { rtt_ms }),
+        HostState::Stopped => at(Outcome::Refused, rtt_ms),
+        HostState::BlackHole => at(Outcome::Timeout, patience.connect_ms),
+        HostState::Slow(extra) => match patience.response_ms {
+            Some(limit) if extra > limit => at(Outcome::SlowResponse, rtt_ms + limit),
+            Some(_) => at(Outcome::Ok, 2 * rtt_ms + extra),
+            None => at(Outcome::Ok, rtt_ms),
+        },
+    }
+}
+
+/// The targets load balancer `lb` forwards to from its node in `az` (any node when
+/// `az` is `None`): those it considers healthy, or all when none is (fail open).
+pub fn lb_candidates(zone: &Zone, lb: LbIdx, az: Option<&str>, lb_view: &dyn Fn(HostIdx) -> bool) -> Vec<HostIdx> {
+    let l = &zone.load_balancers[lb];
+    let cross_zone = l.spec.kind == LbKind::Alb;
+    let registered: Vec<HostIdx> = l
+        .target_groups
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|&h| cross_zone || az.is_none_or(|az| zone.hosts[h].spec.az == az))
+        .collect();
+    let healthy: Vec<HostIdx> = registered.iter().copied().filter(|&h| lb_view(h)).collect();
+    if healthy.is_empty() { registered } else { healthy }
+}
+
+/// One attempt through load balancer `lb` (entering at its node in `az`, if given),
+/// on behalf of `caller`.
+pub fn attempt_lb(
+    zone: &Zone,
+    world: &World,
+    lb: LbIdx,
+    az: Option<&str>,
+    caller: Caller<'_>,
+    rng: &mut SimRng,
+) -> Attempt {
+    let Caller { patience, rtt_ms, lb_view } = caller;
+    if world.lb_down[lb] {
+        return Attempt { outcome: Outcome::Timeout, elapsed_ms: patience.connect_ms, target: None };
+    }
+    let kind = zone.load_balancers[lb].spec.kind;
+    let candidates = lb_candidates(zone, lb, az, lb_view);
+    if candidates.is_empty() {
+        // ALB answers 503 itself; an NLB node with nothing behind it refuses.
+        let outcome = if kind == LbKind::Alb { Outcome::Http503 } else { Outcome::Refused };
+        return Attempt { outcome, elapsed_ms: 2 * rtt_ms, target: None };
+    }
+    let target = candidates[rng.below(candidates.len() as u64) as usize];
+    // Targets sit next to their LB: a fixed 1 ms hop.
+    let inner =
+        attempt_host(world, target, Patience { connect_ms: timeouts::ALB_TARGET_CONNECT_MS, response_ms: None }, 1);
+    let state = world.hosts[target];
+    match kind {
+        LbKind::Alb => {
+            // The ALB accepts the connection itself; a TCP-only caller is satisfied.
+            let Some(limit) = patience.response_ms else {
+                return Attempt { outcome: Outcome::Ok, elapsed_ms: rtt_ms, target: Some(target) };
+            };
+            let (outcome, backend_ms) = match state {
+                HostState::Up => (Outcome::Ok, 1),
+                HostState::Stopped => (Outcome::Http502, inner.elapsed_ms),
+                HostState::BlackHole => (Outcome::Http504, timeouts::ALB_TARGET_CONNECT_MS),
+                HostState::Slow(extra) => (Outcome::Ok, extra),
+            };
+            if backend_ms > limit {
+                Attempt { outcome: Outcome::SlowResponse, elapsed_ms: rtt_ms + limit, target: Some(target) }
+            } else {
+                Attempt { outcome, elapsed_ms: 2 * rtt_ms + backend_ms, target: Some(target) }
+            }
+        }
+        LbKind::Nlb => {
+            let mut a = attempt_host(world, target, patience, rtt_ms);
+            a.target = Some(target);
+            a
+        }
+    }
+}
+
+/// One attempt at `endpoint` on behalf of `caller`.
+pub fn attempt(zone: &Zone, world: &World, endpoint: Endpoint, caller: Caller<'_>, rng: &mut SimRng) -> Attempt {
+    match endpoint {
+        Endpoint::Host(h) => attempt_host(world, h, caller.patience, caller.rtt_ms),
+        Endpoint::Lb(l) => attempt_lb(zone, world, l, None, caller, rng),
+    }
+}

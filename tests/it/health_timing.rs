@@ -1,0 +1,298 @@
+//! Health-checking timing against the ranges derived in reference §8.1, the 18 %
+//! rule under partitions, recovery vs detection, LB target checks, determinism.
+
+use routewave::answer::HealthView;
+use routewave::health::{HealthEngine, HealthEventKind, HealthParams};
+use routewave::model::*;
+use routewave::time::{SimDuration, SimTime};
+use routewave::world::{HostState, World};
+use routewave::zone::Zone;
+
+use crate::support::*;
+
+const FAULT_AT: SimTime = SimTime(600_000);
+
+fn endpoint_zone(protocol: CheckProtocol, interval_s: u32, threshold: u32) -> Zone {
+    let mut spec = zone_spec();
+    spec.hosts = vec![HostSpec { id: "web".into(), az: "us-east-1a".into(), ip: Some("192.0.2.10".into()) }];
+    spec.health_checks = vec![HealthCheckSpec {
+        id: "hc".into(),
+        kind: HealthCheckKind::Endpoint {
+            target: CheckTarget::Host("web".into()),
+            protocol,
+            interval_s,
+            failure_threshold: threshold,
+            regions: all_checker_regions(),
+            search_string: None,
+        },
+        inverted: false,
+        disabled: false,
+    }];
+    Zone::new(&spec).unwrap()
+}
+
+/// Runs to `FAULT_AT`, applies `state` to the host, and returns the time from the
+/// fault to the aggregate status turning unhealthy, and then from restoring it to
+/// healthy again.
+fn detect_and_recover(zone: &Zone, state: HostState, seed: u64) -> (f64, f64) {
+    let mut world = World::healthy(zone);
+    let mut e = HealthEngine::new(zone, &world, HealthParams::default(), seed);
+    e.advance_to(FAULT_AT, zone, &world);
+    assert!(e.status(0), "healthy before the fault");
+    world.hosts[0] = state;
+    e.world_changed(FAULT_AT, zone, &world);
+    e.drain_events();
+    let mut t = FAULT_AT;
+    let detected = loop {
+        t += SimDuration(250);
+        e.advance_to(t, zone, &world);
+        if let Some(ev) =
+            e.drain_events().into_iter().find(|ev| matches!(ev.kind, HealthEventKind::Status { healthy: false, .. }))
+        {
+            break ev.at;
+        }
+        assert!(t < FAULT_AT + SimDuration::from_secs(600), "never detected");
+    };
+    // Let the DNS servers catch up, then restore.
+    let restore_at = detected + SimDuration::from_secs(120);
+    e.advance_to(restore_at, zone, &world);
+    world.hosts[0] = HostState::Up;
+    e.world_changed(restore_at, zone, &world);
+    e.drain_events();
+    let mut t = restore_at;
+    let recovered = loop {
+        t += SimDuration(250);
+        e.advance_to(t, zone, &world);
+        if let Some(ev) =
+            e.drain_events().into_iter().find(|ev| matches!(ev.kind, HealthEventKind::Status { healthy: true, .. }))
+        {
+            break ev.at;
+        }
+        assert!(t < restore_at + SimDuration::from_secs(600), "never recovered");
+    };
+    (detected.saturating_since(FAULT_AT).as_secs_f64(), recovered.saturating_since(restore_at).as_secs_f64())
+}
+
+/// (interval, threshold, fault, min s, max s, approximate aggregate s) from §8.1.
+const DETECTION: &[(u32, u32, HostState, f64, f64, f64)] = &[
+    (30, 3, HostState::BlackHole, 72.0, 106.0, 100.0),
+    (30, 3, HostState::Stopped, 60.0, 90.0, 85.0),
+    (10, 3, HostState::BlackHole, 32.0, 46.0, 43.0),
+    (10, 3, HostState::Stopped, 20.0, 30.0, 28.0),
+    (10, 1, HostState::BlackHole, 4.0, 18.0, 15.0),
+];
+
+#[test]
+fn detection_times_fall_in_the_derived_ranges() {
+    for &(interval, threshold, state, lo, hi, typical) in DETECTION {
+        let zone = endpoint_zone(CheckProtocol::Http, interval, threshold);
+        let runs: Vec<(f64, f64)> = (0..40).map(|seed| detect_and_recover(&zone, state, seed)).collect();
+        let slack = 1.5; // refused probes take one RTT each, a few hundred ms per cycle
+        for (seed, &(d, _)) in runs.iter().enumerate() {
+            assert!(
+                d >= lo && d <= hi + slack,
+                "{interval}s×{threshold} {state:?}: detection {d:.1}s outside [{lo}, {hi}] (seed {seed})"
+            );
+        }
+        let mean = runs.iter().map(|r| r.0).sum::<f64>() / runs.len() as f64;
+        assert!(
+            (mean - typical).abs() <= 4.0,
+            "{interval}s×{threshold} {state:?}: mean {mean:.1}s, reference ≈{typical}s"
+        );
+        let rec_mean = runs.iter().map(|r| r.1).sum::<f64>() / runs.len() as f64;
+        assert!(
+            rec_mean < mean,
+            "{interval}s×{threshold} {state:?}: recovery {rec_mean:.1}s not faster than {mean:.1}s"
+        );
+    }
+}
+
+#[test]
+fn standard_recovery_is_near_the_18_percent_quantile() {
+    // §8.1: 30 s × 3 recovery ≈ 60 + 0.18 × 30 ≈ 65 s.
+    let zone = endpoint_zone(CheckProtocol::Http, 30, 3);
+    let runs: Vec<f64> = (0..40).map(|seed| detect_and_recover(&zone, HostState::Stopped, seed).1).collect();
+    let mean = runs.iter().sum::<f64>() / runs.len() as f64;
+    assert!((58.0..72.0).contains(&mean), "recovery mean {mean:.1}s");
+}
+
+#[test]
+fn tcp_black_hole_waits_the_ten_second_connect_timeout() {
+    // TCP: cycle 30 + 10 s; per-checker flip (N−1)·40 + 10 … 3·40 s.
+    let zone = endpoint_zone(CheckProtocol::Tcp, 30, 3);
+    for seed in 0..10 {
+        let d = detect_and_recover(&zone, HostState::BlackHole, seed).0;
+        assert!((90.0..=120.0).contains(&d), "TCP black hole detection {d:.1}s");
+    }
+}
+
+fn status_after(zone: &Zone, partitioned: &[&str], secs: u64) -> (bool, u32) {
+    let mut world = World::healthy(zone);
+    let mut e = HealthEngine::new(zone, &world, HealthParams::default(), 4);
+    e.advance_to(FAULT_AT, zone, &world);
+    world.partitioned = partitioned.iter().map(|s| s.to_string()).collect();
+    e.advance_to(FAULT_AT + SimDuration::from_secs(secs), zone, &world);
+    (e.status(0), e.checker_counts(0).0)
+}
+
+#[test]
+fn partitioned_checker_regions_do_not_flip_the_status() {
+    let zone = endpoint_zone(CheckProtocol::Http, 30, 3);
+    assert_eq!(status_after(&zone, &["eu-west-1"], 600), (true, 14));
+    // Six regions cut off: 4 of 16 checkers (25 %) still see it healthy, > 18 %.
+    let six = ["us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1"];
+    assert_eq!(status_after(&zone, &six, 600), (true, 4));
+    // Seven: 2 of 16 (12.5 %) ≤ 18 % → unhealthy. The rule, not luck, keeps it up.
+    let seven =
+        ["us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1"];
+    assert_eq!(status_after(&zone, &seven, 600), (false, 2));
+}
+
+#[test]
+fn fewer_checker_regions_do_not_speed_detection() {
+    let mut spec = zone_spec();
+    spec.hosts = vec![HostSpec { id: "web".into(), az: "us-east-1a".into(), ip: None }];
+    let check = |regions: Vec<String>| HealthCheckSpec {
+        id: "hc".into(),
+        kind: HealthCheckKind::Endpoint {
+            target: CheckTarget::Host("web".into()),
+            protocol: CheckProtocol::Http,
+            interval_s: 30,
+            failure_threshold: 3,
+            regions,
+            search_string: None,
+        },
+        inverted: false,
+        disabled: false,
+    };
+    spec.health_checks = vec![check(all_checker_regions())];
+    let eight = Zone::new(&spec).unwrap();
+    spec.health_checks = vec![check(vec!["us-east-1".into(), "us-west-2".into(), "eu-west-1".into()])];
+    let three = Zone::new(&spec).unwrap();
+    let mean = |z: &Zone| (0..30).map(|s| detect_and_recover(z, HostState::BlackHole, s).0).sum::<f64>() / 30.0;
+    let (m8, m3) = (mean(&eight), mean(&three));
+    // With 6 checkers the 18 % rule needs 5 of 6 flipped — still a high quantile.
+    assert!(m3 > 85.0 && (m8 - m3).abs() < 10.0, "8 regions {m8:.1}s vs 3 regions {m3:.1}s");
+}
+
+#[test]
+fn dns_servers_see_the_change_after_the_push_delay() {
+    let zone = endpoint_zone(CheckProtocol::Http, 10, 3);
+    for seed in 0..20 {
+        let mut world = World::healthy(&zone);
+        let mut e = HealthEngine::new(&zone, &world, HealthParams::default(), seed);
+        e.advance_to(FAULT_AT, &zone, &world);
+        world.hosts[0] = HostState::Stopped;
+        e.advance_to(FAULT_AT + SimDuration::from_secs(120), &zone, &world);
+        let evs = e.drain_events();
+        let status = evs.iter().find(|e| matches!(e.kind, HealthEventKind::Status { healthy: false, .. })).unwrap().at;
+        let dns = evs.iter().find(|e| matches!(e.kind, HealthEventKind::DnsStatus { healthy: false, .. })).unwrap().at;
+        let lag = dns.saturating_since(status).as_ms();
+        assert!((1_000..=10_000).contains(&lag), "push delay {lag} ms");
+        assert!(!e.view(&zone).check_healthy(0));
+    }
+}
+
+fn lb_zone(kind: LbKind) -> Zone {
+    let mut spec = zone_spec();
+    spec.load_balancers = vec![lb("lb", kind, "us-east-1", &["a"])];
+    Zone::new(&spec).unwrap()
+}
+
+/// LB target detection: (time to the LB's own unhealthy verdict, passive?).
+fn target_detection(zone: &Zone, seed: u64) -> (f64, bool) {
+    let mut world = World::healthy(zone);
+    let mut e = HealthEngine::new(zone, &world, HealthParams::default(), seed);
+    e.advance_to(FAULT_AT, zone, &world);
+    world.hosts[0] = HostState::Stopped;
+    e.world_changed(FAULT_AT, zone, &world);
+    e.advance_to(FAULT_AT + SimDuration::from_secs(300), zone, &world);
+    let ev = e
+        .drain_events()
+        .into_iter()
+        .find_map(|ev| match ev.kind {
+            HealthEventKind::TargetHealth { healthy: false, passive, .. } => Some((ev.at, passive)),
+            _ => None,
+        })
+        .expect("target marked unhealthy");
+    (ev.0.saturating_since(FAULT_AT).as_secs_f64(), ev.1)
+}
+
+#[test]
+fn alb_detects_by_interval_times_threshold_nlb_passively() {
+    // ALB default 30 s × 2: between 30 and 60 s after the fault.
+    let alb = lb_zone(LbKind::Alb);
+    for seed in 0..20 {
+        let (d, passive) = target_detection(&alb, seed);
+        assert!(!passive && (30.0..=61.0).contains(&d), "ALB target detection {d:.1}s");
+    }
+    // NLB: passive detection from live connections, after nlb_passive_ms.
+    let nlb = lb_zone(LbKind::Nlb);
+    let (d, passive) = target_detection(&nlb, 1);
+    assert!(passive && (d - 3.0).abs() < 0.01, "NLB passive detection {d:.1}s");
+}
+
+#[test]
+fn inverted_disabled_manual_and_calculated_checks() {
+    let mut spec = zone_spec();
+    spec.health_checks = vec![
+        manual("m1"),
+        manual("m2"),
+        HealthCheckSpec {
+            id: "inv".into(),
+            kind: HealthCheckKind::Manual { healthy: true },
+            inverted: true,
+            disabled: false,
+        },
+        HealthCheckSpec {
+            id: "dis".into(),
+            kind: HealthCheckKind::Manual { healthy: false },
+            inverted: false,
+            disabled: true,
+        },
+        HealthCheckSpec {
+            id: "and".into(),
+            kind: HealthCheckKind::Calculated { children: vec!["m1".into(), "m2".into()], rule: CalculatedRule::And },
+            inverted: false,
+            disabled: false,
+        },
+        HealthCheckSpec {
+            id: "one".into(),
+            kind: HealthCheckKind::Calculated {
+                children: vec!["m1".into(), "m2".into(), "dis".into()],
+                rule: CalculatedRule::AtLeast(2),
+            },
+            inverted: false,
+            disabled: false,
+        },
+    ];
+    let zone = Zone::new(&spec).unwrap();
+    let world = World::healthy(&zone);
+    let mut e = HealthEngine::new(&zone, &world, HealthParams::default(), 1);
+    let st = |e: &HealthEngine| (0..6).map(|c| e.view(&zone).check_healthy(c)).collect::<Vec<_>>();
+    assert_eq!(st(&e), [true, true, false, true, true, true]);
+    e.set_manual(0, false, SimTime(1_000));
+    e.advance_to(SimTime(20_000), &zone, &world);
+    // m1 down: AND fails; at-least-2 still has m2 and the disabled child (healthy).
+    assert_eq!(st(&e), [false, true, false, true, false, true]);
+    e.set_manual(1, false, SimTime(20_000));
+    e.advance_to(SimTime(40_000), &zone, &world);
+    assert_eq!(st(&e), [false, false, false, true, false, false]);
+    e.set_inverted(2, false);
+    assert!(e.view(&zone).check_healthy(2));
+}
+
+#[test]
+fn same_seed_same_events() {
+    let zone = endpoint_zone(CheckProtocol::Http, 10, 3);
+    let run = |seed| {
+        let mut world = World::healthy(&zone);
+        let mut e = HealthEngine::new(&zone, &world, HealthParams::default(), seed);
+        e.advance_to(FAULT_AT, &zone, &world);
+        world.hosts[0] = HostState::BlackHole;
+        e.advance_to(FAULT_AT + SimDuration::from_secs(200), &zone, &world);
+        format!("{:?}", e.drain_events())
+    };
+    assert_eq!(run(7), run(7));
+    assert_ne!(run(7), run(8));
+}

@@ -1,0 +1,119 @@
+//! Property tests of the answer engine's invariants.
+
+use proptest::prelude::*;
+use routewave::answer::Answer;
+use routewave::model::*;
+use routewave::rng::SimRng;
+use routewave::zone::Zone;
+
+use crate::support::*;
+
+#[derive(Clone, Copy, Debug)]
+enum Policy {
+    Weighted,
+    Failover,
+    Latency,
+    Geolocation,
+    Multivalue,
+}
+
+const REGIONS: [&str; 5] = ["us-east-1", "eu-west-1", "ap-southeast-1", "us-west-2", "sa-east-1"];
+
+/// A one-group zone: `n` records of `policy`, each with a manual check, some of them
+/// unhealthy, all of them candidates for a client in Ashburn, VA.
+fn build(policy: Policy, weights: &[u32], down: &[bool]) -> (Zone, Down) {
+    let mut spec = zone_spec();
+    spec.regions = REGIONS.iter().map(|r| RegionSpec { name: r.to_string(), label: None }).collect();
+    let n = match policy {
+        Policy::Failover => 2,
+        Policy::Geolocation => 4,
+        Policy::Latency => REGIONS.len().min(weights.len()),
+        _ => weights.len(),
+    };
+    for i in 0..n {
+        let routing = match policy {
+            Policy::Weighted => Routing::Weighted { weight: weights[i] },
+            Policy::Failover => {
+                Routing::Failover { role: if i == 0 { FailoverRole::Primary } else { FailoverRole::Secondary } }
+            }
+            Policy::Latency => Routing::Latency { region: REGIONS[i].into() },
+            Policy::Geolocation => Routing::Geolocation {
+                location: [
+                    GeoLocationSpec::Subdivision { country: "US".into(), code: "VA".into() },
+                    GeoLocationSpec::Country("US".into()),
+                    GeoLocationSpec::Continent("NA".into()),
+                    GeoLocationSpec::Default,
+                ][i]
+                    .clone(),
+            },
+            Policy::Multivalue => Routing::Multivalue,
+        };
+        spec.health_checks.push(manual(&format!("h{i}")));
+        spec.records.push(a(
+            "p.example.com",
+            Some(&format!("r{i}")),
+            routing,
+            &format!("192.0.2.{i}"),
+            Some(&format!("h{i}")),
+        ));
+    }
+    let zone = Zone::new(&spec).unwrap();
+    let ids: Vec<String> = (0..n).filter(|&i| down[i % down.len()]).map(|i| format!("h{i}")).collect();
+    let health = Down::checks(&zone, &ids.iter().map(String::as_str).collect::<Vec<_>>());
+    (zone, health)
+}
+
+fn policy() -> impl Strategy<Value = Policy> {
+    prop_oneof![
+        Just(Policy::Weighted),
+        Just(Policy::Failover),
+        Just(Policy::Latency),
+        Just(Policy::Geolocation),
+        Just(Policy::Multivalue),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn never_an_unhealthy_answer_while_a_healthy_alternative_exists(
+        policy in policy(),
+        weights in prop::collection::vec(0u32..=255, 2..10),
+        down in prop::collection::vec(any::<bool>(), 1..10),
+        seed in any::<u64>(),
+    ) {
+        let (zone, health) = build(policy, &weights, &down);
+        let from = client_at("ashburn", [198, 51, 100, 7], 32);
+        let mut rng = SimRng::new(seed);
+        let any_healthy = zone.records.iter().any(|r| !health.checks.contains(&r.check.unwrap()));
+        let a = ask(&zone, "p.example.com", &from, &health, &mut rng);
+        let Answer::Records { path, items, .. } = a else { panic!("unexpected empty answer") };
+        prop_assert!(!items.is_empty());
+        if any_healthy {
+            for r in path {
+                prop_assert!(
+                    !health.checks.contains(&zone.records[r].check.unwrap()),
+                    "{policy:?}: answered unhealthy {} while a healthy record exists",
+                    zone.records[r].label()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn same_seed_same_answers(
+        policy in policy(),
+        weights in prop::collection::vec(0u32..=255, 2..10),
+        down in prop::collection::vec(any::<bool>(), 1..10),
+        seed in any::<u64>(),
+    ) {
+        let (zone, health) = build(policy, &weights, &down);
+        let from = client_at("ashburn", [198, 51, 100, 7], 32);
+        let run = || {
+            let mut rng = SimRng::new(seed);
+            (0..20).map(|_| addrs(&ask(&zone, "p.example.com", &from, &health, &mut rng))).collect::<Vec<_>>()
+        };
+        prop_assert_eq!(run(), run());
+    }
+}

@@ -1,0 +1,108 @@
+//! Validation collects every problem and names it by path.
+
+use routewave::model::*;
+use routewave::zone::Zone;
+
+use crate::support::*;
+
+fn problems(spec: &ZoneSpec) -> Vec<String> {
+    Zone::new(spec).expect_err("spec should be rejected").0.iter().map(|p| p.to_string()).collect()
+}
+
+fn has(problems: &[String], needle: &str) -> bool {
+    problems.iter().any(|p| p.contains(needle))
+}
+
+#[test]
+fn alias_cycle_names_the_records() {
+    let mut spec = zone_spec();
+    spec.records = vec![
+        alias("a.example.com", "1", Routing::Weighted { weight: 1 }, to_record("b.example.com"), true, None),
+        alias("b.example.com", "1", Routing::Weighted { weight: 1 }, to_record("c.example.com"), true, None),
+        alias("c.example.com", "1", Routing::Weighted { weight: 1 }, to_record("a.example.com"), true, None),
+    ];
+    let p = problems(&spec);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].contains("alias cycle"), "{p:?}");
+    for r in
+        ["records[0] (a.example.com A [1])", "records[1] (b.example.com A [1])", "records[2] (c.example.com A [1])"]
+    {
+        assert!(p[0].contains(r), "{p:?}");
+    }
+}
+
+#[test]
+fn every_problem_is_collected_with_its_path() {
+    let mut spec = zone_spec();
+    spec.health_checks = vec![HealthCheckSpec {
+        id: "hc".into(),
+        kind: HealthCheckKind::Endpoint {
+            target: CheckTarget::Host("nowhere".into()),
+            protocol: CheckProtocol::Http,
+            interval_s: 15,
+            failure_threshold: 11,
+            regions: vec!["us-east-1".into(), "mars-1".into()],
+            search_string: None,
+        },
+        inverted: false,
+        disabled: false,
+    }];
+    spec.records = vec![
+        a("w.example.com", Some("x"), Routing::Weighted { weight: 256 }, "192.0.2.1", Some("missing")),
+        a("w.example.com", Some("x"), Routing::Weighted { weight: 1 }, "192.0.2.2", None),
+        a("w.example.com", Some("y"), Routing::Latency { region: "us-east-1".into() }, "192.0.2.3", None),
+        alias("d.example.com", "1", Routing::Weighted { weight: 1 }, to_record("ghost.example.com"), true, None),
+        a("g.example.com", Some("d1"), Routing::Geolocation { location: GeoLocationSpec::Default }, "192.0.2.4", None),
+        a("g.example.com", Some("d2"), Routing::Geolocation { location: GeoLocationSpec::Default }, "192.0.2.5", None),
+        a("out.other.org", None, Routing::Simple, "not-an-ip", None),
+        a("n.example.com", None, Routing::Weighted { weight: 1 }, "192.0.2.6", None),
+    ];
+    let p = problems(&spec);
+    let expected = [
+        "health_checks[0].kind.target: no host 'nowhere'",
+        "health_checks[0].kind.interval_s: 15 s: the interval must be 10 or 30",
+        "health_checks[0].kind.failure_threshold: 11: the failure threshold must be 1 to 10",
+        "health_checks[0].kind.regions[1]: 'mars-1' is not a health-checker region",
+        "health_checks[0].kind.regions: 2 checker regions: Route 53 needs at least 3",
+        "records[0].routing.weight: 256: weights are 0 to 255",
+        "records[0].health_check: no health check 'missing'",
+        "records[1].set_id: set identifier 'x' is used twice",
+        "records[2].routing: 'w.example.com A' mixes policies",
+        "records[3].value.alias.target: no A record named 'ghost.example.com'",
+        "records[5].routing.location: a geolocation group can have only one default location",
+        "records[6].name: 'out.other.org' is not in zone 'example.com'",
+        "records[6].value.values[0]: 'not-an-ip' is not an IPv4 address",
+        "records[7].set_id: a weighted record needs a set identifier",
+    ];
+    for e in expected {
+        assert!(has(&p, e), "missing problem: {e}\nall: {p:#?}");
+    }
+}
+
+#[test]
+fn size_limits_are_refused_by_name() {
+    let mut spec = zone_spec();
+    spec.records =
+        (0..2_001).map(|i| a(&format!("r{i}.example.com"), None, Routing::Simple, "192.0.2.1", None)).collect();
+    let p = problems(&spec);
+    assert_eq!(p, ["records: has 2001 records; the limit is 2000"]);
+}
+
+#[test]
+fn alias_nesting_deeper_than_three_levels_is_refused() {
+    let mut spec = zone_spec();
+    for i in 0..4 {
+        spec.records.push(alias(
+            &format!("l{i}.example.com"),
+            "1",
+            Routing::Weighted { weight: 1 },
+            to_record(&format!("l{}.example.com", i + 1)),
+            false,
+            None,
+        ));
+    }
+    spec.records.push(a("l4.example.com", None, Routing::Simple, "192.0.2.1", None));
+    assert!(has(&problems(&spec), "nests aliases 4 levels deep"));
+    spec.records.remove(0);
+    assert!(Zone::new(&spec).is_ok(), "three levels are allowed");
+}
