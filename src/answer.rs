@@ -375,57 +375,65 @@ impl Engine<'_> {
         }
     }
 
-    /// Health of record `r` and why (memoised per query).
+    /// Health of record `r` and, when explaining, why (memoised per query).
     fn healthy(&mut self, r: RecordIdx) -> (bool, String) {
         if let Some(v) = &self.memo[r] {
             return v.clone();
         }
         let z = self.zone;
         let rec = &z.records[r];
-        let mut reasons = Vec::new();
+        let explaining = self.explain.is_some();
+        let mut reasons: Vec<String> = Vec::new();
         let mut ok = true;
         if matches!(rec.spec.routing, Routing::Simple) {
-            let v = (true, "simple records are never health checked".to_string());
+            let v =
+                (true, if explaining { "simple records are never health checked".to_string() } else { String::new() });
             self.memo[r] = Some(v.clone());
             return v;
         }
         if let Some(c) = rec.check {
             let h = self.health.check_healthy(c);
             ok &= h;
-            reasons.push(format!(
-                "health check '{}' is {}",
-                z.health_checks[c].spec.id,
-                if h { "healthy" } else { "unhealthy" }
-            ));
+            if explaining {
+                let state = if h { "healthy" } else { "unhealthy" };
+                reasons.push(format!("health check '{}' is {state}", z.health_checks[c].spec.id));
+            }
         }
         if rec.eth {
             match rec.target {
                 Target::AliasGroup(t) => {
-                    let members = z.groups[t].members.clone();
-                    let any = members.iter().any(|&m| self.healthy(m).0);
+                    let mut any = false;
+                    for i in 0..z.groups[t].members.len() {
+                        if self.healthy(z.groups[t].members[i]).0 {
+                            any = true;
+                            break;
+                        }
+                    }
                     ok &= any;
-                    reasons.push(if any {
-                        format!("target '{}' has a healthy record", z.groups[t].name)
-                    } else {
-                        format!("nothing healthy under '{}' (evaluate target health)", z.groups[t].name)
-                    });
+                    if explaining {
+                        reasons.push(if any {
+                            format!("target '{}' has a healthy record", z.groups[t].name)
+                        } else {
+                            format!("nothing healthy under '{}' (evaluate target health)", z.groups[t].name)
+                        });
+                    }
                 }
                 Target::AliasLb(l) => {
                     let h = lb_healthy(z, l, self.health);
                     ok &= h;
-                    reasons.push(if h {
-                        format!("load balancer '{}' has healthy targets", z.load_balancers[l].spec.id)
-                    } else {
-                        format!(
-                            "load balancer '{}' has a target group with no healthy target",
-                            z.load_balancers[l].spec.id
-                        )
-                    });
+                    if explaining {
+                        let id = &z.load_balancers[l].spec.id;
+                        reasons.push(if h {
+                            format!("load balancer '{id}' has healthy targets")
+                        } else {
+                            format!("load balancer '{id}' has a target group with no healthy target")
+                        });
+                    }
                 }
                 Target::Values(_) => {}
             }
         }
-        if reasons.is_empty() {
+        if explaining && reasons.is_empty() {
             reasons.push("no health check and no target evaluation: always healthy".to_string());
         }
         let v = (ok, reasons.join("; "));

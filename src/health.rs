@@ -22,18 +22,17 @@
 //!   ([`HealthParams::nlb_passive_ms`], [U]). Target health reaches Route 53 (for
 //!   Evaluate Target Health and the LB's DNS answer) after the same push delay.
 //!
-//! The engine is sans-IO: the caller advances it with [`HealthEngine::advance_to`]
-//! and tells it when the world changed; it never reads a clock. Runs start in the
+//! The engine is sans-IO: its events go on the caller's queue and come back through
+//! [`HealthEngine::handle`]; the caller tells it when the world changed; it never
+//! reads a clock. Runs start in the
 //! steady state of the world at time zero.
-
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::answer::HealthView;
 use crate::geo;
 use crate::model::{CalculatedRule, HealthCheckKind, LbKind};
+use crate::queue::EventQueue;
 use crate::rng::{SimRng, stream_id};
 use crate::time::{SimDuration, SimTime};
 use crate::world::{self, Outcome, Patience, World};
@@ -145,6 +144,10 @@ pub enum HealthEventKind {
     },
 }
 
+/// An internal health-checking event, scheduled on the caller's queue.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HealthEv(Ev);
+
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Ev {
     ProbeStart { check: CheckIdx, checker: usize },
@@ -189,13 +192,13 @@ struct TargetState {
     passive_pending: bool,
 }
 
-/// The health-checking engine. Cheap to clone (a checkpoint for seeking).
+/// The health-checking engine. It keeps no queue of its own: it schedules its
+/// events on the simulation's one queue through the `sched` callback each method
+/// takes ([`HealthRunner`] pairs it with a queue for stand-alone use). Cheap to
+/// clone (a checkpoint for seeking).
 #[derive(Clone, Debug)]
 pub struct HealthEngine {
     params: HealthParams,
-    queue: BinaryHeap<Reverse<(SimTime, u64, Ev)>>,
-    seq: u64,
-    now: SimTime,
     checks: Vec<CheckState>,
     targets: Vec<Option<TargetState>>,
     rng: SimRng,
@@ -203,13 +206,11 @@ pub struct HealthEngine {
 }
 
 impl HealthEngine {
-    /// An engine in the steady state of `world` at time zero.
-    pub fn new(zone: &Zone, world: &World, params: HealthParams, seed: u64) -> HealthEngine {
+    /// An engine in the steady state of `world` at time zero; its first events go to
+    /// `sched`.
+    pub fn new(zone: &Zone, world: &World, params: HealthParams, seed: u64, sched: Sched<'_>) -> HealthEngine {
         let mut e = HealthEngine {
             params,
-            queue: BinaryHeap::new(),
-            seq: 0,
-            now: SimTime::ZERO,
             checks: Vec::new(),
             targets: vec![None; zone.hosts.len()],
             rng: SimRng::derive(seed, stream_id("health/push")),
@@ -233,7 +234,7 @@ impl HealthEngine {
                     let ok = probe(zone, world, endpoint, *protocol, ch, &|_| true, &mut probe_rng).outcome.is_ok();
                     ch.healthy = ok;
                     let phase = ch.rng.below(u64::from(*interval_s) * 1000);
-                    e.schedule(SimTime(phase), Ev::ProbeStart { check: ci, checker: k });
+                    sched(SimTime(phase), HealthEv(Ev::ProbeStart { check: ci, checker: k }));
                 }
                 healthy = aggregate(&checkers, params.healthy_above_pct).0;
             }
@@ -262,17 +263,11 @@ impl HealthEngine {
                 let mut rng =
                     SimRng::derive(seed, stream_id(&format!("lbcheck/{}/{}", l.spec.id, zone.hosts[h].spec.id)));
                 let phase = rng.below(u64::from(l.health.interval_s) * 1000);
-                e.schedule(SimTime(phase), Ev::TargetProbeStart { host: h });
+                sched(SimTime(phase), HealthEv(Ev::TargetProbeStart { host: h }));
                 let _ = li;
             }
         }
         e
-    }
-
-    fn schedule(&mut self, at: SimTime, ev: Ev) {
-        debug_assert!(at >= self.now, "scheduling in the past");
-        self.seq += 1;
-        self.queue.push(Reverse((at, self.seq, ev)));
     }
 
     /// The engine's parameters.
@@ -280,47 +275,30 @@ impl HealthEngine {
         &self.params
     }
 
-    /// Time of the next internal event, if any.
-    pub fn next_event_time(&self) -> Option<SimTime> {
-        self.queue.peek().map(|Reverse((t, _, _))| *t)
-    }
-
-    /// Processes every event up to and including `t`, against the current `world`.
-    pub fn advance_to(&mut self, t: SimTime, zone: &Zone, world: &World) {
-        while let Some(Reverse((at, _, _))) = self.queue.peek() {
-            if *at > t {
-                break;
-            }
-            let Some(Reverse((at, _, ev))) = self.queue.pop() else { break };
-            self.now = at;
-            self.handle(at, ev, zone, world);
-        }
-        self.now = self.now.max(t);
+    /// Handles one of its events, due now, against the current `world`.
+    pub fn handle(&mut self, at: SimTime, ev: HealthEv, zone: &Zone, world: &World, sched: Sched<'_>) {
+        self.handle_ev(at, ev.0, zone, world, sched);
     }
 
     /// Tells the engine the world changed at `now` (for NLB passive detection).
-    pub fn world_changed(&mut self, now: SimTime, zone: &Zone, world: &World) {
-        self.now = self.now.max(now);
+    pub fn world_changed(&mut self, now: SimTime, zone: &Zone, world: &World, sched: Sched<'_>) {
         for (h, t) in self.targets.iter_mut().enumerate() {
             let Some(t) = t else { continue };
             let Some(lb) = zone.hosts[h].lb else { continue };
             let failing = matches!(world.hosts[h], world::HostState::Stopped | world::HostState::BlackHole);
             if zone.load_balancers[lb].spec.kind == LbKind::Nlb && failing && t.lb_healthy && !t.passive_pending {
                 t.passive_pending = true;
-                let at = now + SimDuration(self.params.nlb_passive_ms);
-                self.seq += 1;
-                self.queue.push(Reverse((at, self.seq, Ev::Passive { host: h })));
+                sched(now + SimDuration(self.params.nlb_passive_ms), HealthEv(Ev::Passive { host: h }));
             }
         }
     }
 
     /// Sets a manual check's status at `now`; it reaches the DNS servers after the
     /// push delay.
-    pub fn set_manual(&mut self, check: CheckIdx, healthy: bool, now: SimTime) {
-        self.now = self.now.max(now);
+    pub fn set_manual(&mut self, check: CheckIdx, healthy: bool, now: SimTime, sched: Sched<'_>) {
         if self.checks[check].status != healthy {
             self.checks[check].status = healthy;
-            self.push(check, healthy, now);
+            self.push(check, healthy, now, sched);
         }
     }
 
@@ -355,28 +333,28 @@ impl HealthEngine {
         (c.iter().filter(|c| c.healthy).count() as u32, c.len() as u32)
     }
 
-    fn push(&mut self, check: CheckIdx, healthy: bool, now: SimTime) {
+    fn push(&mut self, check: CheckIdx, healthy: bool, now: SimTime, sched: Sched<'_>) {
         let (lo, hi) = self.params.push_delay_ms;
         let delay = self.rng.range_inclusive(lo, hi.max(lo));
         let at = (now + SimDuration(delay)).max(self.checks[check].last_push);
         self.checks[check].last_push = at;
-        self.schedule(at, Ev::Push { check, healthy });
+        sched(at, HealthEv(Ev::Push { check, healthy }));
     }
 
-    fn push_target(&mut self, host: HostIdx, healthy: bool, now: SimTime) {
+    fn push_target(&mut self, host: HostIdx, healthy: bool, now: SimTime, sched: Sched<'_>) {
         let (lo, hi) = self.params.push_delay_ms;
         let delay = self.rng.range_inclusive(lo, hi.max(lo));
         let t = self.targets[host].as_mut().expect("target");
         let at = (now + SimDuration(delay)).max(t.last_push);
         t.last_push = at;
-        self.schedule(at, Ev::TargetPush { host, healthy });
+        sched(at, HealthEv(Ev::TargetPush { host, healthy }));
     }
 
     fn emit(&mut self, at: SimTime, kind: HealthEventKind) {
         self.events.push(HealthEvent { at, kind });
     }
 
-    fn handle(&mut self, at: SimTime, ev: Ev, zone: &Zone, world: &World) {
+    fn handle_ev(&mut self, at: SimTime, ev: Ev, zone: &Zone, world: &World, sched: Sched<'_>) {
         match ev {
             Ev::ProbeStart { check, checker } => {
                 let HealthCheckKind::Endpoint { protocol, .. } = zone.health_checks[check].spec.kind else { return };
@@ -387,7 +365,7 @@ impl HealthEngine {
                 let mut rng = ch.rng.clone();
                 let a = probe(zone, world, endpoint, protocol, ch, &lb_view, &mut rng);
                 self.checks[check].checkers[checker].rng = rng;
-                self.schedule(at + SimDuration(a.elapsed_ms), Ev::ProbeEnd { check, checker, outcome: a.outcome });
+                sched(at + SimDuration(a.elapsed_ms), HealthEv(Ev::ProbeEnd { check, checker, outcome: a.outcome }));
             }
             Ev::ProbeEnd { check, checker, outcome } => {
                 let HealthCheckKind::Endpoint { interval_s, failure_threshold, .. } =
@@ -419,11 +397,11 @@ impl HealthEngine {
                                     checkers: total,
                                 },
                             );
-                            self.push(check, agg, at);
+                            self.push(check, agg, at, sched);
                         }
                     }
                 }
-                self.schedule(at + SimDuration::from_secs(u64::from(interval_s)), Ev::ProbeStart { check, checker });
+                sched(at + SimDuration::from_secs(u64::from(interval_s)), HealthEv(Ev::ProbeStart { check, checker }));
             }
             Ev::Push { check, healthy } => {
                 if self.checks[check].dns != healthy {
@@ -434,7 +412,7 @@ impl HealthEngine {
             Ev::TargetProbeStart { host } => {
                 let lb = zone.hosts[host].lb.expect("target has an LB");
                 let (ok, elapsed_ms) = target_probe(world, host, zone.load_balancers[lb].health.timeout_s);
-                self.schedule(at + SimDuration(elapsed_ms), Ev::TargetProbeEnd { host, ok });
+                sched(at + SimDuration(elapsed_ms), HealthEv(Ev::TargetProbeEnd { host, ok }));
             }
             Ev::TargetProbeEnd { host, ok } => {
                 let lb = zone.hosts[host].lb.expect("target has an LB");
@@ -450,10 +428,10 @@ impl HealthEngine {
                         t.streak = 0;
                         t.passive_pending = false;
                         self.emit(at, HealthEventKind::TargetHealth { host, healthy: ok, passive: false });
-                        self.push_target(host, ok, at);
+                        self.push_target(host, ok, at, sched);
                     }
                 }
-                self.schedule(at + SimDuration::from_secs(u64::from(h.interval_s)), Ev::TargetProbeStart { host });
+                sched(at + SimDuration::from_secs(u64::from(h.interval_s)), HealthEv(Ev::TargetProbeStart { host }));
             }
             Ev::TargetPush { host, healthy } => {
                 let t = self.targets[host].as_mut().expect("target");
@@ -470,7 +448,7 @@ impl HealthEngine {
                     t.lb_healthy = false;
                     t.streak = 0;
                     self.emit(at, HealthEventKind::TargetHealth { host, healthy: false, passive: true });
-                    self.push_target(host, false, at);
+                    self.push_target(host, false, at, sched);
                 }
             }
         }
@@ -526,6 +504,48 @@ impl HealthView for DnsView<'_> {
 
     fn target_healthy(&self, host: HostIdx) -> bool {
         self.engine.dns_target_healthy(host)
+    }
+}
+
+/// Where the engine schedules its events: `(time, event)`.
+pub type Sched<'a> = &'a mut dyn FnMut(SimTime, HealthEv);
+
+/// A health engine with its own queue, for using health checking on its own (tests,
+/// the query tester); the simulation instead schedules its events on its one queue.
+#[derive(Clone, Debug)]
+pub struct HealthRunner {
+    /// The engine.
+    pub engine: HealthEngine,
+    queue: EventQueue<HealthEv>,
+}
+
+impl HealthRunner {
+    /// A runner in the steady state of `world` at time zero.
+    pub fn new(zone: &Zone, world: &World, params: HealthParams, seed: u64) -> HealthRunner {
+        let mut queue = EventQueue::default();
+        let engine = HealthEngine::new(zone, world, params, seed, &mut |t, e| queue.schedule(t, e));
+        HealthRunner { engine, queue }
+    }
+
+    /// Processes every event up to and including `t`.
+    pub fn advance_to(&mut self, t: SimTime, zone: &Zone, world: &World) {
+        while let Some((at, ev)) = self.queue.pop_until(t) {
+            let q = &mut self.queue;
+            self.engine.handle(at, ev, zone, world, &mut |t, e| q.schedule(t, e));
+        }
+        self.queue.advance(t);
+    }
+
+    /// See [`HealthEngine::world_changed`].
+    pub fn world_changed(&mut self, now: SimTime, zone: &Zone, world: &World) {
+        let q = &mut self.queue;
+        self.engine.world_changed(now, zone, world, &mut |t, e| q.schedule(t, e));
+    }
+
+    /// See [`HealthEngine::set_manual`].
+    pub fn set_manual(&mut self, check: CheckIdx, healthy: bool, now: SimTime) {
+        let q = &mut self.queue;
+        self.engine.set_manual(check, healthy, now, &mut |t, e| q.schedule(t, e));
     }
 }
 

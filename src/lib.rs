@@ -7,11 +7,17 @@
 //!   browser;
 //! - the **front ends**: [`app`] (Leptos, wasm32 only) and [`cli`] (native only).
 pub mod answer;
+pub mod client;
 pub mod geo;
 pub mod health;
 pub mod latency;
 pub mod model;
+pub mod presets;
+pub mod queue;
+pub mod resolver;
 pub mod rng;
+pub mod scenario;
+pub mod sim;
 pub mod time;
 pub mod world;
 pub mod zone;

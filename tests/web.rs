@@ -7,6 +7,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "common/pins.rs"]
+mod pins;
+
 fn container() -> web_sys::HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
     let div = document.create_element("section").unwrap();
@@ -42,4 +45,12 @@ async fn app_mounts_and_about_toggles() {
 fn rng_known_answer_matches_native() {
     let mut rng = routewave::rng::SimRng::new(42);
     assert_eq!(rng.next_u64(), routewave::rng::KNOWN_ANSWER_SEED_42);
+}
+
+#[wasm_bindgen_test]
+fn preset_trace_hash_matches_native() {
+    let s = routewave::presets::preset("latency-weighted-nlb").unwrap();
+    let mut sim = routewave::sim::Sim::new(&s).unwrap();
+    sim.run_until(sim.duration());
+    assert_eq!(sim.report().trace_hash, pins::TRACE_HASH_LATENCY_WEIGHTED_NLB);
 }

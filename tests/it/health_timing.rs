@@ -2,7 +2,7 @@
 //! rule under partitions, recovery vs detection, LB target checks, determinism.
 
 use routewave::answer::HealthView;
-use routewave::health::{HealthEngine, HealthEventKind, HealthParams};
+use routewave::health::{HealthEventKind, HealthParams, HealthRunner};
 use routewave::model::*;
 use routewave::time::{SimDuration, SimTime};
 use routewave::world::{HostState, World};
@@ -36,18 +36,21 @@ fn endpoint_zone(protocol: CheckProtocol, interval_s: u32, threshold: u32) -> Zo
 /// healthy again.
 fn detect_and_recover(zone: &Zone, state: HostState, seed: u64) -> (f64, f64) {
     let mut world = World::healthy(zone);
-    let mut e = HealthEngine::new(zone, &world, HealthParams::default(), seed);
+    let mut e = HealthRunner::new(zone, &world, HealthParams::default(), seed);
     e.advance_to(FAULT_AT, zone, &world);
-    assert!(e.status(0), "healthy before the fault");
+    assert!(e.engine.status(0), "healthy before the fault");
     world.hosts[0] = state;
     e.world_changed(FAULT_AT, zone, &world);
-    e.drain_events();
+    e.engine.drain_events();
     let mut t = FAULT_AT;
     let detected = loop {
         t += SimDuration(250);
         e.advance_to(t, zone, &world);
-        if let Some(ev) =
-            e.drain_events().into_iter().find(|ev| matches!(ev.kind, HealthEventKind::Status { healthy: false, .. }))
+        if let Some(ev) = e
+            .engine
+            .drain_events()
+            .into_iter()
+            .find(|ev| matches!(ev.kind, HealthEventKind::Status { healthy: false, .. }))
         {
             break ev.at;
         }
@@ -58,13 +61,16 @@ fn detect_and_recover(zone: &Zone, state: HostState, seed: u64) -> (f64, f64) {
     e.advance_to(restore_at, zone, &world);
     world.hosts[0] = HostState::Up;
     e.world_changed(restore_at, zone, &world);
-    e.drain_events();
+    e.engine.drain_events();
     let mut t = restore_at;
     let recovered = loop {
         t += SimDuration(250);
         e.advance_to(t, zone, &world);
-        if let Some(ev) =
-            e.drain_events().into_iter().find(|ev| matches!(ev.kind, HealthEventKind::Status { healthy: true, .. }))
+        if let Some(ev) = e
+            .engine
+            .drain_events()
+            .into_iter()
+            .find(|ev| matches!(ev.kind, HealthEventKind::Status { healthy: true, .. }))
         {
             break ev.at;
         }
@@ -128,11 +134,11 @@ fn tcp_black_hole_waits_the_ten_second_connect_timeout() {
 
 fn status_after(zone: &Zone, partitioned: &[&str], secs: u64) -> (bool, u32) {
     let mut world = World::healthy(zone);
-    let mut e = HealthEngine::new(zone, &world, HealthParams::default(), 4);
+    let mut e = HealthRunner::new(zone, &world, HealthParams::default(), 4);
     e.advance_to(FAULT_AT, zone, &world);
     world.partitioned = partitioned.iter().map(|s| s.to_string()).collect();
     e.advance_to(FAULT_AT + SimDuration::from_secs(secs), zone, &world);
-    (e.status(0), e.checker_counts(0).0)
+    (e.engine.status(0), e.engine.checker_counts(0).0)
 }
 
 #[test]
@@ -180,16 +186,16 @@ fn dns_servers_see_the_change_after_the_push_delay() {
     let zone = endpoint_zone(CheckProtocol::Http, 10, 3);
     for seed in 0..20 {
         let mut world = World::healthy(&zone);
-        let mut e = HealthEngine::new(&zone, &world, HealthParams::default(), seed);
+        let mut e = HealthRunner::new(&zone, &world, HealthParams::default(), seed);
         e.advance_to(FAULT_AT, &zone, &world);
         world.hosts[0] = HostState::Stopped;
         e.advance_to(FAULT_AT + SimDuration::from_secs(120), &zone, &world);
-        let evs = e.drain_events();
+        let evs = e.engine.drain_events();
         let status = evs.iter().find(|e| matches!(e.kind, HealthEventKind::Status { healthy: false, .. })).unwrap().at;
         let dns = evs.iter().find(|e| matches!(e.kind, HealthEventKind::DnsStatus { healthy: false, .. })).unwrap().at;
         let lag = dns.saturating_since(status).as_ms();
         assert!((1_000..=10_000).contains(&lag), "push delay {lag} ms");
-        assert!(!e.view(&zone).check_healthy(0));
+        assert!(!e.engine.view(&zone).check_healthy(0));
     }
 }
 
@@ -202,12 +208,13 @@ fn lb_zone(kind: LbKind) -> Zone {
 /// LB target detection: (time to the LB's own unhealthy verdict, passive?).
 fn target_detection(zone: &Zone, seed: u64) -> (f64, bool) {
     let mut world = World::healthy(zone);
-    let mut e = HealthEngine::new(zone, &world, HealthParams::default(), seed);
+    let mut e = HealthRunner::new(zone, &world, HealthParams::default(), seed);
     e.advance_to(FAULT_AT, zone, &world);
     world.hosts[0] = HostState::Stopped;
     e.world_changed(FAULT_AT, zone, &world);
     e.advance_to(FAULT_AT + SimDuration::from_secs(300), zone, &world);
     let ev = e
+        .engine
         .drain_events()
         .into_iter()
         .find_map(|ev| match ev.kind {
@@ -268,8 +275,8 @@ fn inverted_disabled_manual_and_calculated_checks() {
     ];
     let zone = Zone::new(&spec).unwrap();
     let world = World::healthy(&zone);
-    let mut e = HealthEngine::new(&zone, &world, HealthParams::default(), 1);
-    let st = |e: &HealthEngine| (0..6).map(|c| e.view(&zone).check_healthy(c)).collect::<Vec<_>>();
+    let mut e = HealthRunner::new(&zone, &world, HealthParams::default(), 1);
+    let st = |e: &HealthRunner| (0..6).map(|c| e.engine.view(&zone).check_healthy(c)).collect::<Vec<_>>();
     assert_eq!(st(&e), [true, true, false, true, true, true]);
     e.set_manual(0, false, SimTime(1_000));
     e.advance_to(SimTime(20_000), &zone, &world);
@@ -278,8 +285,8 @@ fn inverted_disabled_manual_and_calculated_checks() {
     e.set_manual(1, false, SimTime(20_000));
     e.advance_to(SimTime(40_000), &zone, &world);
     assert_eq!(st(&e), [false, false, false, true, false, false]);
-    e.set_inverted(2, false);
-    assert!(e.view(&zone).check_healthy(2));
+    e.engine.set_inverted(2, false);
+    assert!(e.engine.view(&zone).check_healthy(2));
 }
 
 #[test]
@@ -287,11 +294,11 @@ fn same_seed_same_events() {
     let zone = endpoint_zone(CheckProtocol::Http, 10, 3);
     let run = |seed| {
         let mut world = World::healthy(&zone);
-        let mut e = HealthEngine::new(&zone, &world, HealthParams::default(), seed);
+        let mut e = HealthRunner::new(&zone, &world, HealthParams::default(), seed);
         e.advance_to(FAULT_AT, &zone, &world);
         world.hosts[0] = HostState::BlackHole;
         e.advance_to(FAULT_AT + SimDuration::from_secs(200), &zone, &world);
-        format!("{:?}", e.drain_events())
+        format!("{:?}", e.engine.drain_events())
     };
     assert_eq!(run(7), run(7));
     assert_ne!(run(7), run(8));

@@ -2,7 +2,10 @@
 
 mod answer_rules; // every routing rule of the reference, table-driven
 mod architecture; // the core never names a web crate; every module has a `//!` doc
+mod cli; // the command-line tool as a process
 mod health_timing; // detection and recovery times, the 18 % rule, LB checks
 mod properties; // proptest invariants of the answer engine
+mod scenario_format; // stored documents keep loading; limits are named
+mod sim; // the failover timeline: determinism, cohorts, mechanisms
 mod support; // builders shared by the tests
 mod validation; // validation collects every problem, named by path

@@ -1,0 +1,63 @@
+//! Benchmarks (run with `cargo bench --bench sim`; not part of the tests).
+//!
+//! - `standard_regional_fault`: 3 regions, 1,000 resolvers, 100,000 clients,
+//!   30 simulated minutes, one regional fault. Target ≤ 100 ms natively.
+//! - `trials_smallest_preset`: 1,000 trials (seeds) of the smallest preset.
+
+use divan::counter::ItemsCount;
+use routewave::presets;
+use routewave::scenario::{FaultAction, FaultSpec, PopulationSpec, Scenario};
+use routewave::sim::Sim;
+
+fn main() {
+    divan::main();
+}
+
+/// The standard benchmark scenario.
+fn standard() -> Scenario {
+    let mut s = presets::preset("latency-weighted-alb").expect("preset");
+    let pop = s.population.take().expect("the preset has a population");
+    s.population = Some(PopulationSpec { resolvers: 1_000, clients: 100_000, requests_per_min: 1.0, ..pop });
+    s.duration_s = 1_800;
+    s.faults = vec![FaultSpec { at_ms: 600_000, action: FaultAction::StopRegion { region: "us-east-1".into() } }];
+    s
+}
+
+fn events(s: &Scenario) -> u64 {
+    let mut sim = Sim::new(s).expect("valid");
+    sim.run_until(sim.duration());
+    sim.events()
+}
+
+#[divan::bench(sample_count = 10)]
+fn standard_regional_fault(bencher: divan::Bencher) {
+    let s = standard();
+    bencher.counter(ItemsCount::new(events(&s))).bench(|| {
+        let mut sim = Sim::new(&s).expect("valid");
+        sim.run_until(sim.duration());
+        divan::black_box(sim.report().summary.requests)
+    });
+}
+
+/// The smallest preset: the probe and its resolver, no population.
+fn smallest() -> Scenario {
+    let mut s = presets::preset("latency-weighted-nlb").expect("preset");
+    s.population = None;
+    s
+}
+
+#[divan::bench(sample_count = 3)]
+fn trials_smallest_preset(bencher: divan::Bencher) {
+    let base = smallest();
+    bencher.counter(ItemsCount::new(1_000u32)).bench(|| {
+        let mut total = 0u64;
+        for seed in 0..1_000 {
+            let mut s = base.clone();
+            s.seed = seed;
+            let mut sim = Sim::new(&s).expect("valid");
+            sim.run_until(sim.duration());
+            total += sim.report().summary.switch_ms["curl-dc"].unwrap_or(0);
+        }
+        divan::black_box(total)
+    });
+}

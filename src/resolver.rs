@@ -1,0 +1,197 @@
+//! Recursive resolvers: kinds with their documented cache defaults, and the cache.
+//!
+//! Defaults (`route53-reference.md` §6.1, §6.3; [C] unless marked):
+//!
+//! | kind | min-TTL floor | max TTL | negative cap |
+//! |---|---|---|---|
+//! | BIND 9 | 0 | 604,800 s | 10,800 s |
+//! | Unbound | 0 | 86,400 s | 3,600 s |
+//! | PowerDNS Recursor | 1 s | 86,400 s | 3,600 s |
+//! | Knot Resolver | 5 s | 86,400 s | 10,800 s [U] |
+//! | large public anycast | 0 [U] | 21,600 s (Google's cap) | 3,600 s [U] |
+//!
+//! A large public resolver spreads its cache over many nodes, so a query often lands
+//! on a node that has not cached the name: modelled as `cache_shards` independent
+//! caches picked at random per query (default 4, [U]). It forwards ECS /24.
+//! A configurable share of resolvers extend TTLs (8.74 % measured, [S]); an extender
+//! caches every answer for at least `extend_ttl_s` (default 3,600 s, [U]).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::answer::Answer;
+use crate::time::{SimDuration, SimTime};
+
+/// Implementation families with different cache rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResolverKind {
+    /// BIND 9.
+    Bind,
+    /// Unbound.
+    Unbound,
+    /// PowerDNS Recursor.
+    Powerdns,
+    /// Knot Resolver.
+    Knot,
+    /// A large public anycast resolver (many cache nodes, ECS).
+    PublicAnycast,
+}
+
+/// Cache rules of a resolver kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheRules {
+    /// Minimum TTL floor, s.
+    pub min_ttl_s: u32,
+    /// Maximum TTL, s.
+    pub max_ttl_s: u32,
+    /// Negative-caching cap, s.
+    pub max_ncache_s: u32,
+    /// Independent cache nodes a query may land on.
+    pub cache_shards: u32,
+    /// Sends EDNS client subnet by default.
+    pub ecs: bool,
+}
+
+impl ResolverKind {
+    /// All kinds.
+    pub const ALL: [ResolverKind; 5] = [
+        ResolverKind::Bind,
+        ResolverKind::Unbound,
+        ResolverKind::Powerdns,
+        ResolverKind::Knot,
+        ResolverKind::PublicAnycast,
+    ];
+
+    /// The kind's documented defaults.
+    pub fn rules(self) -> CacheRules {
+        let r = |min_ttl_s, max_ttl_s, max_ncache_s| CacheRules {
+            min_ttl_s,
+            max_ttl_s,
+            max_ncache_s,
+            cache_shards: 1,
+            ecs: false,
+        };
+        match self {
+            ResolverKind::Bind => r(0, 604_800, 10_800),
+            ResolverKind::Unbound => r(0, 86_400, 3_600),
+            ResolverKind::Powerdns => r(1, 86_400, 3_600),
+            ResolverKind::Knot => r(5, 86_400, 10_800),
+            ResolverKind::PublicAnycast => CacheRules { cache_shards: 4, ecs: true, ..r(0, 21_600, 3_600) },
+        }
+    }
+
+    /// Display name.
+    pub fn label(self) -> &'static str {
+        match self {
+            ResolverKind::Bind => "BIND-like",
+            ResolverKind::Unbound => "Unbound-like",
+            ResolverKind::Powerdns => "PowerDNS-like",
+            ResolverKind::Knot => "Knot-like",
+            ResolverKind::PublicAnycast => "public anycast",
+        }
+    }
+}
+
+/// A cache key: queried name, type, and the ECS scope (a client-subnet id) when the
+/// resolver sends one.
+pub type CacheKey = (u32, u8, Option<u32>);
+
+/// One cached answer.
+#[derive(Clone, Debug)]
+pub struct CacheEntry {
+    /// The answer.
+    pub answer: Arc<Answer>,
+    /// When it was fetched from the authoritative servers.
+    pub fetched: SimTime,
+    /// When it expires.
+    pub expires: SimTime,
+}
+
+/// A resolver's cache (one per shard).
+#[derive(Clone, Debug, Default)]
+pub struct Cache {
+    entries: BTreeMap<CacheKey, CacheEntry>,
+}
+
+impl Cache {
+    /// The live entry for `key` at `now`.
+    pub fn get(&self, key: &CacheKey, now: SimTime) -> Option<&CacheEntry> {
+        self.entries.get(key).filter(|e| e.expires > now)
+    }
+
+    /// Stores `answer` fetched at `now` under `rules`, with an optional TTL
+    /// extension; returns the TTL used, in seconds.
+    pub fn put(
+        &mut self,
+        key: CacheKey,
+        answer: Arc<Answer>,
+        now: SimTime,
+        rules: &CacheRules,
+        extend_ttl_s: Option<u32>,
+    ) -> u32 {
+        let ttl = effective_ttl(&answer, rules, extend_ttl_s);
+        self.entries
+            .insert(key, CacheEntry { answer, fetched: now, expires: now + SimDuration::from_secs(u64::from(ttl)) });
+        ttl
+    }
+
+    /// Stores `answer` as if fetched before the run began, expiring at `expires`
+    /// (a warm cache at time zero).
+    pub fn put_warm(&mut self, key: CacheKey, answer: Arc<Answer>, expires: SimTime) {
+        self.entries.insert(key, CacheEntry { answer, fetched: SimTime::ZERO, expires });
+    }
+
+    /// All live entries at `now`.
+    pub fn live(&self, now: SimTime) -> impl Iterator<Item = (&CacheKey, &CacheEntry)> {
+        self.entries.iter().filter(move |(_, e)| e.expires > now)
+    }
+}
+
+/// The TTL a resolver with `rules` caches `answer` for.
+pub fn effective_ttl(answer: &Answer, rules: &CacheRules, extend_ttl_s: Option<u32>) -> u32 {
+    let ttl = match answer {
+        Answer::Records { ttl_s, .. } => (*ttl_s).clamp(rules.min_ttl_s, rules.max_ttl_s),
+        Answer::NoData { ttl_s, .. } | Answer::NxDomain { ttl_s } => (*ttl_s).min(rules.max_ncache_s),
+    };
+    match extend_ttl_s {
+        Some(ext) => ttl.max(ext),
+        None => ttl,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answer::NoDataReason;
+
+    fn records(ttl_s: u32) -> Answer {
+        Answer::Records { items: vec![], ttl_s, path: vec![] }
+    }
+
+    #[test]
+    fn ttl_floors_caps_and_extenders() {
+        let knot = ResolverKind::Knot.rules();
+        assert_eq!(effective_ttl(&records(1), &knot, None), 5, "Knot's 5 s floor");
+        assert_eq!(effective_ttl(&records(1), &ResolverKind::Powerdns.rules(), None), 1);
+        assert_eq!(effective_ttl(&records(0), &ResolverKind::Powerdns.rules(), None), 1, "TTL 0 becomes 1");
+        assert_eq!(effective_ttl(&records(1), &ResolverKind::Unbound.rules(), None), 1);
+        assert_eq!(effective_ttl(&records(100_000), &ResolverKind::PublicAnycast.rules(), None), 21_600);
+        let neg = Answer::NxDomain { ttl_s: 900 };
+        assert_eq!(effective_ttl(&neg, &ResolverKind::Bind.rules(), None), 900);
+        let long_neg = Answer::NoData { ttl_s: 86_400, reason: NoDataReason::NoMatch };
+        assert_eq!(effective_ttl(&long_neg, &ResolverKind::Unbound.rules(), None), 3_600);
+        assert_eq!(effective_ttl(&records(60), &ResolverKind::Bind.rules(), Some(3_600)), 3_600);
+    }
+
+    #[test]
+    fn cache_expires_exactly_at_ttl() {
+        let mut c = Cache::default();
+        let rules = ResolverKind::Bind.rules();
+        c.put((1, 0, None), Arc::new(records(60)), SimTime(1_000), &rules, None);
+        assert!(c.get(&(1, 0, None), SimTime(60_999)).is_some());
+        assert!(c.get(&(1, 0, None), SimTime(61_000)).is_none());
+    }
+}

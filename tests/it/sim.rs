@@ -1,0 +1,276 @@
+//! The failover-timeline simulation: determinism, cohorts against per-client runs,
+//! and the mechanisms the presets must show.
+
+use routewave::client::ClientKind;
+use routewave::presets;
+use routewave::resolver::ResolverKind;
+use routewave::scenario::*;
+use routewave::sim::{Report, Result_, Sim};
+use routewave::time::SimTime;
+use routewave::world::Outcome;
+
+fn run(s: &Scenario) -> Report {
+    let mut sim = Sim::new(s).expect("valid scenario");
+    sim.run_until(sim.duration());
+    sim.report()
+}
+
+#[path = "../common/pins.rs"]
+mod pins;
+
+#[test]
+fn same_scenario_and_seed_give_the_same_trace() {
+    for p in presets::PRESETS {
+        let s = (p.build)();
+        let (a, b) = (run(&s), run(&s));
+        assert_eq!(a.trace_hash, b.trace_hash, "{}", p.name);
+        assert_eq!(a.summary, b.summary, "{}", p.name);
+    }
+    let mut other = presets::preset("latency-weighted-nlb").unwrap();
+    other.seed = 2;
+    assert_ne!(run(&other).trace_hash, run(&presets::preset("latency-weighted-nlb").unwrap()).trace_hash);
+}
+
+#[test]
+fn trace_hash_is_pinned() {
+    let r = run(&presets::preset("latency-weighted-nlb").unwrap());
+    // The browser test (tests/web.rs) asserts the wasm build gives the same hash.
+    assert_eq!(
+        r.trace_hash,
+        pins::TRACE_HASH_LATENCY_WEIGHTED_NLB,
+        "the trace changed: if intended, update tests/common/pins.rs"
+    );
+}
+
+#[test]
+fn stepping_in_batches_equals_one_run() {
+    let s = presets::preset("latency-failover-alb").unwrap();
+    let whole = run(&s);
+    let mut sim = Sim::new(&s).unwrap();
+    let mut t = 0;
+    while t < 1_500_000 {
+        t += 7_919;
+        while !sim.run_batch(SimTime(t), 50) {}
+    }
+    assert_eq!(sim.report().trace_hash, whole.trace_hash);
+    // A checkpoint (a clone) resumes to the same end.
+    let mut a = Sim::new(&s).unwrap();
+    a.run_until(SimTime(400_000));
+    let mut b = a.clone();
+    a.run_until(a.duration());
+    b.run_until(b.duration());
+    assert_eq!(a.report().trace_hash, b.report().trace_hash);
+}
+
+/// The probe sees the field experiment's sequence: us-east-1, then eu-west-1 after
+/// us-east-1 stops, then ap-southeast-1 after eu-west-1 stops.
+#[test]
+fn probe_follows_the_failover_order_in_every_design() {
+    for p in presets::PRESETS {
+        let r = run(&(p.build)());
+        let obs = &r.probes["curl-dc"];
+        let ok_regions: Vec<&str> = {
+            let mut v: Vec<&str> =
+                obs.iter().filter(|o| o.result == Result_::Ok).filter_map(|o| o.region.as_deref()).collect();
+            v.dedup();
+            v
+        };
+        assert_eq!(ok_regions, ["us-east-1", "eu-west-1", "ap-southeast-1"], "{}", p.name);
+        let switch = r.summary.switch_ms["curl-dc"].expect("switched");
+        let detect = r.summary.detection_ms.expect("detected");
+        assert!(switch >= detect, "{}: switch {switch} before detection {detect}", p.name);
+    }
+}
+
+/// The phases add up to the switch time.
+#[test]
+fn phases_add_up_to_the_switch_time() {
+    for name in ["latency-weighted-alb", "latency-weighted-nlb", "all-defaults-nlb", "latency-weighted-cname-ttl1-alb"]
+    {
+        let r = run(&presets::preset(name).unwrap());
+        let p = &r.summary.phases["curl-dc"];
+        let sum: u64 = [p.detection_ms, p.push_ms, p.resolver_ttl_ms, p.client_cache_ms, p.connection_ms]
+            .iter()
+            .map(|x| x.unwrap())
+            .sum();
+        assert_eq!(Some(sum), r.summary.switch_ms["curl-dc"], "{name}: {p:?}");
+    }
+}
+
+fn trials(name: &str, n: u64) -> Vec<Report> {
+    let base = presets::preset(name).unwrap();
+    (0..n)
+        .map(|i| {
+            let mut s = base.clone();
+            s.seed = 100 + i;
+            s.population = None; // the probe alone: faster
+            run(&s)
+        })
+        .collect()
+}
+
+fn mean_switch_s(rs: &[Report]) -> f64 {
+    rs.iter().map(|r| r.summary.switch_ms["curl-dc"].unwrap() as f64 / 1000.0).sum::<f64>() / rs.len() as f64
+}
+
+/// ALB-fronted regions fail over more slowly than NLB-fronted ones, for mechanical
+/// reasons: the ALB's 30 s × 2 target check against the NLB's passive detection.
+#[test]
+fn alb_fails_over_more_slowly_than_nlb() {
+    let alb = trials("latency-weighted-alb", 20);
+    let nlb = trials("latency-weighted-nlb", 20);
+    let (a, n) = (mean_switch_s(&alb), mean_switch_s(&nlb));
+    assert!(a > n + 20.0, "ALB {a:.1}s vs NLB {n:.1}s");
+    // What the client sees in between: the ALB answers 502 itself; the NLB refuses.
+    let kinds = |rs: &[Report]| {
+        rs[0].probes["curl-dc"]
+            .iter()
+            .filter(|o| o.result != Result_::Ok)
+            .map(|o| o.result)
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(kinds(&alb), [Result_::Failed(Outcome::Http502)].into());
+    assert_eq!(kinds(&nlb), [Result_::Failed(Outcome::Refused)].into());
+}
+
+/// Failover time varies from run to run (checker and resolver-cache phases).
+#[test]
+fn switch_time_varies_between_runs_within_mechanical_bounds() {
+    let rs = trials("latency-weighted-alb", 20);
+    let v: Vec<u64> = rs.iter().map(|r| r.summary.switch_ms["curl-dc"].unwrap()).collect();
+    let (lo, hi) = (*v.iter().min().unwrap(), *v.iter().max().unwrap());
+    assert!(hi - lo > 20_000, "spread {lo}..{hi}");
+    // Lower bound: one LB check interval (30 s, threshold 2 from a random phase) plus
+    // the push; upper bound: 2 × 30 s + 5 s timeout + 10 s push + 60 s TTL + 2 s.
+    assert!(lo >= 31_000 && hi <= 137_000, "{lo}..{hi}");
+}
+
+/// With default checks and a 300 s TTL, the TTL dominates: the switch comes no
+/// earlier than the resolver's next fetch after the DNS servers change.
+#[test]
+fn defaults_are_dominated_by_the_300s_ttl() {
+    let rs = trials("all-defaults-nlb", 10);
+    for r in &rs {
+        let p = &r.summary.phases["curl-dc"];
+        let det = p.detection_ms.unwrap();
+        assert!((60_000..=92_000).contains(&det), "30 s × 3 against a refusing NLB: {det} ms");
+        assert!(r.summary.switch_ms["curl-dc"].unwrap() > 90_000);
+    }
+    let m = mean_switch_s(&rs);
+    assert!(m > 150.0, "mean switch {m:.1}s with a 300 s TTL");
+}
+
+fn small_scenario(bins: u32) -> Scenario {
+    let mut s = presets::preset("latency-weighted-alb").unwrap();
+    s.population = None;
+    s.probes.clear();
+    s.params.cohort_bins = bins;
+    s.clients = vec![
+        ClientGroupSpec {
+            resolver: "dc-unbound".into(),
+            count: 400,
+            kind: ClientKind::Browser,
+            requests_per_min: 4.0,
+            city: None,
+        },
+        ClientGroupSpec {
+            resolver: "dc-unbound".into(),
+            count: 400,
+            kind: ClientKind::Curl,
+            requests_per_min: 4.0,
+            city: None,
+        },
+        ClientGroupSpec {
+            resolver: "london-bind".into(),
+            count: 200,
+            kind: ClientKind::Jvm,
+            requests_per_min: 4.0,
+            city: None,
+        },
+    ];
+    s.resolvers.push(ResolverSpec {
+        id: "x".into(),
+        city: "chicago".into(),
+        kind: ResolverKind::Powerdns,
+        ecs: None,
+        extend_ttl_s: None,
+        addr: None,
+    });
+    s
+}
+
+/// Cohorts (a few representative clients per group) agree with simulating every
+/// client: total requests within 1 %, failed requests within 15 %, and the mean
+/// served share per region within 2 percentage points.
+#[test]
+fn cohort_model_agrees_with_per_client_simulation() {
+    let full = run(&small_scenario(10_000)); // one representative per client
+    let cohort = run(&small_scenario(8));
+    let failed = |r: &Report| r.summary.errors_by_kind.values().sum::<f64>();
+    let rel = |a: f64, b: f64| (a - b).abs() / b;
+    assert!(
+        rel(cohort.summary.requests, full.summary.requests) < 0.01,
+        "{} vs {}",
+        cohort.summary.requests,
+        full.summary.requests
+    );
+    assert!(rel(failed(&cohort), failed(&full)) < 0.15, "failed {} vs {}", failed(&cohort), failed(&full));
+    let share = |r: &Report, region: &str| {
+        let total: f64 = r.series.served_by_region.values().flatten().sum();
+        r.series.served_by_region.get(region).map_or(0.0, |v| v.iter().sum::<f64>()) / total
+    };
+    for region in ["us-east-1", "eu-west-1", "ap-southeast-1"] {
+        let (c, f) = (share(&cohort, region), share(&full, region));
+        assert!((c - f).abs() < 0.02, "{region}: cohort {c:.3} vs per-client {f:.3}");
+    }
+}
+
+#[test]
+fn injected_fault_acts_at_the_current_time() {
+    let mut s = presets::preset("latency-weighted-nlb").unwrap();
+    s.faults.clear();
+    s.population = None;
+    let mut sim = Sim::new(&s).unwrap();
+    sim.run_until(SimTime(200_000));
+    sim.inject(FaultAction::StopRegion { region: "us-east-1".into() }).unwrap();
+    assert!(sim.inject(FaultAction::StopRegion { region: "mars-1".into() }).is_err());
+    sim.run_until(sim.duration());
+    let r = sim.report();
+    assert_eq!(r.summary.fault_at_ms, Some(200_000));
+    assert!(
+        r.probes["curl-dc"].iter().any(|o| o.result == Result_::Failed(Outcome::Refused) && o.at >= SimTime(200_000))
+    );
+}
+
+#[test]
+fn weight_change_takes_effect_after_config_propagation() {
+    let mut s = presets::preset("latency-weighted-nlb").unwrap();
+    s.population = None;
+    s.faults = vec![FaultSpec {
+        at_ms: 100_000,
+        action: FaultAction::SetWeight { name: "use1.sso.example.com".into(), set_id: "use1".into(), weight: 0 },
+    }];
+    let r = run(&s);
+    // A single weight-0 record is still answered (all-zero weights are equally likely).
+    assert!(r.probes["curl-dc"].iter().all(|o| o.result == Result_::Ok));
+    let mut sim = Sim::new(&s).unwrap();
+    sim.run_until(sim.duration());
+    let config = sim.trace().iter().find(|e| e.kind == "config").unwrap();
+    assert_eq!(config.at, SimTime(130_000));
+}
+
+#[test]
+fn bad_references_are_reported_by_path() {
+    let mut s = presets::preset("latency-weighted-nlb").unwrap();
+    s.probes[0].resolver = "nope".into();
+    s.faults.push(FaultSpec { at_ms: 1, action: FaultAction::StopHost { host: "ghost".into() } });
+    s.service = "missing.example.com".into();
+    let err = Sim::new(&s).err().unwrap().to_string();
+    for needle in [
+        "service: no A or CNAME record named 'missing.example.com'",
+        "probes[0].resolver: no resolver 'nope'",
+        "faults[2].action: no host 'ghost'",
+    ] {
+        assert!(err.contains(needle), "{needle}\n{err}");
+    }
+}
