@@ -3,6 +3,8 @@
 //! - `standard_regional_fault`: 3 regions, 1,000 resolvers, 100,000 clients,
 //!   30 simulated minutes, one regional fault. Target ≤ 100 ms natively.
 //! - `trials_smallest_preset`: 1,000 trials (seeds) of the smallest preset.
+//! - `deploy_six_waves`: 60 locations, 10,000 resolvers, 100,000 zones, a 6-wave
+//!   plan with a bad build. Target ≤ 200 ms natively.
 
 use divan::counter::ItemsCount;
 use routewave::presets;
@@ -60,4 +62,16 @@ fn trials_smallest_preset(bencher: divan::Bencher) {
         }
         divan::black_box(total)
     });
+}
+
+/// 60 locations, 10,000 resolvers, 100,000 zones, a 6-wave plan with an undetected
+/// black-holing build (every wave runs). Target ≤ 200 ms natively.
+#[divan::bench(sample_count = 10)]
+fn deploy_six_waves(bencher: divan::Bencher) {
+    let mut s = presets::preset("data-plane-bad-plan").expect("preset").deploy.expect("deploy side");
+    s.resolvers = 10_000;
+    s.zones = 100_000;
+    s.bad_build.detected = false;
+    assert_eq!(s.plan.waves.len(), 6);
+    bencher.bench(|| divan::black_box(routewave::deploy::run(&s, 1).expect("valid").total.user_minutes));
 }

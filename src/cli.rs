@@ -48,7 +48,14 @@ commands:
   explain <scenario.json|preset:NAME> --query NAME
       [--type A|AAAA|CNAME] [--from CITY] [--ecs CITY] [--at SECONDS] [--seed N]
                                             show Route 53's answer and the path through the tree
+  deploy <scenario.json|preset:NAME> [--seed N] [--json] [--kind KIND]
+                                            push the scenario's bad build through its wave plan;
+                                            print the per-wave blast radius
+  plan-check <scenario.json|preset:NAME> [--seed N]
+                                            analyse the wave plan without running it
   version                                   print the version
+
+bad-build kinds: black-hole, crash, slow-on-old-hardware, wrong-answers, version-incompat
 ";
 
 /// Runs one command, writing its output to `out`. Errors are one-line messages.
@@ -73,6 +80,8 @@ pub fn run(args: Vec<OsString>, out: &mut String) -> Result<(), String> {
         }
         "simulate" => simulate(&mut parser, out)?,
         "explain" => explain(&mut parser, out)?,
+        "deploy" => deploy(&mut parser, out, false)?,
+        "plan-check" => deploy(&mut parser, out, true)?,
         other => return Err(format!("unknown command '{other}' (try 'routewave help')")),
     }
     Ok(())
@@ -341,5 +350,103 @@ fn explain(parser: &mut lexopt::Parser, out: &mut String) -> Result<(), String> 
     );
     out.push_str(&ex.to_text());
     let _ = writeln!(out, "answer: {}", a.summary());
+    Ok(())
+}
+
+fn deploy(parser: &mut lexopt::Parser, out: &mut String, check_only: bool) -> Result<(), String> {
+    use crate::deploy::{self, BadKind};
+    let mut source = None;
+    let mut seed = None;
+    let mut json = false;
+    let mut kind = None;
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            lexopt::Arg::Value(v) if source.is_none() => source = Some(v.to_string_lossy().into_owned()),
+            lexopt::Arg::Long("seed") => seed = Some(value::<u64>(parser, "seed")?),
+            lexopt::Arg::Long("json") => json = true,
+            lexopt::Arg::Long("kind") => {
+                kind = Some(match value::<String>(parser, "kind")?.as_str() {
+                    "black-hole" => BadKind::BlackHole,
+                    "crash" => BadKind::Crash,
+                    "slow-on-old-hardware" => BadKind::SlowOnOldHardware,
+                    "wrong-answers" => BadKind::WrongAnswers,
+                    "version-incompat" => BadKind::VersionIncompat,
+                    other => return Err(format!("--kind: '{other}' is not a bad-build kind")),
+                })
+            }
+            other => return Err(format!("unexpected {}", describe(&other))),
+        }
+    }
+    let source = source.ok_or("missing <scenario.json|preset:NAME>")?;
+    let scenario = load(&source)?;
+    let seed = seed.unwrap_or(scenario.seed);
+    let mut spec =
+        scenario.deploy.clone().ok_or_else(|| format!("{source}: the scenario has no \"deploy\" section"))?;
+    if let Some(k) = kind {
+        spec.bad_build.kind = k;
+    }
+    let first_problem = |p: Vec<String>| {
+        let more = p.len().saturating_sub(1);
+        let first = p.into_iter().next().unwrap_or_default();
+        if more > 0 {
+            format!("{source}: deploy.{first} (and {more} more)")
+        } else {
+            format!("{source}: deploy.{first}")
+        }
+    };
+    if check_only {
+        let warnings = deploy::analyze(&spec, seed).map_err(first_problem)?;
+        let _ = writeln!(out, "{} — plan '{}': {} waves", scenario.title, spec.plan.name, spec.plan.waves.len());
+        if warnings.is_empty() {
+            out.push_str("no warnings\n");
+        }
+        for w in warnings {
+            let at = if w.wave == 0 { "plan".to_string() } else { format!("wave {}", w.wave) };
+            let _ = writeln!(out, "  {at:8} {}", w.message);
+        }
+        return Ok(());
+    }
+    let r = deploy::run(&spec, seed).map_err(first_problem)?;
+    if json {
+        out.push_str(&serde_json::to_string_pretty(&r).expect("serialisable"));
+        out.push('\n');
+        return Ok(());
+    }
+    let _ = writeln!(out, "{} — plan '{}', bad build: {}", scenario.title, r.plan, r.kind.as_str());
+    if r.caught_in_staging {
+        out.push_str("caught in staging: production untouched\n");
+        return Ok(());
+    }
+    let _ = writeln!(
+        out,
+        "{:>5} {:>5} {:>8} {:>9} {:>10} {:>9} {:>9} {:>10} {:>12} {:>12}",
+        "wave", "locs", "stripes", "worst NS", "resolvers", "+p50 ms", "+p99 ms", "failed", "wrong r·s", "user-min"
+    );
+    for w in r.waves.iter().chain(std::iter::once(&r.total)) {
+        let label = if w.wave == 0 { "total".to_string() } else { w.wave.to_string() };
+        let _ = writeln!(
+            out,
+            "{:>5} {:>5} {:>8} {:>9} {:>9.1}% {:>9.1} {:>9.1} {:>10.0} {:>12.0} {:>12.0}",
+            label,
+            w.locations.len(),
+            w.stripes.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(","),
+            format!("{}/4", w.worst_ns_per_zone),
+            w.resolvers_affected_pct,
+            w.added_latency_p50_ms,
+            w.added_latency_p99_ms,
+            w.failed_resolutions,
+            w.wrong_resolver_seconds,
+            w.user_minutes
+        );
+    }
+    let s = |v: Option<u64>| v.map_or_else(|| "—".to_string(), |v| format!("{v} s"));
+    let _ = writeln!(
+        out,
+        "waves started {} · detect {} · halt {} · rolled back {}",
+        r.waves_started,
+        s(r.time_to_detect_s),
+        s(r.time_to_halt_s),
+        s(r.time_to_rollback_s)
+    );
     Ok(())
 }

@@ -7,7 +7,9 @@
 //!   browser;
 //! - the **front ends**: [`app`] (Leptos, wasm32 only) and [`cli`] (native only).
 pub mod answer;
+pub mod anycast;
 pub mod client;
+pub mod deploy;
 pub mod geo;
 pub mod health;
 pub mod latency;

@@ -37,6 +37,8 @@ pub const PRESETS: &[Preset] = &[
     Preset { name: "geo-failover-nlb", build: || geo_failover(LbKind::Nlb) },
     Preset { name: "all-defaults-alb", build: || all_defaults(LbKind::Alb) },
     Preset { name: "all-defaults-nlb", build: || all_defaults(LbKind::Nlb) },
+    Preset { name: "data-plane-by-stripe", build: || data_plane(true) },
+    Preset { name: "data-plane-bad-plan", build: || data_plane(false) },
 ];
 
 /// The preset named `name`.
@@ -192,6 +194,7 @@ fn base(kind: LbKind, title: String, description: &str, watch_for: &[&str]) -> S
             FaultSpec { at_ms: 900_000, action: FaultAction::StopRegion { region: "eu-west-1".into() } },
         ],
         params: SimParams::default(),
+        deploy: None,
         view: ViewState { panel: "timeline".into(), playhead_ms: 0, speed: 10.0 },
     }
     .with_lb_suffix(kind)
@@ -436,6 +439,65 @@ fn all_defaults(kind: LbKind) -> Scenario {
             health_check: Some(format!("hc-{short}")),
         });
     }
+    s
+}
+
+/// Field design B.3: the data plane. `by_stripe`: a first wave of one location on
+/// the oldest hardware, then waves of one stripe each, spread over continents, 24 h
+/// bakes early. Otherwise the contrast: waves of neighbouring locations that mix
+/// stripes, a big first wave, and one-hour bakes.
+fn data_plane(by_stripe: bool) -> Scenario {
+    use crate::anycast::default_fleet;
+    use crate::deploy::{BadBuild, BadKind, DeploySpec, Plan, Wave, arrange_by_stripe};
+    let fleet = default_fleet();
+    let waves = if by_stripe {
+        arrange_by_stripe(&fleet, 5)
+    } else {
+        // Neighbours together: sort by longitude and cut into waves of ten.
+        let mut ids: Vec<(i64, String)> = fleet
+            .iter()
+            .map(|l| {
+                let c = crate::geo::city(&l.city).expect("fleet city");
+                ((c.lon * 100.0) as i64, l.id.clone())
+            })
+            .collect();
+        ids.sort();
+        ids.chunks(10).map(|c| Wave { locations: c.iter().map(|x| x.1.clone()).collect(), bake_s: 3_600 }).collect()
+    };
+    let mut s = latency_weighted(LbKind::Nlb, WeightedVariant::Eth);
+    s.title = if by_stripe { "Data plane: waves by stripe".into() } else { "Data plane: waves of neighbours".into() };
+    s.description = if by_stripe {
+        "A black-holing build goes out to 60 edge locations in four anycast stripes: first one location on the oldest hardware, then waves of one stripe each, spread over the continents.".into()
+    } else {
+        "The same black-holing build, pushed in waves of neighbouring locations that mix stripes, with a ten-location first wave and one-hour bakes.".into()
+    };
+    s.watch_for = vec![
+        "Worst name servers per zone: one with waves by stripe, several when a wave mixes stripes.".into(),
+        "Only resolvers whose fastest stripe the bad location served are hurt, by about the gap to their second-fastest.".into(),
+        "The alarm halts the plan; rollback bounds the damage to the waves already out.".into(),
+    ];
+    s.view.panel = "deploy".into();
+    s.deploy = Some(DeploySpec {
+        fleet,
+        zones: 10_000,
+        pool_per_stripe: 512,
+        max_shared: 2,
+        resolvers: 2_000,
+        users_per_resolver: 100,
+        user_requests_per_min: 1.0,
+        record_ttl_s: 300,
+        impaired_ms: 100.0,
+        anycast: crate::anycast::AnycastParams::default(),
+        plan: Plan {
+            name: if by_stripe { "by stripe".into() } else { "neighbours".into() },
+            staging_waves: 2,
+            waves,
+            unit_deploy_s: 600,
+            verify_s: 600,
+            rollback_s: 900,
+        },
+        bad_build: BadBuild { kind: BadKind::BlackHole, alarm_delay_s: 600, detected: true, slow_ms: 400, old_gen: 1 },
+    });
     s
 }
 

@@ -77,6 +77,9 @@ pub struct Scenario {
     /// Simulation parameters.
     #[serde(default)]
     pub params: SimParams,
+    /// The deployment side: an edge fleet, zones, a wave plan and a bad build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy: Option<crate::deploy::DeploySpec>,
     /// What the page showed when the scenario was saved or shared.
     #[serde(default)]
     pub view: ViewState,

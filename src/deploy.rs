@@ -1,0 +1,795 @@
+//! Deployment waves over the anycast data plane, and their blast radius.
+//!
+//! A plan is a list of production waves of edge locations (after staging). A wave's
+//! locations deploy together, host by host inside each location, so each goes live
+//! `unit_deploy_s` after the wave starts; then verification (`verify_s`) and the
+//! wave's bake time; then the next wave. A **bad build** has a modelled effect on every location running it:
+//!
+//! | kind | effect on a location | caught by |
+//! |---|---|---|
+//! | black-hole | announced but silent: its catchment waits for other stripes | data-plane alarm |
+//! | crash on start | the first host fails its health check as it starts and is taken out of service; the location's other hosts keep answering | host health check (60 s) → halt |
+//! | slow on old hardware | +`slow_ms` per answer, only at hardware generation ≤ `old_gen` | latency alarm, only once an old location runs it |
+//! | wrong answers | fast but wrong; resolvers cache them for the record TTL, so harm outlives the rollback | answer-verification alarm (or missed) |
+//! | version incompatibility | only while old and new run side by side: new locations serve stale answers | caught in staging when staging runs two versions at once |
+//!
+//! An alarm fires `alarm_delay_s` after the first bad location starts serving in
+//! production (if the kind is detected at all); the deployment halts, and every
+//! deployed location rolls back within `rollback_s`. Every number in the per-wave
+//! table comes from these mechanisms and the anycast model in [`crate::anycast`].
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::anycast::{self, AnycastParams, DelegationSets, EdgeLocation, LocState, STRIPES, Site};
+use crate::geo;
+use crate::queue::EventQueue;
+use crate::resolver::ResolverKind;
+use crate::rng::{SimRng, stream_id};
+use crate::time::{SimDuration, SimTime};
+
+/// A data-plane deployment scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploySpec {
+    /// Edge locations (default: [`anycast::default_fleet`]).
+    #[serde(default = "anycast::default_fleet")]
+    pub fleet: Vec<EdgeLocation>,
+    /// Hosted zones.
+    #[serde(default = "d_zones")]
+    pub zones: u32,
+    /// Name servers per stripe in the pool. Default 512 [U].
+    #[serde(default = "d_pool")]
+    pub pool_per_stripe: u16,
+    /// Most name servers two zones may share. Default 2 [C].
+    #[serde(default = "d_shared")]
+    pub max_shared: u8,
+    /// Resolvers, placed over the city table.
+    #[serde(default = "d_resolvers")]
+    pub resolvers: u32,
+    /// Users behind each resolver.
+    #[serde(default = "d_users")]
+    pub users_per_resolver: u32,
+    /// Requests per user per minute (for wrong-answer client requests).
+    #[serde(default = "d_user_rate")]
+    pub user_requests_per_min: f64,
+    /// TTL of the records resolvers cache, s (how long a wrong answer lives on).
+    #[serde(default = "d_ttl")]
+    pub record_ttl_s: u32,
+    /// Added resolution latency above which a user counts as impaired, ms [U].
+    #[serde(default = "d_impaired")]
+    pub impaired_ms: f64,
+    /// Anycast model parameters.
+    #[serde(default)]
+    pub anycast: AnycastParams,
+    /// The plan.
+    pub plan: Plan,
+    /// The bad build pushed through it.
+    pub bad_build: BadBuild,
+}
+
+fn d_zones() -> u32 {
+    10_000
+}
+fn d_pool() -> u16 {
+    512
+}
+fn d_shared() -> u8 {
+    2
+}
+fn d_resolvers() -> u32 {
+    2_000
+}
+fn d_users() -> u32 {
+    100
+}
+fn d_user_rate() -> f64 {
+    1.0
+}
+fn d_ttl() -> u32 {
+    300
+}
+fn d_impaired() -> f64 {
+    100.0
+}
+
+/// A deployment plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// Name shown in tables.
+    pub name: String,
+    /// Staging waves (a separate, small fleet): how many run at once decides whether
+    /// old and new versions ever run side by side before production.
+    #[serde(default = "d_staging")]
+    pub staging_waves: u32,
+    /// Production waves, in order.
+    pub waves: Vec<Wave>,
+    /// Time to deploy one location host by host, s. Default 600 [U].
+    #[serde(default = "d_unit")]
+    pub unit_deploy_s: u64,
+    /// Automatic verification after each wave, s. Default 600 [U].
+    #[serde(default = "d_verify")]
+    pub verify_s: u64,
+    /// Time for every deployed location to roll back, s. Default 900 [U].
+    #[serde(default = "d_rollback")]
+    pub rollback_s: u64,
+}
+
+fn d_staging() -> u32 {
+    2
+}
+fn d_unit() -> u64 {
+    600
+}
+fn d_verify() -> u64 {
+    600
+}
+fn d_rollback() -> u64 {
+    900
+}
+
+/// One production wave.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wave {
+    /// Location ids.
+    pub locations: Vec<String>,
+    /// Bake after the wave, s (24 h for early production waves [field report]).
+    #[serde(default = "d_bake")]
+    pub bake_s: u64,
+}
+
+fn d_bake() -> u64 {
+    86_400
+}
+
+/// Kinds of bad build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BadKind {
+    /// Drops every query.
+    BlackHole,
+    /// Crashes on start.
+    Crash,
+    /// Slow on old hardware only.
+    SlowOnOldHardware,
+    /// Serves wrong answers.
+    WrongAnswers,
+    /// Breaks only beside the previous version.
+    VersionIncompat,
+}
+
+impl BadKind {
+    /// Label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BadKind::BlackHole => "black-hole",
+            BadKind::Crash => "crash on start",
+            BadKind::SlowOnOldHardware => "slow on old hardware",
+            BadKind::WrongAnswers => "wrong answers",
+            BadKind::VersionIncompat => "version incompatibility",
+        }
+    }
+}
+
+/// The bad build and how it is detected.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BadBuild {
+    /// What it does.
+    pub kind: BadKind,
+    /// Delay from the first bad location serving to the alarm, s [U].
+    #[serde(default = "d_alarm")]
+    pub alarm_delay_s: u64,
+    /// Whether any alarm detects it at all.
+    #[serde(default = "yes")]
+    pub detected: bool,
+    /// Extra latency of a slow location, ms.
+    #[serde(default = "d_slow")]
+    pub slow_ms: u32,
+    /// Hardware generations counted as old (≤ this).
+    #[serde(default = "d_old")]
+    pub old_gen: u8,
+}
+
+fn d_alarm() -> u64 {
+    600
+}
+fn yes() -> bool {
+    true
+}
+fn d_slow() -> u32 {
+    400
+}
+fn d_old() -> u8 {
+    1
+}
+
+/// Per-wave (or total) blast radius.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct WaveImpact {
+    /// Wave number (1-based; 0 for totals).
+    pub wave: usize,
+    /// Locations that ran the bad build in production.
+    pub locations: Vec<String>,
+    /// Stripes those locations announce.
+    pub stripes: Vec<u8>,
+    /// Most of any zone's four name servers affected at one time.
+    pub worst_ns_per_zone: usize,
+    /// Share of zones at that worst, percent.
+    pub zones_at_worst_pct: f64,
+    /// Share of resolvers whose resolution got worse, percent.
+    pub resolvers_affected_pct: f64,
+    /// Added resolution latency for the affected resolvers that still got answers,
+    /// p50 / p99, ms (steady state; the failures are counted apart).
+    pub added_latency_p50_ms: f64,
+    /// 99th percentile.
+    pub added_latency_p99_ms: f64,
+    /// Resolutions that got no answer at all (estimated from miss rates).
+    pub failed_resolutions: f64,
+    /// Resolver-seconds of wrong answers served or cached.
+    pub wrong_resolver_seconds: f64,
+    /// Client requests answered from a wrong cached answer.
+    pub wrong_client_requests: f64,
+    /// User-minutes impaired (added latency above the threshold, failures, wrong answers).
+    pub user_minutes: f64,
+}
+
+/// The result of pushing a bad build through a plan.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DeployReport {
+    /// Plan name.
+    pub plan: String,
+    /// Bad build.
+    pub kind: BadKind,
+    /// Caught in staging (production never touched).
+    pub caught_in_staging: bool,
+    /// Production waves that started.
+    pub waves_started: usize,
+    /// Seconds from the first bad location serving to the alarm.
+    pub time_to_detect_s: Option<u64>,
+    /// Seconds from first bad serving to the halt.
+    pub time_to_halt_s: Option<u64>,
+    /// Seconds from first bad serving to the end of rollback.
+    pub time_to_rollback_s: Option<u64>,
+    /// Per wave.
+    pub waves: Vec<WaveImpact>,
+    /// All waves together.
+    pub total: WaveImpact,
+    /// Timeline of the deployment.
+    pub timeline: Vec<(SimTime, String)>,
+    /// Delegation sets that could not be assigned under the sharing rule.
+    pub unassigned_zones: u32,
+}
+
+/// A problem found by [`analyze`], with its numbers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlanWarning {
+    /// Wave (1-based), or 0 for the plan.
+    pub wave: usize,
+    /// The warning in words, with numbers.
+    pub message: String,
+}
+
+/// A host's health check catches a crash on start within this long, s [U].
+pub const HOST_CHECK_S: u64 = 60;
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Ev {
+    Deploy { wave: usize },
+    WaveDone { wave: usize },
+    NextWave { wave: usize },
+    Alarm,
+    RollbackDone,
+}
+
+/// Validates a spec's references.
+pub fn validate(spec: &DeploySpec) -> Result<(), Vec<String>> {
+    let mut p = Vec::new();
+    let ids: BTreeSet<&str> = spec.fleet.iter().map(|l| l.id.as_str()).collect();
+    if ids.len() != spec.fleet.len() {
+        p.push("fleet: location ids must be unique".to_string());
+    }
+    for (i, l) in spec.fleet.iter().enumerate() {
+        if geo::city(&l.city).is_none() {
+            p.push(format!("fleet[{i}].city: unknown city '{}'", l.city));
+        }
+        if usize::from(l.stripe) >= STRIPES {
+            p.push(format!("fleet[{i}].stripe: {} (stripes are 0 to 3)", l.stripe));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (w, wave) in spec.plan.waves.iter().enumerate() {
+        for (j, id) in wave.locations.iter().enumerate() {
+            if !ids.contains(id.as_str()) {
+                p.push(format!("plan.waves[{w}].locations[{j}]: no location '{id}'"));
+            } else if !seen.insert(id.as_str()) {
+                p.push(format!("plan.waves[{w}].locations[{j}]: '{id}' is already in an earlier wave"));
+            }
+        }
+    }
+    if spec.zones > 1_000_000 {
+        p.push(format!("zones: has {} zones; the limit is 1000000", spec.zones));
+    }
+    if spec.resolvers > 100_000 {
+        p.push(format!("resolvers: has {} resolvers; the limit is 100000", spec.resolvers));
+    }
+    if spec.pool_per_stripe == 0 || spec.pool_per_stripe > 4_096 {
+        p.push(format!("pool_per_stripe: {} (1 to 4096)", spec.pool_per_stripe));
+    }
+    if p.is_empty() { Ok(()) } else { Err(p) }
+}
+
+/// The resolver population of a spec: (city, kind, users), deterministic per seed.
+pub fn population(spec: &DeploySpec, seed: u64) -> Vec<(String, ResolverKind, u32)> {
+    let mut rng = SimRng::derive(seed, stream_id("deploy/population"));
+    let kinds = [
+        (ResolverKind::Bind, 30u64),
+        (ResolverKind::Unbound, 25),
+        (ResolverKind::Powerdns, 10),
+        (ResolverKind::Knot, 5),
+        (ResolverKind::PublicAnycast, 30),
+    ];
+    (0..spec.resolvers)
+        .map(|_| {
+            let city = geo::CITIES[rng.below(geo::CITIES.len() as u64) as usize].id.to_string();
+            let mut x = rng.below(100);
+            let kind = kinds
+                .iter()
+                .find(|(_, w)| {
+                    if x < *w {
+                        true
+                    } else {
+                        x -= w;
+                        false
+                    }
+                })
+                .map_or(ResolverKind::Bind, |k| k.0);
+            (city, kind, spec.users_per_resolver)
+        })
+        .collect()
+}
+
+/// Runs the bad build through the plan.
+pub fn run(spec: &DeploySpec, seed: u64) -> Result<DeployReport, Vec<String>> {
+    validate(spec)?;
+    let fleet = &spec.fleet;
+    let idx = |id: &str| fleet.iter().position(|l| l.id == id).expect("validated");
+    let waves: Vec<Vec<usize>> =
+        spec.plan.waves.iter().map(|w| w.locations.iter().map(|id| idx(id)).collect()).collect();
+    let delegation = DelegationSets::assign(spec.zones, spec.pool_per_stripe, spec.max_shared, seed);
+    let sites = anycast::sites(fleet, &population(spec, seed), &spec.anycast, seed);
+    let bad = spec.bad_build;
+    let mut timeline: Vec<(SimTime, String)> = Vec::new();
+
+    // Staging: version incompatibility shows only when staging runs two versions at
+    // once (split world); a crash shows on any staging host.
+    let caught_in_staging = bad.kind == BadKind::VersionIncompat && spec.plan.staging_waves >= 2;
+    if caught_in_staging {
+        timeline.push((
+            SimTime::ZERO,
+            format!("staging catches the {} build; production is never touched", bad.kind.as_str()),
+        ));
+        let empty = WaveImpact::default();
+        return Ok(DeployReport {
+            plan: spec.plan.name.clone(),
+            kind: bad.kind,
+            caught_in_staging: true,
+            waves_started: 0,
+            time_to_detect_s: None,
+            time_to_halt_s: None,
+            time_to_rollback_s: None,
+            waves: Vec::new(),
+            total: empty,
+            timeline,
+            unassigned_zones: delegation.unassigned,
+        });
+    }
+
+    // The deployment timeline: which locations run the bad build, when.
+    let mut q: EventQueue<Ev> = EventQueue::default();
+    let mut bad_since: Vec<Option<SimTime>> = vec![None; fleet.len()];
+    let mut bad_until: Vec<Option<SimTime>> = vec![None; fleet.len()];
+    let mut wave_of: Vec<Option<usize>> = vec![None; fleet.len()];
+    let mut first_bad: Option<SimTime> = None;
+    let mut alarm_at = None;
+    let mut rollback_done = None;
+    let mut halted = false;
+    let mut waves_started = 0;
+    // Slow builds only hurt (and only alarm) on old hardware.
+    let harmful = |l: usize| bad.kind != BadKind::SlowOnOldHardware || fleet[l].hardware_gen <= bad.old_gen;
+    if !waves.is_empty() {
+        q.schedule(SimTime::ZERO, Ev::NextWave { wave: 0 });
+    }
+    while let Some((t, ev)) = q.pop_until(SimTime(u64::MAX)) {
+        match ev {
+            Ev::NextWave { wave } => {
+                if halted || wave >= waves.len() {
+                    continue;
+                }
+                waves_started += 1;
+                timeline.push((t, format!("wave {} starts: {}", wave + 1, spec.plan.waves[wave].locations.join(", "))));
+                q.schedule(t, Ev::Deploy { wave });
+            }
+            Ev::Deploy { wave } => {
+                if halted {
+                    continue;
+                }
+                // The wave's locations deploy together; hosts inside a location go one
+                // at a time, so a location is live `unit_deploy_s` later.
+                let live = t + SimDuration::from_secs(spec.plan.unit_deploy_s);
+                for &l in &waves[wave] {
+                    bad_since[l] = Some(live);
+                    wave_of[l] = Some(wave);
+                    timeline.push((
+                        live,
+                        format!("{} ({}, stripe {}) runs the new build", fleet[l].id, fleet[l].city, fleet[l].stripe),
+                    ));
+                    if harmful(l) && first_bad.is_none() {
+                        // A crash fails the first host's health check as it starts.
+                        let (from, delay) =
+                            if bad.kind == BadKind::Crash { (t, HOST_CHECK_S) } else { (live, bad.alarm_delay_s) };
+                        first_bad = Some(from);
+                        if bad.detected || bad.kind == BadKind::Crash {
+                            q.schedule(from + SimDuration::from_secs(delay), Ev::Alarm);
+                        }
+                    }
+                }
+                q.schedule(live + SimDuration::from_secs(spec.plan.verify_s), Ev::WaveDone { wave });
+            }
+            Ev::WaveDone { wave } => {
+                if halted {
+                    continue;
+                }
+                timeline.push((t, format!("wave {} verified; baking {} s", wave + 1, spec.plan.waves[wave].bake_s)));
+                q.schedule(t + SimDuration::from_secs(spec.plan.waves[wave].bake_s), Ev::NextWave { wave: wave + 1 });
+            }
+            Ev::Alarm => {
+                if halted {
+                    continue;
+                }
+                halted = true;
+                alarm_at = Some(t);
+                timeline.push((t, format!("alarm: {} detected; deployment halted, rolling back", bad.kind.as_str())));
+                let done = t + SimDuration::from_secs(spec.plan.rollback_s);
+                for l in 0..fleet.len() {
+                    if let Some(since) = bad_since[l] {
+                        bad_until[l] = Some(done.max(since));
+                        // A location still deploying when the alarm fires is rolled back too.
+                    }
+                }
+                q.schedule(done, Ev::RollbackDone);
+            }
+            Ev::RollbackDone => {
+                rollback_done = Some(t);
+                timeline.push((t, "rollback complete: every location runs the previous build".into()));
+            }
+        }
+    }
+    let end = rollback_done.unwrap_or_else(|| {
+        bad_since.iter().flatten().max().copied().unwrap_or(SimTime::ZERO) + SimDuration::from_secs(3_600)
+    });
+    for l in 0..fleet.len() {
+        if bad_since[l].is_some() && bad_until[l].is_none() {
+            bad_until[l] = Some(end);
+        }
+    }
+    // Locations still deploying after a halt never went live.
+    if let Some(a) = alarm_at {
+        for l in 0..fleet.len() {
+            if bad_since[l].is_some_and(|s| s > a) {
+                bad_since[l] = None;
+                bad_until[l] = None;
+                wave_of[l] = None;
+            }
+        }
+    }
+
+    // Blast radius over the intervals where the set of bad locations is constant.
+    let mut cuts: Vec<SimTime> = bad_since.iter().chain(bad_until.iter()).flatten().copied().collect();
+    cuts.sort();
+    cuts.dedup();
+    let state_of = |l: usize, t: SimTime| -> LocState {
+        match (bad_since[l], bad_until[l]) {
+            (Some(s), Some(u)) if s <= t && t < u && harmful(l) => match bad.kind {
+                BadKind::BlackHole => LocState::BlackHole,
+                // The crashed host is taken out of service; the location's other
+                // hosts, still on the old build, keep answering.
+                BadKind::Crash => LocState::Ok,
+                BadKind::SlowOnOldHardware => LocState::Slow(bad.slow_ms),
+                BadKind::WrongAnswers | BadKind::VersionIncompat => LocState::Wrong,
+            },
+            _ => LocState::Ok,
+        }
+    };
+    // Baseline (everything healthy) resolution per site.
+    let picks: Vec<usize> =
+        (0..sites.len()).map(|i| SimRng::derive(seed, stream_id(&format!("pick/{i}"))).below(4) as usize).collect();
+    let base: Vec<f64> = sites.iter().zip(&picks).map(|(s, &p)| s.resolve(&|_| LocState::Ok, p).latency_ms).collect();
+    // Index: location → sites with it as a baseline catchment.
+    let mut by_loc: Vec<Vec<usize>> = vec![Vec::new(); fleet.len()];
+    for (i, s) in sites.iter().enumerate() {
+        for stripe in 0..STRIPES {
+            if let Some((_, l)) = s.catchment(stripe, &|_| LocState::Ok) {
+                by_loc[l as usize].push(i);
+            }
+        }
+    }
+    let n_waves = spec.plan.waves.len();
+    let mut per_wave: Vec<Acc> = (0..n_waves).map(|_| Acc::new(sites.len())).collect();
+    let mut total = Acc::new(sites.len());
+    let miss_rate = 1.0 / f64::from(spec.record_ttl_s.max(1)); // one cache miss per TTL per resolver
+    for win in cuts.windows(2) {
+        let (t0, t1) = (win[0], win[1]);
+        let dur_s = (t1.as_ms() - t0.as_ms()) as f64 / 1000.0;
+        let bad_now: Vec<usize> = (0..fleet.len()).filter(|&l| state_of(l, t0) != LocState::Ok).collect();
+        if bad_now.is_empty() {
+            continue;
+        }
+        let stripes_now: BTreeSet<u8> = bad_now.iter().map(|&l| fleet[l].stripe).collect();
+        // The wave an interval is charged to: the latest wave with a bad location in it.
+        let w = bad_now.iter().filter_map(|&l| wave_of[l]).max().unwrap_or(0);
+        let mut candidates: Vec<usize> = bad_now.iter().flat_map(|&l| by_loc[l].iter().copied()).collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let state = |l: u16| state_of(l as usize, t0);
+        for &i in &candidates {
+            let r = sites[i].resolve(&state, picks[i]);
+            let added = r.latency_ms - base[i];
+            let failed = !r.latency_ms.is_finite();
+            if !(failed || r.wrong || added > 0.5) {
+                continue;
+            }
+            let impaired = failed || r.wrong || added > spec.impaired_ms;
+            for acc in [&mut per_wave[w], &mut total] {
+                acc.affected[i] = true;
+                acc.failed_site[i] |= failed;
+                if added.is_finite() {
+                    acc.added[i] = acc.added[i].max(added);
+                }
+                if failed {
+                    acc.failed += miss_rate * dur_s;
+                }
+                if r.wrong {
+                    // Served during the interval, then cached for up to one TTL.
+                    let cached = dur_s + f64::from(spec.record_ttl_s);
+                    acc.wrong_s += cached;
+                    acc.wrong_requests += cached * f64::from(sites[i].users) * spec.user_requests_per_min / 60.0;
+                }
+                if impaired {
+                    acc.user_minutes += f64::from(sites[i].users) * dur_s / 60.0;
+                }
+            }
+        }
+        for acc in [&mut per_wave[w], &mut total] {
+            acc.worst_ns = acc.worst_ns.max(stripes_now.len());
+        }
+    }
+    let zones_at_worst = |worst: usize| if worst == 0 || delegation.sets.is_empty() { 0.0 } else { 100.0 };
+    let finish = |acc: &Acc, wave: usize, locs: Vec<usize>| {
+        // Latency percentiles over the affected resolvers that still got answers.
+        let mut added: Vec<f64> =
+            (0..acc.added.len()).filter(|&i| acc.affected[i] && !acc.failed_site[i]).map(|i| acc.added[i]).collect();
+        added.sort_by(|a, b| a.total_cmp(b));
+        let q = |p: f64| {
+            if added.is_empty() {
+                0.0
+            } else {
+                added[((p * added.len() as f64).ceil() as usize).clamp(1, added.len()) - 1]
+            }
+        };
+        let stripes: BTreeSet<u8> = locs.iter().map(|&l| fleet[l].stripe).collect();
+        WaveImpact {
+            wave,
+            locations: locs.iter().map(|&l| fleet[l].id.clone()).collect(),
+            stripes: stripes.into_iter().collect(),
+            worst_ns_per_zone: acc.worst_ns,
+            zones_at_worst_pct: zones_at_worst(acc.worst_ns),
+            resolvers_affected_pct: 100.0 * acc.affected.iter().filter(|a| **a).count() as f64
+                / sites.len().max(1) as f64,
+            added_latency_p50_ms: q(0.5),
+            added_latency_p99_ms: q(0.99),
+            failed_resolutions: acc.failed,
+            wrong_resolver_seconds: acc.wrong_s,
+            wrong_client_requests: acc.wrong_requests,
+            user_minutes: acc.user_minutes,
+        }
+    };
+    let waves_out: Vec<WaveImpact> = (0..n_waves)
+        .filter(|&w| w < waves_started)
+        .map(|w| {
+            finish(
+                &per_wave[w],
+                w + 1,
+                (0..fleet.len()).filter(|&l| wave_of[l] == Some(w) && bad_since[l].is_some()).collect(),
+            )
+        })
+        .collect();
+    let total_out = finish(&total, 0, (0..fleet.len()).filter(|&l| bad_since[l].is_some()).collect());
+    timeline.sort_by_key(|e| e.0);
+    let since_first = |t: Option<SimTime>| first_bad.zip(t).map(|(f, t)| t.as_ms().saturating_sub(f.as_ms()) / 1000);
+    Ok(DeployReport {
+        plan: spec.plan.name.clone(),
+        kind: bad.kind,
+        caught_in_staging: false,
+        waves_started,
+        time_to_detect_s: since_first(alarm_at),
+        time_to_halt_s: since_first(alarm_at),
+        time_to_rollback_s: since_first(rollback_done),
+        waves: waves_out,
+        total: total_out,
+        timeline,
+        unassigned_zones: delegation.unassigned,
+    })
+}
+
+struct Acc {
+    affected: Vec<bool>,
+    failed_site: Vec<bool>,
+    added: Vec<f64>,
+    worst_ns: usize,
+    failed: f64,
+    wrong_s: f64,
+    wrong_requests: f64,
+    user_minutes: f64,
+}
+
+impl Acc {
+    fn new(n: usize) -> Acc {
+        Acc {
+            affected: vec![false; n],
+            failed_site: vec![false; n],
+            added: vec![0.0; n],
+            worst_ns: 0,
+            failed: 0.0,
+            wrong_s: 0.0,
+            wrong_requests: 0.0,
+            user_minutes: 0.0,
+        }
+    }
+}
+
+/// Analyses a plan without running it: warnings with their numbers.
+pub fn analyze(spec: &DeploySpec, seed: u64) -> Result<Vec<PlanWarning>, Vec<String>> {
+    validate(spec)?;
+    let fleet = &spec.fleet;
+    let idx = |id: &str| fleet.iter().position(|l| l.id == id).expect("validated");
+    let sites: Vec<Site> = anycast::sites(fleet, &population(spec, seed), &spec.anycast, seed);
+    let mut out = Vec::new();
+    let oldest = fleet.iter().map(|l| l.hardware_gen).min().unwrap_or(1);
+    for (w, wave) in spec.plan.waves.iter().enumerate() {
+        let locs: Vec<usize> = wave.locations.iter().map(|id| idx(id)).collect();
+        let stripes: BTreeSet<u8> = locs.iter().map(|&l| fleet[l].stripe).collect();
+        if stripes.len() >= 2 {
+            out.push(PlanWarning {
+                wave: w + 1,
+                message: format!(
+                    "spans {} stripes ({}): every zone can lose {} of its 4 name servers at once (100 % of zones)",
+                    stripes.len(),
+                    stripes.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", "),
+                    stripes.len()
+                ),
+            });
+        }
+        // Resolvers whose nearest location of every stripe still announced is in the wave.
+        let in_wave: BTreeSet<u16> = locs.iter().map(|&l| l as u16).collect();
+        let cornered = sites
+            .iter()
+            .filter(|s| {
+                (0..STRIPES).all(|st| s.catchment(st, &|_| LocState::Ok).is_none_or(|(_, l)| in_wave.contains(&l)))
+            })
+            .count();
+        let fastest_in = sites
+            .iter()
+            .filter(|s| {
+                let order: Vec<(u32, u16)> = (0..STRIPES).filter_map(|st| s.catchment(st, &|_| LocState::Ok)).collect();
+                order.iter().min().is_some_and(|(_, l)| in_wave.contains(l))
+            })
+            .count();
+        if cornered > 0 {
+            out.push(PlanWarning {
+                wave: w + 1,
+                message: format!(
+                    "not geographically diverse: {cornered} resolvers ({:.1} %) have the nearest location of every stripe in this wave",
+                    100.0 * cornered as f64 / sites.len().max(1) as f64
+                ),
+            });
+        }
+        if w == 0 {
+            if locs.len() != 1 {
+                out.push(PlanWarning {
+                    wave: 1,
+                    message: format!(
+                        "the first wave has {} locations, the fastest location of {:.1} % of resolvers; a single location would bound a bad build's reach",
+                        locs.len(),
+                        100.0 * fastest_in as f64 / sites.len().max(1) as f64
+                    ),
+                });
+            }
+            if locs.iter().any(|&l| fleet[l].hardware_gen != oldest) {
+                out.push(PlanWarning {
+                    wave: 1,
+                    message: format!("the first wave is not on the oldest hardware (generation {oldest}): performance regressions show up later"),
+                });
+            }
+        }
+        if w + 1 < spec.plan.waves.len() {
+            if wave.bake_s == 0 {
+                out.push(PlanWarning { wave: w + 1, message: "no bake before the next wave".into() });
+            } else if w < 2 && wave.bake_s < 86_400 {
+                out.push(PlanWarning {
+                    wave: w + 1,
+                    message: format!(
+                        "bakes only {} s before the next wave (early production waves bake 24 h)",
+                        wave.bake_s
+                    ),
+                });
+            }
+        }
+    }
+    for s in 0..STRIPES as u8 {
+        let waves_with: BTreeSet<usize> = spec
+            .plan
+            .waves
+            .iter()
+            .enumerate()
+            .filter(|(_, wv)| wv.locations.iter().any(|id| fleet[idx(id)].stripe == s))
+            .map(|(w, _)| w)
+            .collect();
+        if waves_with.len() == 1 && fleet.iter().filter(|l| l.stripe == s).count() > 1 {
+            let w = *waves_with.iter().next().expect("one");
+            let all = spec.plan.waves[w].locations.iter().filter(|id| fleet[idx(id)].stripe == s).count();
+            if all == fleet.iter().filter(|l| l.stripe == s).count() {
+                out.push(PlanWarning {
+                    wave: w + 1,
+                    message: format!("holds every location of stripe {s}: a bad build there takes one name server from every zone for every resolver"),
+                });
+            }
+        }
+    }
+    let planned: BTreeSet<&str> = spec.plan.waves.iter().flat_map(|w| w.locations.iter().map(String::as_str)).collect();
+    let missing = fleet.iter().filter(|l| !planned.contains(l.id.as_str())).count();
+    if missing > 0 {
+        out.push(PlanWarning {
+            wave: 0,
+            message: format!("{missing} locations are in no wave and never get the build"),
+        });
+    }
+    Ok(out)
+}
+
+/// Arranges the fleet into waves by stripe and geography: a first wave of one
+/// oldest-hardware location, then for each stripe in turn waves of that stripe's
+/// locations spread over continents (at most `per_wave` per wave).
+pub fn arrange_by_stripe(fleet: &[EdgeLocation], per_wave: usize) -> Vec<Wave> {
+    let oldest = fleet.iter().map(|l| l.hardware_gen).min().unwrap_or(1);
+    let first = fleet.iter().position(|l| l.hardware_gen == oldest).unwrap_or(0);
+    let mut waves = vec![Wave { locations: vec![fleet[first].id.clone()], bake_s: 86_400 }];
+    for s in 0..STRIPES as u8 {
+        // Round-robin over continents so each wave is geographically diverse.
+        let mut by_cont: std::collections::BTreeMap<geo::Continent, Vec<&EdgeLocation>> = Default::default();
+        for (i, l) in fleet.iter().enumerate() {
+            if l.stripe == s && i != first {
+                by_cont.entry(geo::city(&l.city).map_or(geo::Continent::NA, |c| c.continent)).or_default().push(l);
+            }
+        }
+        let mut order = Vec::new();
+        let mut k = 0;
+        while by_cont.values().any(|v| k < v.len()) {
+            for v in by_cont.values() {
+                if let Some(l) = v.get(k) {
+                    order.push(l.id.clone());
+                }
+            }
+            k += 1;
+        }
+        let n = order.len().div_ceil(per_wave.max(1)).max(1);
+        let size = order.len().div_ceil(n);
+        for chunk in order.chunks(size.max(1)) {
+            waves.push(Wave { locations: chunk.to_vec(), bake_s: if waves.len() < 3 { 86_400 } else { 21_600 } });
+        }
+    }
+    waves
+}
