@@ -380,8 +380,15 @@ fn deploy(parser: &mut lexopt::Parser, out: &mut String, check_only: bool) -> Re
     let source = source.ok_or("missing <scenario.json|preset:NAME>")?;
     let scenario = load(&source)?;
     let seed = seed.unwrap_or(scenario.seed);
-    let mut spec =
-        scenario.deploy.clone().ok_or_else(|| format!("{source}: the scenario has no \"deploy\" section"))?;
+    if scenario.deploy.is_none()
+        && let Some(cp) = &scenario.control_plane
+    {
+        return control_plane(&scenario.title, cp, &source, check_only, json, out);
+    }
+    let mut spec = scenario
+        .deploy
+        .clone()
+        .ok_or_else(|| format!("{source}: the scenario has no \"deploy\" or \"control_plane\" section"))?;
     if let Some(k) = kind {
         spec.bad_build.kind = k;
     }
@@ -448,5 +455,50 @@ fn deploy(parser: &mut lexopt::Parser, out: &mut String, check_only: bool) -> Re
         s(r.time_to_halt_s),
         s(r.time_to_rollback_s)
     );
+    Ok(())
+}
+
+fn control_plane(
+    title: &str,
+    cp: &crate::control::ControlPlaneSpec,
+    source: &str,
+    check_only: bool,
+    json: bool,
+    out: &mut String,
+) -> Result<(), String> {
+    if check_only {
+        let _ = writeln!(
+            out,
+            "{title} — plan '{}': {} waves (a control-plane plan: no stripe analysis)",
+            cp.name,
+            cp.waves.len()
+        );
+        return Ok(());
+    }
+    let r = crate::control::run(cp).map_err(|p| format!("{source}: control_plane.{}", p.join("; ")))?;
+    if json {
+        out.push_str(&serde_json::to_string_pretty(&r).expect("serialisable"));
+        out.push('\n');
+        return Ok(());
+    }
+    let _ = writeln!(out, "{title} — plan '{}'", r.plan);
+    if r.caught_in_staging {
+        out.push_str("caught in staging: production untouched\n");
+    }
+    let _ = writeln!(out, "{:>5} {:24} {:>6} {:>14} {:>14}", "wave", "fleets", "hosts", "customer fail", "other fail");
+    for w in &r.waves {
+        let _ = writeln!(
+            out,
+            "{:>5} {:24} {:>6} {:>14.0} {:>14.0}",
+            w.wave,
+            w.fleets.join(","),
+            w.hosts_deployed,
+            w.customer_failed,
+            w.other_failed
+        );
+    }
+    for (t, e) in &r.timeline {
+        let _ = writeln!(out, "  {t}  {e}");
+    }
     Ok(())
 }

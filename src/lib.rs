@@ -9,6 +9,7 @@
 pub mod answer;
 pub mod anycast;
 pub mod client;
+pub mod control;
 pub mod deploy;
 pub mod geo;
 pub mod health;

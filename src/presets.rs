@@ -39,6 +39,8 @@ pub const PRESETS: &[Preset] = &[
     Preset { name: "all-defaults-nlb", build: || all_defaults(LbKind::Nlb) },
     Preset { name: "data-plane-by-stripe", build: || data_plane(true) },
     Preset { name: "data-plane-bad-plan", build: || data_plane(false) },
+    Preset { name: "external-api-by-az", build: || control_plane(true) },
+    Preset { name: "internal-api-by-fleet", build: || control_plane(false) },
 ];
 
 /// The preset named `name`.
@@ -195,6 +197,7 @@ fn base(kind: LbKind, title: String, description: &str, watch_for: &[&str]) -> S
         ],
         params: SimParams::default(),
         deploy: None,
+        control_plane: None,
         view: ViewState { panel: "timeline".into(), playhead_ms: 0, speed: 10.0 },
     }
     .with_lb_suffix(kind)
@@ -498,6 +501,31 @@ fn data_plane(by_stripe: bool) -> Scenario {
         },
         bad_build: BadBuild { kind: BadKind::BlackHole, alarm_delay_s: 600, detected: true, slow_ms: 400, old_gen: 1 },
     });
+    s
+}
+
+/// Field designs B.1 and B.2: the control plane's external API (one AZ per wave)
+/// and internal API (batch → operations → customer, split-world staging).
+fn control_plane(external: bool) -> Scenario {
+    let mut s = latency_weighted(LbKind::Alb, WeightedVariant::Eth);
+    s.view.panel = "deploy".into();
+    if external {
+        s.title = "External API: one AZ per wave".into();
+        s.description = "The external API runs in three availability zones; each wave is one AZ, deployed host by host. A failure no health check sees is caught by the error-rate alarm, and operators shift traffic away from that AZ.".into();
+        s.watch_for = vec![
+            "One host in one AZ takes the bad build before anything halts.".into(),
+            "Failures the load balancer's check misses cost until the alarm and the traffic shift.".into(),
+        ];
+        s.control_plane = Some(crate::control::external_api());
+    } else {
+        s.title = "Internal API: batch, operations, customer".into();
+        s.description = "The internal API is split by traffic type and deployed least critical first, host by host with a deep health check. Staging splits every fleet over two waves so old and new versions run side by side.".into();
+        s.watch_for = vec![
+            "The deep check halts in the batch fleet: customers never see the bad build.".into(),
+            "A version incompatibility shows in split-world staging, before production.".into(),
+        ];
+        s.control_plane = Some(crate::control::internal_api());
+    }
     s
 }
 

@@ -80,6 +80,9 @@ pub struct Scenario {
     /// The deployment side: an edge fleet, zones, a wave plan and a bad build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deploy: Option<crate::deploy::DeploySpec>,
+    /// A control-plane deployment: API fleets, waves, a bad build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_plane: Option<crate::control::ControlPlaneSpec>,
     /// What the page showed when the scenario was saved or shared.
     #[serde(default)]
     pub view: ViewState,

@@ -92,3 +92,25 @@ fn bad_input_gives_one_line_naming_file_position_and_problem() {
     assert_eq!(code, 2);
     assert!(err.contains("zone.records[0].routing.weight: 300: weights are 0 to 255 (and 1 more)"), "{err}");
 }
+
+#[test]
+fn deploy_and_plan_check_print_the_blast_radius_and_the_warnings() {
+    let (code, out, err) = routewave(&["deploy", "preset:data-plane-bad-plan"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("worst NS") && out.contains("4/4") && out.contains("total"), "{out}");
+    let (code, out, _) = routewave(&["deploy", "preset:data-plane-by-stripe", "--kind", "wrong-answers"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("wrong answers") && out.contains("1/4"), "{out}");
+    let (code, out, _) = routewave(&["plan-check", "preset:data-plane-bad-plan"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("spans 4 stripes"), "{out}");
+    let (code, out, _) = routewave(&["deploy", "preset:internal-api-by-fleet"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("deep health check failed on batch host 1"), "{out}");
+    let (code, _, err) = routewave(&["deploy", "preset:latency-weighted-alb"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no \"deploy\" or \"control_plane\" section"), "{err}");
+    let (code, _, err) = routewave(&["deploy", "preset:data-plane-by-stripe", "--kind", "meteor"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--kind: 'meteor' is not a bad-build kind"), "{err}");
+}
