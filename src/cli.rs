@@ -53,6 +53,7 @@ commands:
                                             print the per-wave blast radius
   plan-check <scenario.json|preset:NAME> [--seed N]
                                             analyse the wave plan without running it
+  link <scenario.json|preset:NAME>          print the scenario's share-link fragment (#s=…)
   version                                   print the version
 
 bad-build kinds: black-hole, crash, slow-on-old-hardware, wrong-answers, version-incompat
@@ -82,6 +83,24 @@ pub fn run(args: Vec<OsString>, out: &mut String) -> Result<(), String> {
         "explain" => explain(&mut parser, out)?,
         "deploy" => deploy(&mut parser, out, false)?,
         "plan-check" => deploy(&mut parser, out, true)?,
+        "link" => {
+            let source = match parser.next().map_err(|e| e.to_string())? {
+                Some(lexopt::Arg::Value(v)) => v.to_string_lossy().into_owned(),
+                _ => return Err("link: missing <scenario.json|preset:NAME>".into()),
+            };
+            let s = load(&source)?;
+            let frag = crate::link::encode(&s);
+            let _ = writeln!(out, "#{frag}");
+            match crate::link::size_class(frag.len() + 1) {
+                crate::link::LinkSize::Ok => {}
+                crate::link::LinkSize::Long => {
+                    eprintln!("note: the link is {} characters; some chat apps cut links past 2,000", frag.len() + 1)
+                }
+                crate::link::LinkSize::UseFile => {
+                    eprintln!("note: the link is {} characters; share the JSON file instead", frag.len() + 1)
+                }
+            }
+        }
         other => return Err(format!("unknown command '{other}' (try 'routewave help')")),
     }
     Ok(())

@@ -14,6 +14,7 @@ pub mod deploy;
 pub mod geo;
 pub mod health;
 pub mod latency;
+pub mod link;
 pub mod model;
 pub mod presets;
 pub mod queue;
