@@ -7,7 +7,9 @@
 
 use leptos::prelude::*;
 
+mod playground;
 mod shell;
+mod storage;
 
 pub use shell::App;
 

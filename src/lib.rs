@@ -16,6 +16,7 @@ pub mod health;
 pub mod latency;
 pub mod link;
 pub mod model;
+pub mod playback;
 pub mod presets;
 pub mod queue;
 pub mod resolver;

@@ -1,20 +1,163 @@
-//! The application shell: header (product name, scenario title, "what is this"),
-//! the main work area and the top-level error boundary.
+//! The application shell: header (product name, scenario title, preset picker,
+//! share, "what is this"), notices, the playground, and the top-level error
+//! boundary. State lives here and flows down as signals.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::prelude::*;
+
+use super::playground::Playground;
+use super::storage;
+use crate::link::{self, LinkSize};
+use crate::playback::Playback;
+use crate::presets;
+use crate::scenario::Scenario;
+
+/// The working state shared by the page's parts.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    /// The working scenario.
+    pub scenario: RwSignal<Scenario>,
+    /// The run of it, with checkpoints (rebuilt when the scenario changes).
+    pub playback: Memo<Arc<Result<Playback, String>>>,
+    /// Playhead, ms.
+    pub playhead: RwSignal<u64>,
+    /// Playing?
+    pub playing: RwSignal<bool>,
+    /// Simulated seconds per real second.
+    pub speed: RwSignal<f64>,
+    /// A message for the user (bad link, storage full…), shown until dismissed.
+    pub notice: RwSignal<Option<String>>,
+    /// The user has edited since loading (autosave only then).
+    pub dirty: RwSignal<bool>,
+}
+
+impl Ctx {
+    /// Replaces the working scenario with an edited one; the run is rebuilt and the
+    /// history before the playhead stays what it was (the run is deterministic).
+    pub fn edit(&self, f: impl FnOnce(&mut Scenario)) {
+        self.scenario.update(f);
+        self.dirty.set(true);
+    }
+}
+
+/// The first scenario: from the link if there is a valid one, else the autosave,
+/// else the default preset; plus a notice if a link could not be opened.
+fn initial() -> (Scenario, Option<String>) {
+    let fallback = || {
+        storage::load_autosave()
+            .and_then(|json| Scenario::from_json(&json).ok())
+            .unwrap_or_else(|| (presets::PRESETS[0].build)())
+    };
+    match storage::fragment() {
+        Some(f) => match link::decode(&f) {
+            Ok(s) => (s, None),
+            Err(e) => (fallback(), Some(format!("This link could not be opened: {e}. Your saved work is unchanged."))),
+        },
+        None => (fallback(), None),
+    }
+}
 
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let (about_open, set_about_open) = signal(false);
-    let scenario_title = RwSignal::new(String::from("Latency → nested failover (ALB)"));
+    let (first, first_notice) = initial();
+    let playhead = RwSignal::new(first.view.playhead_ms);
+    let speed = RwSignal::new(if first.view.speed > 0.0 { first.view.speed } else { 10.0 });
+    let scenario = RwSignal::new(first);
+    let playback = Memo::new_with_compare(move |_| Arc::new(Playback::build(&scenario.get())), |_, _| true);
+    let ctx = Ctx {
+        scenario,
+        playback,
+        playhead,
+        playing: RwSignal::new(false),
+        speed,
+        notice: RwSignal::new(first_notice),
+        dirty: RwSignal::new(false),
+    };
+    provide_context(ctx);
 
+    // Autosave after edits, and keep the fragment a link to the working scenario.
+    Effect::new(move |_| {
+        let s = scenario.get();
+        if ctx.dirty.get_untracked() && !storage::save_autosave(&s.to_json()) {
+            ctx.notice.set(Some(
+                "Autosave failed: the browser's storage is unavailable or full. Export the scenario to keep it.".into(),
+            ));
+        }
+        if ctx.dirty.get_untracked() {
+            storage::replace_fragment(&link::encode(&s));
+        }
+    });
+
+    // The player's clock: advance the playhead while playing.
+    let tick = Duration::from_millis(100);
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            if !ctx.playing.get_untracked() {
+                return;
+            }
+            let end = ctx.playback.with_untracked(|p| p.as_ref().as_ref().map(|p| p.duration().as_ms()).unwrap_or(0));
+            let next = ctx.playhead.get_untracked() + (ctx.speed.get_untracked() * 100.0) as u64;
+            if next >= end {
+                ctx.playhead.set(end);
+                ctx.playing.set(false);
+            } else {
+                ctx.playhead.set(next);
+            }
+        },
+        tick,
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+
+    // Space plays and pauses, unless a control has the focus.
+    let keys = window_event_listener(leptos::ev::keydown, move |e: web_sys::KeyboardEvent| {
+        if e.code() != "Space" {
+            return;
+        }
+        let in_control = e
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "BUTTON" | "TEXTAREA"));
+        if !in_control {
+            e.prevent_default();
+            ctx.playing.update(|p| *p = !*p);
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    // A link pasted into the address bar of an open page: load it (our own
+    // replaceState never fires this).
+    let hash = window_event_listener(leptos::ev::hashchange, move |_| {
+        let Some(f) = storage::fragment() else { return };
+        match link::decode(&f) {
+            Ok(s) => {
+                ctx.playing.set(false);
+                ctx.playhead.set(s.view.playhead_ms);
+                if s.view.speed > 0.0 {
+                    ctx.speed.set(s.view.speed);
+                }
+                ctx.scenario.set(s);
+                ctx.notice.set(None);
+            }
+            Err(e) => {
+                ctx.notice.set(Some(format!("This link could not be opened: {e}. Your saved work is unchanged.")))
+            }
+        }
+    });
+    on_cleanup(move || hash.remove());
+
+    let (about_open, set_about_open) = signal(false);
     view! {
         <header class="rw-header">
             <h1 class="rw-header__brand">"Routewave"</h1>
             <p class="rw-header__title" data-testid="scenario-title" title="Current scenario">
-                {move || scenario_title.get()}
+                {move || scenario.with(|s| s.title.clone())}
             </p>
+            <PresetPicker />
+            <ShareButton />
             <button
                 class="rw-button rw-button--link"
                 data-testid="about-toggle"
@@ -25,25 +168,106 @@ pub fn App() -> impl IntoView {
                 "What is this?"
             </button>
         </header>
+        <Show when=move || ctx.notice.get().is_some()>
+            <div class="rw-notice" role="alert" data-testid="notice">
+                <span>{move || ctx.notice.get().unwrap_or_default()}</span>
+                <button class="rw-button" on:click=move |_| ctx.notice.set(None)>"Dismiss"</button>
+            </div>
+        </Show>
         <Show when=move || about_open.get()>
             <About on_close=move || set_about_open.set(false) />
         </Show>
         <ErrorBoundary fallback=super::error_list>
-            <main class="rw-main" data-testid="app-main">
-                <section class="rw-panel rw-panel--tree" aria-labelledby="rw-tree-h">
-                    <h2 id="rw-tree-h">"Routing tree"</h2>
-                    <p class="rw-muted">"The zone's records, policies and health checks."</p>
-                </section>
-                <section class="rw-panel rw-panel--map" aria-labelledby="rw-map-h">
-                    <h2 id="rw-map-h">"Map"</h2>
-                    <p class="rw-muted">"Regions, resolvers and edge locations."</p>
-                </section>
-                <section class="rw-panel rw-panel--timeline" aria-labelledby="rw-timeline-h">
-                    <h2 id="rw-timeline-h">"Timeline"</h2>
-                    <p class="rw-muted">"Play, pause and scrub the simulation."</p>
-                </section>
-            </main>
+            <Playground />
         </ErrorBoundary>
+    }
+}
+
+/// Picks a built-in scenario.
+#[component]
+fn PresetPicker() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    view! {
+        <label class="rw-field">
+            <span class="rw-visually-hidden">"Scenario preset"</span>
+            <select
+                data-testid="preset-picker"
+                aria-label="Load a preset scenario"
+                on:change=move |ev| {
+                    let name = event_target_value(&ev);
+                    if let Some(s) = presets::preset(&name) {
+                        ctx.playing.set(false);
+                        ctx.playhead.set(0);
+                        ctx.scenario.set(s);
+                        ctx.dirty.set(true);
+                    }
+                }
+            >
+                <option value="" selected=true disabled=true>"Load a preset…"</option>
+                {presets::PRESETS
+                    .iter()
+                    .map(|p| {
+                        let title = (p.build)().title;
+                        view! { <option value=p.name>{title}</option> }
+                    })
+                    .collect::<Vec<_>>()}
+            </select>
+        </label>
+    }
+}
+
+/// Writes a link to the scenario at the current moment into the address bar and
+/// shows it, warning when it is long.
+#[component]
+fn ShareButton() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let (shown, set_shown) = signal(None::<String>);
+    let share = move |_| {
+        let mut s = ctx.scenario.get_untracked();
+        s.view.playhead_ms = ctx.playhead.get_untracked();
+        s.view.speed = ctx.speed.get_untracked();
+        let frag = link::encode(&s);
+        storage::replace_fragment(&frag);
+        set_shown.set(Some(storage::url_with(&frag)));
+    };
+    view! {
+        <button class="rw-button rw-button--primary" data-testid="share" on:click=share>"Share this moment"</button>
+        <Show when=move || shown.get().is_some()>
+            <div class="rw-share" data-testid="share-panel">
+                <label>
+                    "Link (the page's address now points here too): "
+                    <input
+                        readonly=true
+                        data-testid="share-url"
+                        prop:value=move || shown.get().unwrap_or_default()
+                        aria-label="Share link"
+                    />
+                </label>
+                {move || {
+                    let n = shown.get().map_or(0, |u| u.len());
+                    match link::size_class(n) {
+                        LinkSize::Ok => view! { <span class="rw-muted">{format!("{n} characters")}</span> }.into_any(),
+                        LinkSize::Long => {
+                            view! {
+                                <span class="rw-warn" data-testid="share-warning">
+                                    {format!("⚠ {n} characters: some chat apps cut links past 2,000.")}
+                                </span>
+                            }
+                                .into_any()
+                        }
+                        LinkSize::UseFile => {
+                            view! {
+                                <span class="rw-warn" data-testid="share-warning">
+                                    {format!("⚠ {n} characters: too long for many tools; export the scenario as a file instead.")}
+                                </span>
+                            }
+                                .into_any()
+                        }
+                    }
+                }}
+                <button class="rw-button" on:click=move |_| set_shown.set(None)>"Close"</button>
+            </div>
+        </Show>
     }
 }
 
@@ -62,7 +286,7 @@ fn About(on_close: impl Fn() + 'static) -> impl IntoView {
             <p>
                 "Every number comes from a modelled mechanism with documented parameters. The \
                  same scenario and seed give the same run here and in the command-line tool, so \
-                 a shared link shows everyone exactly the same thing."
+                 a shared link shows everyone exactly the same thing. Space plays and pauses."
             </p>
             <button class="rw-button" data-testid="about-close" on:click=move |_| on_close()>
                 "Close"

@@ -1,0 +1,522 @@
+//! The playground: the routing tree coloured by health as the DNS servers see it,
+//! the timeline player, the probe log, the narration, traffic shares, resolver
+//! caches, the query tester, the fault controls and the run's summary. Everything
+//! shown comes from [`crate::playback`]; these components only render it.
+
+use leptos::prelude::*;
+
+use super::shell::Ctx;
+use crate::answer::Verdict;
+use crate::geo;
+use crate::playback::{self, LiveView, Tested};
+use crate::scenario::{FaultAction, FaultSpec};
+use crate::time::SimTime;
+use crate::zone::Zone;
+
+/// The main area.
+#[component]
+pub fn Playground() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let live = Memo::new(move |_| {
+        let pb = ctx.playback.get();
+        pb.as_ref().as_ref().ok().map(|p| p.live(SimTime(ctx.playhead.get())))
+    });
+    let error = move || ctx.playback.get().as_ref().as_ref().err().cloned();
+    view! {
+        <main class="rw-main" data-testid="app-main">
+            <Show when=move || error().is_some()>
+                <section class="rw-panel rw-panel--error" role="alert" data-testid="scenario-problems">
+                    <h2>"This scenario cannot run yet"</h2>
+                    <pre>{move || error().unwrap_or_default()}</pre>
+                </section>
+            </Show>
+            <section class="rw-panel rw-panel--timeline" aria-labelledby="rw-timeline-h">
+                <h2 id="rw-timeline-h">"Timeline"</h2>
+                <Player />
+                <Narration live=live />
+            </section>
+            <section class="rw-panel rw-panel--tree" aria-labelledby="rw-tree-h">
+                <h2 id="rw-tree-h">"Routing tree"</h2>
+                <Tree live=live />
+            </section>
+            <section class="rw-panel rw-panel--map" aria-labelledby="rw-live-h">
+                <h2 id="rw-live-h">"Traffic and faults"</h2>
+                <Traffic live=live />
+                <Faults />
+                <Caches live=live />
+            </section>
+            <section class="rw-panel rw-panel--probe" aria-labelledby="rw-probe-h">
+                <h2 id="rw-probe-h">"Probe log"</h2>
+                <ProbeLog live=live />
+                <Summary />
+            </section>
+            <section class="rw-panel rw-panel--query" aria-labelledby="rw-query-h">
+                <h2 id="rw-query-h">"What does this resolver get?"</h2>
+                <QueryTester />
+            </section>
+        </main>
+    }
+}
+
+fn fmt_time(ms: u64) -> String {
+    SimTime(ms).to_string()
+}
+
+/// Play / pause, step, log-scale speed, the scrubber and the event-density strip.
+#[component]
+fn Player() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let duration = move || ctx.playback.get().as_ref().as_ref().map(|p| p.duration().as_ms()).unwrap_or(0);
+    let density = move || ctx.playback.get().as_ref().as_ref().map(|p| p.density(120)).unwrap_or_default();
+    let step = move |delta: i64| {
+        ctx.playing.set(false);
+        let t = (ctx.playhead.get_untracked() as i64 + delta).clamp(0, duration() as i64) as u64;
+        ctx.playhead.set(t);
+    };
+    view! {
+        <div class="rw-player" role="group" aria-label="Timeline player">
+            <button
+                class="rw-button rw-button--primary"
+                data-testid="play"
+                aria-pressed=move || ctx.playing.get().to_string()
+                on:click=move |_| ctx.playing.update(|p| *p = !*p)
+            >
+                {move || if ctx.playing.get() { "❚❚ Pause" } else { "▶ Play" }}
+            </button>
+            <button class="rw-button" data-testid="step-back" on:click=move |_| step(-1_000) aria-label="Back one second">
+                "−1 s"
+            </button>
+            <button class="rw-button" data-testid="step" on:click=move |_| step(1_000) aria-label="Forward one second">
+                "+1 s"
+            </button>
+            <span class="rw-clock" data-testid="clock" aria-live="off">
+                {move || format!("{} / {}", fmt_time(ctx.playhead.get()), fmt_time(duration()))}
+            </span>
+            <label class="rw-field">
+                "Speed "
+                <input
+                    type="range"
+                    min="-1"
+                    max="3"
+                    step="0.1"
+                    data-testid="speed"
+                    aria-label="Playback speed, logarithmic"
+                    prop:value=move || libm::log10(ctx.speed.get()).to_string()
+                    on:input=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                            ctx.speed.set(libm::pow(10.0, v));
+                        }
+                    }
+                />
+                <span data-testid="speed-label">
+                    {move || {
+                        let s = ctx.speed.get();
+                        if s < 1.0 { format!("1/{:.0}×", 1.0 / s) } else { format!("×{s:.0}") }
+                    }}
+                </span>
+            </label>
+        </div>
+        <div class="rw-scrub">
+            <input
+                type="range"
+                min="0"
+                step="100"
+                class="rw-scrub__range"
+                data-testid="scrubber"
+                aria-label="Playhead"
+                prop:max=move || duration().to_string()
+                prop:value=move || ctx.playhead.get().to_string()
+                on:input=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<u64>() {
+                        ctx.playhead.set(v);
+                    }
+                }
+            />
+            <div class="rw-density" aria-hidden="true">
+                {move || {
+                    let d = density();
+                    let max = d.iter().copied().max().unwrap_or(1).max(1);
+                    d.into_iter()
+                        .map(|n| {
+                            let h = format!("{}%", (n * 100 / max).max(if n > 0 { 12 } else { 0 }));
+                            view! { <span class="rw-density__bar" style:height=h></span> }
+                        })
+                        .collect::<Vec<_>>()
+                }}
+            </div>
+        </div>
+    }
+}
+
+/// The running narration, in an aria-live region.
+#[component]
+fn Narration(live: Memo<Option<LiveView>>) -> impl IntoView {
+    view! {
+        <ol class="rw-narration" aria-live="polite" data-testid="narration">
+            {move || {
+                live.get()
+                    .map(|l| {
+                        l.narration
+                            .into_iter()
+                            .map(|(t, text)| view! { <li><time>{t.to_string()}</time>" "{text}</li> })
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default()
+            }}
+        </ol>
+    }
+}
+
+/// The routing tree, indented left to right, nodes coloured by health with a
+/// text badge (never colour alone).
+#[component]
+fn Tree(live: Memo<Option<LiveView>>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let rows = Memo::new(move |_| {
+        let s = ctx.scenario.get();
+        Zone::new(&s.zone).map(|z| playback::tree(&z, &s.service)).map_err(|p| p.to_string())
+    });
+    view! {
+        <div class="rw-tree" role="tree" aria-label="Routing tree" data-testid="tree">
+            {move || match rows.get() {
+                Err(problems) => view! { <pre class="rw-problems">{problems}</pre> }.into_any(),
+                Ok(rows) => {
+                    let healthy = live.get().map(|l| l.record_healthy).unwrap_or_default();
+                    rows.into_iter()
+                        .map(|r| {
+                            let ok = r.record.is_none_or(|i| healthy.get(i).copied().unwrap_or(true));
+                            let badge = match (r.record, ok) {
+                                (None, _) => "",
+                                (Some(_), true) => "✓ healthy",
+                                (Some(_), false) => "✗ unhealthy",
+                            };
+                            let indent = format!("{}rem", r.depth as f64 * 1.1);
+                            view! {
+                                <div
+                                    class="rw-tree__row"
+                                    class:rw-tree__row--group=r.record.is_none()
+                                    class:rw-tree__row--bad=!ok
+                                    role="treeitem"
+                                    tabindex="0"
+                                    style:padding-left=indent
+                                >
+                                    <span class="rw-tree__text">{r.text}</span>
+                                    <span class="rw-tag">{r.policy}</span>
+                                    {(!r.ttl.is_empty()).then(|| view! { <span class="rw-tag rw-tag--ttl">{r.ttl}</span> })}
+                                    {r.check.map(|c| view! { <span class="rw-tag rw-tag--check">{format!("check {c}")}</span> })}
+                                    {r.eth.then(|| view! { <span class="rw-tag">"ETH"</span> })}
+                                    <span class="rw-health" class:rw-health--bad=!ok>{badge}</span>
+                                </div>
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// Share of requests served per region over the last 10 s, as labelled bars.
+#[component]
+fn Traffic(live: Memo<Option<LiveView>>) -> impl IntoView {
+    view! {
+        <div class="rw-traffic" data-testid="traffic">
+            {move || {
+                live.get()
+                    .map(|l| {
+                        let down = l.region_down.clone();
+                        l.traffic_share
+                            .into_iter()
+                            .map(|(region, share)| {
+                                let is_down = down.iter().any(|(r, d)| *r == region && *d);
+                                let w = format!("{:.0}%", share * 100.0);
+                                view! {
+                                    <div class="rw-bar">
+                                        <span class="rw-bar__label">
+                                            {region.clone()}
+                                            {is_down.then_some(" (web servers down)")}
+                                        </span>
+                                        <span class="rw-bar__track">
+                                            <span class="rw-bar__fill" style:width=w.clone()></span>
+                                        </span>
+                                        <span class="rw-bar__value">{w}</span>
+                                    </div>
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default()
+            }}
+        </div>
+    }
+}
+
+/// Fault buttons acting at the playhead (the run forks there) and the fault script.
+#[component]
+fn Faults() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let regions = move || ctx.scenario.with(|s| s.zone.regions.iter().map(|r| r.name.clone()).collect::<Vec<_>>());
+    let add = move |action: FaultAction| {
+        let at_ms = ctx.playhead.get_untracked();
+        ctx.edit(|s| {
+            s.faults.push(FaultSpec { at_ms, action });
+            s.faults.sort_by_key(|f| f.at_ms);
+        });
+    };
+    view! {
+        <div class="rw-faults" role="group" aria-label="Faults at the playhead">
+            {move || {
+                regions()
+                    .into_iter()
+                    .map(|r| {
+                        let stop = r.clone();
+                        let start = r.clone();
+                        view! {
+                            <div class="rw-faults__row">
+                                <span>{r.clone()}</span>
+                                <button
+                                    class="rw-button"
+                                    data-testid=format!("stop-{r}")
+                                    on:click=move |_| add(FaultAction::StopRegion { region: stop.clone() })
+                                >
+                                    "Stop web servers here"
+                                </button>
+                                <button
+                                    class="rw-button"
+                                    data-testid=format!("start-{r}")
+                                    on:click=move |_| add(FaultAction::StartRegion { region: start.clone() })
+                                >
+                                    "Start"
+                                </button>
+                            </div>
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            }}
+            <h3>"Fault script"</h3>
+            <ol class="rw-script" data-testid="fault-script">
+                {move || {
+                    ctx.scenario
+                        .with(|s| s.faults.clone())
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, f)| {
+                            view! {
+                                <li>
+                                    <time>{fmt_time(f.at_ms)}</time>
+                                    " "
+                                    {f.action.describe()}
+                                    " "
+                                    <button
+                                        class="rw-button rw-button--small"
+                                        aria-label=format!("Remove fault {}", i + 1)
+                                        on:click=move |_| ctx.edit(|s| {
+                                            if i < s.faults.len() {
+                                                s.faults.remove(i);
+                                            }
+                                        })
+                                    >
+                                        "Remove"
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                }}
+            </ol>
+        </div>
+    }
+}
+
+/// Named resolvers' cached answers and their remaining TTL.
+#[component]
+fn Caches(live: Memo<Option<LiveView>>) -> impl IntoView {
+    view! {
+        <h3>"Resolver caches"</h3>
+        <table class="rw-table" data-testid="caches">
+            <thead>
+                <tr><th>"resolver"</th><th>"cached answer"</th><th>"TTL left"</th></tr>
+            </thead>
+            <tbody>
+                {move || {
+                    live.get()
+                        .map(|l| {
+                            l.caches
+                                .into_iter()
+                                .map(|(r, a, s)| view! { <tr><td>{r}</td><td>{a}</td><td>{format!("{s} s")}</td></tr> })
+                                .collect::<Vec<_>>()
+                        })
+                        .unwrap_or_default()
+                }}
+            </tbody>
+        </table>
+    }
+}
+
+/// The probe's requests up to the playhead, one line each, like a terminal.
+#[component]
+fn ProbeLog(live: Memo<Option<LiveView>>) -> impl IntoView {
+    view! {
+        <ol class="rw-log" data-testid="probe-log" aria-label="Probe requests up to the playhead">
+            {move || {
+                live.get()
+                    .map(|l| {
+                        l.probe_lines
+                            .into_iter()
+                            .map(|(_, text, ok)| {
+                                view! {
+                                    <li class:rw-log--bad=!ok>
+                                        <span class="rw-log__mark">{if ok { "✓ " } else { "✗ " }}</span>
+                                        {text}
+                                    </li>
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default()
+            }}
+        </ol>
+    }
+}
+
+fn secs(ms: Option<u64>) -> String {
+    ms.map_or_else(|| "—".into(), |v| format!("{:.1} s", v as f64 / 1000.0))
+}
+
+/// The run's summary metrics and the switch-time phases.
+#[component]
+fn Summary() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    view! {
+        <div class="rw-summary" data-testid="summary">
+            {move || {
+                ctx.playback
+                    .get()
+                    .as_ref()
+                    .as_ref()
+                    .ok()
+                    .map(|p| {
+                        let m = p.report().summary.clone();
+                        let rows = m
+                            .switch_ms
+                            .iter()
+                            .map(|(probe, v)| {
+                                let ph = m.phases.get(probe).cloned().unwrap_or_default();
+                                view! {
+                                    <p>
+                                        <strong>{format!("{probe}: switch {}", secs(*v))}</strong>
+                                        {format!(
+                                            " = detection {} + push {} + resolver TTL {} + client cache {} + connection {}",
+                                            secs(ph.detection_ms),
+                                            secs(ph.push_ms),
+                                            secs(ph.resolver_ttl_ms),
+                                            secs(ph.client_cache_ms),
+                                            secs(ph.connection_ms)
+                                        )}
+                                    </p>
+                                }
+                            })
+                            .collect::<Vec<_>>();
+                        view! {
+                            <p>{format!("Fault at {} · detection {}", secs(m.fault_at_ms), secs(m.detection_ms))}</p>
+                            {rows}
+                            <p>
+                                {format!(
+                                    "Client error windows: p50 {} · p95 {} · max {} ({:.0} of the clients saw errors)",
+                                    secs(m.error_window_p50_ms),
+                                    secs(m.error_window_p95_ms),
+                                    secs(m.error_window_max_ms),
+                                    m.clients_with_errors
+                                )}
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+/// Pick a resolver location (and an ECS client location) and see Route 53's answer
+/// at the playhead, with the path and the reason for each step.
+#[component]
+fn QueryTester() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let from = RwSignal::new(String::from("washington-dc"));
+    let ecs = RwSignal::new(None::<String>);
+    let tested = Memo::new(move |_| {
+        let pb = ctx.playback.get();
+        let t = SimTime(ctx.playhead.get());
+        let from = from.get();
+        let ecs = ecs.get();
+        pb.as_ref().as_ref().ok().map(|p| p.test_query(t, &from, ecs.as_deref()))
+    });
+    let cities = || geo::CITIES.iter().map(|c| view! { <option value=c.id>{c.name}</option> }).collect::<Vec<_>>();
+    view! {
+        <div class="rw-query">
+            <label class="rw-field">
+                "Resolver in "
+                <select
+                    data-testid="query-from"
+                    on:change=move |ev| from.set(event_target_value(&ev))
+                    prop:value=move || from.get()
+                >
+                    {cities()}
+                </select>
+            </label>
+            <label class="rw-field">
+                <input
+                    type="checkbox"
+                    data-testid="query-ecs-on"
+                    prop:checked=move || ecs.get().is_some()
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        ecs.set(on.then(|| "singapore".to_string()));
+                    }
+                />
+                " sends ECS for a client in "
+                <select
+                    data-testid="query-ecs"
+                    prop:disabled=move || ecs.get().is_none()
+                    prop:value=move || ecs.get().unwrap_or_else(|| "singapore".into())
+                    on:change=move |ev| ecs.set(Some(event_target_value(&ev)))
+                >
+                    {cities()}
+                </select>
+            </label>
+            {move || match tested.get() {
+                None => view! { <p class="rw-muted">"Run the scenario to ask Route 53."</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="rw-warn">{e}</p> }.into_any(),
+                Some(Ok(Tested { answer, steps, .. })) => {
+                    view! {
+                        <p class="rw-answer" data-testid="query-answer">
+                            <strong>"Answer: "</strong>
+                            {answer}
+                        </p>
+                        <ol class="rw-explain" data-testid="query-explain">
+                            {steps
+                                .into_iter()
+                                .map(|(depth, verdict, text)| {
+                                    let (mark, class) = match verdict {
+                                        Verdict::Info => ("•", "rw-explain--info"),
+                                        Verdict::Taken => ("✓", "rw-explain--taken"),
+                                        Verdict::Skipped => ("✗", "rw-explain--skipped"),
+                                        Verdict::FailOpen => ("!", "rw-explain--failopen"),
+                                    };
+                                    let indent = format!("{}rem", depth as f64 * 1.1);
+                                    view! {
+                                        <li class=class style:padding-left=indent>
+                                            <span aria-hidden="true">{mark}" "</span>
+                                            {text}
+                                        </li>
+                                    }
+                                })
+                                .collect::<Vec<_>>()}
+                        </ol>
+                    }
+                        .into_any()
+                }
+            }}
+        </div>
+    }
+}

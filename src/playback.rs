@@ -1,0 +1,413 @@
+//! Playback of a simulated run for the player: one full run, checkpoints to seek
+//! from, and the live view at any playhead — what the page shows, computed here so
+//! it is tested natively and the components only render it.
+
+use std::sync::Arc;
+
+use crate::answer::{self, ClientAddr, HealthView, Query, Verdict};
+use crate::geo;
+use crate::latency::LatencyTable;
+use crate::model::RecordType;
+use crate::rng::SimRng;
+use crate::scenario::Scenario;
+use crate::sim::{Report, Sim, TraceEvent};
+use crate::time::SimTime;
+
+/// Seconds between checkpoints.
+pub const CHECKPOINT_S: u64 = 30;
+
+/// A finished run with checkpoints.
+#[derive(Clone, Debug)]
+pub struct Playback {
+    scenario: Arc<Scenario>,
+    checkpoints: Vec<Sim>,
+    end: Sim,
+    report: Arc<Report>,
+}
+
+/// What the page shows at a playhead.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveView {
+    /// The playhead.
+    pub at: SimTime,
+    /// Per record: healthy as the DNS servers see it (what Route 53 would use).
+    pub record_healthy: Vec<bool>,
+    /// Per region: is anything stopped or black-holed there?
+    pub region_down: Vec<(String, bool)>,
+    /// Last probe lines up to the playhead: (time, text, ok).
+    pub probe_lines: Vec<(SimTime, String, bool)>,
+    /// Last narration lines up to the playhead.
+    pub narration: Vec<(SimTime, String)>,
+    /// Share of requests served by each region in the last 10 s.
+    pub traffic_share: Vec<(String, f64)>,
+    /// Resolvers' cached answers for the service: (resolver, answer, remaining TTL s).
+    pub caches: Vec<(String, String, u64)>,
+}
+
+/// One explained answer from the query tester.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tested {
+    /// The answer in one line.
+    pub answer: String,
+    /// Explanation lines: (depth, verdict, text).
+    pub steps: Vec<(usize, Verdict, String)>,
+    /// Records on the chosen path (highlighted in the tree).
+    pub path: Vec<usize>,
+}
+
+impl Playback {
+    /// Runs `scenario` to the end, keeping a checkpoint every [`CHECKPOINT_S`].
+    pub fn build(scenario: &Scenario) -> Result<Playback, String> {
+        let mut sim = Sim::new(scenario).map_err(|e| e.to_string())?;
+        let mut checkpoints = vec![sim.clone()];
+        let end_t = sim.duration();
+        let mut t = 0;
+        while SimTime(t) < end_t {
+            t += CHECKPOINT_S * 1000;
+            sim.run_until(SimTime(t));
+            checkpoints.push(sim.clone());
+        }
+        let report = Arc::new(sim.report());
+        Ok(Playback { scenario: Arc::new(scenario.clone()), checkpoints, end: sim, report })
+    }
+
+    /// The scenario played.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The full run's report.
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// The whole trace.
+    pub fn trace(&self) -> &[TraceEvent] {
+        self.end.trace()
+    }
+
+    /// End of the run.
+    pub fn duration(&self) -> SimTime {
+        self.end.duration()
+    }
+
+    /// The simulation state at `t` (a checkpoint, run forward).
+    pub fn state_at(&self, t: SimTime) -> Sim {
+        let t = t.min(self.duration());
+        let i = ((t.as_ms() / 1000) / CHECKPOINT_S) as usize;
+        let mut sim = self.checkpoints[i.min(self.checkpoints.len() - 1)].clone();
+        sim.run_until(t);
+        sim
+    }
+
+    /// Events per second over the run, for the density strip under the scrubber.
+    pub fn density(&self, buckets: usize) -> Vec<u32> {
+        let mut v = vec![0u32; buckets.max(1)];
+        let span = self.duration().as_ms().max(1);
+        for e in self.trace() {
+            if e.kind == "probe" || e.kind == "checker" {
+                continue;
+            }
+            let b = ((e.at.as_ms() * v.len() as u64) / (span + 1)) as usize;
+            v[b.min(buckets - 1)] += 1;
+        }
+        v
+    }
+
+    /// The live view at `t`.
+    pub fn live(&self, t: SimTime) -> LiveView {
+        let sim = self.state_at(t);
+        let zone = sim.zone();
+        let view = sim.health().view(zone);
+        let record_healthy = (0..zone.records.len())
+            .map(|r| {
+                let rec = &zone.records[r];
+                let check_ok = rec.check.is_none_or(|c| view.check_healthy(c));
+                let lb_ok = match rec.target {
+                    crate::zone::Target::AliasLb(l) => answer::lb_healthy(zone, l, &view),
+                    _ => true,
+                };
+                check_ok && lb_ok
+            })
+            .collect();
+        let region_down =
+            zone.regions
+                .iter()
+                .map(|r| {
+                    let down =
+                        zone.hosts.iter().enumerate().any(|(h, host)| {
+                            host.region == r.name && sim.world().hosts[h] != crate::world::HostState::Up
+                        });
+                    (r.name.clone(), down)
+                })
+                .collect();
+        let probe_lines = self
+            .report
+            .probes
+            .values()
+            .flat_map(|obs| obs.iter())
+            .filter(|o| o.at <= t)
+            .rev()
+            .take(14)
+            .map(|o| {
+                (
+                    o.at,
+                    format!(
+                        "{}  {:28} → {:15} {} ({} ms)",
+                        o.at,
+                        o.answer,
+                        o.region.as_deref().unwrap_or("-"),
+                        o.result.as_str(),
+                        o.elapsed_ms
+                    ),
+                    o.result == crate::sim::Result_::Ok,
+                )
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let narration = self
+            .trace()
+            .iter()
+            .filter(|e| {
+                e.at <= t && matches!(e.kind, "fault" | "status" | "dns-status" | "target" | "dns-target" | "config")
+            })
+            .rev()
+            .take(6)
+            .map(|e| (e.at, format!("{}: {}", e.subject, e.detail)))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let sec = (t.as_ms() / 1000) as usize;
+        let window = sec.saturating_sub(9)..=sec;
+        let mut shares: Vec<(String, f64)> = self
+            .report
+            .series
+            .served_by_region
+            .iter()
+            .map(|(r, v)| (r.clone(), window.clone().filter_map(|i| v.get(i)).sum::<f64>()))
+            .collect();
+        let total: f64 = shares.iter().map(|s| s.1).sum();
+        for s in &mut shares {
+            s.1 = if total > 0.0 { s.1 / total } else { 0.0 };
+        }
+        let mut caches = sim.resolver_caches();
+        caches.retain(|c| !c.0.starts_with("pop-"));
+        let caches = caches.into_iter().map(|(r, a, ms)| (r, a, ms.div_ceil(1000))).collect();
+        LiveView { at: t, record_healthy, region_down, probe_lines, narration, traffic_share: shares, caches }
+    }
+
+    /// Asks Route 53, at `t`, what a resolver in `from` (with an ECS client in
+    /// `ecs`, if given) gets for the service, with the explanation.
+    pub fn test_query(&self, t: SimTime, from: &str, ecs: Option<&str>) -> Result<Tested, String> {
+        let city = |id: &str| geo::city(id).ok_or_else(|| format!("unknown city '{id}'"));
+        let resolver =
+            ClientAddr { addr: u32::from_be_bytes([198, 51, 100, 53]), prefix_len: 32, place: city(from)?.place() };
+        let ecs_addr = match ecs {
+            Some(c) => {
+                Some(ClientAddr { addr: u32::from_be_bytes([203, 0, 113, 0]), prefix_len: 24, place: city(c)?.place() })
+            }
+            None => None,
+        };
+        let sim = self.state_at(t);
+        let view = sim.health().view(sim.zone());
+        let latency = LatencyTable::new(self.scenario.params.latency, self.scenario.seed);
+        let q = Query {
+            name: &self.scenario.service,
+            rtype: RecordType::A,
+            resolver: &resolver,
+            ecs: ecs_addr.as_ref(),
+            now: t,
+        };
+        let (a, ex) = answer::answer_explained(sim.zone(), &q, &view, &latency, &mut SimRng::new(self.scenario.seed));
+        let path = match &a {
+            answer::Answer::Records { path, .. } => path.clone(),
+            _ => Vec::new(),
+        };
+        Ok(Tested {
+            answer: a.summary(),
+            steps: ex.steps.into_iter().map(|s| (s.depth, s.verdict, s.text)).collect(),
+            path,
+        })
+    }
+}
+
+/// One row of the routing tree as the page draws it (indentation is depth).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TreeRow {
+    /// Nesting depth.
+    pub depth: usize,
+    /// The record, or `None` for a group header or a load-balancer leaf.
+    pub record: Option<usize>,
+    /// Main text.
+    pub text: String,
+    /// Policy and its parameter, e.g. `latency us-east-1` or `weighted 100`.
+    pub policy: String,
+    /// TTL shown at a glance (`alias: target's`, `60 s`).
+    pub ttl: String,
+    /// Health check id, if any.
+    pub check: Option<String>,
+    /// Evaluate Target Health on.
+    pub eth: bool,
+}
+
+/// The routing tree under `name`, depth first, following aliases and CNAMEs in the
+/// zone, with load balancers and hosts as leaves.
+pub fn tree(zone: &crate::zone::Zone, name: &str) -> Vec<TreeRow> {
+    use crate::model::Routing;
+    use crate::zone::{Target, Value};
+    fn group_rows(zone: &crate::zone::Zone, g: usize, depth: usize, out: &mut Vec<TreeRow>, seen: &mut Vec<usize>) {
+        if seen.contains(&g) || depth > 12 {
+            return;
+        }
+        seen.push(g);
+        let grp = &zone.groups[g];
+        out.push(TreeRow {
+            depth,
+            record: None,
+            text: format!("{} {}", grp.name, grp.rtype.as_str()),
+            policy: zone.records[grp.members[0]].spec.routing.name().to_string(),
+            ttl: String::new(),
+            check: None,
+            eth: false,
+        });
+        for &m in &grp.members {
+            let r = &zone.records[m];
+            let policy = match &r.spec.routing {
+                Routing::Simple => "simple".to_string(),
+                Routing::Weighted { weight } => format!("weight {weight}"),
+                Routing::Latency { region } => format!("latency {region}"),
+                Routing::Failover { role } => format!("{role:?}").to_lowercase(),
+                Routing::Geolocation { location } => match location {
+                    crate::model::GeoLocationSpec::Default => "default location".to_string(),
+                    crate::model::GeoLocationSpec::Continent(c) => format!("continent {c}"),
+                    crate::model::GeoLocationSpec::Country(c) => format!("country {c}"),
+                    crate::model::GeoLocationSpec::Subdivision { country, code } => format!("{country}-{code}"),
+                },
+                Routing::Geoproximity { bias, .. } => format!("geoproximity bias {bias}"),
+                Routing::Multivalue => "multivalue".to_string(),
+                Routing::IpBased { location, .. } => format!("CIDR {location}"),
+            };
+            let (text, ttl) = match &r.target {
+                Target::Values(vs) => (
+                    vs.iter()
+                        .map(|v| match v {
+                            Value::Ip(ip) => ip.clone(),
+                            Value::Host(h) => format!("host {}", zone.hosts[*h].spec.id),
+                            Value::CnameLb(l) => format!("CNAME → {}", zone.load_balancers[*l].spec.dns_name),
+                            Value::CnameZone(n) | Value::CnameExternal(n) => format!("CNAME → {n}"),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    r.spec.ttl_s.map_or(String::new(), |t| format!("TTL {t} s")),
+                ),
+                Target::AliasGroup(t) => (format!("alias → {}", zone.groups[*t].name), "TTL: target's".to_string()),
+                Target::AliasLb(l) => {
+                    let lb = &zone.load_balancers[*l];
+                    (
+                        format!(
+                            "alias → {} {} ({})",
+                            format!("{:?}", lb.spec.kind).to_uppercase(),
+                            lb.spec.id,
+                            lb.spec.region
+                        ),
+                        "TTL 60 s (LB)".to_string(),
+                    )
+                }
+            };
+            out.push(TreeRow {
+                depth: depth + 1,
+                record: Some(m),
+                text: format!("[{}] {text}", r.spec.set_id.as_deref().unwrap_or("-")),
+                policy,
+                ttl,
+                check: r.check.map(|c| zone.health_checks[c].spec.id.clone()),
+                eth: r.eth,
+            });
+            match &r.target {
+                Target::AliasGroup(t) => group_rows(zone, *t, depth + 2, out, seen),
+                Target::Values(vs) => {
+                    for v in vs {
+                        if let Value::CnameZone(n) = v
+                            && let Some(t) = zone
+                                .group(n, crate::model::RecordType::CNAME)
+                                .or_else(|| zone.group(n, crate::model::RecordType::A))
+                        {
+                            group_rows(zone, t, depth + 2, out, seen);
+                        }
+                    }
+                }
+                Target::AliasLb(_) => {}
+            }
+        }
+        seen.pop();
+    }
+    let mut out = Vec::new();
+    let g = zone.group(name, crate::model::RecordType::A).or_else(|| zone.group(name, crate::model::RecordType::CNAME));
+    if let Some(g) = g {
+        group_rows(zone, g, 0, &mut out, &mut Vec::new());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeking_matches_a_straight_run_and_live_views_follow_the_playhead() {
+        let s = crate::presets::preset("latency-weighted-nlb").unwrap();
+        let p = Playback::build(&s).unwrap();
+        let mut straight = Sim::new(&s).unwrap();
+        straight.run_until(SimTime(777_000));
+        let seeked = p.state_at(SimTime(777_000));
+        assert_eq!(crate::sim::trace_hash(seeked.trace()), crate::sim::trace_hash(straight.trace()));
+        // Backward then forward: the same state.
+        let a = p.live(SimTime(400_000));
+        let _ = p.live(SimTime(100_000));
+        assert_eq!(p.live(SimTime(400_000)), a);
+        // Before the fault everything is healthy; after it, us-east-1 is down and the
+        // probe log shows refused connections.
+        let before = p.live(SimTime(290_000));
+        assert!(before.record_healthy.iter().all(|h| *h));
+        assert!(before.region_down.iter().all(|(_, d)| !d));
+        let after = p.live(SimTime(330_000));
+        assert!(after.region_down.iter().any(|(r, d)| r == "us-east-1" && *d));
+        assert!(after.probe_lines.iter().any(|l| l.1.contains("connection refused")));
+        assert!(after.narration.iter().any(|n| n.1.contains("stop the web servers in us-east-1")));
+        let late = p.live(SimTime(500_000));
+        assert!(!late.record_healthy.iter().all(|h| *h), "the us-east-1 records are unhealthy at the DNS servers");
+        assert!(late.traffic_share.iter().any(|(r, s)| r == "eu-west-1" && *s > 0.3));
+    }
+
+    #[test]
+    fn the_query_tester_explains_the_answer_at_the_playhead() {
+        let p = Playback::build(&crate::presets::preset("latency-weighted-alb").unwrap()).unwrap();
+        let early = p.test_query(SimTime(10_000), "washington-dc", None).unwrap();
+        assert!(early.answer.contains("alb-use1"), "{}", early.answer);
+        let late = p.test_query(SimTime(600_000), "washington-dc", None).unwrap();
+        assert!(late.answer.contains("alb-euw1"), "{}", late.answer);
+        assert!(late.steps.iter().any(|s| s.1 == Verdict::Skipped));
+        let ecs = p.test_query(SimTime(10_000), "washington-dc", Some("singapore")).unwrap();
+        assert!(ecs.answer.contains("alb-apse1"), "{}", ecs.answer);
+        assert!(p.test_query(SimTime(0), "atlantis", None).is_err());
+        assert!(!p.density(100).iter().all(|&d| d == 0));
+    }
+
+    #[test]
+    fn the_tree_walks_aliases_down_to_the_load_balancers() {
+        let s = crate::presets::preset("latency-failover-alb").unwrap();
+        let zone = crate::zone::Zone::new(&s.zone).unwrap();
+        let rows = tree(&zone, &s.service);
+        assert_eq!(rows[0].text, "sso.example.com A");
+        assert_eq!(rows[0].policy, "latency");
+        assert!(
+            rows.iter().any(|r| r.depth == 3 && r.policy == "primary" && r.text.contains("ALB alb-use1")),
+            "{rows:#?}"
+        );
+        assert!(rows.iter().any(|r| r.depth >= 5 && r.text.contains("alb-apse1")));
+        assert_eq!(rows.iter().filter(|r| r.record.is_some()).count(), 15, "3 latency + 12 failover records");
+    }
+}

@@ -1,0 +1,161 @@
+// The playground as a person uses it: pick a preset, scrub past the fault, read the
+// probe log and the tree, ask the query tester, share the moment and open the link
+// in a fresh browser, survive bad links without losing autosaved work.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serveDist, launch, screenshot } from "./harness.mjs";
+
+let server;
+before(async () => {
+  server = await serveDist();
+});
+after(async () => {
+  await server?.close();
+});
+
+async function open(page, hash = "") {
+  await page.goto(`${server.origin}/${hash}`);
+  await page.getByTestId("app-main").waitFor({ state: "visible", timeout: 20_000 });
+}
+
+async function seek(page, ms) {
+  await page.getByTestId("scrubber").evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }, ms);
+}
+
+test("fail a region by preset, scrub past it, and see the probe, tree and answer change", async () => {
+  const b = await launch();
+  try {
+    const { page, log } = b;
+    await open(page);
+    await page.getByTestId("preset-picker").selectOption("latency-weighted-nlb");
+    await page.getByTestId("scenario-title").filter({ hasText: "(NLB)" }).waitFor();
+    await seek(page, 200_000);
+    assert.match(await page.getByTestId("query-answer").textContent(), /nlb-use1/);
+    assert.doesNotMatch(await page.getByTestId("probe-log").textContent(), /refused/);
+    await seek(page, 330_000);
+    await page.getByTestId("probe-log").filter({ hasText: "connection refused" }).waitFor();
+    assert.match(await page.getByTestId("narration").textContent(), /stop the web servers in us-east-1/);
+    await seek(page, 500_000);
+    await page.getByTestId("tree").filter({ hasText: "✗ unhealthy" }).waitFor();
+    assert.match(await page.getByTestId("query-answer").textContent(), /nlb-euw1/);
+    assert.match(await page.getByTestId("query-explain").textContent(), /skipped/);
+    // Scrub back: the state is what it was.
+    await seek(page, 200_000);
+    assert.doesNotMatch(await page.getByTestId("tree").textContent(), /unhealthy/);
+    await page.getByTestId("query-ecs-on").check();
+    await page.getByTestId("query-answer").filter({ hasText: "nlb-apse1" }).waitFor();
+    await screenshot(page, "playground-nlb");
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test("a fault added at the playhead forks the run there", async () => {
+  const b = await launch();
+  try {
+    const { page, log } = b;
+    await open(page);
+    await page.getByTestId("preset-picker").selectOption("latency-weighted-nlb");
+    await seek(page, 100_000);
+    await page.getByTestId("stop-ap-southeast-1").click();
+    await page.getByTestId("fault-script").filter({ hasText: "01:40.000 stop the web servers in ap-southeast-1" }).waitFor();
+    assert.equal(await page.getByTestId("fault-script").locator("li").count(), 3);
+    await page.getByRole("button", { name: "Remove fault 1" }).click();
+    assert.equal(await page.getByTestId("fault-script").locator("li").count(), 2);
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test("space plays and pauses; the clock moves", async () => {
+  const b = await launch();
+  try {
+    const { page, log } = b;
+    await open(page);
+    const before = await page.getByTestId("clock").textContent();
+    await page.locator("body").click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press("Space");
+    await page.getByTestId("play").filter({ hasText: "Pause" }).waitFor();
+    await page.waitForTimeout(600);
+    await page.keyboard.press("Space");
+    await page.getByTestId("play").filter({ hasText: "Play" }).waitFor();
+    assert.notEqual(await page.getByTestId("clock").textContent(), before);
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test("a shared moment opens identically in a fresh browser profile", async () => {
+  const a = await launch();
+  let url;
+  let title;
+  let clock;
+  try {
+    await open(a.page);
+    await a.page.getByTestId("preset-picker").selectOption("geo-failover-alb");
+    await seek(a.page, 420_000);
+    await a.page.getByTestId("share").click();
+    url = await a.page.getByTestId("share-url").inputValue();
+    title = await a.page.getByTestId("scenario-title").textContent();
+    clock = await a.page.getByTestId("clock").textContent();
+    assert.ok(url.startsWith(`${server.origin}/#s=1.`), url);
+    assert.deepEqual(a.log.errors, []);
+  } finally {
+    await a.close();
+  }
+  const b = await launch();
+  try {
+    await b.page.goto(url);
+    await b.page.getByTestId("app-main").waitFor({ state: "visible", timeout: 20_000 });
+    assert.equal(await b.page.getByTestId("scenario-title").textContent(), title);
+    assert.equal(await b.page.getByTestId("clock").textContent(), clock);
+    await screenshot(b.page, "shared-link");
+    assert.deepEqual(b.log.errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test("bad links show a message, the app stays usable, and autosave is untouched", async () => {
+  const b = await launch();
+  try {
+    const { page, log } = b;
+    await open(page);
+    // Make an edit so there is autosaved work.
+    await page.getByTestId("preset-picker").selectOption("all-defaults-nlb");
+    await page.getByTestId("scenario-title").filter({ hasText: "All defaults" }).waitFor();
+    const saved = await page.evaluate(() => localStorage.getItem("routewave.autosave.v1"));
+    assert.ok(saved && saved.includes("All defaults"));
+    const bad = ["#s=1.!!!", "#s=99.AAAA", "#s=1.AAAA", "#nonsense", "#s=abc.x"];
+    const messages = [/not valid base64url/, /newer Routewave/, /does not decompress/, /does not contain a Routewave scenario/, /is not a number/];
+    for (let i = 0; i < bad.length; i++) {
+      await page.goto(`${server.origin}/${bad[i]}`);
+      await page.getByTestId("notice").waitFor({ timeout: 20_000 });
+      assert.match(await page.getByTestId("notice").textContent(), messages[i]);
+      // Still usable: the autosaved scenario is loaded and unchanged.
+      assert.match(await page.getByTestId("scenario-title").textContent(), /All defaults/);
+      assert.equal(await page.evaluate(() => localStorage.getItem("routewave.autosave.v1")), saved);
+    }
+    await screenshot(page, "bad-link");
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test("small screens stack the panels", async () => {
+  const b = await launch({ width: 420, height: 900 });
+  try {
+    await open(b.page);
+    await screenshot(b.page, "playground-small");
+    assert.deepEqual(b.log.errors, []);
+  } finally {
+    await b.close();
+  }
+});
