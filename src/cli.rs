@@ -54,6 +54,12 @@ commands:
   plan-check <scenario.json|preset:NAME> [--seed N]
                                             analyse the wave plan without running it
   link <scenario.json|preset:NAME>          print the scenario's share-link fragment (#s=…)
+  import-aws <record-sets.json> [--health-checks FILE]
+                                            turn `aws route53 list-resource-record-sets` (and
+                                            list-health-checks) output into a scenario (stdout);
+                                            what was skipped or assumed goes to stderr
+  export-changes <scenario.json|preset:NAME> [--zone-id ID]
+                                            print a ChangeResourceRecordSets change batch
   version                                   print the version
 
 bad-build kinds: black-hole, crash, slow-on-old-hardware, wrong-answers, version-incompat
@@ -83,6 +89,49 @@ pub fn run(args: Vec<OsString>, out: &mut String) -> Result<(), String> {
         "explain" => explain(&mut parser, out)?,
         "deploy" => deploy(&mut parser, out, false)?,
         "plan-check" => deploy(&mut parser, out, true)?,
+        "import-aws" => {
+            let mut file = None;
+            let mut checks = None;
+            while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+                match arg {
+                    lexopt::Arg::Value(v) if file.is_none() => file = Some(v.to_string_lossy().into_owned()),
+                    lexopt::Arg::Long("health-checks") => checks = Some(value::<String>(&mut parser, "health-checks")?),
+                    other => return Err(format!("import-aws: unexpected {}", describe(&other))),
+                }
+            }
+            let file = file.ok_or("import-aws: missing <record-sets.json>")?;
+            let read = |f: &str| std::fs::read_to_string(f).map_err(|e| format!("{f}: {e}"));
+            let text = read(&file)?;
+            let hc = match &checks {
+                Some(f) => Some(read(f)?),
+                None => None,
+            };
+            let imp = crate::aws::import_record_sets(&text, hc.as_deref()).map_err(|e| format!("{file}: {e}"))?;
+            for n in &imp.notes {
+                eprintln!("note: {n}");
+            }
+            out.push_str(&imp.scenario.to_json());
+            out.push('\n');
+        }
+        "export-changes" => {
+            let mut source = None;
+            let mut zone_id = "<your hosted zone id>".to_string();
+            while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+                match arg {
+                    lexopt::Arg::Value(v) if source.is_none() => source = Some(v.to_string_lossy().into_owned()),
+                    lexopt::Arg::Long("zone-id") => zone_id = value(&mut parser, "zone-id")?,
+                    other => return Err(format!("export-changes: unexpected {}", describe(&other))),
+                }
+            }
+            let source = source.ok_or("export-changes: missing <scenario.json|preset:NAME>")?;
+            let s = load(&source)?;
+            let (batch, notes) = crate::aws::change_batch(&s.zone, &zone_id);
+            for n in &notes {
+                eprintln!("note: {n}");
+            }
+            out.push_str(&batch);
+            out.push('\n');
+        }
         "link" => {
             let source = match parser.next().map_err(|e| e.to_string())? {
                 Some(lexopt::Arg::Value(v)) => v.to_string_lossy().into_owned(),

@@ -8,6 +8,7 @@
 //! - the **front ends**: [`app`] (Leptos, wasm32 only) and [`cli`] (native only).
 pub mod answer;
 pub mod anycast;
+pub mod aws;
 pub mod client;
 pub mod control;
 pub mod deploy;

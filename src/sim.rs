@@ -1450,7 +1450,7 @@ impl Sim {
                 .zip(&self.clients)
                 .filter(|(e, _)| **e)
                 .map(|(_, c)| c.weight)
-                .sum(),
+                .fold(0.0, |a, b| a + b),
             ..Summary::default()
         };
         let mut windows = self.windows.clone();

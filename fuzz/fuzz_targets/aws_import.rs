@@ -1,0 +1,19 @@
+//! Fuzz target: any record-set / health-check text imports or is refused, never
+//! panics; an imported scenario validates or reports problems, and exports a change
+//! batch, without panicking.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let (records, checks) = match text.split_once("\n---\n") {
+        Some((r, c)) => (r, Some(c)),
+        None => (text, None),
+    };
+    if let Ok(imp) = routewave::aws::import_record_sets(records, checks) {
+        let _ = routewave::zone::Zone::new(&imp.scenario.zone);
+        let _ = routewave::aws::change_batch(&imp.scenario.zone, "Z1");
+        let _ = routewave::sim::Sim::new(&imp.scenario);
+    }
+});
