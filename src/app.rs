@@ -7,6 +7,7 @@
 
 use leptos::prelude::*;
 
+mod files;
 mod playground;
 mod shell;
 mod storage;

@@ -254,10 +254,8 @@ pub fn import_record_sets(record_sets: &str, health_checks: Option<&str>) -> Res
                     };
                     let fqdn = cfg.get("FullyQualifiedDomainName").and_then(Value::as_str).map(strip_dot);
                     let ip = cfg.get("IPAddress").and_then(Value::as_str);
-                    let target = match fqdn
-                        .as_ref()
-                        .and_then(|f| lbs.values().find(|l| l.dns_name == *f || f.ends_with(&l.dns_name)))
-                    {
+                    let bare = |d: &str| d.strip_prefix("dualstack.").unwrap_or(d).to_string();
+                    let target = match fqdn.as_ref().and_then(|f| lbs.values().find(|l| bare(&l.dns_name) == bare(f))) {
                         Some(lb) => CheckTarget::LoadBalancer(lb.id.clone()),
                         None => {
                             let region = regions.first().cloned().unwrap_or_else(|| "us-east-1".into());

@@ -31,14 +31,55 @@ pub struct Ctx {
     pub notice: RwSignal<Option<String>>,
     /// The user has edited since loading (autosave only then).
     pub dirty: RwSignal<bool>,
+    /// Earlier scenarios (undo) and undone ones (redo).
+    pub history: RwSignal<(Vec<Scenario>, Vec<Scenario>)>,
 }
+
+/// Edits kept for undo.
+const UNDO_DEPTH: usize = 100;
 
 impl Ctx {
     /// Replaces the working scenario with an edited one; the run is rebuilt and the
     /// history before the playhead stays what it was (the run is deterministic).
     pub fn edit(&self, f: impl FnOnce(&mut Scenario)) {
+        let before = self.scenario.get_untracked();
         self.scenario.update(f);
+        self.history.update(|(undo, redo)| {
+            undo.push(before);
+            if undo.len() > UNDO_DEPTH {
+                undo.remove(0);
+            }
+            redo.clear();
+        });
         self.dirty.set(true);
+    }
+
+    /// Goes back one edit.
+    pub fn undo(&self) {
+        let Some(prev) = self.history.try_update(|(undo, _)| undo.pop()).flatten() else { return };
+        let cur = self.scenario.get_untracked();
+        self.history.update(|(_, redo)| redo.push(cur));
+        self.scenario.set(prev);
+        self.dirty.set(true);
+    }
+
+    /// Re-applies an undone edit.
+    pub fn redo(&self) {
+        let Some(next) = self.history.try_update(|(_, redo)| redo.pop()).flatten() else { return };
+        let cur = self.scenario.get_untracked();
+        self.history.update(|(undo, _)| undo.push(cur));
+        self.scenario.set(next);
+        self.dirty.set(true);
+    }
+
+    /// Is there an edit to undo?
+    pub fn can_undo(&self) -> bool {
+        self.history.with(|h| !h.0.is_empty())
+    }
+
+    /// Is there an edit to redo?
+    pub fn can_redo(&self) -> bool {
+        self.history.with(|h| !h.1.is_empty())
     }
 }
 
@@ -75,6 +116,7 @@ pub fn App() -> impl IntoView {
         speed,
         notice: RwSignal::new(first_notice),
         dirty: RwSignal::new(false),
+        history: RwSignal::new((Vec::new(), Vec::new())),
     };
     provide_context(ctx);
 
@@ -114,14 +156,22 @@ pub fn App() -> impl IntoView {
 
     // Space plays and pauses, unless a control has the focus.
     let keys = window_event_listener(leptos::ev::keydown, move |e: web_sys::KeyboardEvent| {
-        if e.code() != "Space" {
-            return;
-        }
-        let in_control = e
+        let focus_tag = e
             .target()
             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "BUTTON" | "TEXTAREA"));
-        if !in_control {
+            .map(|el| el.tag_name())
+            .unwrap_or_default();
+        let typing = matches!(focus_tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT");
+        if (e.ctrl_key() || e.meta_key()) && e.key().eq_ignore_ascii_case("z") && !typing {
+            e.prevent_default();
+            if e.shift_key() {
+                ctx.redo()
+            } else {
+                ctx.undo()
+            }
+            return;
+        }
+        if e.code() == "Space" && !typing && focus_tag != "BUTTON" {
             e.prevent_default();
             ctx.playing.update(|p| *p = !*p);
         }
@@ -177,6 +227,7 @@ pub fn App() -> impl IntoView {
         <Show when=move || about_open.get()>
             <About on_close=move || set_about_open.set(false) />
         </Show>
+        <super::files::FileMenu />
         <ErrorBoundary fallback=super::error_list>
             <Playground />
         </ErrorBoundary>
@@ -198,8 +249,7 @@ fn PresetPicker() -> impl IntoView {
                     if let Some(s) = presets::preset(&name) {
                         ctx.playing.set(false);
                         ctx.playhead.set(0);
-                        ctx.scenario.set(s);
-                        ctx.dirty.set(true);
+                        ctx.edit(|cur| *cur = s);
                     }
                 }
             >

@@ -28,6 +28,7 @@ fn a_real_zone_imports_with_every_skip_reported() {
         assert!(notes.contains(needle), "missing note: {needle}\n{notes}");
     }
     assert!(!notes.contains("NS"), "NS and SOA are the zone's own, not skipped records: {notes}");
+    assert!(!notes.contains("endpoint app-use1"), "a check on the ALB's name targets the modelled ALB: {notes}");
     // ALB vs NLB from the DNS name's shape; regions from the records.
     let kinds: Vec<_> = s.zone.load_balancers.iter().map(|l| (l.region.clone(), l.kind)).collect();
     assert!(kinds.contains(&("us-east-1".into(), routewave::model::LbKind::Alb)));
