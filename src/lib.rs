@@ -16,6 +16,7 @@ pub mod geo;
 pub mod health;
 pub mod latency;
 pub mod link;
+pub mod lint;
 pub mod model;
 pub mod playback;
 pub mod presets;

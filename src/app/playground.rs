@@ -174,13 +174,22 @@ fn Tree(live: Memo<Option<LiveView>>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let rows = Memo::new(move |_| {
         let s = ctx.scenario.get();
-        Zone::new(&s.zone).map(|z| playback::tree(&z, &s.service)).map_err(|p| p.to_string())
+        Zone::new(&s.zone).map(|z| (playback::tree(&z, &s.service), crate::lint::lint(&z))).map_err(|p| p.to_string())
     });
+    let pitfalls = move || rows.get().map(|(_, p)| p).unwrap_or_default();
     view! {
+        <ul class="rw-pitfalls" data-testid="pitfalls" aria-label="Design warnings">
+            {move || {
+                pitfalls()
+                    .into_iter()
+                    .map(|p| view! { <li><span aria-hidden="true">"⚠ "</span>{p.message}</li> })
+                    .collect::<Vec<_>>()
+            }}
+        </ul>
         <div class="rw-tree" role="tree" aria-label="Routing tree" data-testid="tree">
             {move || match rows.get() {
                 Err(problems) => view! { <pre class="rw-problems">{problems}</pre> }.into_any(),
-                Ok(rows) => {
+                Ok((rows, warned)) => {
                     let healthy = live.get().map(|l| l.record_healthy).unwrap_or_default();
                     rows.into_iter()
                         .map(|r| {
@@ -205,6 +214,8 @@ fn Tree(live: Memo<Option<LiveView>>) -> impl IntoView {
                                     {(!r.ttl.is_empty()).then(|| view! { <span class="rw-tag rw-tag--ttl">{r.ttl}</span> })}
                                     {r.check.map(|c| view! { <span class="rw-tag rw-tag--check">{format!("check {c}")}</span> })}
                                     {r.eth.then(|| view! { <span class="rw-tag">"ETH"</span> })}
+                                    {(r.record.is_some() && warned.iter().any(|p| p.record == r.record))
+                                        .then(|| view! { <span class="rw-tag rw-tag--warn">"⚠ pitfall"</span> })}
                                     <span class="rw-health" class:rw-health--bad=!ok>{badge}</span>
                                 </div>
                             }

@@ -159,3 +159,20 @@ test("small screens stack the panels", async () => {
     await b.close();
   }
 });
+
+test("pitfall warnings name the problem in the tree", async () => {
+  const b = await launch();
+  try {
+    const { page, log } = b;
+    await open(page);
+    await page.getByTestId("preset-picker").selectOption("latency-layer-pitfall-alb");
+    await page.getByTestId("pitfalls").filter({ hasText: "skips its whole branch" }).waitFor();
+    assert.ok((await page.getByTestId("tree").textContent()).includes("⚠ pitfall"));
+    await page.getByTestId("preset-picker").selectOption("latency-failover-alb");
+    await page.getByTestId("scenario-title").filter({ hasText: "nested failover" }).waitFor();
+    assert.equal((await page.getByTestId("pitfalls").textContent()).trim(), "");
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await b.close();
+  }
+});

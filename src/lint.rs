@@ -1,0 +1,152 @@
+//! Pitfall warnings for a routing tree: designs that validate but will not behave as
+//! their author probably expects, each with the reason in numbers.
+
+use crate::model::{GeoLocationSpec, HealthCheckKind, RecordValue, Routing};
+use crate::zone::{Target, Zone};
+
+/// One warning, naming the record (or group) it is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pitfall {
+    /// Record index, if about one record.
+    pub record: Option<usize>,
+    /// What and why.
+    pub message: String,
+}
+
+/// Rough time for an endpoint check to call a black-holed endpoint unhealthy, s
+/// (reference §8.1: about the slowest checker's `threshold` cycles of
+/// interval + 4 s timeout).
+fn detection_s(interval_s: u32, threshold: u32) -> u32 {
+    threshold * (interval_s + 4)
+}
+
+/// Every pitfall in `zone`.
+pub fn lint(zone: &Zone) -> Vec<Pitfall> {
+    let mut out = Vec::new();
+    for g in &zone.groups {
+        let first = &zone.records[g.members[0]].spec;
+        match &first.routing {
+            Routing::Geolocation { .. } => {
+                let has_default = g.members.iter().any(|&m| {
+                    matches!(&zone.records[m].spec.routing, Routing::Geolocation { location: GeoLocationSpec::Default })
+                });
+                if !has_default {
+                    out.push(Pitfall {
+                        record: Some(g.members[0]),
+                        message: format!(
+                            "'{}' has no default location: clients matching no record get no answer (NOERROR, cached 900 s)",
+                            g.name
+                        ),
+                    });
+                }
+            }
+            Routing::Weighted { .. } => {
+                let all_zero =
+                    g.members.iter().all(|&m| matches!(zone.records[m].spec.routing, Routing::Weighted { weight: 0 }));
+                if all_zero && g.members.len() > 1 {
+                    out.push(Pitfall {
+                        record: Some(g.members[0]),
+                        message: format!("every weight in '{}' is 0: Route 53 answers them all equally often", g.name),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    for (i, r) in zone.records.iter().enumerate() {
+        let s = &r.spec;
+        if matches!(s.routing, Routing::Simple) && r.check.is_some() {
+            out.push(Pitfall {
+                record: Some(i),
+                message: format!("{}: a simple record is never health checked; its check has no effect", r.label()),
+            });
+        }
+        if let (Routing::Latency { .. } | Routing::Geolocation { .. }, Some(_), Target::AliasGroup(t)) =
+            (&s.routing, r.check, &r.target)
+        {
+            let child = &zone.records[zone.groups[*t].members[0]].spec.routing;
+            if matches!(child, Routing::Failover { .. }) {
+                out.push(Pitfall {
+                    record: Some(i),
+                    message: format!(
+                        "{}: a health check on this {} alias skips its whole branch when it fails, so the failover pairs below it never act",
+                        r.label(),
+                        s.routing.name()
+                    ),
+                });
+            }
+        }
+        if matches!(s.routing, Routing::Latency { .. } | Routing::Failover { .. } | Routing::Geolocation { .. })
+            && matches!(s.value, RecordValue::Alias { evaluate_target_health: false, .. })
+            && r.check.is_none()
+        {
+            out.push(Pitfall {
+                record: Some(i),
+                message: format!(
+                    "{}: neither a health check nor Evaluate Target Health: Route 53 always counts it healthy and never backs out of it",
+                    r.label()
+                ),
+            });
+        }
+        if let (Some(ttl), Some(c)) = (s.ttl_s, r.check)
+            && let HealthCheckKind::Endpoint { interval_s, failure_threshold, .. } = zone.health_checks[c].spec.kind
+        {
+            let d = detection_s(interval_s, failure_threshold);
+            if ttl > d {
+                out.push(Pitfall {
+                    record: Some(i),
+                    message: format!(
+                        "{}: TTL {ttl} s is longer than the ~{d} s its health check needs to detect a failure; resolvers keep the old answer up to {ttl} s more",
+                        r.label()
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets;
+
+    fn lint_preset(name: &str) -> Vec<String> {
+        let s = presets::preset(name).unwrap();
+        lint(&Zone::new(&s.zone).unwrap()).into_iter().map(|p| p.message).collect()
+    }
+
+    #[test]
+    fn the_pitfall_preset_is_flagged_and_the_clean_ones_are_not() {
+        let p = lint_preset("latency-layer-pitfall-alb");
+        assert_eq!(p.len(), 3, "{p:#?}");
+        assert!(p[0].contains("skips its whole branch"));
+        assert!(lint_preset("latency-failover-alb").is_empty());
+        assert!(lint_preset("latency-weighted-nlb").is_empty());
+    }
+
+    #[test]
+    fn long_ttls_over_checked_records_are_flagged_with_numbers() {
+        let p = lint_preset("all-defaults-alb");
+        assert_eq!(p.len(), 3);
+        assert!(p[0].contains("TTL 300 s is longer than the ~102 s"), "{p:#?}");
+    }
+
+    #[test]
+    fn geolocation_without_default_and_all_zero_weights() {
+        let mut s = presets::preset("geo-failover-alb").unwrap();
+        s.zone.records.retain(|r| !matches!(&r.routing, Routing::Geolocation { location: GeoLocationSpec::Default }));
+        let p: Vec<String> = lint(&Zone::new(&s.zone).unwrap()).into_iter().map(|p| p.message).collect();
+        assert!(p.iter().any(|m| m.contains("has no default location")), "{p:#?}");
+        let mut s = presets::preset("latency-weighted-alb").unwrap();
+        for r in &mut s.zone.records {
+            if let Routing::Weighted { weight } = &mut r.routing {
+                *weight = 0;
+            }
+        }
+        s.zone.records.push(s.zone.records[0].clone());
+        s.zone.records.last_mut().unwrap().set_id = Some("other".into());
+        let p: Vec<String> = lint(&Zone::new(&s.zone).unwrap()).into_iter().map(|p| p.message).collect();
+        assert!(p.iter().any(|m| m.contains("every weight in 'use1.sso.example.com' is 0")), "{p:#?}");
+    }
+}
