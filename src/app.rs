@@ -7,6 +7,7 @@
 
 use leptos::prelude::*;
 
+mod chart;
 mod files;
 mod playground;
 mod shell;

@@ -8,20 +8,26 @@ use super::shell::Ctx;
 use crate::scenario::Scenario;
 
 /// Offers `text` as a download named `name` (a blob URL on this origin).
-fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
+pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
     let parts = js_sys_array(text);
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
     let blob =
         web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(|_| "could not create the file")?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "could not create the file")?;
+    let r = download_url(name, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+    r
+}
+
+/// Offers the resource at `url` (a blob: or data: URL) as a download named `name`.
+pub fn download_url(name: &str, url: &str) -> Result<(), String> {
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let a: web_sys::HtmlAnchorElement =
         document.create_element("a").map_err(|_| "no link")?.dyn_into().map_err(|_| "no link")?;
-    a.set_href(&url);
+    a.set_href(url);
     a.set_download(name);
     a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
 }
 

@@ -33,6 +33,7 @@ pub fn Playground() -> impl IntoView {
             <section class="rw-panel rw-panel--timeline" aria-labelledby="rw-timeline-h">
                 <h2 id="rw-timeline-h">"Timeline"</h2>
                 <Player />
+                <super::chart::RequestsChart />
                 <Narration live=live />
             </section>
             <section class="rw-panel rw-panel--tree" aria-labelledby="rw-tree-h">

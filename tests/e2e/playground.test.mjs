@@ -176,3 +176,33 @@ test("pitfall warnings name the problem in the tree", async () => {
     await b.close();
   }
 });
+
+test("the requests chart draws, reads out on hover and exports PNG and CSV", async () => {
+  const b = await launch();
+  try {
+    const { page, log } = b;
+    await open(page);
+    await page.getByTestId("preset-picker").selectOption("latency-weighted-alb");
+    const canvas = page.getByTestId("chart-requests");
+    await canvas.waitFor();
+    // Something was drawn: the canvas is not blank.
+    const inked = await canvas.evaluate((c) => {
+      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++;
+      return n;
+    });
+    assert.ok(inked > 2000, `inked pixels: ${inked}`);
+    const box = await canvas.boundingBox();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await page.getByTestId("chart-readout").filter({ hasText: "/s" }).waitFor();
+    const [png] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-png").click()]);
+    assert.equal(png.suggestedFilename(), "routewave-requests.png");
+    const [csv] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
+    assert.equal(csv.suggestedFilename(), "routewave-series.csv");
+    await screenshot(page, "chart");
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await b.close();
+  }
+});

@@ -1,0 +1,157 @@
+//! Charts as functions of data, generic over the plotters drawing backend: the page
+//! draws them on a canvas, the tests render them to SVG natively.
+
+use plotters::prelude::*;
+
+use crate::sim::Series;
+
+/// Okabe–Ito colours (colour-blind safe), in series order.
+pub const PALETTE: [RGBColor; 6] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+];
+
+/// Seconds per plotted point: series are per second; 30 s buckets (the presets' request
+/// interval) average out the phases of the representative clients.
+pub const BUCKET_S: usize = 30;
+
+fn bucket(v: &[f64]) -> Vec<f64> {
+    v.chunks(BUCKET_S).map(|c| c.iter().sum::<f64>() / c.len() as f64).collect()
+}
+
+/// Requests per second served by each region, and failed requests (dashed, labelled),
+/// with the playhead as a vertical line. Returns the x range in seconds.
+pub fn draw_requests<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    series: &Series,
+    playhead_s: f64,
+) -> Result<(f64, f64), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    area.fill(&WHITE).map_err(err)?;
+    let n = series.ok.len();
+    let served: Vec<(String, Vec<f64>)> = series.served_by_region.iter().map(|(r, v)| (r.clone(), bucket(v))).collect();
+    let failed: Vec<f64> = {
+        let mut f = vec![0.0; n];
+        for v in series.failed.values() {
+            for (i, x) in v.iter().enumerate() {
+                f[i] += x;
+            }
+        }
+        bucket(&f)
+    };
+    let max_y = served.iter().flat_map(|(_, v)| v.iter()).chain(failed.iter()).fold(1.0f64, |a, &b| a.max(b)) * 1.1;
+    let x_max = n as f64;
+    let mut chart = ChartBuilder::on(area)
+        .margin(8)
+        .x_label_area_size(28)
+        .y_label_area_size(48)
+        .build_cartesian_2d(0f64..x_max, 0f64..max_y)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("simulated time (s)")
+        .y_desc("requests / s")
+        .x_labels(8)
+        .y_labels(5)
+        .draw()
+        .map_err(err)?;
+    let xs = |i: usize| (i * BUCKET_S) as f64;
+    for (k, (region, v)) in served.iter().enumerate() {
+        let c = PALETTE[k % PALETTE.len()];
+        chart
+            .draw_series(LineSeries::new(v.iter().enumerate().map(|(i, y)| (xs(i), *y)), c.stroke_width(2)))
+            .map_err(err)?
+            .label(format!("served by {region}"))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2)));
+    }
+    let red = PALETTE[5];
+    chart
+        .draw_series(DashedLineSeries::new(
+            failed.iter().enumerate().map(|(i, y)| (xs(i), *y)),
+            6,
+            4,
+            red.stroke_width(2),
+        ))
+        .map_err(err)?
+        .label("failed")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], red.stroke_width(2)));
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(playhead_s, 0.0), (playhead_s, max_y)],
+            BLACK.stroke_width(1),
+        )))
+        .map_err(err)?;
+    chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
+    area.present().map_err(err)?;
+    Ok((0.0, x_max))
+}
+
+/// The series as CSV: one row per second, one column per measure.
+pub fn series_csv(series: &Series) -> String {
+    let mut cols: Vec<(String, Vec<f64>)> = vec![("ok".into(), series.ok.clone())];
+    for (k, v) in &series.failed {
+        cols.push((format!("failed {k}"), v.clone()));
+    }
+    for (k, v) in &series.served_by_region {
+        cols.push((format!("served by {k}"), v.clone()));
+    }
+    for (k, v) in &series.check_status {
+        cols.push((format!("check {k} healthy"), v.iter().map(|x| f64::from(*x)).collect()));
+    }
+    let mut out = String::from("second");
+    for (name, _) in &cols {
+        out.push(',');
+        out.push_str(&name.replace(',', ";"));
+    }
+    out.push('\n');
+    for i in 0..series.ok.len() {
+        out.push_str(&i.to_string());
+        for (_, v) in &cols {
+            out.push(',');
+            out.push_str(&format!("{}", v.get(i).copied().unwrap_or(0.0)));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> crate::sim::Report {
+        let s = crate::presets::preset("latency-weighted-nlb").unwrap();
+        let mut sim = crate::sim::Sim::new(&s).unwrap();
+        sim.run_until(sim.duration());
+        sim.report()
+    }
+
+    #[test]
+    fn the_requests_chart_draws_every_region_and_the_failures() {
+        let r = report();
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (800, 240)).into_drawing_area();
+            draw_requests(&area, &r.series, 330.0).unwrap();
+        }
+        for label in ["served by us-east-1", "served by eu-west-1", "served by ap-southeast-1", "failed"] {
+            assert!(svg.contains(label), "{label}");
+        }
+        assert!(svg.matches("<polyline").count() >= 4, "a line per region plus failures");
+    }
+
+    #[test]
+    fn csv_has_a_row_per_second_and_a_column_per_measure() {
+        let r = report();
+        let csv = series_csv(&r.series);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), r.series.ok.len() + 1);
+        assert!(lines[0].starts_with("second,ok,failed connection refused,served by ap-southeast-1"), "{}", lines[0]);
+        let cols = lines[0].split(',').count();
+        assert!(lines.iter().all(|l| l.split(',').count() == cols));
+    }
+}
