@@ -12,6 +12,7 @@ mod files;
 mod playground;
 mod shell;
 mod storage;
+mod trials;
 
 pub use shell::App;
 

@@ -234,6 +234,52 @@ impl Playback {
     }
 }
 
+/// One trial of a scenario under another seed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrialResult {
+    /// The seed.
+    pub seed: u64,
+    /// The first probe's switch time, s.
+    pub switch_s: Option<f64>,
+    /// The longest client error window, s.
+    pub error_window_max_s: Option<f64>,
+}
+
+/// Runs `scenario` with `seed` and keeps what the trials view plots.
+pub fn trial(scenario: &Scenario, seed: u64) -> Result<TrialResult, String> {
+    let mut s = scenario.clone();
+    s.seed = seed;
+    let mut sim = Sim::new(&s).map_err(|e| e.to_string())?;
+    sim.run_until(sim.duration());
+    let r = sim.report();
+    let switch_s = r.summary.switch_ms.values().next().copied().flatten().map(|v| v as f64 / 1000.0);
+    Ok(TrialResult { seed, switch_s, error_window_max_s: r.summary.error_window_max_ms.map(|v| v as f64 / 1000.0) })
+}
+
+/// p50, p95 and max by nearest rank (`None` for no values).
+pub fn percentiles(values: &[f64]) -> Option<(f64, f64, f64)> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    let at = |q: f64| v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1];
+    Some((at(0.5), at(0.95), v[v.len() - 1]))
+}
+
+/// Counts of `values` in `bins` equal bins from 0 to the maximum; returns the counts
+/// and the bin width.
+pub fn histogram(values: &[f64], bins: usize) -> (Vec<u32>, f64) {
+    let bins = bins.max(1);
+    let max = values.iter().copied().fold(0.0f64, f64::max);
+    let width = if max > 0.0 { max / bins as f64 } else { 1.0 };
+    let mut counts = vec![0u32; bins];
+    for &x in values {
+        counts[((x / width) as usize).min(bins - 1)] += 1;
+    }
+    (counts, width)
+}
+
 /// One row of the routing tree as the page draws it (indentation is depth).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TreeRow {
@@ -394,6 +440,21 @@ mod tests {
         assert!(ecs.answer.contains("alb-apse1"), "{}", ecs.answer);
         assert!(p.test_query(SimTime(0), "atlantis", None).is_err());
         assert!(!p.density(100).iter().all(|&d| d == 0));
+    }
+
+    #[test]
+    fn trials_vary_with_the_seed_and_summarise() {
+        let s = crate::presets::preset("latency-weighted-alb").unwrap();
+        let rs: Vec<TrialResult> = (0..8).map(|seed| trial(&s, seed).unwrap()).collect();
+        let sw: Vec<f64> = rs.iter().filter_map(|r| r.switch_s).collect();
+        assert_eq!(sw.len(), 8);
+        assert!(sw.iter().any(|&x| x != sw[0]), "{sw:?}");
+        let (p50, p95, max) = percentiles(&sw).unwrap();
+        assert!(p50 <= p95 && p95 <= max);
+        let (counts, width) = histogram(&sw, 10);
+        assert_eq!(counts.iter().sum::<u32>(), 8);
+        assert!((width * 10.0 - max).abs() < 1e-9);
+        assert_eq!(percentiles(&[]), None);
     }
 
     #[test]

@@ -51,6 +51,10 @@ pub fn Playground() -> impl IntoView {
                 <ProbeLog live=live />
                 <Summary />
             </section>
+            <section class="rw-panel rw-panel--trials" aria-labelledby="rw-trials-h">
+                <h2 id="rw-trials-h">"Trials: how much does it vary?"</h2>
+                <super::trials::Trials />
+            </section>
             <section class="rw-panel rw-panel--query" aria-labelledby="rw-query-h">
                 <h2 id="rw-query-h">"What does this resolver get?"</h2>
                 <QueryTester />

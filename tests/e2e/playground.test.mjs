@@ -206,3 +206,36 @@ test("the requests chart draws, reads out on hover and exports PNG and CSV", asy
     await b.close();
   }
 });
+
+test("trials run in chunks with progress, can be cancelled, and draw histograms", async () => {
+  const b = await launch();
+  try {
+    const { page, log } = b;
+    await open(page);
+    await page.getByTestId("preset-picker").selectOption("latency-weighted-nlb");
+    await page.getByTestId("trials-count").fill("40");
+    await page.getByTestId("trials-count").dispatchEvent("change");
+    await page.getByTestId("trials-run").click();
+    // The page stays responsive while trials run: the clock still reacts to a step.
+    await page.getByTestId("step").click();
+    await page.getByTestId("clock").filter({ hasText: "00:01.000" }).waitFor();
+    await page.getByTestId("trials-done").filter({ hasText: "40 / 40" }).waitFor({ timeout: 60_000 });
+    const text = await page.getByTestId("hist-switch").textContent();
+    assert.match(text, /switch time over 40 runs: p50 [\d.]+ s · p95 [\d.]+ s · max [\d.]+ s/);
+    assert.ok((await page.getByTestId("hist-switch").locator(".rw-hist__bar").count()) === 24);
+    // Cancel stops a long run part-way.
+    await page.getByTestId("trials-count").fill("2000");
+    await page.getByTestId("trials-count").dispatchEvent("change");
+    await page.getByTestId("trials-run").click();
+    await page.waitForTimeout(300);
+    await page.getByTestId("trials-cancel").click();
+    const done = Number((await page.getByTestId("trials-done").textContent()).split(" / ")[0]);
+    await page.waitForTimeout(300);
+    const after = Number((await page.getByTestId("trials-done").textContent()).split(" / ")[0]);
+    assert.ok(done < 2000 && after === done, `${done} then ${after}`);
+    await screenshot(page, "trials");
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await b.close();
+  }
+});
