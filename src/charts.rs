@@ -24,10 +24,12 @@ fn bucket(v: &[f64]) -> Vec<f64> {
 }
 
 /// Requests per second served by each region, and failed requests (dashed, labelled),
-/// with the playhead as a vertical line. Returns the x range in seconds.
+/// with the playhead as a vertical line; with `pinned`, run A's total served and
+/// failed requests drawn in grey beneath for comparison. Returns the x range in s.
 pub fn draw_requests<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     series: &Series,
+    pinned: Option<&Series>,
     playhead_s: f64,
 ) -> Result<(f64, f64), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
@@ -43,7 +45,29 @@ pub fn draw_requests<DB: DrawingBackend>(
         }
         bucket(&f)
     };
-    let max_y = served.iter().flat_map(|(_, v)| v.iter()).chain(failed.iter()).fold(1.0f64, |a, &b| a.max(b)) * 1.1;
+    let totals = |s: &Series| {
+        let mut ok = vec![0.0; s.ok.len()];
+        for v in s.served_by_region.values() {
+            for (i, x) in v.iter().enumerate() {
+                ok[i] += x;
+            }
+        }
+        let mut f = vec![0.0; s.ok.len()];
+        for v in s.failed.values() {
+            for (i, x) in v.iter().enumerate() {
+                f[i] += x;
+            }
+        }
+        (bucket(&ok), bucket(&f))
+    };
+    let a = pinned.map(totals);
+    let max_y = served
+        .iter()
+        .flat_map(|(_, v)| v.iter())
+        .chain(failed.iter())
+        .chain(a.iter().flat_map(|(o, f)| o.iter().chain(f.iter())))
+        .fold(1.0f64, |a, &b| a.max(b))
+        * 1.1;
     let x_max = n as f64;
     let mut chart = ChartBuilder::on(area)
         .margin(8)
@@ -60,6 +84,24 @@ pub fn draw_requests<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     let xs = |i: usize| (i * BUCKET_S) as f64;
+    if let Some((ok_a, failed_a)) = &a {
+        let grey = RGBColor(150, 150, 150);
+        chart
+            .draw_series(LineSeries::new(ok_a.iter().enumerate().map(|(i, y)| (xs(i), *y)), grey.stroke_width(4)))
+            .map_err(err)?
+            .label("A: served (all regions)")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], grey.stroke_width(4)));
+        chart
+            .draw_series(DashedLineSeries::new(
+                failed_a.iter().enumerate().map(|(i, y)| (xs(i), *y)),
+                3,
+                3,
+                grey.stroke_width(3),
+            ))
+            .map_err(err)?
+            .label("A: failed")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], grey.stroke_width(3)));
+    }
     for (k, (region, v)) in served.iter().enumerate() {
         let c = PALETTE[k % PALETTE.len()];
         chart
@@ -136,12 +178,19 @@ mod tests {
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (800, 240)).into_drawing_area();
-            draw_requests(&area, &r.series, 330.0).unwrap();
+            draw_requests(&area, &r.series, None, 330.0).unwrap();
         }
         for label in ["served by us-east-1", "served by eu-west-1", "served by ap-southeast-1", "failed"] {
             assert!(svg.contains(label), "{label}");
         }
         assert!(svg.matches("<polyline").count() >= 4, "a line per region plus failures");
+        let mut with_a = String::new();
+        {
+            let area = SVGBackend::with_string(&mut with_a, (800, 240)).into_drawing_area();
+            draw_requests(&area, &r.series, Some(&r.series), 330.0).unwrap();
+        }
+        assert!(with_a.contains("A: served (all regions)") && with_a.contains("A: failed"));
+        assert!(with_a.matches("<polyline").count() >= svg.matches("<polyline").count() + 2);
     }
 
     #[test]

@@ -22,10 +22,12 @@ pub fn RequestsChart() -> impl IntoView {
     Effect::new(move |_| {
         let pb = ctx.playback.get();
         let playhead_s = ctx.playhead.get() as f64 / 1000.0;
+        let pinned = ctx.pinned.get();
         let (Some(el), Ok(p)) = (canvas.get(), pb.as_ref()) else { return };
         let Some(backend) = CanvasBackend::with_canvas_object(el) else { return };
         let area = backend.into_drawing_area();
-        if let Err(e) = charts::draw_requests(&area, &p.report().series, playhead_s) {
+        let a = pinned.as_ref().map(|(_, s)| s.as_ref());
+        if let Err(e) = charts::draw_requests(&area, &p.report().series, a, playhead_s) {
             ctx.notice.set(Some(format!("The chart could not be drawn: {e}")));
         }
     });
@@ -89,6 +91,28 @@ pub fn RequestsChart() -> impl IntoView {
                     }}
                 </span>
                 " "
+                <button
+                    class="rw-button rw-button--small"
+                    data-testid="pin-a"
+                    on:click=move |_| {
+                        let pinned = ctx.playback.with(|pb| {
+                            pb.as_ref().as_ref().ok().map(|p| (p.scenario().title.clone(), std::sync::Arc::new(p.report().series.clone())))
+                        });
+                        ctx.pinned.set(pinned);
+                    }
+                >
+                    "Pin as A"
+                </button>
+                {move || {
+                    ctx.pinned
+                        .get()
+                        .map(|(title, _)| {
+                            view! {
+                                <span data-testid="pinned" class="rw-muted">{format!("A (grey): {title}")}</span>
+                                <button class="rw-button rw-button--small" on:click=move |_| ctx.pinned.set(None)>"Unpin"</button>
+                            }
+                        })
+                }}
                 <button class="rw-button rw-button--small" data-testid="export-png" on:click=export_png>"PNG"</button>
                 <button class="rw-button rw-button--small" data-testid="export-csv" on:click=export_csv>"CSV"</button>
             </figcaption>

@@ -33,6 +33,8 @@ pub struct Ctx {
     pub dirty: RwSignal<bool>,
     /// Earlier scenarios (undo) and undone ones (redo).
     pub history: RwSignal<(Vec<Scenario>, Vec<Scenario>)>,
+    /// A run pinned as "A" for comparison: its title and series.
+    pub pinned: RwSignal<Option<(String, Arc<crate::sim::Series>)>>,
 }
 
 /// Edits kept for undo.
@@ -117,6 +119,7 @@ pub fn App() -> impl IntoView {
         notice: RwSignal::new(first_notice),
         dirty: RwSignal::new(false),
         history: RwSignal::new((Vec::new(), Vec::new())),
+        pinned: RwSignal::new(None),
     };
     provide_context(ctx);
 

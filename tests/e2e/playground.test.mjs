@@ -239,3 +239,30 @@ test("trials run in chunks with progress, can be cancelled, and draw histograms"
     await b.close();
   }
 });
+
+test("pin ALB as A, switch to NLB, and compare on the same chart", async () => {
+  const b = await launch();
+  try {
+    const { page, log } = b;
+    await open(page);
+    await page.getByTestId("preset-picker").selectOption("latency-weighted-alb");
+    await page.getByTestId("scenario-title").filter({ hasText: "(ALB)" }).waitFor();
+    await page.getByTestId("pin-a").click();
+    await page.getByTestId("pinned").filter({ hasText: "A (grey): Latency → weighted (ALB)" }).waitFor();
+    await page.getByTestId("preset-picker").selectOption("latency-weighted-nlb");
+    await page.getByTestId("scenario-title").filter({ hasText: "(NLB)" }).waitFor();
+    // A stays pinned across the change; the chart now has grey A lines.
+    assert.match(await page.getByTestId("pinned").textContent(), /ALB/);
+    const grey = await page.getByTestId("chart-requests").evaluate((c) => {
+      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] === 150 && d[i + 1] === 150 && d[i + 2] === 150) n++;
+      return n;
+    });
+    assert.ok(grey > 200, `grey pixels ${grey}`);
+    await screenshot(page, "compare");
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await b.close();
+  }
+});
