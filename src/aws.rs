@@ -5,7 +5,12 @@
 //! Everything the simulator does not model (MX/TXT/NS/SOA records, aliases to
 //! CloudFront or S3, CloudWatch-alarm checks…) is **reported**, never silently
 //! dropped; assumptions made to fill gaps (a load balancer's target layout, a
-//! check's host region) are reported too.
+//! check's host region) are reported too. Traffic-policy documents
+//! (`AWSPolicyFormatVersion` 2015-10-01) are in [`policy`].
+
+mod policy;
+
+pub use policy::{export_traffic_policy, import_traffic_policy};
 
 use std::collections::BTreeMap;
 

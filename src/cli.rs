@@ -58,6 +58,10 @@ commands:
                                             turn `aws route53 list-resource-record-sets` (and
                                             list-health-checks) output into a scenario (stdout);
                                             what was skipped or assumed goes to stderr
+  import-policy <policy.json> --into <scenario.json|preset:NAME>
+                                            replace the scenario's routing tree with a Route 53
+                                            traffic-policy document (stdout; notes on stderr)
+  export-policy <scenario.json|preset:NAME>  print the routing tree as a traffic-policy document
   export-changes <scenario.json|preset:NAME> [--zone-id ID]
                                             print a ChangeResourceRecordSets change batch
   version                                   print the version
@@ -111,6 +115,39 @@ pub fn run(args: Vec<OsString>, out: &mut String) -> Result<(), String> {
                 eprintln!("note: {n}");
             }
             out.push_str(&imp.scenario.to_json());
+            out.push('\n');
+        }
+        "import-policy" => {
+            let mut file = None;
+            let mut into = None;
+            while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+                match arg {
+                    lexopt::Arg::Value(v) if file.is_none() => file = Some(v.to_string_lossy().into_owned()),
+                    lexopt::Arg::Long("into") => into = Some(value::<String>(&mut parser, "into")?),
+                    other => return Err(format!("import-policy: unexpected {}", describe(&other))),
+                }
+            }
+            let file = file.ok_or("import-policy: missing <policy.json>")?;
+            let base = load(&into.ok_or("import-policy: missing --into <scenario.json|preset:NAME>")?)?;
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("{file}: {e}"))?;
+            let imp = crate::aws::import_traffic_policy(&text, &base).map_err(|e| format!("{file}: {e}"))?;
+            for n in &imp.notes {
+                eprintln!("note: {n}");
+            }
+            out.push_str(&imp.scenario.to_json());
+            out.push('\n');
+        }
+        "export-policy" => {
+            let source = match parser.next().map_err(|e| e.to_string())? {
+                Some(lexopt::Arg::Value(v)) => v.to_string_lossy().into_owned(),
+                _ => return Err("export-policy: missing <scenario.json|preset:NAME>".into()),
+            };
+            let s = load(&source)?;
+            let (doc, notes) = crate::aws::export_traffic_policy(&s).map_err(|e| format!("{source}: {e}"))?;
+            for n in &notes {
+                eprintln!("note: {n}");
+            }
+            out.push_str(&doc);
             out.push('\n');
         }
         "export-changes" => {

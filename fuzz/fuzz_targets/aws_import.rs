@@ -1,6 +1,6 @@
-//! Fuzz target: any record-set / health-check text imports or is refused, never
-//! panics; an imported scenario validates or reports problems, and exports a change
-//! batch, without panicking.
+//! Fuzz target: any record-set / health-check text, and any traffic-policy document,
+//! imports or is refused, never panics; an imported scenario validates or reports
+//! problems, exports a change batch and a policy, without panicking.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -15,5 +15,10 @@ fuzz_target!(|data: &[u8]| {
         let _ = routewave::zone::Zone::new(&imp.scenario.zone);
         let _ = routewave::aws::change_batch(&imp.scenario.zone, "Z1");
         let _ = routewave::sim::Sim::new(&imp.scenario);
+    }
+    let base = routewave::presets::preset("latency-weighted-alb").expect("preset");
+    if let Ok(imp) = routewave::aws::import_traffic_policy(text, &base) {
+        let _ = routewave::zone::Zone::new(&imp.scenario.zone);
+        let _ = routewave::aws::export_traffic_policy(&imp.scenario);
     }
 });

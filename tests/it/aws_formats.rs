@@ -76,3 +76,54 @@ fn bad_inputs_are_refused_with_a_reason() {
     let only_mx = r#"{"ResourceRecordSets":[{"Name":"a.example.com.","Type":"MX","TTL":1,"ResourceRecords":[]}]}"#;
     assert!(aws::import_record_sets(only_mx, None).unwrap_err().contains("no A, AAAA or CNAME"));
 }
+
+const POLICY: &str = include_str!("../fixtures/traffic-policy.json");
+
+#[test]
+fn a_traffic_policy_imports_reports_skips_and_simulates() {
+    let mut base = routewave::presets::preset("latency-weighted-alb").unwrap();
+    base.zone.load_balancers.clear();
+    let imp = aws::import_traffic_policy(POLICY, &base).unwrap();
+    let notes = imp.notes.join("\n");
+    assert!(notes.contains("endpoint 'sorry_page' of type s3-website is not simulated; skipped"), "{notes}");
+    assert!(notes.contains("health check hc-eu-deep modelled as a manual check"), "{notes}");
+    let s = imp.scenario;
+    Zone::new(&s.zone).unwrap_or_else(|p| panic!("{p}"));
+    assert!(s.zone.records.iter().any(|r| r.name == "us-failover.sso.example.com"));
+    let mut sim = Sim::new(&s).unwrap();
+    sim.run_until(sim.duration());
+    let r = sim.report();
+    let mut regions: Vec<String> =
+        r.probes["curl-dc"].iter().filter(|o| o.result == Result_::Ok).filter_map(|o| o.region.clone()).collect();
+    regions.dedup();
+    assert_eq!(regions, ["us-east-1", "eu-west-1", "ap-southeast-1"], "the preset's faults walk the imported tree");
+}
+
+#[test]
+fn exported_policies_import_back_to_the_same_behaviour() {
+    for name in ["latency-failover-nlb", "geo-failover-alb", "latency-weighted-checks-alb"] {
+        let original = routewave::presets::preset(name).unwrap();
+        let (doc, _notes) = aws::export_traffic_policy(&original).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+        assert_eq!(v["AWSPolicyFormatVersion"], "2015-10-01");
+        let back = aws::import_traffic_policy(&doc, &original).unwrap().scenario;
+        let probe = |s: &routewave::scenario::Scenario| {
+            let mut sim = Sim::new(s).unwrap();
+            sim.run_until(sim.duration());
+            let r = sim.report();
+            let mut regions: Vec<String> = r.probes["curl-dc"]
+                .iter()
+                .filter(|o| o.result == Result_::Ok)
+                .filter_map(|o| o.region.clone())
+                .collect();
+            regions.dedup();
+            regions
+        };
+        assert_eq!(probe(&back), probe(&original), "{name}");
+    }
+    assert!(
+        aws::import_traffic_policy("{}", &routewave::presets::preset("latency-weighted-alb").unwrap())
+            .unwrap_err()
+            .contains("AWSPolicyFormatVersion")
+    );
+}
