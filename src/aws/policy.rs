@@ -304,7 +304,7 @@ pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), Stri
     let mut notes = Vec::new();
     let mut endpoints = Map::new();
     let mut rules = Map::new();
-    let rule_id = |g: usize| zone.groups[g].name.replace('.', "_").replace('-', "_");
+    let rule_id = |g: usize| zone.groups[g].name.replace(['.', '-'], "_");
     let mut stack = vec![g0];
     let mut seen = Vec::new();
     while let Some(g) = stack.pop() {
