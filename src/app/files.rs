@@ -52,6 +52,41 @@ fn js_array_push(arr: &wasm_bindgen::JsValue, v: &wasm_bindgen::JsValue) {
 pub fn FileMenu() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let (paste_open, set_paste_open) = signal(false);
+    let saved = RwSignal::new(super::storage::load_saved());
+    let save = move |_| {
+        let s = ctx.scenario.get_untracked();
+        let mut list = saved.get_untracked();
+        list.retain(|(k, _)| *k != s.title);
+        list.push((s.title.clone(), s.to_json()));
+        list.sort();
+        if super::storage::store_saved(&list) {
+            saved.set(list);
+        } else {
+            ctx.notice.set(Some(
+                "Saving failed: the browser's storage is unavailable or full. Export the scenario instead.".into(),
+            ));
+        }
+    };
+    let open_saved = move |ev: leptos::ev::Event| {
+        let name = event_target_value(&ev);
+        let Some((_, json)) = saved.get_untracked().into_iter().find(|(k, _)| *k == name) else { return };
+        match Scenario::from_json(&json) {
+            Ok(s) => {
+                ctx.playing.set(false);
+                ctx.playhead.set(s.view.playhead_ms);
+                ctx.edit(|cur| *cur = s);
+            }
+            Err(e) => ctx.notice.set(Some(format!("The saved scenario '{name}' could not be opened: {e}"))),
+        }
+    };
+    let delete_saved = move |_| {
+        let title = ctx.scenario.get_untracked().title;
+        let mut list = saved.get_untracked();
+        list.retain(|(k, _)| *k != title);
+        if super::storage::store_saved(&list) {
+            saved.set(list);
+        }
+    };
     let records = RwSignal::new(String::new());
     let checks = RwSignal::new(String::new());
     let export = move |_| {
@@ -112,6 +147,19 @@ pub fn FileMenu() -> impl IntoView {
             </button>
             <button class="rw-button" data-testid="redo" on:click=move |_| ctx.redo() prop:disabled=move || !ctx.can_redo()>
                 "Redo"
+            </button>
+            <button class="rw-button" data-testid="save" on:click=save>"Save"</button>
+            <select data-testid="saved" aria-label="Open a saved scenario" on:change=open_saved>
+                <option value="" selected=true>{move || format!("Saved scenarios ({})", saved.with(Vec::len))}</option>
+                {move || saved.get().into_iter().map(|(k, _)| { let label = k.clone(); view! { <option value=k>{label}</option> } }).collect::<Vec<_>>()}
+            </select>
+            <button
+                class="rw-button"
+                data-testid="delete-saved"
+                on:click=delete_saved
+                prop:disabled=move || { let t = ctx.scenario.with(|s| s.title.clone()); !saved.with(|l| l.iter().any(|(k, _)| *k == t)) }
+            >
+                "Delete saved"
             </button>
             <button class="rw-button" data-testid="export-json" on:click=export>"Export JSON"</button>
             <label class="rw-button" data-testid="import-json-label">

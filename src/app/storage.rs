@@ -43,3 +43,26 @@ pub fn save_autosave(json: &str) -> bool {
     let Some(storage) = window().and_then(|w| w.local_storage().ok().flatten()) else { return false };
     storage.set_item(AUTOSAVE_KEY, json).is_ok()
 }
+
+/// localStorage key of the saved-scenarios list.
+pub const SAVED_KEY: &str = "routewave.saved.v1";
+
+/// The saved scenarios: (name, scenario JSON), by name.
+pub fn load_saved() -> Vec<(String, String)> {
+    let Some(text) =
+        window().and_then(|w| w.local_storage().ok().flatten()).and_then(|s| s.get_item(SAVED_KEY).ok().flatten())
+    else {
+        return Vec::new();
+    };
+    serde_json::from_str::<std::collections::BTreeMap<String, String>>(&text)
+        .map(|m| m.into_iter().collect())
+        .unwrap_or_default()
+}
+
+/// Writes the saved-scenarios list; `false` if storage is unavailable or full.
+pub fn store_saved(list: &[(String, String)]) -> bool {
+    let map: std::collections::BTreeMap<&str, &str> = list.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let Ok(text) = serde_json::to_string(&map) else { return false };
+    let Some(storage) = window().and_then(|w| w.local_storage().ok().flatten()) else { return false };
+    storage.set_item(SAVED_KEY, &text).is_ok()
+}
