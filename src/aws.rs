@@ -16,9 +16,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::client::ClientKind;
 use crate::model::*;
-use crate::resolver::ResolverKind;
 use crate::scenario::*;
 
 /// The result of an import: the scenario and every note about what was skipped or
@@ -367,23 +365,10 @@ pub fn import_record_sets(record_sets: &str, health_checks: Option<&str>) -> Res
         duration_s: 1_200,
         service,
         zone,
-        resolvers: vec![ResolverSpec {
-            id: "dc-unbound".into(),
-            city: "washington-dc".into(),
-            kind: ResolverKind::Unbound,
-            ecs: None,
-            extend_ttl_s: None,
-            addr: None,
-        }],
+        resolvers: vec![ResolverSpec::field_experiment()],
         population: None,
         clients: vec![],
-        probes: vec![ProbeSpec {
-            id: "curl-dc".into(),
-            city: "washington-dc".into(),
-            resolver: "dc-unbound".into(),
-            kind: ClientKind::Curl,
-            interval_ms: 1_000,
-        }],
+        probes: vec![ProbeSpec::field_experiment()],
         faults: vec![],
         params: SimParams::default(),
         deploy: None,

@@ -137,14 +137,7 @@ fn base(kind: LbKind, title: String, description: &str, watch_for: &[&str]) -> S
             cidr_collections: vec![],
         },
         resolvers: vec![
-            ResolverSpec {
-                id: "dc-unbound".into(),
-                city: "washington-dc".into(),
-                kind: ResolverKind::Unbound,
-                ecs: None,
-                extend_ttl_s: None,
-                addr: None,
-            },
+            ResolverSpec::field_experiment(),
             ResolverSpec {
                 id: "london-bind".into(),
                 city: "london".into(),
@@ -184,13 +177,7 @@ fn base(kind: LbKind, title: String, description: &str, watch_for: &[&str]) -> S
             requests_per_min: 2.0,
         }),
         clients: vec![],
-        probes: vec![ProbeSpec {
-            id: "curl-dc".into(),
-            city: "washington-dc".into(),
-            resolver: "dc-unbound".into(),
-            kind: ClientKind::Curl,
-            interval_ms: 1_000,
-        }],
+        probes: vec![ProbeSpec::field_experiment()],
         faults: vec![
             FaultSpec { at_ms: 300_000, action: FaultAction::StopRegion { region: "us-east-1".into() } },
             FaultSpec { at_ms: 900_000, action: FaultAction::StopRegion { region: "eu-west-1".into() } },

@@ -109,6 +109,34 @@ pub struct ResolverSpec {
     pub addr: Option<String>,
 }
 
+impl ResolverSpec {
+    /// The field experiment's resolver: Unbound-like, in Washington, DC, honouring TTLs.
+    pub fn field_experiment() -> ResolverSpec {
+        ResolverSpec {
+            id: "dc-unbound".into(),
+            city: "washington-dc".into(),
+            kind: ResolverKind::Unbound,
+            ecs: None,
+            extend_ttl_s: None,
+            addr: None,
+        }
+    }
+}
+
+impl ProbeSpec {
+    /// The field experiment's client: a `curl` loop every second from Washington, DC
+    /// through [`ResolverSpec::field_experiment`].
+    pub fn field_experiment() -> ProbeSpec {
+        ProbeSpec {
+            id: "curl-dc".into(),
+            city: "washington-dc".into(),
+            resolver: "dc-unbound".into(),
+            kind: ClientKind::Curl,
+            interval_ms: 1_000,
+        }
+    }
+}
+
 /// A generated population of resolvers with clients behind them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -4,7 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { serveDist, launch, screenshot, ROOT } from "./harness.mjs";
+import { serveDist, launch, screenshot, openApp, ROOT } from "./harness.mjs";
 
 let server;
 before(async () => {
@@ -14,10 +14,7 @@ after(async () => {
   await server?.close();
 });
 
-async function open(page) {
-  await page.goto(`${server.origin}/`);
-  await page.getByTestId("app-main").waitFor({ state: "visible", timeout: 20_000 });
-}
+const open = (page, hash = "") => openApp(page, server.origin, hash);
 
 test("undo and redo an edit with Ctrl+Z / Ctrl+Shift+Z", async () => {
   const b = await launch();

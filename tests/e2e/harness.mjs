@@ -79,3 +79,17 @@ export async function screenshot(page, name) {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** Opens the page (with an optional fragment) and waits for the app to mount. */
+export async function openApp(page, origin, hash = "") {
+  await page.goto(`${origin}/${hash}`);
+  await page.getByTestId("app-main").waitFor({ state: "visible", timeout: 20_000 });
+}
+
+/** Moves the scrubber to `ms` as a person dragging it would. */
+export async function seek(page, ms) {
+  await page.getByTestId("scrubber").evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }, ms);
+}

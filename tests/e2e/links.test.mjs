@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { deflateRawSync } from "node:zlib";
-import { serveDist, launch, screenshot } from "./harness.mjs";
+import { serveDist, launch, openApp } from "./harness.mjs";
 
 let server;
 before(async () => {
@@ -17,10 +17,7 @@ after(async () => {
 const b64 = (buf) => Buffer.from(buf).toString("base64url");
 const pack = (bytes) => `#s=1.${b64(deflateRawSync(Buffer.from(bytes)))}`;
 
-async function open(page, hash = "") {
-  await page.goto(`${server.origin}/${hash}`);
-  await page.getByTestId("app-main").waitFor({ state: "visible", timeout: 20_000 });
-}
+const open = (page, hash = "") => openApp(page, server.origin, hash);
 
 test("every bad link in the table gives its message and leaves autosave intact", async () => {
   const b = await launch();

@@ -3,7 +3,7 @@
 // in a fresh browser, survive bad links without losing autosaved work.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serveDist, launch, screenshot } from "./harness.mjs";
+import { serveDist, launch, screenshot, openApp, seek } from "./harness.mjs";
 
 let server;
 before(async () => {
@@ -13,17 +13,8 @@ after(async () => {
   await server?.close();
 });
 
-async function open(page, hash = "") {
-  await page.goto(`${server.origin}/${hash}`);
-  await page.getByTestId("app-main").waitFor({ state: "visible", timeout: 20_000 });
-}
+const open = (page, hash = "") => openApp(page, server.origin, hash);
 
-async function seek(page, ms) {
-  await page.getByTestId("scrubber").evaluate((el, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event("input", { bubbles: true }));
-  }, ms);
-}
 
 test("fail a region by preset, scrub past it, and see the probe, tree and answer change", async () => {
   const b = await launch();

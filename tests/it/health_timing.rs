@@ -40,43 +40,41 @@ fn detect_and_recover(zone: &Zone, state: HostState, seed: u64) -> (f64, f64) {
     e.advance_to(FAULT_AT, zone, &world);
     assert!(e.engine.status(0), "healthy before the fault");
     world.hosts[0] = state;
-    e.world_changed(FAULT_AT, zone, &world);
-    e.engine.drain_events();
-    let mut t = FAULT_AT;
-    let detected = loop {
-        t += SimDuration(250);
-        e.advance_to(t, zone, &world);
-        if let Some(ev) = e
-            .engine
-            .drain_events()
-            .into_iter()
-            .find(|ev| matches!(ev.kind, HealthEventKind::Status { healthy: false, .. }))
-        {
-            break ev.at;
-        }
-        assert!(t < FAULT_AT + SimDuration::from_secs(600), "never detected");
-    };
+    let detected = change_host_and_wait(&mut e, zone, &mut world, state, FAULT_AT, false);
     // Let the DNS servers catch up, then restore.
     let restore_at = detected + SimDuration::from_secs(120);
     e.advance_to(restore_at, zone, &world);
-    world.hosts[0] = HostState::Up;
-    e.world_changed(restore_at, zone, &world);
+    let recovered = change_host_and_wait(&mut e, zone, &mut world, HostState::Up, restore_at, true);
+    (detected.saturating_since(FAULT_AT).as_secs_f64(), recovered.saturating_since(restore_at).as_secs_f64())
+}
+
+/// Sets host 0 to `state` at `at` and steps until the aggregate status becomes
+/// `healthy`; returns when.
+fn change_host_and_wait(
+    e: &mut HealthRunner,
+    zone: &Zone,
+    world: &mut World,
+    state: HostState,
+    at: SimTime,
+    healthy: bool,
+) -> SimTime {
+    world.hosts[0] = state;
+    e.world_changed(at, zone, world);
     e.engine.drain_events();
-    let mut t = restore_at;
-    let recovered = loop {
+    let mut t = at;
+    loop {
         t += SimDuration(250);
-        e.advance_to(t, zone, &world);
-        if let Some(ev) = e
+        e.advance_to(t, zone, world);
+        let hit = e
             .engine
             .drain_events()
             .into_iter()
-            .find(|ev| matches!(ev.kind, HealthEventKind::Status { healthy: true, .. }))
-        {
-            break ev.at;
+            .find(|ev| matches!(ev.kind, HealthEventKind::Status { healthy: h, .. } if h == healthy));
+        if let Some(ev) = hit {
+            return ev.at;
         }
-        assert!(t < restore_at + SimDuration::from_secs(600), "never recovered");
-    };
-    (detected.saturating_since(FAULT_AT).as_secs_f64(), recovered.saturating_since(restore_at).as_secs_f64())
+        assert!(t < at + SimDuration::from_secs(600), "status never became healthy={healthy}");
+    }
 }
 
 /// (interval, threshold, fault, min s, max s, approximate aggregate s) from §8.1.
