@@ -1,0 +1,66 @@
+// Browser performance benchmark (not a test): `node tests/e2e/perf.bench.mjs` after
+// `trunk build --release`. Prints re-simulation time after an edit, frame times while
+// playing, and trials per second, measured in headless Chromium.
+import { serveDist, launch, openApp } from "./harness.mjs";
+
+const server = await serveDist();
+const b = await launch();
+const { page } = b;
+await openApp(page, server.origin);
+
+// Re-simulation after an edit: add a fault at the playhead, wait for the fork.
+const resim = [];
+for (const preset of ["latency-weighted-alb", "geo-failover-nlb", "all-defaults-alb"]) {
+  await page.getByTestId("preset-picker").selectOption(preset);
+  await page.waitForTimeout(200);
+  const ms = await page.evaluate(async () => {
+    const before = document.querySelectorAll("[data-testid=fault-script] li").length;
+    const t0 = performance.now();
+    document.querySelector("[data-testid=stop-ap-southeast-1]").click();
+    while (document.querySelectorAll("[data-testid=fault-script] li").length === before) {
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return performance.now() - t0;
+  });
+  resim.push([preset, ms]);
+}
+
+// Frame times while playing at ×100.
+await page.getByTestId("preset-picker").selectOption("latency-weighted-alb");
+await page.getByTestId("speed").evaluate((el) => {
+  el.value = "2";
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+});
+await page.getByTestId("play").click();
+const frames = await page.evaluate(
+  () =>
+    new Promise((resolve) => {
+      const d = [];
+      let last = performance.now();
+      const step = (t) => {
+        d.push(t - last);
+        last = t;
+        if (d.length < 180) requestAnimationFrame(step);
+        else resolve(d);
+      };
+      requestAnimationFrame(step);
+    }),
+);
+await page.getByTestId("play").click();
+frames.sort((a, b) => a - b);
+const p = (q) => frames[Math.min(frames.length - 1, Math.ceil(q * frames.length) - 1)];
+
+// Trials per second.
+await page.getByTestId("trials-count").fill("40");
+await page.getByTestId("trials-count").dispatchEvent("change");
+const t0 = Date.now();
+await page.getByTestId("trials-run").click();
+await page.getByTestId("trials-done").filter({ hasText: "40 / 40" }).waitFor({ timeout: 120_000 });
+const trialsPerS = 40 / ((Date.now() - t0) / 1000);
+
+for (const [preset, ms] of resim) console.log(`re-simulation after an edit (${preset}): ${ms.toFixed(0)} ms`);
+console.log(`frame time while playing ×100: p50 ${p(0.5).toFixed(1)} ms, p95 ${p(0.95).toFixed(1)} ms, max ${frames[frames.length - 1].toFixed(1)} ms`);
+console.log(`trials: ${trialsPerS.toFixed(1)} per second (latency-weighted-alb, 6,000 clients, 25 min each)`);
+await b.close();
+await server.close();
