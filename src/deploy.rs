@@ -14,8 +14,14 @@
 //! | version incompatibility | only while old and new run side by side: new locations serve stale answers | caught in staging when staging runs two versions at once |
 //!
 //! An alarm fires `alarm_delay_s` after the first bad location starts serving in
-//! production (if the kind is detected at all); the deployment halts, and every
-//! deployed location rolls back within `rollback_s`. Every number in the per-wave
+//! production (if the kind is detected at all); the deployment halts, every deployed
+//! location rolls back within `rollback_s`, and a black-holing location withdraws
+//! its anycast announcement at once — its resolvers keep sending to it until BGP
+//! converges (a per-resolver delay, [`crate::anycast::convergence_ms`]).
+//!
+//! User-minutes impaired count what users see: a slow resolution (added latency
+//! over `impaired_ms`) only on cache misses, a failed one once the cached answer has
+//! expired, a wrong one on every request until it leaves the cache. Every number in the per-wave
 //! table comes from these mechanisms and the anycast model in [`crate::anycast`].
 
 use std::collections::BTreeSet;
@@ -488,12 +494,21 @@ pub fn run(spec: &DeploySpec, seed: u64) -> Result<DeployReport, Vec<String>> {
     }
 
     // Blast radius over the intervals where the set of bad locations is constant.
-    let mut cuts: Vec<SimTime> = bad_since.iter().chain(bad_until.iter()).flatten().copied().collect();
+    let mut cuts: Vec<SimTime> = bad_since
+        .iter()
+        .chain(bad_until.iter())
+        .flatten()
+        .copied()
+        .chain(alarm_at.filter(|_| bad.kind == BadKind::BlackHole))
+        .collect();
     cuts.sort();
     cuts.dedup();
     let state_of = |l: usize, t: SimTime| -> LocState {
         match (bad_since[l], bad_until[l]) {
             (Some(s), Some(u)) if s <= t && t < u && harmful(l) => match bad.kind {
+                // On the alarm a silent location withdraws its announcement at once
+                // (rollback follows); BGP then moves its catchment.
+                BadKind::BlackHole if alarm_at.is_some_and(|a| t >= a) => LocState::Withdrawn,
                 BadKind::BlackHole => LocState::BlackHole,
                 // The crashed host is taken out of service; the location's other
                 // hosts, still on the old build, keep answering.
@@ -520,7 +535,9 @@ pub fn run(spec: &DeploySpec, seed: u64) -> Result<DeployReport, Vec<String>> {
     let n_waves = spec.plan.waves.len();
     let mut per_wave: Vec<Acc> = (0..n_waves).map(|_| Acc::new(sites.len())).collect();
     let mut total = Acc::new(sites.len());
-    let miss_rate = 1.0 / f64::from(spec.record_ttl_s.max(1)); // one cache miss per TTL per resolver
+    let ttl = f64::from(spec.record_ttl_s.max(1));
+    let miss_rate = 1.0 / ttl; // one cache miss per TTL per resolver
+    let mut conv_rng = SimRng::derive(seed, stream_id("deploy/convergence"));
     for win in cuts.windows(2) {
         let (t0, t1) = (win[0], win[1]);
         let dur_s = (t1.as_ms() - t0.as_ms()) as f64 / 1000.0;
@@ -535,6 +552,9 @@ pub fn run(spec: &DeploySpec, seed: u64) -> Result<DeployReport, Vec<String>> {
         candidates.sort_unstable();
         candidates.dedup();
         let state = |l: u16| state_of(l as usize, t0);
+        // The interval that ends with the withdrawal lasts, for each resolver, until
+        // BGP has moved it: add its convergence delay.
+        let converging = bad.kind == BadKind::BlackHole && alarm_at == Some(t1);
         for &i in &candidates {
             let r = sites[i].resolve(&state, picks[i]);
             let added = r.latency_ms - base[i];
@@ -542,7 +562,26 @@ pub fn run(spec: &DeploySpec, seed: u64) -> Result<DeployReport, Vec<String>> {
             if !(failed || r.wrong || added > 0.5) {
                 continue;
             }
-            let impaired = failed || r.wrong || added > spec.impaired_ms;
+            let dur_s = if converging {
+                dur_s + anycast::convergence_ms(&spec.anycast, &mut conv_rng) as f64 / 1000.0
+            } else {
+                dur_s
+            };
+            let users = f64::from(sites[i].users);
+            // Users are hurt only through what they see: a slow resolution only on a
+            // cache miss (one per TTL among all their requests); a failed one once
+            // the cached answer has run out (half a TTL left on average); a wrong one
+            // for every request until the wrong answer leaves the cache.
+            let user_rps = (users * spec.user_requests_per_min / 60.0).max(1e-9);
+            let impaired_s = if r.wrong {
+                dur_s + ttl
+            } else if failed {
+                (dur_s - ttl / 2.0).max(0.0)
+            } else if added > spec.impaired_ms {
+                dur_s * (miss_rate / user_rps).min(1.0)
+            } else {
+                0.0
+            };
             for acc in [&mut per_wave[w], &mut total] {
                 acc.affected[i] = true;
                 acc.failed_site[i] |= failed;
@@ -558,9 +597,7 @@ pub fn run(spec: &DeploySpec, seed: u64) -> Result<DeployReport, Vec<String>> {
                     acc.wrong_s += cached;
                     acc.wrong_requests += cached * f64::from(sites[i].users) * spec.user_requests_per_min / 60.0;
                 }
-                if impaired {
-                    acc.user_minutes += f64::from(sites[i].users) * dur_s / 60.0;
-                }
+                acc.user_minutes += users * impaired_s / 60.0;
             }
         }
         for acc in [&mut per_wave[w], &mut total] {

@@ -149,3 +149,13 @@ fn results_are_deterministic_per_seed() {
     assert_eq!(deploy::run(&s, 3).unwrap(), deploy::run(&s, 3).unwrap());
     assert_ne!(deploy::run(&s, 3).unwrap().total, deploy::run(&s, 4).unwrap().total);
 }
+
+#[test]
+fn slower_bgp_convergence_after_the_withdrawal_costs_more() {
+    let base = spec("data-plane-bad-plan");
+    let mut slow = base.clone();
+    slow.anycast.convergence_median_s = 120.0;
+    let (a, b) = (deploy::run(&base, 1).unwrap().total, deploy::run(&slow, 1).unwrap().total);
+    assert!(b.user_minutes > a.user_minutes, "{} vs {}", b.user_minutes, a.user_minutes);
+    assert_eq!(a.resolvers_affected_pct, b.resolvers_affected_pct, "the same resolvers, hurt for longer");
+}
