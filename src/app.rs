@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 mod chart;
 mod files;
+mod inspector;
 mod playground;
 mod shell;
 mod storage;

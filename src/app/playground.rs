@@ -177,6 +177,7 @@ fn Narration(live: Memo<Option<LiveView>>) -> impl IntoView {
 #[component]
 fn Tree(live: Memo<Option<LiveView>>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let selected = RwSignal::new(None::<usize>);
     let rows = Memo::new(move |_| {
         let s = ctx.scenario.get();
         Zone::new(&s.zone).map(|z| (playback::tree(&z, &s.service), crate::lint::lint(&z))).map_err(|p| p.to_string())
@@ -205,14 +206,47 @@ fn Tree(live: Memo<Option<LiveView>>) -> impl IntoView {
                                 (Some(_), false) => "✗ unhealthy",
                             };
                             let indent = format!("{}rem", r.depth as f64 * 1.1);
+                            let rec = r.record;
                             view! {
                                 <div
                                     class="rw-tree__row"
                                     class:rw-tree__row--group=r.record.is_none()
                                     class:rw-tree__row--bad=!ok
+                                    class:rw-tree__row--selected=move || rec.is_some() && selected.get() == rec
                                     role="treeitem"
                                     tabindex="0"
+                                    aria-selected=move || (rec.is_some() && selected.get() == rec).to_string()
+                                    data-testid=rec.map(|i| format!("tree-record-{i}"))
                                     style:padding-left=indent
+                                    on:click=move |_| {
+                                        if rec.is_some() {
+                                            selected.set(rec);
+                                        }
+                                    }
+                                    on:keydown=move |e: leptos::ev::KeyboardEvent| {
+                                        let Some(i) = rec else { return };
+                                        match e.key().as_str() {
+                                            "Enter" | " " => {
+                                                e.prevent_default();
+                                                selected.set(Some(i));
+                                            }
+                                            "ArrowUp" | "ArrowDown" if e.alt_key() => {
+                                                e.prevent_default();
+                                                let dir = if e.key() == "ArrowUp" { -1 } else { 1 };
+                                                selected.set(super::inspector::move_record(&ctx, i, dir).or(Some(i)));
+                                            }
+                                            "Delete" => {
+                                                e.prevent_default();
+                                                ctx.edit(|s| {
+                                                    if i < s.zone.records.len() {
+                                                        s.zone.records.remove(i);
+                                                    }
+                                                });
+                                                selected.set(None);
+                                            }
+                                            _ => {}
+                                        }
+                                    }
                                 >
                                     <span class="rw-tree__text">{r.text}</span>
                                     <span class="rw-tag">{r.policy}</span>
@@ -230,6 +264,7 @@ fn Tree(live: Memo<Option<LiveView>>) -> impl IntoView {
                 }
             }}
         </div>
+        <super::inspector::Inspector selected=selected />
     }
 }
 

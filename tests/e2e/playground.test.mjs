@@ -257,3 +257,39 @@ test("pin ALB as A, switch to NLB, and compare on the same chart", async () => {
     await b.close();
   }
 });
+
+test("edit a record in the inspector: weight, validation, keyboard reorder, delete, undo", async () => {
+  const b = await launch();
+  try {
+    const { page, log } = b;
+    await open(page);
+    await page.getByTestId("preset-picker").selectOption("latency-weighted-alb");
+    await page.getByTestId("scenario-title").filter({ hasText: "(ALB)" }).waitFor();
+    // Record 0 is use1's weighted alias.
+    await page.getByTestId("tree-record-0").click();
+    await page.getByTestId("inspector-title").filter({ hasText: "use1.sso.example.com A [use1]" }).waitFor();
+    await page.getByTestId("edit-weight").fill("300");
+    await page.getByTestId("edit-weight").dispatchEvent("change");
+    await page.getByTestId("inspector-problems").filter({ hasText: "300: weights are 0 to 255" }).waitFor();
+    await page.getByTestId("scenario-problems").waitFor();
+    await page.getByTestId("edit-weight").fill("40");
+    await page.getByTestId("edit-weight").dispatchEvent("change");
+    await page.getByTestId("scenario-problems").waitFor({ state: "detached" });
+    assert.match(await page.getByTestId("tree").textContent(), /weight 40/);
+    // Keyboard: focus the latency record for us-east-1 and move it down with Alt+↓.
+    await page.getByTestId("tree-record-1").focus();
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Alt+ArrowDown");
+    await page.getByTestId("inspector-title").filter({ hasText: "[us-east-1]" }).waitFor();
+    // Delete with the keyboard, then undo.
+    const rows = await page.locator("[data-testid^=tree-record-]").count();
+    await page.getByTestId("delete-record").click();
+    assert.equal(await page.locator("[data-testid^=tree-record-]").count() < rows, true);
+    await page.getByTestId("undo").click();
+    assert.equal(await page.locator("[data-testid^=tree-record-]").count(), rows);
+    await screenshot(page, "inspector");
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await b.close();
+  }
+});
