@@ -316,6 +316,12 @@ pub fn validate(spec: &DeploySpec) -> Result<(), Vec<String>> {
             }
         }
     }
+    if spec.fleet.len() > 2_000 {
+        p.push(format!("fleet: has {} locations; the limit is 2000", spec.fleet.len()));
+    }
+    if spec.plan.waves.len() > 500 {
+        p.push(format!("plan.waves: has {} waves; the limit is 500", spec.plan.waves.len()));
+    }
     if spec.zones > 1_000_000 {
         p.push(format!("zones: has {} zones; the limit is 1000000", spec.zones));
     }

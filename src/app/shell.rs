@@ -123,17 +123,32 @@ pub fn App() -> impl IntoView {
     };
     provide_context(ctx);
 
-    // Autosave after edits, and keep the fragment a link to the working scenario.
+    // Autosave after edits (debounced: the last edit in a burst is saved 300 ms
+    // later), and keep the fragment a link to the working scenario.
+    let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
-        let s = scenario.get();
-        if ctx.dirty.get_untracked() && !storage::save_autosave(&s.to_json()) {
-            ctx.notice.set(Some(
-                "Autosave failed: the browser's storage is unavailable or full. Export the scenario to keep it.".into(),
-            ));
+        scenario.track();
+        if !ctx.dirty.get_untracked() {
+            return;
         }
-        if ctx.dirty.get_untracked() {
-            storage::replace_fragment(&link::encode(&s));
-        }
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        set_timeout(
+            move || {
+                if generation.get_value() != mine {
+                    return;
+                }
+                let s = scenario.get_untracked();
+                if !storage::save_autosave(&s.to_json()) {
+                    ctx.notice.set(Some(
+                        "Autosave failed: the browser's storage is unavailable or full. Export the scenario to keep it."
+                            .into(),
+                    ));
+                }
+                storage::replace_fragment(&link::encode(&s));
+            },
+            Duration::from_millis(300),
+        );
     });
 
     // The player's clock: advance the playhead while playing.

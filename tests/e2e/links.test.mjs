@@ -26,6 +26,8 @@ test("every bad link in the table gives its message and leaves autosave intact",
     await open(page);
     await page.getByTestId("preset-picker").selectOption("geo-failover-nlb");
     await page.getByTestId("scenario-title").filter({ hasText: "Geolocation" }).waitFor();
+    // Autosave is debounced: wait for it.
+    await page.waitForFunction((t) => (localStorage.getItem("routewave.autosave.v1") || "").includes(t), "Geolocation");
     const saved = await page.evaluate(() => localStorage.getItem("routewave.autosave.v1"));
     const preset = JSON.parse(saved);
     const valid = await page.evaluate(() => location.hash);

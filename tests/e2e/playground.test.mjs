@@ -121,6 +121,8 @@ test("bad links show a message, the app stays usable, and autosave is untouched"
     // Make an edit so there is autosaved work.
     await page.getByTestId("preset-picker").selectOption("all-defaults-nlb");
     await page.getByTestId("scenario-title").filter({ hasText: "All defaults" }).waitFor();
+    // Autosave is debounced: wait for it.
+    await page.waitForFunction((t) => (localStorage.getItem("routewave.autosave.v1") || "").includes(t), "All defaults");
     const saved = await page.evaluate(() => localStorage.getItem("routewave.autosave.v1"));
     assert.ok(saved && saved.includes("All defaults"));
     const bad = ["#s=1.!!!", "#s=99.AAAA", "#s=1.AAAA", "#nonsense", "#s=abc.x"];
