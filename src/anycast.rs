@@ -465,15 +465,6 @@ impl Site {
             }
         }
     }
-
-    /// The first resolution after a name server went silent: a sequential resolver
-    /// waits for its timeout once before learning.
-    pub fn first_miss_penalty_ms(&self) -> f64 {
-        match self.selection {
-            Selection::Parallel { .. } => 0.0,
-            Selection::Sequential { timeout_ms, .. } => f64::from(timeout_ms),
-        }
-    }
 }
 
 /// A BGP convergence delay, ms.
