@@ -132,6 +132,59 @@ pub fn draw_requests<DB: DrawingBackend>(
     Ok((0.0, x_max))
 }
 
+/// The switch time of each probe split into its phases (detection → push → resolver
+/// TTL → client cache → connection) as stacked horizontal bars, in seconds.
+pub fn draw_phases<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    phases: &[(String, crate::sim::Phases)],
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    area.fill(&WHITE).map_err(err)?;
+    let parts = |p: &crate::sim::Phases| {
+        [p.detection_ms, p.push_ms, p.resolver_ttl_ms, p.client_cache_ms, p.connection_ms]
+            .map(|x| x.unwrap_or(0) as f64 / 1000.0)
+    };
+    let max_x = phases.iter().map(|(_, p)| parts(p).iter().sum::<f64>()).fold(1.0f64, f64::max) * 1.1;
+    let n = phases.len().max(1) as f64;
+    let mut chart = ChartBuilder::on(area)
+        .margin(8)
+        .x_label_area_size(28)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0f64..max_x, 0f64..n)
+        .map_err(err)?;
+    let names: Vec<String> = phases.iter().map(|(p, _)| p.clone()).collect();
+    chart
+        .configure_mesh()
+        .x_desc("seconds after the fault")
+        .y_labels(phases.len().max(1))
+        .y_label_formatter(&|y| names.get(*y as usize).cloned().unwrap_or_default())
+        .disable_y_mesh()
+        .draw()
+        .map_err(err)?;
+    const LABELS: [&str; 5] = ["detection", "push", "resolver TTL", "client cache", "connection"];
+    for (k, label) in LABELS.iter().enumerate() {
+        let c = PALETTE[k % PALETTE.len()];
+        let bars: Vec<Rectangle<(f64, f64)>> = phases
+            .iter()
+            .enumerate()
+            .map(|(row, (_, p))| {
+                let v = parts(p);
+                let x0: f64 = v[..k].iter().sum();
+                let y = row as f64;
+                Rectangle::new([(x0, y + 0.2), (x0 + v[k], y + 0.8)], c.filled())
+            })
+            .collect();
+        chart
+            .draw_series(bars)
+            .map_err(err)?
+            .label(*label)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
+    }
+    chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
+    area.present().map_err(err)?;
+    Ok(())
+}
+
 /// The series as CSV: one row per second, one column per measure.
 pub fn series_csv(series: &Series) -> String {
     let mut cols: Vec<(String, Vec<f64>)> = vec![("ok".into(), series.ok.clone())];
@@ -191,6 +244,21 @@ mod tests {
         }
         assert!(with_a.contains("A: served (all regions)") && with_a.contains("A: failed"));
         assert!(with_a.matches("<polyline").count() >= svg.matches("<polyline").count() + 2);
+    }
+
+    #[test]
+    fn the_phase_chart_stacks_every_phase() {
+        let r = report();
+        let phases: Vec<(String, crate::sim::Phases)> = r.summary.phases.clone().into_iter().collect();
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (800, 160)).into_drawing_area();
+            draw_phases(&area, &phases).unwrap();
+        }
+        for label in ["detection", "push", "resolver TTL", "client cache", "connection", "curl-dc"] {
+            assert!(svg.contains(label), "{label}");
+        }
+        assert!(svg.matches("<rect").count() > 5, "a bar segment per phase, plus the background");
     }
 
     #[test]

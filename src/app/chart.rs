@@ -119,3 +119,30 @@ pub fn RequestsChart() -> impl IntoView {
         </figure>
     }
 }
+
+/// The switch time of each probe, split into its phases, as stacked bars.
+#[component]
+pub fn PhasesChart() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let canvas = NodeRef::<Canvas>::new();
+    Effect::new(move |_| {
+        let pb = ctx.playback.get();
+        let (Some(el), Ok(p)) = (canvas.get(), pb.as_ref()) else { return };
+        let phases: Vec<(String, crate::sim::Phases)> = p.report().summary.phases.clone().into_iter().collect();
+        let Some(backend) = CanvasBackend::with_canvas_object(el) else { return };
+        if let Err(e) = charts::draw_phases(&backend.into_drawing_area(), &phases) {
+            ctx.notice.set(Some(format!("The phase chart could not be drawn: {e}")));
+        }
+    });
+    view! {
+        <canvas
+            node_ref=canvas
+            width="700"
+            height="120"
+            class="rw-chart__phases"
+            data-testid="chart-phases"
+            role="img"
+            aria-label="Switch time split into detection, push, resolver TTL, client cache and connection"
+        ></canvas>
+    }
+}

@@ -50,6 +50,7 @@ pub fn Playground() -> impl IntoView {
                 <h2 id="rw-probe-h">"Probe log"</h2>
                 <ProbeLog live=live />
                 <Summary />
+                <super::chart::PhasesChart />
             </section>
             <section class="rw-panel rw-panel--trials" aria-labelledby="rw-trials-h">
                 <h2 id="rw-trials-h">"Trials: how much does it vary?"</h2>

@@ -186,6 +186,13 @@ test("the requests chart draws, reads out on hover and exports PNG and CSV", asy
       return n;
     });
     assert.ok(inked > 2000, `inked pixels: ${inked}`);
+    const phaseInk = await page.getByTestId("chart-phases").evaluate((c) => {
+      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++;
+      return n;
+    });
+    assert.ok(phaseInk > 1000, `phase chart pixels: ${phaseInk}`);
     const box = await canvas.boundingBox();
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
     await page.getByTestId("chart-readout").filter({ hasText: "/s" }).waitFor();
