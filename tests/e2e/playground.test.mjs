@@ -146,6 +146,8 @@ test("small screens stack the panels", async () => {
   const b = await launch({ width: 420, height: 900 });
   try {
     await open(b.page);
+    const overflow = await b.page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than a 420 px screen`);
     await screenshot(b.page, "playground-small");
     assert.deepEqual(b.log.errors, []);
   } finally {
