@@ -19,6 +19,11 @@
 //! its anycast announcement at once — its resolvers keep sending to it until BGP
 //! converges (a per-resolver delay, [`crate::anycast::convergence_ms`]).
 //!
+//! Added resolution latency is the steady-state difference plus, for a sequential
+//! (SRTT) resolver whose preferred server went silent, its per-kind timeout spread
+//! over the cache misses of each [`RELEARN_S`] (it waits once, then avoids the server
+//! until it probes it again).
+//!
 //! User-minutes impaired count what users see: a slow resolution (added latency
 //! over `impaired_ms`) only on cache misses, a failed one once the cached answer has
 //! expired, a wrong one on every request until it leaves the cache. Every number in the per-wave
@@ -279,6 +284,10 @@ pub struct PlanWarning {
     pub message: String,
 }
 
+/// How long a sequential resolver keeps avoiding a silent server before probing it
+/// again, s (Unbound's `infra-host-ttl`, 900 s [C]).
+pub const RELEARN_S: f64 = 900.0;
+
 /// A host's health check catches a crash on start within this long, s [U].
 pub const HOST_CHECK_S: u64 = 60;
 
@@ -528,7 +537,9 @@ pub fn run(spec: &DeploySpec, seed: u64) -> Result<DeployReport, Vec<String>> {
     // Baseline (everything healthy) resolution per site.
     let picks: Vec<usize> =
         (0..sites.len()).map(|i| SimRng::derive(seed, stream_id(&format!("pick/{i}"))).below(4) as usize).collect();
-    let base: Vec<f64> = sites.iter().zip(&picks).map(|(s, &p)| s.resolve(&|_| LocState::Ok, p).latency_ms).collect();
+    let base_res: Vec<anycast::Resolution> =
+        sites.iter().zip(&picks).map(|(s, &p)| s.resolve(&|_| LocState::Ok, p)).collect();
+    let base: Vec<f64> = base_res.iter().map(|r| r.latency_ms).collect();
     // Index: location → sites with it as a baseline catchment.
     let mut by_loc: Vec<Vec<usize>> = vec![Vec::new(); fleet.len()];
     for (i, s) in sites.iter().enumerate() {
@@ -563,7 +574,19 @@ pub fn run(spec: &DeploySpec, seed: u64) -> Result<DeployReport, Vec<String>> {
         let converging = bad.kind == BadKind::BlackHole && alarm_at == Some(t1);
         for &i in &candidates {
             let r = sites[i].resolve(&state, picks[i]);
-            let added = r.latency_ms - base[i];
+            // A sequential resolver whose preferred server fell silent waits for its
+            // timeout before trying another, then avoids it until it probes it again
+            // (Unbound's infra cache keeps the verdict 900 s): that wait is spread over
+            // the cache misses of each 900 s.
+            let relearn = match sites[i].selection {
+                anycast::Selection::Sequential { timeout_ms, .. }
+                    if base_res[i].served_by.is_some_and(|l| state(l) == LocState::BlackHole) =>
+                {
+                    f64::from(timeout_ms) / (dur_s.min(RELEARN_S) * miss_rate).max(1.0)
+                }
+                _ => 0.0,
+            };
+            let added = r.latency_ms - base[i] + relearn;
             let failed = !r.latency_ms.is_finite();
             if !(failed || r.wrong || added > 0.5) {
                 continue;
