@@ -212,21 +212,22 @@ pub fn load(source: &str) -> Result<Scenario, String> {
         return presets::preset(name).ok_or_else(|| format!("no preset '{name}' (see 'routewave presets')"));
     }
     let text = std::fs::read_to_string(source).map_err(|e| format!("{source}: {e}"))?;
-    Scenario::from_json(&text).map_err(|e| {
-        let msg = e.to_string();
-        let first = msg.lines().next().unwrap_or("").to_string();
-        let more = msg.lines().count().saturating_sub(1);
-        if more > 0 { format!("{source}: {first} (and {more} more)") } else { format!("{source}: {first}") }
-    })
+    Scenario::from_json(&text).map_err(|e| one_line(source, "", e.to_string().lines()))
 }
 
 fn build(s: &Scenario, source: &str) -> Result<Sim, String> {
-    Sim::new(s).map_err(|e| {
-        let msg = e.to_string();
-        let first = msg.lines().next().unwrap_or("").to_string();
-        let more = msg.lines().count().saturating_sub(1);
-        if more > 0 { format!("{source}: {first} (and {more} more)") } else { format!("{source}: {first}") }
-    })
+    Sim::new(s).map_err(|e| one_line(source, "", e.to_string().lines()))
+}
+
+/// The first of several problems on one line, naming the source and how many more
+/// there are: `file.json: path: problem (and 2 more)`.
+fn one_line<S: AsRef<str>>(source: &str, prefix: &str, problems: impl Iterator<Item = S>) -> String {
+    let problems: Vec<S> = problems.collect();
+    let first = problems.first().map_or("", AsRef::as_ref);
+    match problems.len().saturating_sub(1) {
+        0 => format!("{source}: {prefix}{first}"),
+        more => format!("{source}: {prefix}{first} (and {more} more)"),
+    }
 }
 
 fn simulate(parser: &mut lexopt::Parser, out: &mut String) -> Result<(), String> {
@@ -497,15 +498,7 @@ fn deploy(parser: &mut lexopt::Parser, out: &mut String, check_only: bool) -> Re
     if let Some(k) = kind {
         spec.bad_build.kind = k;
     }
-    let first_problem = |p: Vec<String>| {
-        let more = p.len().saturating_sub(1);
-        let first = p.into_iter().next().unwrap_or_default();
-        if more > 0 {
-            format!("{source}: deploy.{first} (and {more} more)")
-        } else {
-            format!("{source}: deploy.{first}")
-        }
-    };
+    let first_problem = |p: Vec<String>| one_line(&source, "deploy.", p.into_iter());
     if check_only {
         let warnings = deploy::analyze(&spec, seed).map_err(first_problem)?;
         let _ = writeln!(out, "{} — plan '{}': {} waves", scenario.title, spec.plan.name, spec.plan.waves.len());

@@ -93,3 +93,21 @@ export async function seek(page, ms) {
     el.dispatchEvent(new Event("input", { bubbles: true }));
   }, ms);
 }
+
+/**
+ * Counts the pixels of a canvas that are drawn on (darker than near-white), or,
+ * with `rgb`, exactly that colour.
+ */
+export async function canvasPixels(locator, rgb = null) {
+  return locator.evaluate((c, want) => {
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const hit = want
+        ? d[i] === want[0] && d[i + 1] === want[1] && d[i + 2] === want[2]
+        : d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200;
+      if (hit) n++;
+    }
+    return n;
+  }, rgb);
+}

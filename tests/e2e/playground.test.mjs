@@ -3,7 +3,7 @@
 // in a fresh browser, survive bad links without losing autosaved work.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serveDist, launch, screenshot, openApp, seek } from "./harness.mjs";
+import { serveDist, launch, screenshot, openApp, seek, canvasPixels } from "./harness.mjs";
 
 let server;
 before(async () => {
@@ -181,19 +181,9 @@ test("the requests chart draws, reads out on hover and exports PNG and CSV", asy
     const canvas = page.getByTestId("chart-requests");
     await canvas.waitFor();
     // Something was drawn: the canvas is not blank.
-    const inked = await canvas.evaluate((c) => {
-      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++;
-      return n;
-    });
+    const inked = await canvasPixels(canvas);
     assert.ok(inked > 2000, `inked pixels: ${inked}`);
-    const phaseInk = await page.getByTestId("chart-phases").evaluate((c) => {
-      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++;
-      return n;
-    });
+    const phaseInk = await canvasPixels(page.getByTestId("chart-phases"));
     assert.ok(phaseInk > 1000, `phase chart pixels: ${phaseInk}`);
     const box = await canvas.boundingBox();
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
@@ -255,12 +245,7 @@ test("pin ALB as A, switch to NLB, and compare on the same chart", async () => {
     await page.getByTestId("scenario-title").filter({ hasText: "(NLB)" }).waitFor();
     // A stays pinned across the change; the chart now has grey A lines.
     assert.match(await page.getByTestId("pinned").textContent(), /ALB/);
-    const grey = await page.getByTestId("chart-requests").evaluate((c) => {
-      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (d[i] === 150 && d[i + 1] === 150 && d[i + 2] === 150) n++;
-      return n;
-    });
+    const grey = await canvasPixels(page.getByTestId("chart-requests"), [150, 150, 150]);
     assert.ok(grey > 200, `grey pixels ${grey}`);
     await screenshot(page, "compare");
     assert.deepEqual(log.errors, []);
