@@ -23,7 +23,7 @@ fn bucket(v: &[f64]) -> Vec<f64> {
     v.chunks(BUCKET_S).map(|c| c.iter().sum::<f64>() / c.len() as f64).collect()
 }
 
-/// Requests per second served by each region, and failed requests (dashed, labelled),
+/// Requests per second served by each region, and failed requests by kind (dashed, labelled),
 /// with the playhead as a vertical line; with `pinned`, run A's total served and
 /// failed requests drawn in grey beneath for comparison. Returns the x range in s.
 pub fn draw_requests<DB: DrawingBackend>(
@@ -36,15 +36,8 @@ pub fn draw_requests<DB: DrawingBackend>(
     area.fill(&WHITE).map_err(err)?;
     let n = series.ok.len();
     let served: Vec<(String, Vec<f64>)> = series.served_by_region.iter().map(|(r, v)| (r.clone(), bucket(v))).collect();
-    let failed: Vec<f64> = {
-        let mut f = vec![0.0; n];
-        for v in series.failed.values() {
-            for (i, x) in v.iter().enumerate() {
-                f[i] += x;
-            }
-        }
-        bucket(&f)
-    };
+    let failed: Vec<(String, Vec<f64>)> =
+        series.failed.iter().filter(|(_, v)| v.iter().any(|x| *x > 0.0)).map(|(k, v)| (k.clone(), bucket(v))).collect();
     let totals = |s: &Series| {
         let mut ok = vec![0.0; s.ok.len()];
         for v in s.served_by_region.values() {
@@ -64,7 +57,7 @@ pub fn draw_requests<DB: DrawingBackend>(
     let max_y = served
         .iter()
         .flat_map(|(_, v)| v.iter())
-        .chain(failed.iter())
+        .chain(failed.iter().flat_map(|(_, v)| v.iter()))
         .chain(a.iter().flat_map(|(o, f)| o.iter().chain(f.iter())))
         .fold(1.0f64, |a, &b| a.max(b))
         * 1.1;
@@ -110,17 +103,22 @@ pub fn draw_requests<DB: DrawingBackend>(
             .label(format!("served by {region}"))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2)));
     }
-    let red = PALETTE[5];
-    chart
-        .draw_series(DashedLineSeries::new(
-            failed.iter().enumerate().map(|(i, y)| (xs(i), *y)),
-            6,
-            4,
-            red.stroke_width(2),
-        ))
-        .map_err(err)?
-        .label("failed")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], red.stroke_width(2)));
+    // Failures by kind: dashed, each kind its own colour and dash length.
+    const FAILED_COLOURS: [usize; 3] = [5, 3, 1];
+    for (k, (kind, v)) in failed.iter().enumerate() {
+        let c = PALETTE[FAILED_COLOURS[k % FAILED_COLOURS.len()]];
+        let dash = 6 + 4 * (k as u32 % 3);
+        chart
+            .draw_series(DashedLineSeries::new(
+                v.iter().enumerate().map(|(i, y)| (xs(i), *y)),
+                dash,
+                4,
+                c.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label(format!("failed: {kind}"))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2)));
+    }
     chart
         .draw_series(std::iter::once(PathElement::new(
             vec![(playhead_s, 0.0), (playhead_s, max_y)],
@@ -185,6 +183,71 @@ pub fn draw_phases<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Every health check (and every load-balancer target Route 53 evaluates) as a lane
+/// over the run: a thin bluish-green band while the DNS servers see it healthy, a
+/// full-height vermillion block labelled "unhealthy" while they do not — so height
+/// and text carry the status, not colour alone. The playhead is a vertical line.
+pub fn draw_checks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    series: &Series,
+    playhead_s: f64,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    area.fill(&WHITE).map_err(err)?;
+    let lanes: Vec<(String, &Vec<u8>)> = series
+        .check_status
+        .iter()
+        .map(|(k, v)| (format!("check {k}"), v))
+        .chain(series.target_status.iter().map(|(k, v)| (format!("target {k}"), v)))
+        .collect();
+    let n = lanes.len().max(1) as f64;
+    let x_max = series.ok.len().max(1) as f64;
+    let names: Vec<String> = lanes.iter().map(|(k, _)| k.clone()).collect();
+    let mut chart = ChartBuilder::on(area)
+        .margin(8)
+        .x_label_area_size(28)
+        .y_label_area_size(8)
+        .build_cartesian_2d(0f64..x_max, 0f64..n)
+        .map_err(err)?;
+    chart.configure_mesh().x_desc("simulated time (s)").x_labels(8).y_labels(0).disable_y_mesh().draw().map_err(err)?;
+    chart
+        .draw_series(names.iter().enumerate().map(|(row, name)| {
+            Text::new(name.clone(), (x_max / 300.0, row as f64 + 0.99), ("sans-serif", 12).into_font().color(&BLACK))
+        }))
+        .map_err(err)?;
+    let (good, bad) = (PALETTE[2], PALETTE[5]);
+    let mut blocks: Vec<(f64, f64, f64, bool)> = Vec::new();
+    for (row, (_, col)) in lanes.iter().enumerate() {
+        let mut start = 0;
+        for i in 1..=col.len() {
+            if i == col.len() || col[i] != col[start] {
+                blocks.push((row as f64, start as f64, i as f64, col[start] == 1));
+                start = i;
+            }
+        }
+    }
+    let rect = |&(y, x0, x1, ok): &(f64, f64, f64, bool)| {
+        if ok {
+            Rectangle::new([(x0, y + 0.4), (x1, y + 0.6)], good.filled())
+        } else {
+            Rectangle::new([(x0, y + 0.15), (x1, y + 0.85)], bad.filled())
+        }
+    };
+    chart.draw_series(blocks.iter().filter(|b| b.3).map(rect)).map_err(err)?;
+    chart.draw_series(blocks.iter().filter(|b| !b.3).map(rect)).map_err(err)?;
+    let min_label = x_max / 12.0;
+    chart
+        .draw_series(blocks.iter().filter(|b| !b.3 && b.2 - b.1 >= min_label).map(|&(y, x0, _, _)| {
+            Text::new("unhealthy", (x0 + x_max / 200.0, y + 0.62), ("sans-serif", 12).into_font().color(&WHITE))
+        }))
+        .map_err(err)?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(vec![(playhead_s, 0.0), (playhead_s, n)], BLACK.stroke_width(1))))
+        .map_err(err)?;
+    area.present().map_err(err)?;
+    Ok(())
+}
+
 /// The series as CSV: one row per second, one column per measure.
 pub fn series_csv(series: &Series) -> String {
     let mut cols: Vec<(String, Vec<f64>)> = vec![("ok".into(), series.ok.clone())];
@@ -196,6 +259,9 @@ pub fn series_csv(series: &Series) -> String {
     }
     for (k, v) in &series.check_status {
         cols.push((format!("check {k} healthy"), v.iter().map(|x| f64::from(*x)).collect()));
+    }
+    for (k, v) in &series.target_status {
+        cols.push((format!("target {k} healthy"), v.iter().map(|x| f64::from(*x)).collect()));
     }
     let mut out = String::from("second");
     for (name, _) in &cols {
@@ -233,7 +299,9 @@ mod tests {
             let area = SVGBackend::with_string(&mut svg, (800, 240)).into_drawing_area();
             draw_requests(&area, &r.series, None, 330.0).unwrap();
         }
-        for label in ["served by us-east-1", "served by eu-west-1", "served by ap-southeast-1", "failed"] {
+        for label in
+            ["served by us-east-1", "served by eu-west-1", "served by ap-southeast-1", "failed: connection refused"]
+        {
             assert!(svg.contains(label), "{label}");
         }
         assert!(svg.matches("<polyline").count() >= 4, "a line per region plus failures");
@@ -270,5 +338,35 @@ mod tests {
         assert!(lines[0].starts_with("second,ok,failed connection refused,served by ap-southeast-1"), "{}", lines[0]);
         let cols = lines[0].split(',').count();
         assert!(lines.iter().all(|l| l.split(',').count() == cols));
+    }
+
+    #[test]
+    fn the_health_chart_has_a_lane_per_check_and_target_and_marks_the_outage() {
+        let s = crate::presets::preset("latency-weighted-checks-alb").unwrap();
+        let mut sim = crate::sim::Sim::new(&s).unwrap();
+        sim.run_until(sim.duration());
+        let r = sim.report();
+        assert!(!r.series.check_status.is_empty() && !r.series.target_status.is_empty());
+        let down = |v: &Vec<u8>| v.iter().filter(|x| **x == 0).count();
+        assert!(r.series.check_status.values().any(|v| down(v) > 60), "a check goes unhealthy after the fault");
+        assert!(r.series.target_status.values().any(|v| down(v) > 60), "and so does a target");
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (800, 300)).into_drawing_area();
+            draw_checks(&area, &r.series, 330.0).unwrap();
+        }
+        for k in r.series.check_status.keys() {
+            assert!(svg.contains(&format!("check {k}")), "{k}");
+        }
+        assert!(svg.matches("unhealthy").count() >= 2, "unhealthy blocks are labelled in words");
+        let healthy_only = crate::presets::preset("all-defaults-alb").unwrap();
+        let mut sim = crate::sim::Sim::new(&healthy_only).unwrap();
+        sim.run_until(sim.duration());
+        let mut svg2 = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg2, (800, 300)).into_drawing_area();
+            draw_checks(&area, &sim.report().series, 0.0).unwrap();
+        }
+        assert!(svg2.contains("target "), "load-balancer targets get lanes too");
     }
 }

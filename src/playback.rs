@@ -23,6 +23,7 @@ pub struct Playback {
     checkpoints: Vec<Sim>,
     end: Sim,
     report: Arc<Report>,
+    moments: Arc<Vec<(SimTime, String)>>,
 }
 
 /// What the page shows at a playhead.
@@ -36,12 +37,47 @@ pub struct LiveView {
     pub region_down: Vec<(String, bool)>,
     /// Last probe lines up to the playhead: (time, text, ok).
     pub probe_lines: Vec<(SimTime, String, bool)>,
-    /// Last narration lines up to the playhead.
+    /// The last moments up to the playhead, one plain sentence each, oldest first
+    /// (the last one is what just happened).
     pub narration: Vec<(SimTime, String)>,
     /// Share of requests served by each region in the last 10 s.
     pub traffic_share: Vec<(String, f64)>,
     /// Resolvers' cached answers for the service: (resolver, answer, remaining TTL s).
     pub caches: Vec<(String, String, u64)>,
+}
+
+/// The run told as moments, one sentence each, in time order: faults, health-check
+/// verdicts ("14 of 16 checkers now see hc-use1 failing → Route 53 marks it
+/// unhealthy"), what the DNS servers answer, configuration going live, and each
+/// probe's first failure and the moment it reaches a region again.
+pub fn moments(trace: &[TraceEvent], report: &Report) -> Vec<(SimTime, String)> {
+    let mut out: Vec<(SimTime, String)> = trace
+        .iter()
+        .filter_map(|e| match e.kind {
+            "fault" => Some((e.at, format!("Fault: {}.", e.detail))),
+            "status" | "dns-status" | "target" | "dns-target" | "config" => Some((e.at, format!("{}.", e.detail))),
+            _ => None,
+        })
+        .collect();
+    for (probe, obs) in &report.probes {
+        let mut prev: Option<(&Option<String>, bool)> = None;
+        for o in obs {
+            let ok = o.result == crate::sim::Result_::Ok;
+            let region = o.region.as_deref().unwrap_or("no region");
+            match prev {
+                Some((_, true)) if !ok => {
+                    out.push((o.at, format!("{probe}: requests now fail ({}) at {region}.", o.result.as_str())))
+                }
+                Some((r, was_ok)) if ok && (!was_ok || r != &o.region) => {
+                    out.push((o.at, format!("{probe} now reaches {region} ({}).", o.answer)))
+                }
+                _ => {}
+            }
+            prev = Some((&o.region, ok));
+        }
+    }
+    out.sort_by_key(|m| m.0);
+    out
 }
 
 /// One explained answer from the query tester.
@@ -68,7 +104,8 @@ impl Playback {
             checkpoints.push(sim.clone());
         }
         let report = Arc::new(sim.report());
-        Ok(Playback { scenario: Arc::new(scenario.clone()), checkpoints, end: sim, report })
+        let moments = Arc::new(moments(sim.trace(), &report));
+        Ok(Playback { scenario: Arc::new(scenario.clone()), checkpoints, end: sim, report, moments })
     }
 
     /// The scenario played.
@@ -167,19 +204,8 @@ impl Playback {
             .into_iter()
             .rev()
             .collect();
-        let narration = self
-            .trace()
-            .iter()
-            .filter(|e| {
-                e.at <= t && matches!(e.kind, "fault" | "status" | "dns-status" | "target" | "dns-target" | "config")
-            })
-            .rev()
-            .take(6)
-            .map(|e| (e.at, format!("{}: {}", e.subject, e.detail)))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
+        let upto = self.moments.partition_point(|m| m.0 <= t);
+        let narration = self.moments[upto.saturating_sub(6)..upto].to_vec();
         let sec = (t.as_ms() / 1000) as usize;
         let window = sec.saturating_sub(9)..=sec;
         let mut shares: Vec<(String, f64)> = self
@@ -470,5 +496,24 @@ mod tests {
         );
         assert!(rows.iter().any(|r| r.depth >= 5 && r.text.contains("alb-apse1")));
         assert_eq!(rows.iter().filter(|r| r.record.is_some()).count(), 15, "3 latency + 12 failover records");
+    }
+
+    #[test]
+    fn the_narration_tells_each_moment_in_one_sentence() {
+        let p = Playback::build(&crate::presets::preset("latency-weighted-checks-alb").unwrap()).unwrap();
+        let all = &p.moments;
+        assert!(all.windows(2).all(|w| w[0].0 <= w[1].0), "in time order");
+        let verdict = all
+            .iter()
+            .find(|m| m.1.contains("checkers now see") && m.1.ends_with("failing → Route 53 marks it unhealthy."))
+            .unwrap_or_else(|| panic!("{all:#?}"));
+        let fail = all.iter().find(|m| m.1.starts_with("curl-dc: requests now fail")).expect("first failure");
+        let back =
+            all.iter().find(|m| m.0 > fail.0 && m.1.starts_with("curl-dc now reaches eu-west-1")).expect("switch");
+        assert!(fail.0 < verdict.0 && verdict.0 < back.0, "fail {fail:?} → verdict {verdict:?} → switch {back:?}");
+        // The live view shows the last six moments up to the playhead, the newest last.
+        let live = p.live(verdict.0);
+        assert_eq!(live.narration.last(), Some(verdict));
+        assert!(live.narration.len() <= 6 && live.narration.iter().all(|m| m.0 <= verdict.0));
     }
 }

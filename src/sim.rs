@@ -166,6 +166,9 @@ pub struct Series {
     pub served_by_region: BTreeMap<String, Vec<f64>>,
     /// Status of each health check as the DNS servers see it (1 healthy, 0 not), per second.
     pub check_status: BTreeMap<String, Vec<u8>>,
+    /// Health of each load-balancer target as Route 53 sees it through Evaluate
+    /// Target Health (1 healthy, 0 not), per second, keyed `lb/host`.
+    pub target_status: BTreeMap<String, Vec<u8>>,
     /// Resolver cache lookups per second that hit.
     pub cache_hits: Vec<f64>,
     /// Resolver cache lookups per second.
@@ -285,6 +288,8 @@ pub struct Sim {
     probe_track: Vec<ProbeTrack>,
     /// Status of every check at the DNS servers, at each change.
     status_points: Vec<(SimTime, Vec<bool>)>,
+    /// (when, host, healthy) each time Route 53's view of a load-balancer target changed.
+    target_points: Vec<(SimTime, usize, bool)>,
     /// Latest verdict time per check (`c<idx>`) or LB target (`h<idx>`), for phases.
     last_verdict: BTreeMap<String, SimTime>,
 }
@@ -549,6 +554,7 @@ impl Sim {
             probe_track: vec![ProbeTrack::default(); n_probes],
             last_verdict: BTreeMap::new(),
             status_points: Vec::new(),
+            target_points: Vec::new(),
         };
         sim.snapshot_statuses(SimTime::ZERO);
         sim.warm_caches();
@@ -722,14 +728,18 @@ impl Sim {
                         self.first_detect = Some(ev.at);
                     }
                     self.last_verdict.insert(format!("c{check}"), ev.at);
-                    (
-                        "status",
-                        self.zone.health_checks[*check].spec.id.clone(),
+                    let id = self.zone.health_checks[*check].spec.id.clone();
+                    let detail = if *healthy {
                         format!(
-                            "{healthy_checkers} of {checkers} checkers see it healthy → Route 53 marks it {}",
-                            if *healthy { "healthy" } else { "unhealthy" }
-                        ),
-                    )
+                            "{healthy_checkers} of {checkers} checkers now see {id} healthy → Route 53 marks it healthy"
+                        )
+                    } else {
+                        format!(
+                            "{} of {checkers} checkers now see {id} failing → Route 53 marks it unhealthy",
+                            checkers - healthy_checkers
+                        )
+                    };
+                    ("status", id, detail)
                 }
                 HealthEventKind::DnsStatus { check, healthy } => {
                     if !healthy && self.first_fault.is_some() && self.first_dns.is_none() {
@@ -738,14 +748,12 @@ impl Sim {
                     self.snapshot_statuses(ev.at);
                     let origin = self.last_verdict.get(&format!("c{check}")).copied();
                     self.note_dns_change(ev.at, origin);
-                    (
-                        "dns-status",
-                        self.zone.health_checks[*check].spec.id.clone(),
-                        format!(
-                            "DNS servers now answer as if it is {}",
-                            if *healthy { "healthy" } else { "unhealthy" }
-                        ),
-                    )
+                    let id = self.zone.health_checks[*check].spec.id.clone();
+                    let detail = format!(
+                        "Route 53's DNS servers now answer as if {id} is {}",
+                        if *healthy { "healthy" } else { "unhealthy" }
+                    );
+                    ("dns-status", id, detail)
                 }
                 HealthEventKind::TargetHealth { host, healthy, passive } => {
                     if !healthy && self.first_fault.is_some() && self.first_detect.is_none() {
@@ -753,11 +761,12 @@ impl Sim {
                     }
                     self.last_verdict.insert(format!("h{host}"), ev.at);
                     let lb = self.zone.hosts[*host].lb.map_or("", |l| self.zone.load_balancers[l].spec.id.as_str());
+                    let id = self.zone.hosts[*host].spec.id.clone();
                     (
                         "target",
-                        self.zone.hosts[*host].spec.id.clone(),
+                        id.clone(),
                         format!(
-                            "{lb} marks the target {}{}",
+                            "{lb} marks target {id} {}{}",
                             if *healthy { "healthy" } else { "unhealthy" },
                             if *passive { " (passive check on live traffic)" } else { "" }
                         ),
@@ -767,13 +776,13 @@ impl Sim {
                     if !healthy && self.first_fault.is_some() && self.first_dns.is_none() {
                         self.first_dns = Some(ev.at);
                     }
+                    self.target_points.push((ev.at, *host, *healthy));
                     let origin = self.last_verdict.get(&format!("h{host}")).copied();
                     self.note_dns_change(ev.at, origin);
-                    (
-                        "dns-target",
-                        self.zone.hosts[*host].spec.id.clone(),
-                        format!("Route 53 now sees the target {}", if *healthy { "healthy" } else { "unhealthy" }),
-                    )
+                    let id = self.zone.hosts[*host].spec.id.clone();
+                    let detail =
+                        format!("Route 53 now sees target {id} {}", if *healthy { "healthy" } else { "unhealthy" });
+                    ("dns-target", id, detail)
                 }
             };
             self.trace.push(TraceEvent { at: ev.at, kind, subject, detail });
@@ -1433,6 +1442,15 @@ impl Sim {
                 }
             }
             series.check_status.insert(c.spec.id.clone(), col);
+        }
+        for (h, host) in self.zone.hosts.iter().enumerate() {
+            let Some(lb) = host.lb else { continue };
+            let mut col = vec![1u8; secs];
+            for (at, _, healthy) in self.target_points.iter().filter(|p| p.1 == h) {
+                let from = (at.as_ms() / 1000) as usize;
+                col.iter_mut().skip(from).for_each(|v| *v = u8::from(*healthy));
+            }
+            series.target_status.insert(format!("{}/{}", self.zone.load_balancers[lb].spec.id, host.spec.id), col);
         }
         let fault_at = self.first_fault.as_ref().map(|(t, _)| *t);
         let mut summary = Summary {

@@ -1,5 +1,6 @@
-//! The requests chart on a canvas (plotters), with a hover readout and PNG / CSV
-//! export. The drawing itself is [`crate::charts::draw_requests`].
+//! The charts on canvases (plotters): requests by serving region and failures by
+//! kind, health per check and target, and the switch-time phases; hover readouts and
+//! PNG / CSV export. The drawing itself is in [`crate::charts`].
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -12,6 +13,29 @@ use crate::charts;
 /// Left and right pixel margins of the plot area (margin + y label area).
 const LEFT_PX: f64 = 56.0;
 const RIGHT_PX: f64 = 8.0;
+
+/// Downloads the canvas as a PNG named `name`, or says why it could not.
+pub fn export_png(ctx: &Ctx, canvas: NodeRef<Canvas>, name: &str) {
+    let Some(el) = canvas.get_untracked() else { return };
+    match el.to_data_url() {
+        Ok(url) => {
+            if let Err(e) = super::files::download_url(name, &url) {
+                ctx.notice.set(Some(format!("Export failed: {e}.")));
+            }
+        }
+        Err(_) => ctx.notice.set(Some("Export failed: the canvas could not be read.".into())),
+    }
+}
+
+/// Downloads the run's per-second series as CSV.
+fn export_csv(ctx: &Ctx) {
+    let csv = ctx.playback.with(|pb| pb.as_ref().as_ref().ok().map(|p| charts::series_csv(&p.report().series)));
+    if let Some(csv) = csv
+        && let Err(e) = super::files::download("routewave-series.csv", &csv, "text/csv")
+    {
+        ctx.notice.set(Some(format!("Export failed: {e}.")));
+    }
+}
 
 /// The chart of requests per second by serving region and failures.
 #[component]
@@ -53,25 +77,8 @@ pub fn RequestsChart() -> impl IntoView {
             readout.set(parts.join(" · "));
         });
     };
-    let export_png = move |_| {
-        let Some(el) = canvas.get() else { return };
-        match el.to_data_url() {
-            Ok(url) => {
-                if let Err(e) = super::files::download_url("routewave-requests.png", &url) {
-                    ctx.notice.set(Some(format!("Export failed: {e}.")));
-                }
-            }
-            Err(_) => ctx.notice.set(Some("Export failed: the canvas could not be read.".into())),
-        }
-    };
-    let export_csv = move |_| {
-        let csv = ctx.playback.with(|pb| pb.as_ref().as_ref().ok().map(|p| charts::series_csv(&p.report().series)));
-        if let Some(csv) = csv
-            && let Err(e) = super::files::download("routewave-series.csv", &csv, "text/csv")
-        {
-            ctx.notice.set(Some(format!("Export failed: {e}.")));
-        }
-    };
+    let export_png = move |_| export_png(&ctx, canvas, "routewave-requests.png");
+    let export_csv = move |_| export_csv(&ctx);
     view! {
         <figure class="rw-chart">
             <canvas
@@ -144,5 +151,92 @@ pub fn PhasesChart() -> impl IntoView {
             role="img"
             aria-label="Switch time split into detection, push, resolver TTL, client cache and connection"
         ></canvas>
+    }
+}
+
+/// Each health check's and load-balancer target's status as the DNS servers see it,
+/// one lane each, with the playhead; hover names the lane and its state.
+#[component]
+pub fn ChecksChart() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let canvas = NodeRef::<Canvas>::new();
+    let readout = RwSignal::new(String::new());
+    let lanes = move || {
+        ctx.playback.with(|pb| {
+            pb.as_ref().as_ref().ok().map_or(0, |p| {
+                let s = &p.report().series;
+                s.check_status.len() + s.target_status.len()
+            })
+        })
+    };
+    Effect::new(move |_| {
+        let pb = ctx.playback.get();
+        let playhead_s = ctx.playhead.get() as f64 / 1000.0;
+        let (Some(el), Ok(p)) = (canvas.get(), pb.as_ref()) else { return };
+        el.set_height((lanes() as u32 * 34 + 44).max(80));
+        let Some(backend) = CanvasBackend::with_canvas_object(el) else { return };
+        if let Err(e) = charts::draw_checks(&backend.into_drawing_area(), &p.report().series, playhead_s) {
+            ctx.notice.set(Some(format!("The health chart could not be drawn: {e}")));
+        }
+    });
+    let hover = move |ev: leptos::ev::MouseEvent| {
+        let Some(el) = canvas.get() else { return };
+        let (w, h) = (f64::from(el.client_width()).max(1.0), f64::from(el.client_height()).max(1.0));
+        let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+        ctx.playback.with(|pb| {
+            let Ok(p) = pb.as_ref() else { return };
+            let s = &p.report().series;
+            let lanes: Vec<(String, &Vec<u8>)> = s
+                .check_status
+                .iter()
+                .map(|(k, v)| (format!("check {k}"), v))
+                .chain(s.target_status.iter().map(|(k, v)| (format!("target {k}"), v)))
+                .collect();
+            // Plot area: 8 px margins, 16 px left (margin + label area), 36 px at the bottom.
+            let frac_x = ((x - 16.0) / (w - 24.0)).clamp(0.0, 1.0);
+            let frac_y = ((y - 8.0) / (h - 44.0)).clamp(0.0, 0.999);
+            let Some((name, col)) =
+                lanes.len().checked_sub(1 + (frac_y * lanes.len() as f64) as usize).map(|i| &lanes[i])
+            else {
+                return;
+            };
+            let sec = ((frac_x * col.len() as f64) as usize).min(col.len().saturating_sub(1));
+            let state = if col.get(sec) == Some(&1) { "healthy" } else { "unhealthy" };
+            readout.set(format!("{} · {name}: {state}", crate::time::SimTime(sec as u64 * 1000)));
+        });
+    };
+    view! {
+        <figure class="rw-chart">
+            <canvas
+                node_ref=canvas
+                width="900"
+                height="150"
+                data-testid="chart-checks"
+                role="img"
+                aria-label="Health of each check and load-balancer target as Route 53's DNS servers see it, over the run"
+                on:mousemove=hover
+            ></canvas>
+            <figcaption>
+                <span class="rw-muted" data-testid="checks-readout">
+                    {move || {
+                        let r = readout.get();
+                        if r.is_empty() {
+                            "Thin band: healthy · full block: unhealthy, as the DNS servers see it.".to_string()
+                        } else {
+                            r
+                        }
+                    }}
+                </span>
+                " "
+                <button
+                    class="rw-button rw-button--small"
+                    data-testid="export-checks-png"
+                    on:click=move |_| export_png(&ctx, canvas, "routewave-health.png")
+                >
+                    "PNG"
+                </button>
+                <button class="rw-button rw-button--small" on:click=move |_| export_csv(&ctx)>"CSV"</button>
+            </figcaption>
+        </figure>
     }
 }

@@ -34,6 +34,7 @@ pub fn Playground() -> impl IntoView {
                 <h2 id="rw-timeline-h">"Timeline"</h2>
                 <Player />
                 <super::chart::RequestsChart />
+                <super::chart::ChecksChart />
                 <Narration live=live />
             </section>
             <section class="rw-panel rw-panel--tree" aria-labelledby="rw-tree-h">
@@ -154,22 +155,30 @@ fn Player() -> impl IntoView {
     }
 }
 
-/// The running narration, in an aria-live region.
+/// The running narration: what just happened, as one sentence in an aria-live
+/// region, above the moments before it.
 #[component]
 fn Narration(live: Memo<Option<LiveView>>) -> impl IntoView {
+    let moments = move || live.get().map(|l| l.narration).unwrap_or_default();
     view! {
-        <ol class="rw-narration" aria-live="polite" data-testid="narration">
-            {move || {
-                live.get()
-                    .map(|l| {
-                        l.narration
-                            .into_iter()
-                            .map(|(t, text)| view! { <li><time>{t.to_string()}</time>" "{text}</li> })
-                            .collect::<Vec<_>>()
-                    })
-                    .unwrap_or_default()
-            }}
-        </ol>
+        <div class="rw-narration" data-testid="narration">
+            <p class="rw-narration__now" aria-live="polite" aria-atomic="true" data-testid="narration-now">
+                {move || match moments().last() {
+                    Some((t, text)) => format!("{t} — {text}"),
+                    None => "Nothing has happened yet: press Play or drag the playhead.".to_string(),
+                }}
+            </p>
+            <ol class="rw-narration__before" data-testid="narration-before" aria-label="Earlier moments">
+                {move || {
+                    let m = moments();
+                    let n = m.len().saturating_sub(1);
+                    m.into_iter()
+                        .take(n)
+                        .map(|(t, text)| view! { <li><time>{t.to_string()}</time>" "{text}</li> })
+                        .collect::<Vec<_>>()
+                }}
+            </ol>
+        </div>
     }
 }
 
