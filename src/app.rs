@@ -13,6 +13,7 @@ mod inspector;
 mod playground;
 mod shell;
 mod storage;
+mod tree;
 mod trials;
 
 pub use shell::App;

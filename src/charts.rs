@@ -228,9 +228,9 @@ pub fn draw_checks<DB: DrawingBackend>(
     }
     let rect = |&(y, x0, x1, ok): &(f64, f64, f64, bool)| {
         if ok {
-            Rectangle::new([(x0, y + 0.4), (x1, y + 0.6)], good.filled())
+            Rectangle::new([(x0, y + 0.22), (x1, y + 0.36)], good.filled())
         } else {
-            Rectangle::new([(x0, y + 0.15), (x1, y + 0.85)], bad.filled())
+            Rectangle::new([(x0, y + 0.06), (x1, y + 0.58)], bad.filled())
         }
     };
     chart.draw_series(blocks.iter().filter(|b| b.3).map(rect)).map_err(err)?;
@@ -238,7 +238,7 @@ pub fn draw_checks<DB: DrawingBackend>(
     let min_label = x_max / 12.0;
     chart
         .draw_series(blocks.iter().filter(|b| !b.3 && b.2 - b.1 >= min_label).map(|&(y, x0, _, _)| {
-            Text::new("unhealthy", (x0 + x_max / 200.0, y + 0.62), ("sans-serif", 12).into_font().color(&WHITE))
+            Text::new("unhealthy", (x0 + x_max / 200.0, y + 0.5), ("sans-serif", 12).into_font().color(&WHITE))
         }))
         .map_err(err)?;
     chart

@@ -9,6 +9,7 @@
 pub mod answer;
 pub mod anycast;
 pub mod aws;
+pub mod builder;
 pub mod charts;
 pub mod client;
 pub mod control;

@@ -48,6 +48,24 @@ pub fn preset(name: &str) -> Option<Scenario> {
     PRESETS.iter().find(|p| p.name == name).map(|p| (p.build)())
 }
 
+/// An empty design with the field experiment's world — resolvers, population and
+/// probe — and nothing in the zone: the starting point for building a tree by hand.
+pub fn empty() -> Scenario {
+    let mut s = base(
+        LbKind::Alb,
+        "Empty design".into(),
+        "A zone with no records yet. Add a rule at the top of the routing tree, then rules and \
+         endpoints under it; stop a region's web servers at the playhead to see how the design fails over.",
+        &["Which record answers before and after you stop a region?", "How long until the probe switches?"],
+    );
+    s.title = "Empty design".into();
+    s.zone.records.clear();
+    s.zone.regions.clear();
+    s.zone.load_balancers.clear();
+    s.faults.clear();
+    s
+}
+
 const APEX: &str = "example.com";
 const SERVICE: &str = "sso.example.com";
 /// The three regions of the experiment, in the probe's order of proximity.

@@ -173,7 +173,7 @@ pub fn ChecksChart() -> impl IntoView {
         let pb = ctx.playback.get();
         let playhead_s = ctx.playhead.get() as f64 / 1000.0;
         let (Some(el), Ok(p)) = (canvas.get(), pb.as_ref()) else { return };
-        el.set_height((lanes() as u32 * 34 + 44).max(80));
+        el.set_height((lanes() as u32 * 40 + 44).max(90));
         let Some(backend) = CanvasBackend::with_canvas_object(el) else { return };
         if let Err(e) = charts::draw_checks(&backend.into_drawing_area(), &p.report().series, playhead_s) {
             ctx.notice.set(Some(format!("The health chart could not be drawn: {e}")));

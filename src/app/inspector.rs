@@ -1,5 +1,6 @@
-//! The inspector: edit the selected record — weight, TTL, health check, Evaluate
-//! Target Health, failover role — delete it, add a copy, or move it within its group
+//! The inspector: edit the selected record — weight, latency region, TTL, health
+//! check (or a new one on its endpoint), Evaluate Target Health, failover role —
+//! move it to another rule, delete it, add a copy, or move it within its group
 //! (buttons, or Alt+↑ / Alt+↓ on a focused tree row). Validation problems for the
 //! record come from the core and show inline; the run forks at the playhead.
 
@@ -61,6 +62,13 @@ pub fn Inspector(selected: RwSignal<Option<usize>>) -> impl IntoView {
                     let eth = matches!(r.value, RecordValue::Alias { evaluate_target_health: true, .. });
                     let weight = match r.routing { Routing::Weighted { weight } => Some(weight), _ => None };
                     let role = match r.routing { Routing::Failover { role } => Some(role), _ => None };
+                    let latency = match &r.routing { Routing::Latency { region } => Some(region.clone()), _ => None };
+                    let here = r.name.clone();
+                    let can_check = match &r.value {
+                        RecordValue::Alias { target: crate::model::AliasTarget::LoadBalancer { .. }, .. } => true,
+                        RecordValue::Values(v) => v.len() == 1 && v[0].starts_with("host:"),
+                        _ => false,
+                    };
                     let hc = r.health_check.clone().unwrap_or_default();
                     view! {
                         <h3 data-testid="inspector-title">{label}</h3>
@@ -85,6 +93,36 @@ pub fn Inspector(selected: RwSignal<Option<usize>>) -> impl IntoView {
                                 </select>
                             </label>
                         })}
+                        {latency.map(|cur| view! {
+                            <label class="rw-field">"Latency region "
+                                <select data-testid="edit-region" on:change=move |ev| {
+                                    let region = event_target_value(&ev);
+                                    set(Box::new(move |r| r.routing = Routing::Latency { region }));
+                                }>
+                                    {crate::geo::AWS_REGIONS.iter().map(|(reg, _)| view! { <option value=*reg selected=*reg == cur>{*reg}</option> }).collect::<Vec<_>>()}
+                                </select>
+                            </label>
+                        })}
+                        <label class="rw-field">"Move to rule "
+                            <select data-testid="edit-move" on:change=move |ev| {
+                                let group = event_target_value(&ev);
+                                let Some(i) = selected.get_untracked() else { return };
+                                let mut s = ctx.scenario.get_untracked();
+                                match crate::builder::move_to(&mut s, i, &group) {
+                                    Ok(at) => {
+                                        ctx.edit(|cur| *cur = s);
+                                        selected.set(Some(at));
+                                    }
+                                    Err(e) => ctx.notice.set(Some(format!("Cannot move the record: {e}."))),
+                                }
+                            }>
+                                {ctx.scenario.with_untracked(|s| crate::builder::groups(&s.zone, &s.service)).into_iter().map(|g| {
+                                    let sel = g.name == here;
+                                    let label = format!("{} ({})", g.name, g.policy.map_or("?", |p| p.name()));
+                                    view! { <option value=g.name selected=sel>{label}</option> }
+                                }).collect::<Vec<_>>()}
+                            </select>
+                        </label>
                         {(!is_alias).then(|| view! {
                             <label class="rw-field">"TTL (s) "
                                 <input type="number" min="0" data-testid="edit-ttl" prop:value=r.ttl_s.unwrap_or(60).to_string()
@@ -126,6 +164,16 @@ pub fn Inspector(selected: RwSignal<Option<usize>>) -> impl IntoView {
                                     selected.set(Some(i + 1));
                                 }
                             }>"Add a copy"</button>
+                            {can_check.then(|| view! {
+                                <button class="rw-button" data-testid="add-check" on:click=move |_| {
+                                    let Some(i) = selected.get_untracked() else { return };
+                                    let mut s = ctx.scenario.get_untracked();
+                                    match crate::builder::add_check(&mut s, i) {
+                                        Ok(_) => ctx.edit(|cur| *cur = s),
+                                        Err(e) => ctx.notice.set(Some(format!("Cannot add a health check: {e}."))),
+                                    }
+                                }>"New health check on this endpoint"</button>
+                            })}
                             <button class="rw-button" data-testid="delete-record" on:click=move |_| {
                                 if let Some(i) = selected.get_untracked() {
                                     ctx.edit(|s| { if i < s.zone.records.len() { s.zone.records.remove(i); } });

@@ -8,10 +8,9 @@ use leptos::prelude::*;
 use super::shell::Ctx;
 use crate::answer::Verdict;
 use crate::geo;
-use crate::playback::{self, LiveView, Tested};
+use crate::playback::{LiveView, Tested};
 use crate::scenario::{FaultAction, FaultSpec};
 use crate::time::SimTime;
-use crate::zone::Zone;
 
 /// The main area.
 #[component]
@@ -39,7 +38,7 @@ pub fn Playground() -> impl IntoView {
             </section>
             <section class="rw-panel rw-panel--tree" aria-labelledby="rw-tree-h">
                 <h2 id="rw-tree-h">"Routing tree"</h2>
-                <Tree live=live />
+                <super::tree::Tree live=live />
             </section>
             <section class="rw-panel rw-panel--map" aria-labelledby="rw-live-h">
                 <h2 id="rw-live-h">"Traffic and faults"</h2>
@@ -179,102 +178,6 @@ fn Narration(live: Memo<Option<LiveView>>) -> impl IntoView {
                 }}
             </ol>
         </div>
-    }
-}
-
-/// The routing tree, indented left to right, nodes coloured by health with a
-/// text badge (never colour alone).
-#[component]
-fn Tree(live: Memo<Option<LiveView>>) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let selected = RwSignal::new(None::<usize>);
-    let rows = Memo::new(move |_| {
-        let s = ctx.scenario.get();
-        Zone::new(&s.zone).map(|z| (playback::tree(&z, &s.service), crate::lint::lint(&z))).map_err(|p| p.to_string())
-    });
-    let pitfalls = move || rows.get().map(|(_, p)| p).unwrap_or_default();
-    view! {
-        <ul class="rw-pitfalls" data-testid="pitfalls" aria-label="Design warnings">
-            {move || {
-                pitfalls()
-                    .into_iter()
-                    .map(|p| view! { <li><span aria-hidden="true">"⚠ "</span>{p.message}</li> })
-                    .collect::<Vec<_>>()
-            }}
-        </ul>
-        <div class="rw-tree" role="tree" aria-label="Routing tree" data-testid="tree">
-            {move || match rows.get() {
-                Err(problems) => view! { <pre class="rw-problems">{problems}</pre> }.into_any(),
-                Ok((rows, warned)) => {
-                    let healthy = live.get().map(|l| l.record_healthy).unwrap_or_default();
-                    rows.into_iter()
-                        .map(|r| {
-                            let ok = r.record.is_none_or(|i| healthy.get(i).copied().unwrap_or(true));
-                            let badge = match (r.record, ok) {
-                                (None, _) => "",
-                                (Some(_), true) => "✓ healthy",
-                                (Some(_), false) => "✗ unhealthy",
-                            };
-                            let indent = format!("{}rem", r.depth as f64 * 1.1);
-                            let rec = r.record;
-                            view! {
-                                <div
-                                    class="rw-tree__row"
-                                    class:rw-tree__row--group=r.record.is_none()
-                                    class:rw-tree__row--bad=!ok
-                                    class:rw-tree__row--selected=move || rec.is_some() && selected.get() == rec
-                                    role="treeitem"
-                                    tabindex="0"
-                                    aria-selected=move || (rec.is_some() && selected.get() == rec).to_string()
-                                    data-testid=rec.map(|i| format!("tree-record-{i}"))
-                                    style:padding-left=indent
-                                    on:click=move |_| {
-                                        if rec.is_some() {
-                                            selected.set(rec);
-                                        }
-                                    }
-                                    on:keydown=move |e: leptos::ev::KeyboardEvent| {
-                                        let Some(i) = rec else { return };
-                                        match e.key().as_str() {
-                                            "Enter" | " " => {
-                                                e.prevent_default();
-                                                selected.set(Some(i));
-                                            }
-                                            "ArrowUp" | "ArrowDown" if e.alt_key() => {
-                                                e.prevent_default();
-                                                let dir = if e.key() == "ArrowUp" { -1 } else { 1 };
-                                                selected.set(super::inspector::move_record(&ctx, i, dir).or(Some(i)));
-                                            }
-                                            "Delete" => {
-                                                e.prevent_default();
-                                                ctx.edit(|s| {
-                                                    if i < s.zone.records.len() {
-                                                        s.zone.records.remove(i);
-                                                    }
-                                                });
-                                                selected.set(None);
-                                            }
-                                            _ => {}
-                                        }
-                                    }
-                                >
-                                    <span class="rw-tree__text">{r.text}</span>
-                                    <span class="rw-tag">{r.policy}</span>
-                                    {(!r.ttl.is_empty()).then(|| view! { <span class="rw-tag rw-tag--ttl">{r.ttl}</span> })}
-                                    {r.check.map(|c| view! { <span class="rw-tag rw-tag--check">{format!("check {c}")}</span> })}
-                                    {r.eth.then(|| view! { <span class="rw-tag">"ETH"</span> })}
-                                    {(r.record.is_some() && warned.iter().any(|p| p.record == r.record))
-                                        .then(|| view! { <span class="rw-tag rw-tag--warn">"⚠ pitfall"</span> })}
-                                    <span class="rw-health" class:rw-health--bad=!ok>{badge}</span>
-                                </div>
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .into_any()
-                }
-            }}
-        </div>
-        <super::inspector::Inspector selected=selected />
     }
 }
 

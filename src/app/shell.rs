@@ -264,7 +264,8 @@ fn PresetPicker() -> impl IntoView {
                 aria-label="Load a preset scenario"
                 on:change=move |ev| {
                     let name = event_target_value(&ev);
-                    if let Some(s) = presets::preset(&name) {
+                    let picked = if name == "empty" { Some(presets::empty()) } else { presets::preset(&name) };
+                    if let Some(s) = picked {
                         ctx.playing.set(false);
                         ctx.playhead.set(0);
                         ctx.edit(|cur| *cur = s);
@@ -272,6 +273,7 @@ fn PresetPicker() -> impl IntoView {
                 }
             >
                 <option value="" selected=true disabled=true>"Load a preset…"</option>
+                <option value="empty">"Start from an empty design"</option>
                 {presets::PRESETS
                     .iter()
                     .map(|p| {

@@ -111,3 +111,21 @@ export async function canvasPixels(locator, rgb = null) {
     return n;
   }, rgb);
 }
+
+/**
+ * Runs `fn(page, log)` in a fresh browser at `origin` (the app opened and mounted),
+ * then asserts nothing was logged as an error and no request left the page's origin;
+ * the browser is closed whatever happens.
+ */
+export async function withPage(origin, fn, { width = 1280, height = 800, hash = "" } = {}) {
+  const b = await launch({ width, height });
+  try {
+    await openApp(b.page, origin, hash);
+    await fn(b.page, b.log);
+    if (b.log.errors.length) throw new Error(`errors in the page:\n${b.log.errors.join("\n")}`);
+    const foreign = b.log.requests.filter((u) => !u.startsWith(origin) && !u.startsWith("data:") && !u.startsWith("blob:"));
+    if (foreign.length) throw new Error(`requests to other origins:\n${foreign.join("\n")}`);
+  } finally {
+    await b.close();
+  }
+}

@@ -1,0 +1,372 @@
+//! The routing tree as a left-to-right graph — rules (groups by policy) branching
+//! to records and endpoint leaves, joined by connectors, coloured by health as the
+//! DNS servers see it with a text badge — and the builder that grows it: add a
+//! nested rule or an endpoint under the chosen rule, drag a record onto another rule
+//! (or a record) to move it, or use the keyboard (Enter picks, Alt+↑/↓ reorders,
+//! Delete removes; the inspector's "Move to" does what a drag does). The operations
+//! themselves are [`crate::builder`]'s.
+
+use leptos::prelude::*;
+
+use super::shell::Ctx;
+use crate::builder::{self, Child, Policy, RowKind, TreeRow};
+use crate::model::LbKind;
+use crate::playback::LiveView;
+use crate::zone::Zone;
+
+/// Row height and indent of the graph, in px (the connectors are drawn to them).
+const ROW_PX: usize = 34;
+const INDENT_PX: usize = 28;
+
+/// The tree panel: pitfalls, the builder, the graph and the inspector.
+#[component]
+pub fn Tree(live: Memo<Option<LiveView>>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let selected = RwSignal::new(None::<usize>);
+    let target = RwSignal::new(ctx.scenario.with_untracked(|s| s.service.clone()));
+    let rows = Memo::new(move |_| ctx.scenario.with(|s| builder::tree(&s.zone, &s.service)));
+    let checked = Memo::new(move |_| {
+        ctx.scenario.with(|s| match Zone::new(&s.zone) {
+            Ok(z) => Ok(crate::lint::lint(&z)),
+            Err(p) => Err(p.0.iter().map(|p| p.to_string()).collect::<Vec<_>>()),
+        })
+    });
+    view! {
+        <ul class="rw-pitfalls" data-testid="pitfalls" aria-label="Design warnings">
+            {move || {
+                checked
+                    .get()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| view! { <li><span aria-hidden="true">"⚠ "</span>{p.message}</li> })
+                    .collect::<Vec<_>>()
+            }}
+        </ul>
+        <Builder target=target />
+        <Graph rows=rows live=live selected=selected target=target checked=checked />
+        {move || {
+            checked
+                .get()
+                .err()
+                .map(|problems| {
+                    view! {
+                        <div class="rw-incomplete" data-testid="tree-problems" role="status">
+                            <p><strong>"Not runnable yet:"</strong></p>
+                            <ul class="rw-problems">
+                                {problems.into_iter().map(|p| view! { <li>{p}</li> }).collect::<Vec<_>>()}
+                            </ul>
+                        </div>
+                    }
+                })
+        }}
+        <super::inspector::Inspector selected=selected />
+    }
+}
+
+/// What the builder's "add" menu offers.
+const CHILDREN: [(&str, &str); 9] = [
+    ("rule:latency", "a latency rule"),
+    ("rule:failover", "a failover rule"),
+    ("rule:weighted", "a weighted rule"),
+    ("rule:geolocation", "a geolocation rule"),
+    ("alb", "an ALB"),
+    ("nlb", "an NLB"),
+    ("host", "a host (A record)"),
+    ("rule:multivalue", "a multivalue rule"),
+    ("rule:simple", "a simple rule"),
+];
+
+fn child_from(value: &str, region: &str) -> Option<Child> {
+    Some(match value {
+        "alb" => Child::LoadBalancer(LbKind::Alb, region.to_string()),
+        "nlb" => Child::LoadBalancer(LbKind::Nlb, region.to_string()),
+        "host" => Child::Host(region.to_string()),
+        v => Child::Rule(Policy::parse(v.strip_prefix("rule:")?)?),
+    })
+}
+
+/// Add a rule or an endpoint under the chosen rule.
+#[component]
+fn Builder(target: RwSignal<String>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let groups = Memo::new(move |_| ctx.scenario.with(|s| builder::groups(&s.zone, &s.service)));
+    let current = move || {
+        let t = target.get();
+        groups.get().into_iter().find(|g| g.name == t).or_else(|| groups.get().into_iter().next())
+    };
+    let policy = RwSignal::new(Policy::Latency);
+    let child = RwSignal::new(String::from("alb"));
+    let region = RwSignal::new(String::from("us-east-1"));
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let is_endpoint = move || matches!(child.get().as_str(), "alb" | "nlb" | "host");
+    Effect::new(move |_| {
+        if let Some(p) = current().and_then(|g| g.policy) {
+            policy.set(p);
+        }
+    });
+    let add = move |_| {
+        let Some(g) = current() else { return };
+        let pol = policy.get_untracked();
+        let Some(c) = child_from(&child.get_untracked(), &region.get_untracked()) else { return };
+        let mut s = ctx.scenario.get_untracked();
+        match builder::add(&mut s, &g.name, pol, &c) {
+            Ok(i) => {
+                let what = CHILDREN.iter().find(|c| c.0 == child.get_untracked()).map_or("a record", |c| c.1);
+                message.set(Some(Ok(format!("Added {what} under {} (record {}).", g.name, i + 1))));
+                ctx.edit(|cur| *cur = s);
+            }
+            Err(e) => message.set(Some(Err(e))),
+        }
+    };
+    view! {
+        <form
+            class="rw-builder"
+            data-testid="builder"
+            aria-label="Add to the routing tree"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                add(());
+            }
+        >
+            <label class="rw-field">
+                "Under "
+                <select
+                    data-testid="build-group"
+                    prop:value=move || current().map(|g| g.name).unwrap_or_default()
+                    on:change=move |ev| target.set(event_target_value(&ev))
+                >
+                    {move || {
+                        groups
+                            .get()
+                            .into_iter()
+                            .map(|g| {
+                                let label = format!(
+                                    "{} ({}, {} record{})",
+                                    g.name,
+                                    g.policy.map_or("?", |p| p.name()),
+                                    g.records,
+                                    if g.records == 1 { "" } else { "s" }
+                                );
+                                view! { <option value=g.name.clone()>{label}</option> }
+                            })
+                            .collect::<Vec<_>>()
+                    }}
+                </select>
+            </label>
+            <Show when=move || current().is_some_and(|g| g.records == 0)>
+                <label class="rw-field">
+                    "which routes by "
+                    <select
+                        data-testid="build-policy"
+                        prop:value=move || policy.get().name()
+                        on:change=move |ev| {
+                            if let Some(p) = Policy::parse(&event_target_value(&ev)) {
+                                policy.set(p);
+                            }
+                        }
+                    >
+                        {Policy::ALL.iter().map(|p| view! { <option value=p.name()>{p.name()}</option> }).collect::<Vec<_>>()}
+                    </select>
+                </label>
+            </Show>
+            <label class="rw-field">
+                "add "
+                <select data-testid="build-child" prop:value=move || child.get() on:change=move |ev| child.set(event_target_value(&ev))>
+                    {CHILDREN.iter().map(|(v, l)| view! { <option value=*v>{*l}</option> }).collect::<Vec<_>>()}
+                </select>
+            </label>
+            <Show when=is_endpoint>
+                <label class="rw-field">
+                    "in "
+                    <select data-testid="build-region" prop:value=move || region.get() on:change=move |ev| region.set(event_target_value(&ev))>
+                        {crate::geo::AWS_REGIONS.iter().map(|(r, _)| view! { <option value=*r>{*r}</option> }).collect::<Vec<_>>()}
+                    </select>
+                </label>
+            </Show>
+            <button type="submit" class="rw-button rw-button--primary" data-testid="build-add">"Add"</button>
+            <p class="rw-builder__message" role="status" data-testid="build-message">
+                {move || match message.get() {
+                    Some(Ok(m)) => view! { <span class="rw-ok">{m}</span> }.into_any(),
+                    Some(Err(e)) => view! { <span class="rw-warn">{format!("Cannot add: {e}.")}</span> }.into_any(),
+                    None => view! { <span class="rw-muted">"Pick a rule in the tree (click or Enter) to add under it; drag records between rules to move them."</span> }.into_any(),
+                }}
+            </p>
+        </form>
+    }
+}
+
+/// Elbow connectors from each row's parent to the row, as SVG path data.
+fn connectors(rows: &[TreeRow]) -> String {
+    let mut d = String::new();
+    for (i, p) in builder::parents(rows).into_iter().enumerate() {
+        let Some(p) = p else { continue };
+        let x0 = rows[p].depth * INDENT_PX + 10;
+        let y0 = p * ROW_PX + ROW_PX - 6;
+        let y1 = i * ROW_PX + ROW_PX / 2;
+        let x1 = rows[i].depth * INDENT_PX;
+        d.push_str(&format!("M{x0} {y0}V{y1}H{x1}"));
+    }
+    d
+}
+
+#[component]
+fn Graph(
+    rows: Memo<Vec<TreeRow>>,
+    live: Memo<Option<LiveView>>,
+    selected: RwSignal<Option<usize>>,
+    target: RwSignal<String>,
+    checked: Memo<Result<Vec<crate::lint::Pitfall>, Vec<String>>>,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let dragging = RwSignal::new(None::<usize>);
+    let drop_on = move |row: TreeRow| {
+        let Some(from) = dragging.get_untracked() else { return };
+        dragging.set(None);
+        let group = match &row.kind {
+            RowKind::Rule { group } => group.clone(),
+            _ => match row
+                .record
+                .and_then(|j| ctx.scenario.with_untracked(|s| s.zone.records.get(j).map(|r| r.name.clone())))
+            {
+                Some(n) => n,
+                None => return,
+            },
+        };
+        let mut s = ctx.scenario.get_untracked();
+        match builder::move_to(&mut s, from, &group) {
+            Ok(mut at) => {
+                // Dropped on a record: take its place.
+                if let Some(j) = row.record
+                    && j != at
+                    && s.zone.records.get(j).is_some_and(|r| r.name == group)
+                {
+                    let r = s.zone.records.remove(at);
+                    let j = if j > at { j - 1 } else { j };
+                    s.zone.records.insert(j, r);
+                    at = j;
+                }
+                ctx.edit(|cur| *cur = s);
+                selected.set(Some(at));
+            }
+            Err(e) => ctx.notice.set(Some(format!("Cannot move the record: {e}."))),
+        }
+    };
+    view! {
+        <div class="rw-tree" role="tree" aria-label="Routing tree" data-testid="tree">
+            <svg
+                class="rw-tree__edges"
+                aria-hidden="true"
+                width=move || ((rows.get().iter().map(|r| r.depth).max().unwrap_or(0) + 1) * INDENT_PX).to_string()
+                height=move || (rows.get().len() * ROW_PX).to_string()
+            >
+                <path d=move || connectors(&rows.get()) />
+            </svg>
+            {move || {
+                let healthy = live.get().map(|l| l.record_healthy).unwrap_or_default();
+                let warned: Vec<Option<usize>> =
+                    checked.get().unwrap_or_default().into_iter().map(|p| p.record).collect();
+                rows.get()
+                    .into_iter()
+                    .map(|r| {
+                        let rec = r.record;
+                        let ok = rec.is_none_or(|i| healthy.get(i).copied().unwrap_or(true));
+                        let badge = match (rec, ok) {
+                            (None, _) => "",
+                            (Some(_), true) => "✓ healthy",
+                            (Some(_), false) => "✗ unhealthy",
+                        };
+                        let group = match &r.kind {
+                            RowKind::Rule { group } => Some(group.clone()),
+                            _ => None,
+                        };
+                        let is_target = {
+                            let g = group.clone();
+                            move || g.as_ref().is_some_and(|g| *g == target.get())
+                        };
+                        let pick = {
+                            let g = group.clone();
+                            move || match (&g, rec) {
+                                (Some(g), _) => target.set(g.clone()),
+                                (None, Some(i)) => selected.set(Some(i)),
+                                _ => {}
+                            }
+                        };
+                        let pick2 = pick.clone();
+                        let row_drop = r.clone();
+                        let leaf = match r.kind {
+                            RowKind::Leaf(k) => Some(k),
+                            _ => None,
+                        };
+                        let indent = format!("{}px", r.depth * INDENT_PX);
+                        let warn = rec.is_some() && warned.contains(&rec);
+                        view! {
+                            <div
+                                class="rw-tree__row"
+                                class:rw-tree__row--group=group.is_some()
+                                class:rw-tree__row--leaf=leaf.is_some()
+                                class:rw-tree__row--bad=!ok
+                                class:rw-tree__row--selected=move || rec.is_some() && selected.get() == rec
+                                class:rw-tree__row--target=is_target.clone()
+                                class:rw-tree__row--drop=move || dragging.get().is_some()
+                                role="treeitem"
+                                tabindex="0"
+                                attr:aria-level=(r.depth + 1).to_string()
+                                aria-selected=move || (rec.is_some() && selected.get() == rec || is_target()).to_string()
+                                data-testid=rec.map_or_else(|| format!("tree-rule-{}", group.clone().unwrap_or_default()), |i| format!("tree-record-{i}"))
+                                draggable=rec.map(|_| "true")
+                                style:margin-left=indent
+                                on:click=move |_| pick()
+                                on:dragstart=move |e: leptos::ev::DragEvent| {
+                                    if let Some(dt) = e.data_transfer() {
+                                        let _ = dt.set_data("text/plain", &rec.map(|i| i.to_string()).unwrap_or_default());
+                                    }
+                                    dragging.set(rec);
+                                }
+                                on:dragend=move |_| dragging.set(None)
+                                on:dragover=move |e: leptos::ev::DragEvent| e.prevent_default()
+                                on:drop=move |e: leptos::ev::DragEvent| {
+                                    e.prevent_default();
+                                    drop_on(row_drop.clone());
+                                }
+                                on:keydown=move |e: leptos::ev::KeyboardEvent| {
+                                    match e.key().as_str() {
+                                        "Enter" | " " => {
+                                            e.prevent_default();
+                                            pick2();
+                                        }
+                                        "ArrowUp" | "ArrowDown" if e.alt_key() => {
+                                            let Some(i) = rec else { return };
+                                            e.prevent_default();
+                                            let dir = if e.key() == "ArrowUp" { -1 } else { 1 };
+                                            selected.set(super::inspector::move_record(&ctx, i, dir).or(Some(i)));
+                                        }
+                                        "Delete" => {
+                                            let Some(i) = rec else { return };
+                                            e.prevent_default();
+                                            ctx.edit(|s| {
+                                                if i < s.zone.records.len() {
+                                                    s.zone.records.remove(i);
+                                                }
+                                            });
+                                            selected.set(None);
+                                        }
+                                        _ => {}
+                                    }
+                                }
+                            >
+                                {leaf.map(|k| view! { <span class="rw-tag rw-tag--endpoint">{k}</span> })}
+                                <span class="rw-tree__text">{r.text}</span>
+                                <span class="rw-tag" class:rw-tag--policy=group.is_some()>{r.policy}</span>
+                                {(!r.ttl.is_empty()).then(|| view! { <span class="rw-tag rw-tag--ttl">{r.ttl}</span> })}
+                                {r.check.map(|c| view! { <span class="rw-tag rw-tag--check">{format!("check {c}")}</span> })}
+                                {r.eth.then(|| view! { <span class="rw-tag">"ETH"</span> })}
+                                {warn.then(|| view! { <span class="rw-tag rw-tag--warn">"⚠ pitfall"</span> })}
+                                <span class="rw-health" class:rw-health--bad=!ok>{badge}</span>
+                            </div>
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            }}
+        </div>
+    }
+}

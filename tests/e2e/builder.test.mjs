@@ -1,0 +1,90 @@
+// Building a design with the UI only: from an empty design to a latency → failover
+// tree, run it, fail a region and watch the failover; move records by dragging.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serveDist, screenshot, seek, withPage } from "./harness.mjs";
+
+let server;
+before(async () => {
+  server = await serveDist();
+});
+after(async () => {
+  await server?.close();
+});
+
+/** Adds `child` (a value of the builder's menu) under `group`, in `region` for endpoints. */
+async function add(page, group, child, region = null) {
+  await page.getByTestId("build-group").selectOption(group);
+  await page.getByTestId("build-child").selectOption(child);
+  if (region) await page.getByTestId("build-region").selectOption(region);
+  await page.getByTestId("build-add").click();
+  await page.getByTestId("build-message").filter({ hasText: "Added" }).waitFor();
+}
+
+test("build a latency → failover tree from an empty design, then fail us-east-1", async () => {
+  await withPage(server.origin, async (page) => {
+    await page.getByTestId("preset-picker").selectOption("empty");
+    await page.getByTestId("scenario-title").filter({ hasText: "Empty design" }).waitFor();
+    await page.getByTestId("tree-rule-sso.example.com").filter({ hasText: "no records yet" }).waitFor();
+    // The top rule routes by latency; two nested failover rules under it.
+    await page.getByTestId("build-group").selectOption("sso.example.com");
+    await page.getByTestId("build-policy").selectOption("latency");
+    await add(page, "sso.example.com", "rule:failover");
+    await add(page, "sso.example.com", "rule:failover");
+    await page.getByTestId("tree-problems").filter({ hasText: "failover1.sso.example.com" }).waitFor();
+    // Primary here, secondary in the other region, for each.
+    await add(page, "failover1.sso.example.com", "alb", "us-east-1");
+    await add(page, "failover1.sso.example.com", "alb", "eu-west-1");
+    await add(page, "failover2.sso.example.com", "alb", "eu-west-1");
+    await add(page, "failover2.sso.example.com", "alb", "us-east-1");
+    await page.getByTestId("tree-problems").waitFor({ state: "detached" });
+    const tree = await page.getByTestId("tree").textContent();
+    assert.match(tree, /latency us-east-1/);
+    assert.match(tree, /latency eu-west-1/);
+    assert.equal((tree.match(/primary/g) ?? []).length, 2);
+    assert.equal((tree.match(/secondary/g) ?? []).length, 2);
+    // A third record in a failover group is refused, with the reason.
+    await page.getByTestId("build-group").selectOption("failover1.sso.example.com");
+    await page.getByTestId("build-child").selectOption("host");
+    await page.getByTestId("build-add").click();
+    await page.getByTestId("build-message").filter({ hasText: "primary and its secondary" }).waitFor();
+    // It runs: the probe is served from us-east-1 until we stop it there.
+    await seek(page, 100_000);
+    await page.getByTestId("probe-log").filter({ hasText: "us-east-1" }).waitFor();
+    await page.getByTestId("stop-us-east-1").click();
+    await page.getByTestId("fault-script").filter({ hasText: "stop the web servers in us-east-1" }).waitFor();
+    await seek(page, 400_000);
+    await page.getByTestId("probe-log").filter({ hasText: "eu-west-1" }).waitFor();
+    await page.getByTestId("tree").filter({ hasText: "✗ unhealthy" }).waitFor();
+    await page.getByTestId("narration").filter({ hasText: "now reaches eu-west-1" }).waitFor();
+    await screenshot(page, "builder-latency-failover");
+  });
+});
+
+test("drag a record onto another rule to move it there; a loop is refused; undo", async () => {
+  await withPage(server.origin, async (page) => {
+    await page.getByTestId("preset-picker").selectOption("empty");
+    await page.getByTestId("scenario-title").filter({ hasText: "Empty design" }).waitFor();
+    await page.getByTestId("build-policy").selectOption("weighted");
+    await add(page, "sso.example.com", "alb", "us-east-1");
+    await add(page, "sso.example.com", "nlb", "eu-west-1");
+    await add(page, "sso.example.com", "rule:latency");
+    const tree = page.getByTestId("tree");
+    const alb = tree.locator("[data-testid^=tree-record-]").filter({ hasText: "ALB alb-use1" });
+    assert.match(await alb.textContent(), /weight 10/);
+    await alb.dragTo(page.getByTestId("tree-rule-latency1.sso.example.com"));
+    // Now under the latency rule, keyed by its load balancer's region; the design runs.
+    await tree.locator("[data-testid^=tree-record-]").filter({ hasText: "ALB alb-use1" }).filter({ hasText: "latency us-east-1" }).waitFor();
+    await page.getByTestId("tree-problems").waitFor({ state: "detached" });
+    // Dragging the alias onto the rule it points to would make a loop: refused, said why.
+    const alias = tree.locator("[data-testid^=tree-record-]").filter({ hasText: "alias → latency1" });
+    await alias.dragTo(page.getByTestId("tree-rule-latency1.sso.example.com"));
+    await page.getByTestId("notice").filter({ hasText: "alias loop" }).waitFor();
+    // Undo puts the ALB back under the weighted rule.
+    await page.getByTestId("notice").getByRole("button", { name: "Dismiss" }).click();
+    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("Control+z");
+    await tree.locator("[data-testid^=tree-record-]").filter({ hasText: "ALB alb-use1" }).filter({ hasText: "weight 10" }).waitFor();
+    await screenshot(page, "builder-drag");
+  });
+});
