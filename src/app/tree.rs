@@ -310,7 +310,7 @@ fn Graph(
                                 class:rw-tree__row--drop=move || dragging.get().is_some()
                                 role="treeitem"
                                 tabindex="0"
-                                attr:aria-level=(r.depth + 1).to_string()
+                                prop:ariaLevel=(r.depth + 1).to_string()
                                 aria-selected=move || (rec.is_some() && selected.get() == rec || is_target()).to_string()
                                 data-testid=rec.map_or_else(|| format!("tree-rule-{}", group.clone().unwrap_or_default()), |i| format!("tree-record-{i}"))
                                 draggable=rec.map(|_| "true")

@@ -1,0 +1,44 @@
+// Every view of the page, at a desktop and a phone width, saved as screenshots under
+// target/e2e/ (view-<panel>-<width>.png) to be looked at; the page never scrolls
+// sideways and every panel has a heading.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { serveDist, seek, withPage, ROOT } from "./harness.mjs";
+
+let server;
+before(async () => {
+  server = await serveDist();
+});
+after(async () => {
+  await server?.close();
+});
+
+for (const width of [1280, 420]) {
+  test(`each view at ${width} px`, async () => {
+    await withPage(
+      server.origin,
+      async (page) => {
+        await page.getByTestId("preset-picker").selectOption("latency-weighted-checks-nlb");
+        await page.getByTestId("scenario-title").filter({ hasText: "health checks" }).waitFor();
+        await seek(page, 420_000);
+        await page.getByTestId("tree").filter({ hasText: "✗ unhealthy" }).waitFor();
+        const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `the page is ${overflow} px wider than ${width} px`);
+        const panels = page.locator("section.rw-panel");
+        const n = await panels.count();
+        assert.ok(n >= 6, `${n} panels`);
+        const dir = join(ROOT, "target", "e2e");
+        mkdirSync(dir, { recursive: true });
+        for (let i = 0; i < n; i++) {
+          const heading = (await panels.nth(i).locator("h2").first().textContent()).trim();
+          assert.ok(heading.length > 0);
+          const slug = heading.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+          await panels.nth(i).screenshot({ path: join(dir, `view-${slug}-${width}.png`) });
+        }
+      },
+      { width, height: 900 },
+    );
+  });
+}
