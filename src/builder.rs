@@ -111,7 +111,7 @@ pub fn groups(zone: &ZoneSpec, service: &str) -> Vec<GroupInfo> {
         .into_iter()
         .map(|name| {
             let members: Vec<&RecordSpec> =
-                zone.records.iter().filter(|r| r.name == name && r.rtype == RecordType::A).collect();
+                zone.records.iter().filter(|r| r.name == name && r.rtype != RecordType::AAAA).collect();
             let policy = members.first().and_then(|r| Policy::of(&r.routing)).or_else(|| policy_from_name(&name));
             GroupInfo { name, policy, records: members.len() }
         })
@@ -203,6 +203,11 @@ fn unique(taken: impl Fn(&str) -> bool, base: &str) -> String {
 /// record's index.
 pub fn add(s: &mut Scenario, group: &str, policy: Policy, child: &Child) -> Result<usize, String> {
     let zone = &s.zone;
+    if zone.records.iter().any(|r| r.name == group && r.rtype == RecordType::CNAME) {
+        return Err(format!(
+            "{group} answers with CNAMEs; the builder adds A records and aliases, so edit CNAME designs in the inspector or the JSON"
+        ));
+    }
     let members = zone.records.iter().filter(|r| r.name == group && r.rtype == RecordType::A).count();
     let policy = if members > 0 {
         groups(zone, &s.service)
@@ -620,6 +625,12 @@ mod tests {
         add(&mut m, &svc, Policy::Simple, &Child::Host("eu-west-1".into())).unwrap();
         let e = add(&mut m, &svc, Policy::Simple, &Child::Host("eu-west-1".into())).unwrap_err();
         assert!(e.contains("holds one record"), "{e}");
+        let mut c = crate::presets::preset("latency-weighted-cname-ttl1-alb").unwrap();
+        let svc = c.service.clone();
+        let g = groups(&c.zone, &svc);
+        assert_eq!((g[0].policy, g[0].records), (Some(Policy::Latency), 3), "{g:?}");
+        let e = add(&mut c, &svc, Policy::Latency, &Child::Host("us-west-2".into())).unwrap_err();
+        assert!(e.contains("CNAME"), "{e}");
         assert_eq!(s, before);
     }
 

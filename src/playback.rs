@@ -80,6 +80,50 @@ pub fn moments(trace: &[TraceEvent], report: &Report) -> Vec<(SimTime, String)> 
     out
 }
 
+/// Run A against run B, metric by metric: (metric, A, B, B better than A?), with
+/// `None` where neither is better or a value is missing. The switch time is the
+/// first probe's; failed requests are the share of all requests.
+pub fn compare(a: &Report, b: &Report) -> Vec<(String, String, String, Option<bool>)> {
+    fn secs(v: Option<u64>) -> String {
+        v.map_or_else(|| "—".into(), |ms| format!("{:.1} s", ms as f64 / 1000.0))
+    }
+    fn lower(a: Option<f64>, b: Option<f64>) -> Option<bool> {
+        match (a, b) {
+            (Some(a), Some(b)) if (a - b).abs() > 1e-9 => Some(b < a),
+            _ => None,
+        }
+    }
+    let (sa, sb) = (&a.summary, &b.summary);
+    let ms = |v: Option<u64>| v.map(|x| x as f64);
+    let failed = |s: &crate::sim::Summary| {
+        let f: f64 = s.errors_by_kind.values().sum();
+        (s.requests > 0.0).then(|| 100.0 * f / s.requests)
+    };
+    let pct = |v: Option<f64>| v.map_or_else(|| "—".into(), |p| format!("{p:.2} %"));
+    let probe = sa.switch_ms.keys().find(|k| sb.switch_ms.contains_key(*k)).cloned();
+    let mut rows = Vec::new();
+    if let Some(p) = probe {
+        let (x, y) = (sa.switch_ms[&p], sb.switch_ms[&p]);
+        rows.push((format!("{p} switch time"), secs(x), secs(y), lower(ms(x), ms(y))));
+    }
+    for (label, x, y) in [
+        ("detection (→ DNS)", sa.detection_ms, sb.detection_ms),
+        ("client error window p50", sa.error_window_p50_ms, sb.error_window_p50_ms),
+        ("client error window p95", sa.error_window_p95_ms, sb.error_window_p95_ms),
+        ("client error window max", sa.error_window_max_ms, sb.error_window_max_ms),
+    ] {
+        rows.push((label.to_string(), secs(x), secs(y), lower(ms(x), ms(y))));
+    }
+    rows.push((
+        "clients that saw errors".into(),
+        format!("{:.0}", sa.clients_with_errors),
+        format!("{:.0}", sb.clients_with_errors),
+        lower(Some(sa.clients_with_errors), Some(sb.clients_with_errors)),
+    ));
+    rows.push(("requests failed".into(), pct(failed(sa)), pct(failed(sb)), lower(failed(sa), failed(sb))));
+    rows
+}
+
 /// One explained answer from the query tester.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tested {
@@ -382,5 +426,16 @@ mod tests {
         let live = p.live(verdict.0);
         assert_eq!(live.narration.last(), Some(verdict));
         assert!(live.narration.len() <= 6 && live.narration.iter().all(|m| m.0 <= verdict.0));
+    }
+
+    #[test]
+    fn comparing_alb_with_nlb_and_a_short_ttl_shows_the_faster_switch() {
+        let a = Playback::build(&crate::presets::preset("latency-weighted-alb").unwrap()).unwrap();
+        let b = Playback::build(&crate::presets::preset("latency-weighted-cname-ttl1-nlb").unwrap()).unwrap();
+        let rows = compare(a.report(), b.report());
+        let switch = rows.iter().find(|r| r.0 == "curl-dc switch time").expect("the probe's switch time");
+        assert_eq!(switch.3, Some(true), "{switch:?}");
+        let same = compare(a.report(), a.report());
+        assert!(same.iter().all(|r| r.1 == r.2 && r.3.is_none()), "{same:?}");
     }
 }

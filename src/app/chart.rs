@@ -50,7 +50,7 @@ pub fn RequestsChart() -> impl IntoView {
         let (Some(el), Ok(p)) = (canvas.get(), pb.as_ref()) else { return };
         let Some(backend) = CanvasBackend::with_canvas_object(el) else { return };
         let area = backend.into_drawing_area();
-        let a = pinned.as_ref().map(|(_, s)| s.as_ref());
+        let a = pinned.as_ref().map(|p| &p.report.series);
         if let Err(e) = charts::draw_requests(&area, &p.report().series, a, playhead_s) {
             ctx.notice.set(Some(format!("The chart could not be drawn: {e}")));
         }
@@ -103,7 +103,11 @@ pub fn RequestsChart() -> impl IntoView {
                     data-testid="pin-a"
                     on:click=move |_| {
                         let pinned = ctx.playback.with(|pb| {
-                            pb.as_ref().as_ref().ok().map(|p| (p.scenario().title.clone(), std::sync::Arc::new(p.report().series.clone())))
+                            pb.as_ref().as_ref().ok().map(|p| super::shell::Pinned {
+                                report: std::sync::Arc::new(p.report().clone()),
+                                seed: p.scenario().seed,
+                                faults: p.scenario().faults.clone(),
+                            })
                         });
                         ctx.pinned.set(pinned);
                     }
@@ -113,9 +117,9 @@ pub fn RequestsChart() -> impl IntoView {
                 {move || {
                     ctx.pinned
                         .get()
-                        .map(|(title, _)| {
+                        .map(|a| {
                             view! {
-                                <span data-testid="pinned" class="rw-muted">{format!("A (grey): {title}")}</span>
+                                <span data-testid="pinned" class="rw-muted">{format!("A (grey): {}", a.report.title)}</span>
                                 <button class="rw-button rw-button--small" on:click=move |_| ctx.pinned.set(None)>"Unpin"</button>
                             }
                         })
@@ -124,6 +128,53 @@ pub fn RequestsChart() -> impl IntoView {
                 <button class="rw-button rw-button--small" data-testid="export-csv" on:click=export_csv>"CSV"</button>
             </figcaption>
         </figure>
+        <Compare />
+    }
+}
+
+/// Run A (pinned) against the current run B, metric by metric.
+#[component]
+fn Compare() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let rows = move || {
+        let a = ctx.pinned.get()?;
+        ctx.playback.with(|pb| {
+            pb.as_ref().as_ref().ok().map(|b| {
+                (a.report.title.clone(), b.report().title.clone(), crate::playback::compare(&a.report, b.report()))
+            })
+        })
+    };
+    move || {
+        rows().map(|(ta, tb, rows)| {
+            view! {
+                <table class="rw-table rw-compare" data-testid="compare">
+                    <caption>{format!("A: {ta} · B: {tb} (same seed and fault script)")}</caption>
+                    <thead>
+                        <tr><th scope="col">"metric"</th><th scope="col">"A"</th><th scope="col">"B"</th><th scope="col">"B vs A"</th></tr>
+                    </thead>
+                    <tbody>
+                        {rows
+                            .into_iter()
+                            .map(|(m, a, b, better)| {
+                                let verdict = match better {
+                                    Some(true) => "▼ better",
+                                    Some(false) => "▲ worse",
+                                    None => "= same",
+                                };
+                                view! {
+                                    <tr class:rw-compare--better=better == Some(true) class:rw-compare--worse=better == Some(false)>
+                                        <th scope="row">{m}</th>
+                                        <td>{a}</td>
+                                        <td>{b}</td>
+                                        <td>{verdict}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect::<Vec<_>>()}
+                    </tbody>
+                </table>
+            }
+        })
     }
 }
 

@@ -33,8 +33,19 @@ pub struct Ctx {
     pub dirty: RwSignal<bool>,
     /// Earlier scenarios (undo) and undone ones (redo).
     pub history: RwSignal<(Vec<Scenario>, Vec<Scenario>)>,
-    /// A run pinned as "A" for comparison: its title and series.
-    pub pinned: RwSignal<Option<(String, Arc<crate::sim::Series>)>>,
+    /// A run pinned as "A" for comparison, with the seed and fault script it ran.
+    pub pinned: RwSignal<Option<Pinned>>,
+}
+
+/// Run A of a comparison.
+#[derive(Clone)]
+pub struct Pinned {
+    /// Its report (title, series, summary).
+    pub report: Arc<crate::sim::Report>,
+    /// The seed it ran with.
+    pub seed: u64,
+    /// Its fault script.
+    pub faults: Vec<crate::scenario::FaultSpec>,
 }
 
 /// Edits kept for undo.
@@ -265,7 +276,25 @@ fn PresetPicker() -> impl IntoView {
                 on:change=move |ev| {
                     let name = event_target_value(&ev);
                     let picked = if name == "empty" { Some(presets::empty()) } else { presets::preset(&name) };
-                    if let Some(s) = picked {
+                    if let Some(mut s) = picked {
+                        // With a run pinned as A, B runs under A's seed and fault script
+                        // (when the new design has the regions those faults name).
+                        if let Some(a) = ctx.pinned.get_untracked() {
+                            let mut b = s.clone();
+                            b.seed = a.seed;
+                            b.faults = a.faults.clone();
+                            if crate::sim::Sim::new(&b).is_ok() {
+                                s = b;
+                                ctx.notice.set(Some(format!(
+                                    "B keeps A's seed ({}) and fault script, so the two runs compare like for like.",
+                                    a.seed
+                                )));
+                            } else {
+                                ctx.notice.set(Some(
+                                    "This design cannot run A's fault script (its regions differ): B uses its own.".into(),
+                                ));
+                            }
+                        }
                         ctx.playing.set(false);
                         ctx.playhead.set(0);
                         ctx.edit(|cur| *cur = s);
