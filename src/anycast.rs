@@ -345,6 +345,8 @@ pub struct Site {
     pub by_stripe: [Vec<(u32, u16)>; STRIPES],
     /// Users behind it.
     pub users: u32,
+    /// Where it is (its city, spread by up to ±0.5°).
+    pub at: LatLon,
 }
 
 /// How a location behaves at some moment.
@@ -405,7 +407,7 @@ pub fn sites(
                     timeout_ms: ns_timeout_ms(*k),
                 },
             };
-            Site { city: city.clone(), kind: *kind, selection, by_stripe, users: *users }
+            Site { city: city.clone(), kind: *kind, selection, by_stripe, users: *users, at }
         })
         .collect()
 }

@@ -78,6 +78,60 @@ pub struct DeploySpec {
     pub plan: Plan,
     /// The bad build pushed through it.
     pub bad_build: BadBuild,
+    /// Outages scripted by hand (a location or a whole stripe withdrawn or silent),
+    /// shown by the player alongside the deployment.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outages: Vec<Outage>,
+}
+
+/// A scripted outage of a location or of a whole stripe.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outage {
+    /// Start, s after the deployment starts.
+    pub at_s: u64,
+    /// End, s (none: to the end of the run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until_s: Option<u64>,
+    /// What fails.
+    pub target: OutageTarget,
+    /// How.
+    pub kind: OutageKind,
+}
+
+/// What a scripted outage takes out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum OutageTarget {
+    /// One edge location, by id.
+    Location(String),
+    /// Every location of a stripe (0..=3).
+    Stripe(u8),
+}
+
+/// How a scripted outage fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutageKind {
+    /// The announcement is withdrawn: each resolver's traffic moves to the
+    /// next-closest location of the stripe once BGP converges for it.
+    Withdraw,
+    /// Announced but silent: traffic keeps arriving and gets no answer.
+    BlackHole,
+}
+
+impl Outage {
+    /// The outage in words.
+    pub fn describe(&self) -> String {
+        let what = match &self.target {
+            OutageTarget::Location(l) => l.clone(),
+            OutageTarget::Stripe(s) => format!("all of stripe {s}"),
+        };
+        match self.kind {
+            OutageKind::Withdraw => format!("withdraw {what}"),
+            OutageKind::BlackHole => format!("black-hole {what}"),
+        }
+    }
 }
 
 fn d_zones() -> u32 {
@@ -337,6 +391,23 @@ pub fn validate(spec: &DeploySpec) -> Result<(), Vec<String>> {
     if spec.resolvers > 100_000 {
         p.push(format!("resolvers: has {} resolvers; the limit is 100000", spec.resolvers));
     }
+    for (i, o) in spec.outages.iter().enumerate() {
+        match &o.target {
+            OutageTarget::Location(id) if !ids.contains(id.as_str()) => {
+                p.push(format!("outages[{i}].target: no location '{id}'"));
+            }
+            OutageTarget::Stripe(s) if usize::from(*s) >= STRIPES => {
+                p.push(format!("outages[{i}].target: stripe {s} (stripes are 0 to 3)"));
+            }
+            _ => {}
+        }
+        if o.until_s.is_some_and(|u| u <= o.at_s) {
+            p.push(format!("outages[{i}].until_s: ends before it starts"));
+        }
+    }
+    if spec.outages.len() > 200 {
+        p.push(format!("outages: has {} outages; the limit is 200", spec.outages.len()));
+    }
     if spec.pool_per_stripe == 0 || spec.pool_per_stripe > 4_096 {
         p.push(format!("pool_per_stripe: {} (1 to 4096)", spec.pool_per_stripe));
     }
@@ -373,18 +444,74 @@ pub fn population(spec: &DeploySpec, seed: u64) -> Vec<(String, ResolverKind, u3
         .collect()
 }
 
-/// Runs the bad build through the plan.
-pub fn run(spec: &DeploySpec, seed: u64) -> Result<DeployReport, Vec<String>> {
-    validate(spec)?;
+/// When each location runs the bad build, and what the deployment did: the part of
+/// a run that does not depend on resolvers (the same for every seed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schedule {
+    /// Staging caught the build; production was never touched.
+    pub caught_in_staging: bool,
+    /// Per location: when it started serving the bad build, if it did.
+    pub bad_since: Vec<Option<SimTime>>,
+    /// Per location: when it stopped (rolled back, or the end of the run).
+    pub bad_until: Vec<Option<SimTime>>,
+    /// Per location: the wave that deployed it.
+    pub wave_of: Vec<Option<usize>>,
+    /// The first harmful location went live (or, for a crash, started deploying).
+    pub first_bad: Option<SimTime>,
+    /// The alarm (and halt).
+    pub alarm_at: Option<SimTime>,
+    /// Rollback complete.
+    pub rollback_done: Option<SimTime>,
+    /// Waves started.
+    pub waves_started: usize,
+    /// What happened, in words.
+    pub timeline: Vec<(SimTime, String)>,
+    /// When a wave started, per wave started.
+    pub wave_start: Vec<SimTime>,
+}
+
+impl Schedule {
+    /// Does the bad build hurt location `l` at all (slow builds only on old hardware)?
+    pub fn harmful(&self, spec: &DeploySpec, l: usize) -> bool {
+        spec.bad_build.kind != BadKind::SlowOnOldHardware || spec.fleet[l].hardware_gen <= spec.bad_build.old_gen
+    }
+
+    /// Location `l`'s state at `t`, as every resolver sees it once BGP has converged.
+    pub fn state_of(&self, spec: &DeploySpec, l: usize, t: SimTime) -> LocState {
+        let bad = spec.bad_build;
+        match (self.bad_since[l], self.bad_until[l]) {
+            (Some(s), Some(u)) if s <= t && t < u && self.harmful(spec, l) => match bad.kind {
+                // On the alarm a silent location withdraws its announcement at once
+                // (rollback follows); BGP then moves its catchment.
+                BadKind::BlackHole if self.alarm_at.is_some_and(|a| t >= a) => LocState::Withdrawn,
+                BadKind::BlackHole => LocState::BlackHole,
+                // The crashed host is taken out of service; the location's other
+                // hosts, still on the old build, keep answering.
+                BadKind::Crash => LocState::Ok,
+                BadKind::SlowOnOldHardware => LocState::Slow(bad.slow_ms),
+                BadKind::WrongAnswers | BadKind::VersionIncompat => LocState::Wrong,
+            },
+            _ => LocState::Ok,
+        }
+    }
+
+    /// The moment the run is over: rollback done, or an hour after the last location
+    /// went live (an undetected build stays out).
+    pub fn end(&self) -> SimTime {
+        self.rollback_done.unwrap_or_else(|| {
+            self.bad_since.iter().flatten().max().copied().unwrap_or(SimTime::ZERO) + SimDuration::from_secs(3_600)
+        })
+    }
+}
+
+/// The deployment of `spec`'s bad build through its plan: waves, alarm, halt, rollback.
+pub fn schedule(spec: &DeploySpec) -> Schedule {
     let fleet = &spec.fleet;
     let idx = |id: &str| fleet.iter().position(|l| l.id == id).expect("validated");
     let waves: Vec<Vec<usize>> =
         spec.plan.waves.iter().map(|w| w.locations.iter().map(|id| idx(id)).collect()).collect();
-    let delegation = DelegationSets::assign(spec.zones, spec.pool_per_stripe, spec.max_shared, seed);
-    let sites = anycast::sites(fleet, &population(spec, seed), &spec.anycast, seed);
     let bad = spec.bad_build;
     let mut timeline: Vec<(SimTime, String)> = Vec::new();
-
     // Staging: version incompatibility shows only when staging runs two versions at
     // once (split world); a crash shows on any staging host.
     let caught_in_staging = bad.kind == BadKind::VersionIncompat && spec.plan.staging_waves >= 2;
@@ -393,20 +520,18 @@ pub fn run(spec: &DeploySpec, seed: u64) -> Result<DeployReport, Vec<String>> {
             SimTime::ZERO,
             format!("staging catches the {} build; production is never touched", bad.kind.as_str()),
         ));
-        let empty = WaveImpact::default();
-        return Ok(DeployReport {
-            plan: spec.plan.name.clone(),
-            kind: bad.kind,
+        return Schedule {
             caught_in_staging: true,
+            bad_since: vec![None; fleet.len()],
+            bad_until: vec![None; fleet.len()],
+            wave_of: vec![None; fleet.len()],
+            first_bad: None,
+            alarm_at: None,
+            rollback_done: None,
             waves_started: 0,
-            time_to_detect_s: None,
-            time_to_halt_s: None,
-            time_to_rollback_s: None,
-            waves: Vec::new(),
-            total: empty,
             timeline,
-            unassigned_zones: delegation.unassigned,
-        });
+            wave_start: Vec::new(),
+        };
     }
 
     // The deployment timeline: which locations run the bad build, when.
@@ -419,6 +544,7 @@ pub fn run(spec: &DeploySpec, seed: u64) -> Result<DeployReport, Vec<String>> {
     let mut rollback_done = None;
     let mut halted = false;
     let mut waves_started = 0;
+    let mut wave_start = Vec::new();
     // Slow builds only hurt (and only alarm) on old hardware.
     let harmful = |l: usize| bad.kind != BadKind::SlowOnOldHardware || fleet[l].hardware_gen <= bad.old_gen;
     if !waves.is_empty() {
@@ -431,6 +557,7 @@ pub fn run(spec: &DeploySpec, seed: u64) -> Result<DeployReport, Vec<String>> {
                     continue;
                 }
                 waves_started += 1;
+                wave_start.push(t);
                 timeline.push((t, format!("wave {} starts: {}", wave + 1, spec.plan.waves[wave].locations.join(", "))));
                 q.schedule(t, Ev::Deploy { wave });
             }
@@ -508,6 +635,47 @@ pub fn run(spec: &DeploySpec, seed: u64) -> Result<DeployReport, Vec<String>> {
         }
     }
 
+    timeline.sort_by_key(|e| e.0);
+    Schedule {
+        caught_in_staging: false,
+        bad_since,
+        bad_until,
+        wave_of,
+        first_bad,
+        alarm_at,
+        rollback_done,
+        waves_started,
+        timeline,
+        wave_start,
+    }
+}
+
+/// Runs the bad build through the plan.
+pub fn run(spec: &DeploySpec, seed: u64) -> Result<DeployReport, Vec<String>> {
+    validate(spec)?;
+    let fleet = &spec.fleet;
+
+    let sched = schedule(spec);
+    let delegation = DelegationSets::assign(spec.zones, spec.pool_per_stripe, spec.max_shared, seed);
+    let bad = spec.bad_build;
+    if sched.caught_in_staging {
+        return Ok(DeployReport {
+            plan: spec.plan.name.clone(),
+            kind: bad.kind,
+            caught_in_staging: true,
+            waves_started: 0,
+            time_to_detect_s: None,
+            time_to_halt_s: None,
+            time_to_rollback_s: None,
+            waves: Vec::new(),
+            total: WaveImpact::default(),
+            timeline: sched.timeline,
+            unassigned_zones: delegation.unassigned,
+        });
+    }
+    let sites = anycast::sites(fleet, &population(spec, seed), &spec.anycast, seed);
+    let Schedule { bad_since, bad_until, wave_of, first_bad, alarm_at, rollback_done, waves_started, timeline, .. } =
+        sched.clone();
     // Blast radius over the intervals where the set of bad locations is constant.
     let mut cuts: Vec<SimTime> = bad_since
         .iter()
@@ -518,22 +686,7 @@ pub fn run(spec: &DeploySpec, seed: u64) -> Result<DeployReport, Vec<String>> {
         .collect();
     cuts.sort();
     cuts.dedup();
-    let state_of = |l: usize, t: SimTime| -> LocState {
-        match (bad_since[l], bad_until[l]) {
-            (Some(s), Some(u)) if s <= t && t < u && harmful(l) => match bad.kind {
-                // On the alarm a silent location withdraws its announcement at once
-                // (rollback follows); BGP then moves its catchment.
-                BadKind::BlackHole if alarm_at.is_some_and(|a| t >= a) => LocState::Withdrawn,
-                BadKind::BlackHole => LocState::BlackHole,
-                // The crashed host is taken out of service; the location's other
-                // hosts, still on the old build, keep answering.
-                BadKind::Crash => LocState::Ok,
-                BadKind::SlowOnOldHardware => LocState::Slow(bad.slow_ms),
-                BadKind::WrongAnswers | BadKind::VersionIncompat => LocState::Wrong,
-            },
-            _ => LocState::Ok,
-        }
-    };
+    let state_of = |l: usize, t: SimTime| sched.state_of(spec, l, t);
     // Baseline (everything healthy) resolution per site.
     let picks: Vec<usize> =
         (0..sites.len()).map(|i| SimRng::derive(seed, stream_id(&format!("pick/{i}"))).below(4) as usize).collect();
@@ -674,7 +827,6 @@ pub fn run(spec: &DeploySpec, seed: u64) -> Result<DeployReport, Vec<String>> {
         })
         .collect();
     let total_out = finish(&total, 0, (0..fleet.len()).filter(|&l| bad_since[l].is_some()).collect());
-    timeline.sort_by_key(|e| e.0);
     let since_first = |t: Option<SimTime>| first_bad.zip(t).map(|(f, t)| t.as_ms().saturating_sub(f.as_ms()) / 1000);
     Ok(DeployReport {
         plan: spec.plan.name.clone(),

@@ -14,6 +14,7 @@ pub mod charts;
 pub mod client;
 pub mod control;
 pub mod deploy;
+pub mod deployplay;
 pub mod geo;
 pub mod health;
 pub mod latency;

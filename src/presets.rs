@@ -505,6 +505,7 @@ fn data_plane(by_stripe: bool) -> Scenario {
             rollback_s: 900,
         },
         bad_build: BadBuild { kind: BadKind::BlackHole, alarm_delay_s: 600, detected: true, slow_ms: 400, old_gen: 1 },
+        outages: Vec::new(),
     });
     s
 }
