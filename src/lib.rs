@@ -20,6 +20,7 @@ pub mod health;
 pub mod latency;
 pub mod link;
 pub mod lint;
+pub mod map;
 pub mod model;
 pub mod playback;
 pub mod presets;
