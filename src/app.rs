@@ -8,13 +8,16 @@
 use leptos::prelude::*;
 
 mod chart;
+mod deploy;
 mod files;
 mod inspector;
+mod map;
 mod playground;
 mod shell;
 mod storage;
 mod tree;
 mod trials;
+mod waves;
 
 pub use shell::App;
 

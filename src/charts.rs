@@ -248,6 +248,107 @@ pub fn draw_checks<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Resolution times of every resolver now (coloured bars) over the same histogram
+/// with everything healthy (grey outline), in `bin_ms` bins; resolvers getting no
+/// answer at all are counted in the caption.
+pub fn draw_latency<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    now: &[u32],
+    before: &[u32],
+    bin_ms: f64,
+    failed: usize,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    area.fill(&WHITE).map_err(err)?;
+    let n = now.len().max(1);
+    let max_y = now.iter().chain(before).copied().max().unwrap_or(1).max(1) as f64 * 1.1;
+    let x_max = n as f64 * bin_ms;
+    let caption = format!("resolution time (ms; last bin and beyond) · no answer: {failed}");
+    let mut chart = ChartBuilder::on(area)
+        .margin(8)
+        .x_label_area_size(30)
+        .y_label_area_size(40)
+        .build_cartesian_2d(0f64..x_max, 0f64..max_y)
+        .map_err(err)?;
+    chart.configure_mesh().x_desc(caption).y_desc("resolvers").x_labels(6).y_labels(4).draw().map_err(err)?;
+    let blue = PALETTE[0];
+    chart
+        .draw_series(now.iter().enumerate().map(|(i, &c)| {
+            let x = i as f64 * bin_ms;
+            Rectangle::new([(x + bin_ms * 0.1, 0.0), (x + bin_ms * 0.9, f64::from(c))], blue.filled())
+        }))
+        .map_err(err)?
+        .label("now")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], blue.filled()));
+    let grey = RGBColor(90, 90, 90);
+    chart
+        .draw_series(before.iter().enumerate().map(|(i, &c)| {
+            let x = i as f64 * bin_ms;
+            Rectangle::new([(x, 0.0), (x + bin_ms, f64::from(c))], grey.stroke_width(1))
+        }))
+        .map_err(err)?
+        .label("all healthy")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], grey.stroke_width(1)));
+    chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
+    area.present().map_err(err)?;
+    Ok(())
+}
+
+/// User-minutes impaired per wave for one or more plans side by side (one colour
+/// and one hatch offset per plan), each bar labelled with the share of resolvers
+/// it affected; waves that never started have no bar.
+pub fn draw_blast<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    plans: &[(&str, &[crate::deploy::WaveImpact])],
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    area.fill(&WHITE).map_err(err)?;
+    let waves = plans.iter().map(|(_, w)| w.len()).max().unwrap_or(0).max(1);
+    let max_y = plans.iter().flat_map(|(_, w)| w.iter().map(|x| x.user_minutes)).fold(1.0f64, f64::max) * 1.2;
+    let mut chart = ChartBuilder::on(area)
+        .margin(8)
+        .x_label_area_size(30)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0f64..waves as f64, 0f64..max_y)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("wave")
+        .y_desc("user-minutes impaired")
+        .x_labels(waves.min(24))
+        .x_label_formatter(&|x| format!("{}", *x as usize + 1))
+        .disable_x_mesh()
+        .y_labels(5)
+        .draw()
+        .map_err(err)?;
+    let n = plans.len().max(1) as f64;
+    for (k, (name, ws)) in plans.iter().enumerate() {
+        let c = PALETTE[if k == 0 { 0 } else { 5 }];
+        let slot = |i: usize| (i as f64 + 0.1 + 0.8 * k as f64 / n, i as f64 + 0.1 + 0.8 * (k as f64 + 1.0) / n);
+        chart
+            .draw_series(ws.iter().enumerate().map(|(i, w)| {
+                let (x0, x1) = slot(i);
+                Rectangle::new([(x0, 0.0), (x1, w.user_minutes)], c.filled())
+            }))
+            .map_err(err)?
+            .label(name.to_string())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
+        chart
+            .draw_series(ws.iter().enumerate().filter(|(_, w)| w.resolvers_affected_pct > 0.0).map(|(i, w)| {
+                let (x0, _) = slot(i);
+                Text::new(
+                    format!("{:.0}%", w.resolvers_affected_pct),
+                    (x0, w.user_minutes + max_y * 0.06),
+                    ("sans-serif", 11).into_font().color(&BLACK),
+                )
+            }))
+            .map_err(err)?;
+    }
+    chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
+    area.present().map_err(err)?;
+    Ok(())
+}
+
 /// The series as CSV: one row per second, one column per measure.
 pub fn series_csv(series: &Series) -> String {
     let mut cols: Vec<(String, Vec<f64>)> = vec![("ok".into(), series.ok.clone())];
@@ -368,5 +469,31 @@ mod tests {
             draw_checks(&area, &sim.report().series, 0.0).unwrap();
         }
         assert!(svg2.contains("target "), "load-balancer targets get lanes too");
+    }
+
+    #[test]
+    fn the_latency_histogram_draws_now_over_before() {
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (600, 200)).into_drawing_area();
+            draw_latency(&area, &[0, 5, 9, 2], &[1, 8, 6, 0], 20.0, 7).unwrap();
+        }
+        assert!(svg.contains("no answer: 7") && svg.contains("all healthy") && svg.contains("now"));
+        assert!(svg.matches("<rect").count() >= 8, "a bar per bin, now and before");
+    }
+
+    #[test]
+    fn the_blast_chart_puts_two_plans_side_by_side() {
+        let good =
+            crate::deploy::run(&crate::presets::preset("data-plane-by-stripe").unwrap().deploy.unwrap(), 1).unwrap();
+        let bad =
+            crate::deploy::run(&crate::presets::preset("data-plane-bad-plan").unwrap().deploy.unwrap(), 1).unwrap();
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (700, 260)).into_drawing_area();
+            draw_blast(&area, &[("by stripe", &good.waves), ("neighbours", &bad.waves)]).unwrap();
+        }
+        assert!(svg.contains("by stripe") && svg.contains("neighbours") && svg.contains("user-minutes"));
+        assert!(svg.matches("<rect").count() >= good.waves.len() + bad.waves.len());
     }
 }

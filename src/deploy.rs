@@ -978,6 +978,69 @@ pub fn analyze(spec: &DeploySpec, seed: u64) -> Result<Vec<PlanWarning>, Vec<Str
     Ok(out)
 }
 
+/// Moves location `id` into wave `to` (0-based; `waves.len()` opens a new last wave;
+/// `None` takes it out of the plan), then drops waves left empty. Returns the wave
+/// it ended in (after the drop).
+pub fn move_location(plan: &mut Plan, id: &str, to: Option<usize>) -> Option<usize> {
+    let from = plan.waves.iter().position(|w| w.locations.iter().any(|l| l == id));
+    if let Some(f) = from {
+        plan.waves[f].locations.retain(|l| l != id);
+    }
+    let mut at = to.map(|t| {
+        if t >= plan.waves.len() {
+            let bake_s = plan.waves.last().map_or(d_bake(), |w| w.bake_s);
+            plan.waves.push(Wave { locations: Vec::new(), bake_s });
+            plan.waves.len() - 1
+        } else {
+            t
+        }
+    });
+    if let Some(t) = at {
+        plan.waves[t].locations.push(id.to_string());
+    }
+    // Drop emptied waves, keeping `at` pointing at the same wave.
+    let mut i = 0;
+    plan.waves.retain(|w| {
+        let keep = !w.locations.is_empty();
+        if !keep && at.is_some_and(|t| t > i) {
+            at = at.map(|t| t - 1);
+        }
+        i += 1;
+        keep
+    });
+    at
+}
+
+/// Locations of the fleet in no wave of the plan.
+pub fn unplanned(spec: &DeploySpec) -> Vec<String> {
+    let planned: BTreeSet<&str> = spec.plan.waves.iter().flat_map(|w| w.locations.iter().map(String::as_str)).collect();
+    spec.fleet.iter().filter(|l| !planned.contains(l.id.as_str())).map(|l| l.id.clone()).collect()
+}
+
+/// The per-wave blast radius as CSV, one row per wave and a total row.
+pub fn impact_csv(r: &DeployReport) -> String {
+    let mut out = String::from(
+        "wave,locations,stripes,worst name servers per zone,resolvers affected %,added latency p50 ms,\
+         added latency p99 ms,failed resolutions,wrong-answer resolver-seconds,user-minutes\n",
+    );
+    for w in r.waves.iter().chain(std::iter::once(&r.total)) {
+        let name = if w.wave == 0 { "total".to_string() } else { w.wave.to_string() };
+        out.push_str(&format!(
+            "{name},{},{},{},{:.2},{:.1},{:.1},{:.1},{:.1},{:.1}\n",
+            w.locations.join(" "),
+            w.stripes.iter().map(u8::to_string).collect::<Vec<_>>().join(" "),
+            w.worst_ns_per_zone,
+            w.resolvers_affected_pct,
+            w.added_latency_p50_ms,
+            w.added_latency_p99_ms,
+            w.failed_resolutions,
+            w.wrong_resolver_seconds,
+            w.user_minutes
+        ));
+    }
+    out
+}
+
 /// Arranges the fleet into waves by stripe and geography: a first wave of one
 /// oldest-hardware location, then for each stripe in turn waves of that stripe's
 /// locations spread over continents (at most `per_wave` per wave).

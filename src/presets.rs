@@ -203,7 +203,7 @@ fn base(kind: LbKind, title: String, description: &str, watch_for: &[&str]) -> S
         params: SimParams::default(),
         deploy: None,
         control_plane: None,
-        view: ViewState { panel: "timeline".into(), playhead_ms: 0, speed: 10.0 },
+        view: ViewState { panel: "timeline".into(), playhead_ms: 0, speed: 10.0, deploy_ms: 0 },
     }
     .with_lb_suffix(kind)
 }

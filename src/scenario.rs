@@ -425,6 +425,13 @@ pub struct ViewState {
     /// Playback speed (simulated seconds per real second).
     #[serde(default)]
     pub speed: f64,
+    /// The deployment player's playhead, ms.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub deploy_ms: u64,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 /// Why a scenario document was refused.

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::shell::Ctx;
+use super::shell::{Clock, Ctx};
 use crate::answer::Verdict;
 use crate::geo;
 use crate::playback::{LiveView, Tested};
@@ -29,9 +29,20 @@ pub fn Playground() -> impl IntoView {
                     <pre>{move || error().unwrap_or_default()}</pre>
                 </section>
             </Show>
+            <super::deploy::DeployPanel />
             <section class="rw-panel rw-panel--timeline" aria-labelledby="rw-timeline-h">
                 <h2 id="rw-timeline-h">"Timeline"</h2>
-                <Player />
+                <Player
+                    clock=Clock { playhead: ctx.playhead, playing: ctx.playing, speed: ctx.speed }
+                    duration=Signal::derive(move || {
+                        ctx.playback.get().as_ref().as_ref().map(|p| p.duration().as_ms()).unwrap_or(0)
+                    })
+                    density=Signal::derive(move || {
+                        ctx.playback.get().as_ref().as_ref().map(|p| p.density(120)).unwrap_or_default()
+                    })
+                    step_ms=1_000
+                    max_speed_log=3.0
+                />
                 <super::chart::RequestsChart />
                 <super::chart::ChecksChart />
                 <Narration live=live />
@@ -68,55 +79,76 @@ fn fmt_time(ms: u64) -> String {
     SimTime(ms).to_string()
 }
 
-/// Play / pause, step, log-scale speed, the scrubber and the event-density strip.
+/// Play / pause, step, log-scale speed, the scrubber and the event-density strip,
+/// over any [`Clock`]: the failover timeline's, or the deployment's (`prefix` keeps
+/// their test ids apart; `step_ms` is the step buttons' stride; speeds run from
+/// 1/10 to 10^`max_speed_log`).
 #[component]
-fn Player() -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let duration = move || ctx.playback.get().as_ref().as_ref().map(|p| p.duration().as_ms()).unwrap_or(0);
-    let density = move || ctx.playback.get().as_ref().as_ref().map(|p| p.density(120)).unwrap_or_default();
+pub fn Player(
+    clock: Clock,
+    #[prop(into)] duration: Signal<u64>,
+    #[prop(into)] density: Signal<Vec<u32>>,
+    #[prop(optional)] prefix: &'static str,
+    step_ms: u64,
+    max_speed_log: f64,
+) -> impl IntoView {
+    let id = move |name: &str| format!("{prefix}{name}");
     let step = move |delta: i64| {
-        ctx.playing.set(false);
-        let t = (ctx.playhead.get_untracked() as i64 + delta).clamp(0, duration() as i64) as u64;
-        ctx.playhead.set(t);
+        clock.playing.set(false);
+        let t = (clock.playhead.get_untracked() as i64 + delta).clamp(0, duration.get_untracked() as i64) as u64;
+        clock.playhead.set(t);
     };
+    let step_label =
+        if step_ms >= 60_000 { format!("{} min", step_ms / 60_000) } else { format!("{} s", step_ms / 1000) };
+    let (back_label, fwd_label) = (format!("−{step_label}"), format!("+{step_label}"));
     view! {
-        <div class="rw-player" role="group" aria-label="Timeline player">
+        <div class="rw-player" role="group" aria-label="Player">
             <button
                 class="rw-button rw-button--primary"
-                data-testid="play"
-                aria-pressed=move || ctx.playing.get().to_string()
-                on:click=move |_| ctx.playing.update(|p| *p = !*p)
+                data-testid=id("play")
+                aria-pressed=move || clock.playing.get().to_string()
+                on:click=move |_| clock.playing.update(|p| *p = !*p)
             >
-                {move || if ctx.playing.get() { "❚❚ Pause" } else { "▶ Play" }}
+                {move || if clock.playing.get() { "❚❚ Pause" } else { "▶ Play" }}
             </button>
-            <button class="rw-button" data-testid="step-back" on:click=move |_| step(-1_000) aria-label="Back one second">
-                "−1 s"
+            <button
+                class="rw-button"
+                data-testid=id("step-back")
+                on:click=move |_| step(-(step_ms as i64))
+                aria-label=format!("Back {step_label}")
+            >
+                {back_label}
             </button>
-            <button class="rw-button" data-testid="step" on:click=move |_| step(1_000) aria-label="Forward one second">
-                "+1 s"
+            <button
+                class="rw-button"
+                data-testid=id("step")
+                on:click=move |_| step(step_ms as i64)
+                aria-label=format!("Forward {step_label}")
+            >
+                {fwd_label}
             </button>
-            <span class="rw-clock" data-testid="clock" aria-live="off">
-                {move || format!("{} / {}", fmt_time(ctx.playhead.get()), fmt_time(duration()))}
+            <span class="rw-clock" data-testid=id("clock") aria-live="off">
+                {move || format!("{} / {}", fmt_time(clock.playhead.get()), fmt_time(duration.get()))}
             </span>
             <label class="rw-field">
                 "Speed "
                 <input
                     type="range"
                     min="-1"
-                    max="3"
+                    max=max_speed_log.to_string()
                     step="0.1"
-                    data-testid="speed"
+                    data-testid=id("speed")
                     aria-label="Playback speed, logarithmic"
-                    prop:value=move || libm::log10(ctx.speed.get()).to_string()
+                    prop:value=move || libm::log10(clock.speed.get()).to_string()
                     on:input=move |ev| {
                         if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                            ctx.speed.set(libm::pow(10.0, v));
+                            clock.speed.set(libm::pow(10.0, v));
                         }
                     }
                 />
-                <span data-testid="speed-label">
+                <span data-testid=id("speed-label")>
                     {move || {
-                        let s = ctx.speed.get();
+                        let s = clock.speed.get();
                         if s < 1.0 { format!("1/{:.0}×", 1.0 / s) } else { format!("×{s:.0}") }
                     }}
                 </span>
@@ -128,19 +160,19 @@ fn Player() -> impl IntoView {
                 min="0"
                 step="100"
                 class="rw-scrub__range"
-                data-testid="scrubber"
+                data-testid=id("scrubber")
                 aria-label="Playhead"
-                prop:max=move || duration().to_string()
-                prop:value=move || ctx.playhead.get().to_string()
+                prop:max=move || duration.get().to_string()
+                prop:value=move || clock.playhead.get().to_string()
                 on:input=move |ev| {
                     if let Ok(v) = event_target_value(&ev).parse::<u64>() {
-                        ctx.playhead.set(v);
+                        clock.playhead.set(v);
                     }
                 }
             />
             <div class="rw-density" aria-hidden="true">
                 {move || {
-                    let d = density();
+                    let d = density.get();
                     let max = d.iter().copied().max().unwrap_or(1).max(1);
                     d.into_iter()
                         .map(|n| {

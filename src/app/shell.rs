@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::playground::Playground;
 use super::storage;
+use crate::deployplay::DeployPlayback;
 use crate::link::{self, LinkSize};
 use crate::playback::Playback;
 use crate::presets;
@@ -35,6 +36,37 @@ pub struct Ctx {
     pub history: RwSignal<(Vec<Scenario>, Vec<Scenario>)>,
     /// A run pinned as "A" for comparison, with the seed and fault script it ran.
     pub pinned: RwSignal<Option<Pinned>>,
+    /// The deployment player's clock.
+    pub deploy: Clock,
+    /// The deployment's playback, when the scenario has one.
+    pub dplayback: Memo<Option<Arc<Result<DeployPlayback, String>>>>,
+}
+
+/// A player's clock: playhead, playing, speed.
+#[derive(Clone, Copy)]
+pub struct Clock {
+    /// Playhead, ms.
+    pub playhead: RwSignal<u64>,
+    /// Playing?
+    pub playing: RwSignal<bool>,
+    /// Simulated seconds per real second.
+    pub speed: RwSignal<f64>,
+}
+
+impl Clock {
+    /// Advances the playhead by `real_ms` of real time, stopping at `end`.
+    pub fn advance(&self, real_ms: f64, end: u64) {
+        if !self.playing.get_untracked() {
+            return;
+        }
+        let next = self.playhead.get_untracked() + (self.speed.get_untracked() * real_ms) as u64;
+        if next >= end {
+            self.playhead.set(end);
+            self.playing.set(false);
+        } else {
+            self.playhead.set(next);
+        }
+    }
 }
 
 /// Run A of a comparison.
@@ -119,6 +151,7 @@ pub fn App() -> impl IntoView {
     let (first, first_notice) = initial();
     let playhead = RwSignal::new(first.view.playhead_ms);
     let speed = RwSignal::new(if first.view.speed > 0.0 { first.view.speed } else { 10.0 });
+    let deploy_ms = first.view.deploy_ms;
     let scenario = RwSignal::new(first);
     let playback = Memo::new_with_compare(move |_| Arc::new(Playback::build(&scenario.get())), |_, _| true);
     let ctx = Ctx {
@@ -131,6 +164,19 @@ pub fn App() -> impl IntoView {
         dirty: RwSignal::new(false),
         history: RwSignal::new((Vec::new(), Vec::new())),
         pinned: RwSignal::new(None),
+        deploy: Clock {
+            playhead: RwSignal::new(deploy_ms),
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(100.0),
+        },
+        dplayback: Memo::new_with_compare(
+            move |_| {
+                scenario.with(|s| {
+                    s.deploy.as_ref().map(|d| Arc::new(DeployPlayback::build(d, s.seed).map_err(|p| p.join("; "))))
+                })
+            },
+            |_, _| true,
+        ),
     };
     provide_context(ctx);
 
@@ -162,21 +208,16 @@ pub fn App() -> impl IntoView {
         );
     });
 
-    // The player's clock: advance the playhead while playing.
+    // The players' clocks: advance the playheads while playing.
     let tick = Duration::from_millis(100);
     if let Ok(handle) = set_interval_with_handle(
         move || {
-            if !ctx.playing.get_untracked() {
-                return;
-            }
             let end = ctx.playback.with_untracked(|p| p.as_ref().as_ref().map(|p| p.duration().as_ms()).unwrap_or(0));
-            let next = ctx.playhead.get_untracked() + (ctx.speed.get_untracked() * 100.0) as u64;
-            if next >= end {
-                ctx.playhead.set(end);
-                ctx.playing.set(false);
-            } else {
-                ctx.playhead.set(next);
-            }
+            Clock { playhead: ctx.playhead, playing: ctx.playing, speed: ctx.speed }.advance(100.0, end);
+            let dend = ctx.dplayback.with_untracked(|p| {
+                p.as_ref().and_then(|p| p.as_ref().as_ref().ok().map(|p| p.duration().as_ms())).unwrap_or(0)
+            });
+            ctx.deploy.advance(100.0, dend);
         },
         tick,
     ) {
@@ -215,6 +256,7 @@ pub fn App() -> impl IntoView {
             Ok(s) => {
                 ctx.playing.set(false);
                 ctx.playhead.set(s.view.playhead_ms);
+                ctx.deploy.playhead.set(s.view.deploy_ms);
                 if s.view.speed > 0.0 {
                     ctx.speed.set(s.view.speed);
                 }
@@ -325,6 +367,7 @@ fn ShareButton() -> impl IntoView {
         let mut s = ctx.scenario.get_untracked();
         s.view.playhead_ms = ctx.playhead.get_untracked();
         s.view.speed = ctx.speed.get_untracked();
+        s.view.deploy_ms = ctx.deploy.playhead.get_untracked();
         let frag = link::encode(&s);
         storage::replace_fragment(&frag);
         set_shown.set(Some(storage::url_with(&frag)));

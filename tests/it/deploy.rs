@@ -159,3 +159,36 @@ fn slower_bgp_convergence_after_the_withdrawal_costs_more() {
     assert!(b.user_minutes > a.user_minutes, "{} vs {}", b.user_minutes, a.user_minutes);
     assert_eq!(a.resolvers_affected_pct, b.resolvers_affected_pct, "the same resolvers, hurt for longer");
 }
+
+#[test]
+fn a_trainee_rebuilds_the_good_plan_by_moving_locations() {
+    // Start from the bad plan; move every location, one at a time, into the wave the
+    // stripe arrangement gives it (as dragging chips between columns does).
+    let good = spec("data-plane-by-stripe");
+    let mut s = spec("data-plane-bad-plan");
+    assert!(!deploy::analyze(&s, 1).unwrap().is_empty(), "the bad plan is flagged");
+    for wave in &good.plan.waves {
+        let mut target: Option<usize> = None;
+        for id in &wave.locations {
+            let to = target.unwrap_or(s.plan.waves.len());
+            let at = deploy::move_location(&mut s.plan, id, Some(to)).unwrap();
+            assert!(s.plan.waves[at].locations.contains(id));
+            target = Some(at);
+        }
+    }
+    // The old waves emptied out and were dropped; what is left is the good plan's waves.
+    let ids = |p: &deploy::Plan| p.waves.iter().map(|w| w.locations.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&s.plan), ids(&good.plan));
+    assert!(deploy::unplanned(&s).is_empty());
+    let warnings = deploy::analyze(&s, 1).unwrap();
+    assert!(warnings.iter().all(|w| !w.message.contains("stripes (")), "{warnings:?}");
+    let (a, b) = (deploy::run(&spec("data-plane-bad-plan"), 1).unwrap(), deploy::run(&s, 1).unwrap());
+    assert!(b.total.user_minutes < a.total.user_minutes);
+    // Taking a location out of the plan leaves it unplanned and says so.
+    let id = s.plan.waves[0].locations[0].clone();
+    assert_eq!(deploy::move_location(&mut s.plan, &id, None), None);
+    assert_eq!(deploy::unplanned(&s), vec![id]);
+    let csv = deploy::impact_csv(&b);
+    assert_eq!(csv.lines().count(), b.waves.len() + 2);
+    assert!(csv.lines().last().unwrap().starts_with("total,"));
+}

@@ -1,0 +1,225 @@
+//! The deployment half of the page: the deployment player over the world map, what
+//! is happening now in words, resolvers by how they fare, the resolution-time
+//! histogram, the controls that withdraw or black-hole a location or fail a whole
+//! stripe at the playhead, and (in [`super::waves`]) the wave planner and the bad
+//! build's blast radius. Everything shown comes from [`crate::deployplay`] and
+//! [`crate::deploy`].
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+
+use super::map::{DotMode, STRIPE_RGB, STRIPE_SHAPE, Selected, WorldMap};
+use super::playground::Player;
+use super::shell::Ctx;
+use crate::deploy::{Outage, OutageKind, OutageTarget};
+use crate::deployplay::{DeployPlayback, HIST_BIN_MS};
+use crate::time::SimTime;
+
+fn with_pb<T>(ctx: &Ctx, f: impl FnOnce(&DeployPlayback) -> T) -> Option<T> {
+    ctx.dplayback.with(|p| p.as_ref().and_then(|r| r.as_ref().as_ref().ok().map(f)))
+}
+
+/// The deployment section, shown for scenarios with a data-plane deployment.
+#[component]
+pub fn DeployPanel() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let has = move || ctx.dplayback.with(Option::is_some);
+    let problems = move || ctx.dplayback.with(|p| p.as_ref().and_then(|r| r.as_ref().as_ref().err().cloned()));
+    let selected = RwSignal::new(None::<Selected>);
+    let mode = RwSignal::new(DotMode::Status);
+    view! {
+        <Show when=has>
+            <section class="rw-panel rw-panel--deploy" aria-labelledby="rw-deploy-h" data-testid="deploy-panel">
+                <h2 id="rw-deploy-h">"Deployment over the anycast edge"</h2>
+                {move || problems().map(|p| view! { <p class="rw-problems" role="alert" data-testid="deploy-problems">{p}</p> })}
+                <Player
+                    clock=ctx.deploy
+                    duration=Signal::derive(move || with_pb(&ctx, |p| p.duration().as_ms()).unwrap_or(0))
+                    density=Signal::derive(move || {
+                        with_pb(&ctx, |p| {
+                            let end = p.duration().as_ms().max(1);
+                            let mut d = vec![0u32; 120];
+                            for (t, _) in p.events() {
+                                d[((t.as_ms() * 120) / (end + 1)) as usize] += 1;
+                            }
+                            d
+                        })
+                        .unwrap_or_default()
+                    })
+                    prefix="deploy-"
+                    step_ms=60_000
+                    max_speed_log=4.0
+                />
+                <p class="rw-narration__now" aria-live="polite" data-testid="deploy-now">
+                    {move || {
+                        let t = SimTime(ctx.deploy.playhead.get());
+                        with_pb(&ctx, |p| {
+                            let ev = p.events();
+                            let upto = ev.partition_point(|e| e.0 <= t);
+                            match upto.checked_sub(1).map(|i| &ev[i]) {
+                                Some((at, text)) => format!("{at} — {text}"),
+                                None => "Before the deployment: press Play to push the build through the plan.".into(),
+                            }
+                        })
+                        .unwrap_or_default()
+                    }}
+                </p>
+                <div class="rw-deploy__grid">
+                    <WorldMap selected=selected mode=mode />
+                    <Side selected=selected mode=mode />
+                </div>
+                <super::waves::WavePlanner />
+                <super::waves::BuildRun />
+            </section>
+        </Show>
+    }
+}
+
+/// Legend, counts, the selection's controls, scripted outages and the histogram.
+#[component]
+fn Side(selected: RwSignal<Option<Selected>>, mode: RwSignal<DotMode>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let now = Memo::new(move |_| {
+        let t = SimTime(ctx.deploy.playhead.get());
+        with_pb(&ctx, |p| {
+            let n = p.at(t);
+            (n.counts, n.histogram)
+        })
+    });
+    let fleet = move || ctx.scenario.with(|s| s.deploy.as_ref().map(|d| d.fleet.clone()).unwrap_or_default());
+    let add = move |target: OutageTarget, kind: OutageKind| {
+        let at_s = ctx.deploy.playhead.get_untracked() / 1000;
+        ctx.edit(|s| {
+            if let Some(d) = s.deploy.as_mut() {
+                d.outages.push(Outage { at_s, until_s: None, target, kind });
+            }
+        });
+    };
+    let restore = move |target: OutageTarget| {
+        let at_s = ctx.deploy.playhead.get_untracked() / 1000;
+        ctx.edit(|s| {
+            if let Some(d) = s.deploy.as_mut() {
+                d.outages.retain(|o| !(o.target == target && o.at_s >= at_s));
+                for o in d.outages.iter_mut().filter(|o| o.target == target && o.until_s.is_none_or(|u| u > at_s)) {
+                    o.until_s = Some(at_s);
+                }
+            }
+        });
+    };
+    let sel_loc = move || match selected.get() {
+        Some(Selected::Location(l)) => fleet().get(l).map(|loc| loc.id.clone()),
+        _ => None,
+    };
+    let cities = move || {
+        with_pb(&ctx, |p| {
+            let mut seen: Vec<(String, usize)> = Vec::new();
+            for (i, s) in p.sites().iter().enumerate() {
+                if !seen.iter().any(|c| c.0 == s.city) {
+                    seen.push((s.city.clone(), i));
+                }
+            }
+            seen.sort();
+            seen
+        })
+        .unwrap_or_default()
+    };
+    let hist = NodeRef::<Canvas>::new();
+    let base = Memo::new(move |_| with_pb(&ctx, |p| p.at(SimTime::ZERO).histogram));
+    Effect::new(move |_| {
+        let (Some(el), Some((counts, h)), Some(b)) = (hist.get(), now.get(), base.get()) else { return };
+        let Some(backend) = CanvasBackend::with_canvas_object(el) else { return };
+        if let Err(e) = crate::charts::draw_latency(&backend.into_drawing_area(), &h, &b, HIST_BIN_MS, counts[2]) {
+            ctx.notice.set(Some(format!("The histogram could not be drawn: {e}")));
+        }
+    });
+    view! {
+        <div class="rw-deploy__side">
+            <p data-testid="deploy-counts">
+                {move || {
+                    now.get()
+                        .map(|(c, _)| {
+                            format!(
+                                "Resolvers now: {} as fast as before · {} slower · {} no answer · {} wrong answers",
+                                c[0], c[1], c[2], c[3]
+                            )
+                        })
+                        .unwrap_or_default()
+                }}
+            </p>
+            <fieldset class="rw-fieldset">
+                <legend>"Colour resolvers by"</legend>
+                <label><input type="radio" name="rw-dot-mode" data-testid="dots-status" prop:checked=move || mode.get() == DotMode::Status on:change=move |_| mode.set(DotMode::Status) />" how they fare (grey ok, orange slower, red ✚ no answer, pink wrong)"</label>
+                <label><input type="radio" name="rw-dot-mode" data-testid="dots-fastest" prop:checked=move || mode.get() == DotMode::Fastest on:change=move |_| mode.set(DotMode::Fastest) />" the stripe answering fastest now"</label>
+            </fieldset>
+            <ul class="rw-legend" aria-label="Stripes">
+                {(0..4).map(|s| view! {
+                    <li><span class="rw-swatch" style:background=STRIPE_RGB[s]></span>{format!("stripe {s}: {}", STRIPE_SHAPE[s])}</li>
+                }).collect::<Vec<_>>()}
+                <li>"filled black: black hole · hollow: withdrawn"</li>
+            </ul>
+            <label class="rw-field">
+                "Location "
+                <select data-testid="deploy-location" prop:value=move || sel_loc().unwrap_or_default() on:change=move |ev| {
+                    let id = event_target_value(&ev);
+                    selected.set(fleet().iter().position(|l| l.id == id).map(Selected::Location));
+                }>
+                    <option value="">"(pick on the map or here)"</option>
+                    {move || fleet().into_iter().map(|l| {
+                        let label = format!("{} — stripe {}, gen {}", l.id, l.stripe, l.hardware_gen);
+                        view! { <option value=l.id.clone()>{label}</option> }
+                    }).collect::<Vec<_>>()}
+                </select>
+            </label>
+            <Show when=move || sel_loc().is_some()>
+                <div class="rw-inspector__actions" role="group" aria-label="Fail the selected location at the playhead">
+                    <button class="rw-button" data-testid="withdraw-location" on:click=move |_| if let Some(id) = sel_loc() { add(OutageTarget::Location(id), OutageKind::Withdraw) }>"Withdraw it"</button>
+                    <button class="rw-button" data-testid="blackhole-location" on:click=move |_| if let Some(id) = sel_loc() { add(OutageTarget::Location(id), OutageKind::BlackHole) }>"Black-hole it"</button>
+                    <button class="rw-button" data-testid="restore-location" on:click=move |_| if let Some(id) = sel_loc() { restore(OutageTarget::Location(id)) }>"Restore it"</button>
+                </div>
+            </Show>
+            <div class="rw-inspector__actions" role="group" aria-label="Fail a whole stripe at the playhead">
+                {(0..4u8).map(|s| view! {
+                    <button class="rw-button" data-testid=format!("fail-stripe-{s}") on:click=move |_| add(OutageTarget::Stripe(s), OutageKind::Withdraw)>{format!("Fail stripe {s}")}</button>
+                }).collect::<Vec<_>>()}
+            </div>
+            <label class="rw-field">
+                "Follow a resolver in "
+                <select data-testid="deploy-resolver" on:change=move |ev| {
+                    selected.set(event_target_value(&ev).parse::<usize>().ok().map(Selected::Resolver));
+                }>
+                    <option value="">"(pick on the map or here)"</option>
+                    {move || cities().into_iter().map(|(c, i)| {
+                        let name = crate::geo::city(&c).map_or(c.clone(), |x| x.name.to_string());
+                        view! { <option value=i.to_string()>{name}</option> }
+                    }).collect::<Vec<_>>()}
+                </select>
+            </label>
+            <h3>"Scripted outages"</h3>
+            <ol class="rw-script" data-testid="outages">
+                {move || {
+                    ctx.scenario.with(|s| s.deploy.as_ref().map(|d| d.outages.clone()).unwrap_or_default())
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, o)| {
+                            let until = o.until_s.map_or(String::new(), |u| format!(" until {}", SimTime(u * 1000)));
+                            view! {
+                                <li>
+                                    <time>{SimTime(o.at_s * 1000).to_string()}</time>
+                                    {format!(" {}{until} ", o.describe())}
+                                    <button class="rw-button rw-button--small" aria-label=format!("Remove outage {}", i + 1) on:click=move |_| ctx.edit(|s| {
+                                        if let Some(d) = s.deploy.as_mut() && i < d.outages.len() {
+                                            d.outages.remove(i);
+                                        }
+                                    })>"Remove"</button>
+                                </li>
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                }}
+            </ol>
+            <canvas node_ref=hist width="480" height="200" class="rw-chart__hist" data-testid="latency-histogram" role="img" aria-label="Histogram of resolution times now, over the same with everything healthy"></canvas>
+        </div>
+    }
+}

@@ -1,0 +1,366 @@
+//! The wave planner and the bad build's blast radius. Waves are columns of location
+//! chips (colour and shape by stripe, hardware generation in text); drag a chip to
+//! another column — or focus it and press ← / → — to move it; set each wave's bake,
+//! the halt rule and the rollback; the core's plan analysis updates as you go, and
+//! "arrange by stripe and geography" is offered as a suggestion to accept or undo.
+//! Below, the bad build (its kind chosen here) runs through the plan: the per-wave
+//! blast radius as a table and a chart (PNG / CSV), and side by side with another plan
+//! under the same seed and bad build.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+
+use super::map::STRIPE_RGB;
+use super::shell::Ctx;
+use crate::deploy::{self, BadKind, DeployReport, DeploySpec, Plan};
+
+const GLYPH: [&str; 4] = ["●", "■", "▲", "◆"];
+
+const KINDS: [(BadKind, &str); 5] = [
+    (BadKind::BlackHole, "black_hole"),
+    (BadKind::Crash, "crash"),
+    (BadKind::SlowOnOldHardware, "slow_on_old_hardware"),
+    (BadKind::WrongAnswers, "wrong_answers"),
+    (BadKind::VersionIncompat, "version_incompat"),
+];
+
+fn spec(ctx: &Ctx) -> Option<DeploySpec> {
+    ctx.scenario.with(|s| s.deploy.clone())
+}
+
+fn edit_deploy(ctx: &Ctx, f: impl FnOnce(&mut DeploySpec)) {
+    ctx.edit(|s| {
+        if let Some(d) = s.deploy.as_mut() {
+            f(d);
+        }
+    });
+}
+
+/// Waves as columns, their settings, the live analysis and the suggestion.
+#[component]
+pub fn WavePlanner() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let dragging = RwSignal::new(None::<String>);
+    let before_suggestion = RwSignal::new(None::<Plan>);
+    let analysis = Memo::new(move |_| {
+        let seed = ctx.scenario.with(|s| s.seed);
+        spec(&ctx).map(|d| deploy::analyze(&d, seed).map_err(|p| p.join("; ")))
+    });
+    let move_to = move |id: String, to: Option<usize>| {
+        edit_deploy(&ctx, |d| {
+            deploy::move_location(&mut d.plan, &id, to);
+        });
+    };
+    let columns = move || {
+        spec(&ctx).map(|d| {
+            let mut cols: Vec<(Option<usize>, Vec<String>, u64)> =
+                d.plan.waves.iter().enumerate().map(|(i, w)| (Some(i), w.locations.clone(), w.bake_s)).collect();
+            cols.push((None, deploy::unplanned(&d), 0));
+            (d, cols)
+        })
+    };
+    view! {
+        <div class="rw-waves" data-testid="wave-planner">
+            <h3>"Wave plan"</h3>
+            <div class="rw-waves__settings" role="group" aria-label="Plan settings">
+                {move || spec(&ctx).map(|d| {
+                    let (stage, roll, delay, detected) = (d.plan.staging_waves, d.plan.rollback_s, d.bad_build.alarm_delay_s, d.bad_build.detected);
+                    view! {
+                        <label class="rw-field">"Staging waves "
+                            <input type="number" min="0" max="5" data-testid="staging-waves" prop:value=stage.to_string()
+                                on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u32>() { edit_deploy(&ctx, |d| d.plan.staging_waves = v.min(5)) } } />
+                        </label>
+                        <label class="rw-field">"Halt when the alarm fires, "
+                            <input type="number" min="0" data-testid="alarm-delay" prop:value=(delay / 60).to_string()
+                                on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u64>() { edit_deploy(&ctx, |d| d.bad_build.alarm_delay_s = v * 60) } } />
+                            " min after harm starts"
+                        </label>
+                        <label class="rw-field">
+                            <input type="checkbox" data-testid="alarm-detects" prop:checked=detected
+                                on:change=move |ev| { let on = event_target_checked(&ev); edit_deploy(&ctx, |d| d.bad_build.detected = on) } />
+                            " the alarm detects this kind"
+                        </label>
+                        <label class="rw-field">"Rollback takes "
+                            <input type="number" min="0" data-testid="rollback" prop:value=(roll / 60).to_string()
+                                on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u64>() { edit_deploy(&ctx, |d| d.plan.rollback_s = v * 60) } } />
+                            " min"
+                        </label>
+                    }
+                })}
+            </div>
+            <div class="rw-waves__suggest">
+                <button class="rw-button" data-testid="arrange" on:click=move |_| {
+                    let Some(d) = spec(&ctx) else { return };
+                    before_suggestion.set(Some(d.plan.clone()));
+                    edit_deploy(&ctx, |d| d.plan.waves = deploy::arrange_by_stripe(&d.fleet, 5));
+                }>"Suggest: arrange by stripe and geography"</button>
+                <Show when=move || before_suggestion.get().is_some()>
+                    <span class="rw-muted">"Suggestion applied. "</span>
+                    <button class="rw-button" data-testid="arrange-accept" on:click=move |_| before_suggestion.set(None)>"Keep it"</button>
+                    <button class="rw-button" data-testid="arrange-undo" on:click=move |_| {
+                        if let Some(p) = before_suggestion.get_untracked() {
+                            edit_deploy(&ctx, |d| d.plan = p);
+                        }
+                        before_suggestion.set(None);
+                    }>"Undo the suggestion"</button>
+                </Show>
+            </div>
+            <ul class="rw-pitfalls" data-testid="plan-analysis" aria-label="Plan analysis" aria-live="polite">
+                {move || match analysis.get() {
+                    Some(Ok(ws)) if ws.is_empty() => vec![view! { <li class="rw-ok">"✓ No warnings: each wave stays within one stripe and keeps every resolver a nearby answer."</li> }.into_any()],
+                    Some(Ok(ws)) => ws.into_iter().map(|w| {
+                        let at = if w.wave == 0 { "plan".to_string() } else { format!("wave {}", w.wave) };
+                        view! { <li><span aria-hidden="true">"⚠ "</span>{format!("{at}: {}", w.message)}</li> }.into_any()
+                    }).collect(),
+                    Some(Err(e)) => vec![view! { <li class="rw-problems">{e}</li> }.into_any()],
+                    None => Vec::new(),
+                }}
+            </ul>
+            <p class="rw-muted">"Drag a location to another wave, or focus it and press ← or → (→ past the last wave opens a new one)."</p>
+            <div class="rw-waves__cols">
+                {move || columns().map(|(d, cols)| {
+                    let n = d.plan.waves.len();
+                    let stripe_of = |id: &str| d.fleet.iter().find(|l| l.id == id).map_or((0, 0), |l| (usize::from(l.stripe) % 4, l.hardware_gen));
+                    cols.into_iter().map(|(wave, ids, bake)| {
+                        let title = wave.map_or("Not in a wave".to_string(), |w| format!("Wave {}", w + 1));
+                        let testid = wave.map_or("wave-none".to_string(), |w| format!("wave-{}", w + 1));
+                        let stripes: std::collections::BTreeSet<usize> = ids.iter().map(|id| stripe_of(id).0).collect();
+                        let mixed = stripes.len() > 1 && wave.is_some();
+                        view! {
+                            <div
+                                class="rw-waves__col"
+                                class:rw-waves__col--mixed=mixed
+                                data-testid=testid
+                                on:dragover=move |e: leptos::ev::DragEvent| e.prevent_default()
+                                on:drop=move |e: leptos::ev::DragEvent| {
+                                    e.prevent_default();
+                                    if let Some(id) = dragging.get_untracked() {
+                                        dragging.set(None);
+                                        move_to(id, wave);
+                                    }
+                                }
+                            >
+                                <h4>{title}{mixed.then_some(" ⚠ mixes stripes")}</h4>
+                                {wave.map(|w| view! {
+                                    <label class="rw-field rw-waves__bake">"bake "
+                                        <input type="number" min="0" aria-label=format!("Bake time of wave {}, hours", w + 1) prop:value=format!("{}", bake as f64 / 3600.0)
+                                            on:change=move |ev| {
+                                                if let Ok(h) = event_target_value(&ev).parse::<f64>() {
+                                                    edit_deploy(&ctx, |d| if let Some(x) = d.plan.waves.get_mut(w) { x.bake_s = (h.max(0.0) * 3600.0) as u64 });
+                                                }
+                                            } />
+                                        " h"
+                                    </label>
+                                })}
+                                <ul class="rw-waves__chips">
+                                    {ids.into_iter().map(|id| {
+                                        let (stripe, hw) = stripe_of(&id);
+                                        let (drag_id, key_id) = (id.clone(), id.clone());
+                                        view! {
+                                            <li
+                                                class="rw-chip"
+                                                tabindex="0"
+                                                draggable="true"
+                                                data-testid=format!("chip-{id}")
+                                                aria-label=format!("{id}, stripe {stripe}, hardware generation {hw}")
+                                                style:border-color=STRIPE_RGB[stripe]
+                                                on:dragstart=move |e: leptos::ev::DragEvent| {
+                                                    if let Some(dt) = e.data_transfer() {
+                                                        let _ = dt.set_data("text/plain", &drag_id);
+                                                    }
+                                                    dragging.set(Some(drag_id.clone()));
+                                                }
+                                                on:keydown=move |e: leptos::ev::KeyboardEvent| {
+                                                    let to = match (e.key().as_str(), wave) {
+                                                        ("ArrowLeft", Some(0)) => None,
+                                                        ("ArrowLeft", Some(w)) => Some(w - 1),
+                                                        ("ArrowLeft", None) => Some(n.saturating_sub(1)),
+                                                        ("ArrowRight", Some(w)) => Some(w + 1),
+                                                        _ => return,
+                                                    };
+                                                    e.prevent_default();
+                                                    move_to(key_id.clone(), to);
+                                                    let id = key_id.clone();
+                                                    request_animation_frame(move || focus_chip(&id));
+                                                }
+                                            >
+                                                <span style:color=STRIPE_RGB[stripe] aria-hidden="true">{GLYPH[stripe]}</span>
+                                                {format!(" {id} · g{hw}")}
+                                            </li>
+                                        }
+                                    }).collect::<Vec<_>>()}
+                                </ul>
+                            </div>
+                        }
+                    }).collect::<Vec<_>>()
+                })}
+            </div>
+        </div>
+    }
+}
+
+fn focus_chip(id: &str) {
+    use wasm_bindgen::JsCast;
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(&format!("[data-testid=\"chip-{id}\"]")).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
+    }
+}
+
+/// The plans a run can be compared with: the stripe arrangement and neighbours.
+fn alternative(d: &DeploySpec, which: &str) -> Option<DeploySpec> {
+    let mut alt = d.clone();
+    match which {
+        "stripe" => {
+            alt.plan.waves = deploy::arrange_by_stripe(&d.fleet, 5);
+            alt.plan.name = "by stripe and geography".into();
+        }
+        "neighbours" => {
+            alt.plan = crate::presets::preset("data-plane-bad-plan")?.deploy?.plan;
+            alt.plan.name = "waves of neighbours".into();
+        }
+        _ => return None,
+    }
+    Some(alt)
+}
+
+/// The bad build's kind, the per-wave blast radius, and a side-by-side comparison.
+#[component]
+pub fn BuildRun() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    // Compare with the other field design: a plan of neighbours against the stripe
+    // arrangement, anything else against the plan of neighbours.
+    let first = if spec(&ctx).is_some_and(|d| d.plan.name == "neighbours") { "stripe" } else { "neighbours" };
+    let other = RwSignal::new(String::from(first));
+    let reports = Memo::new(move |_| {
+        let seed = ctx.scenario.with(|s| s.seed);
+        let d = spec(&ctx)?;
+        let a = deploy::run(&d, seed).map_err(|p| p.join("; "));
+        let b = alternative(&d, &other.get()).map(|alt| deploy::run(&alt, seed).map_err(|p| p.join("; ")));
+        Some((d.plan.name.clone(), a, b))
+    });
+    let canvas = NodeRef::<Canvas>::new();
+    Effect::new(move |_| {
+        let (Some(el), Some((name, Ok(a), b))) = (canvas.get(), reports.get()) else { return };
+        let Some(backend) = CanvasBackend::with_canvas_object(el) else { return };
+        let mut plans: Vec<(String, Vec<deploy::WaveImpact>)> = vec![(format!("this plan ({name})"), a.waves.clone())];
+        if let Some(Ok(b)) = &b {
+            plans.push((b.plan.clone(), b.waves.clone()));
+        }
+        let refs: Vec<(&str, &[deploy::WaveImpact])> = plans.iter().map(|(n, w)| (n.as_str(), w.as_slice())).collect();
+        if let Err(e) = crate::charts::draw_blast(&backend.into_drawing_area(), &refs) {
+            ctx.notice.set(Some(format!("The blast-radius chart could not be drawn: {e}")));
+        }
+    });
+    let run = move |_| {
+        ctx.deploy.playhead.set(0);
+        ctx.deploy.playing.set(true);
+    };
+    let export_csv = move |_| {
+        if let Some((_, Ok(a), _)) = reports.get_untracked()
+            && let Err(e) = super::files::download("routewave-blast-radius.csv", &deploy::impact_csv(&a), "text/csv")
+        {
+            ctx.notice.set(Some(format!("Export failed: {e}.")));
+        }
+    };
+    view! {
+        <div class="rw-build" data-testid="build-run">
+            <h3>"Run a bad build through the plan"</h3>
+            <div class="rw-inspector__actions">
+                <label class="rw-field">"The build "
+                    <select data-testid="bad-kind" prop:value=move || spec(&ctx).map(|d| KINDS.iter().find(|k| k.0 == d.bad_build.kind).map_or("", |k| k.1)).unwrap_or_default()
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some((k, _)) = KINDS.iter().find(|k| k.1 == v) {
+                                edit_deploy(&ctx, |d| d.bad_build.kind = *k);
+                            }
+                        }>
+                        {KINDS.iter().map(|(k, v)| view! { <option value=*v>{k.as_str()}</option> }).collect::<Vec<_>>()}
+                    </select>
+                </label>
+                <button class="rw-button rw-button--primary" data-testid="run-build" on:click=run>"▶ Run it and watch"</button>
+                <label class="rw-field">"Compare with "
+                    <select data-testid="compare-plan" prop:value=move || other.get() on:change=move |ev| other.set(event_target_value(&ev))>
+                        <option value="neighbours">"waves of neighbours (the bad plan)"</option>
+                        <option value="stripe">"waves by stripe and geography (the good plan)"</option>
+                        <option value="none">"nothing"</option>
+                    </select>
+                </label>
+            </div>
+            {move || reports.get().map(|(_, a, b)| {
+                let planned = spec(&ctx).map_or(0, |d| d.plan.waves.len());
+                let planned_b = spec(&ctx).and_then(|d| alternative(&d, &other.get())).map_or(0, |d| d.plan.waves.len());
+                view! {
+                <div class="rw-build__tables">
+                    {blast_table(a, planned, "blast-radius")}
+                    {b.map(|b| blast_table(b, planned_b, "blast-radius-other"))}
+                </div>
+            }})}
+            <figure class="rw-chart">
+                <canvas node_ref=canvas width="900" height="260" data-testid="chart-blast" role="img" aria-label="User-minutes impaired per wave, this plan and the compared one"></canvas>
+                <figcaption>
+                    <span class="rw-muted">"Bars: user-minutes impaired per wave; labels: share of resolvers affected."</span>
+                    " "
+                    <button class="rw-button rw-button--small" data-testid="export-blast-png" on:click=move |_| super::chart::export_png(&ctx, canvas, "routewave-blast-radius.png")>"PNG"</button>
+                    <button class="rw-button rw-button--small" data-testid="export-blast-csv" on:click=export_csv>"CSV"</button>
+                </figcaption>
+            </figure>
+        </div>
+    }
+}
+
+fn blast_table(r: Result<DeployReport, String>, planned: usize, testid: &'static str) -> impl IntoView {
+    match r {
+        Err(e) => view! { <p class="rw-problems" data-testid=testid>{e}</p> }.into_any(),
+        Ok(r) => {
+            let secs = |v: Option<u64>| v.map_or("—".to_string(), |s| crate::time::SimTime(s * 1000).to_string());
+            let head = if r.caught_in_staging {
+                format!("{}: staging caught the {} build; production never saw it.", r.plan, r.kind.as_str())
+            } else {
+                format!(
+                    "{}: {} of {} waves started · alarm after {} · rolled back after {}",
+                    r.plan,
+                    r.waves_started,
+                    planned.max(r.waves_started),
+                    secs(r.time_to_detect_s),
+                    secs(r.time_to_rollback_s)
+                )
+            };
+            let row = |w: &deploy::WaveImpact| {
+                let name = if w.wave == 0 { "total".to_string() } else { w.wave.to_string() };
+                view! {
+                    <tr class:rw-build__total=w.wave == 0>
+                        <th scope="row">{name}</th>
+                        <td>{w.locations.len()}</td>
+                        <td>{w.stripes.iter().map(u8::to_string).collect::<Vec<_>>().join(" ")}</td>
+                        <td>{w.worst_ns_per_zone}</td>
+                        <td>{format!("{:.1} %", w.resolvers_affected_pct)}</td>
+                        <td>{format!("{:.0} / {:.0}", w.added_latency_p50_ms, w.added_latency_p99_ms)}</td>
+                        <td>{format!("{:.0}", w.wrong_resolver_seconds)}</td>
+                        <td>{format!("{:.0}", w.user_minutes)}</td>
+                    </tr>
+                }
+            };
+            view! {
+                <table class="rw-table rw-build__table" data-testid=testid>
+                    <caption>{head}</caption>
+                    <thead><tr>
+                        <th scope="col">"wave"</th><th scope="col">"locations"</th><th scope="col">"stripes"</th>
+                        <th scope="col">"worst NS / zone"</th><th scope="col">"resolvers affected"</th>
+                        <th scope="col">"added p50 / p99 ms"</th><th scope="col">"wrong-answer resolver-s"</th><th scope="col">"user-minutes"</th>
+                    </tr></thead>
+                    <tbody>
+                        {r.waves.iter().map(row).collect::<Vec<_>>()}
+                        {row(&r.total)}
+                    </tbody>
+                </table>
+            }
+            .into_any()
+        }
+    }
+}
