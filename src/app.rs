@@ -8,6 +8,7 @@
 use leptos::prelude::*;
 
 mod chart;
+mod control;
 mod deploy;
 mod files;
 mod inspector;

@@ -95,6 +95,21 @@ fn d_bake() -> u64 {
     86_400
 }
 
+impl crate::deploy::WaveLike for CpWave {
+    fn items(&self) -> &Vec<String> {
+        &self.fleets
+    }
+    fn items_mut(&mut self) -> &mut Vec<String> {
+        &mut self.fleets
+    }
+    fn empty(bake_s: u64) -> Self {
+        CpWave { fleets: Vec::new(), bake_s }
+    }
+    fn bake(&self) -> u64 {
+        self.bake_s
+    }
+}
+
 /// Kinds of bad control-plane build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -152,6 +167,73 @@ pub struct CpReport {
     pub halted_at_s: Option<u64>,
     /// What happened, in order.
     pub timeline: Vec<(SimTime, String)>,
+    /// Per fleet, when each host received the build (hosts never reached: none).
+    #[serde(skip)]
+    pub deployed_at: Vec<Vec<Option<SimTime>>>,
+    /// When the halt began and when the rollback finished.
+    #[serde(skip)]
+    pub halt: Option<(SimTime, SimTime)>,
+}
+
+/// A control-plane host at a moment, as the fleet view shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostNow {
+    /// The previous build.
+    Old,
+    /// The new build, serving well (or failing in a way nobody sees yet: see `failing`).
+    New,
+    /// The new build, failing requests.
+    Failing,
+    /// Taken out of service by its load balancer (or traffic shifted away).
+    OutOfService,
+    /// Rolled back to the previous build.
+    RolledBack,
+}
+
+impl HostNow {
+    /// In words.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HostNow::Old => "previous build",
+            HostNow::New => "new build",
+            HostNow::Failing => "new build, failing",
+            HostNow::OutOfService => "out of service",
+            HostNow::RolledBack => "rolled back",
+        }
+    }
+}
+
+impl CpReport {
+    /// Half an hour after the last thing that happened (at least an hour).
+    pub fn end(&self) -> SimTime {
+        let last = self.timeline.iter().map(|e| e.0.as_ms()).max().unwrap_or(0);
+        SimTime((last + 1_800_000).max(3_600_000))
+    }
+
+    /// Host `h` of fleet `f` at `t`: a bad build fails from the moment it is on the
+    /// host (a version incompatibility only while old and new both serve); the load
+    /// balancer takes a crashed host out after its detection time, operators shift
+    /// traffic away `shift_s` after the alarm; the rollback restores every host.
+    pub fn host(&self, spec: &ControlPlaneSpec, f: usize, h: usize, t: SimTime) -> HostNow {
+        let Some(Some(at)) = self.deployed_at.get(f).and_then(|v| v.get(h)).copied() else { return HostNow::Old };
+        if t < at {
+            return HostNow::Old;
+        }
+        if let Some((halt, done)) = self.halt {
+            if t >= done {
+                return HostNow::RolledBack;
+            }
+            let out = match spec.bad.kind {
+                CpBadKind::Crash => at + SimDuration::from_secs(spec.lb_detect_s),
+                CpBadKind::DeepCheckFails => halt,
+                CpBadKind::ChecksMiss | CpBadKind::VersionIncompat => halt + SimDuration::from_secs(spec.shift_s),
+            };
+            if t >= out {
+                return HostNow::OutOfService;
+            }
+        }
+        HostNow::Failing
+    }
 }
 
 /// Runs the bad build through the plan.
@@ -179,6 +261,8 @@ pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Vec<String>> {
             waves: vec![],
             halted_at_s: None,
             timeline,
+            deployed_at: spec.fleets.iter().map(|f| vec![None; f.hosts as usize]).collect(),
+            halt: None,
         });
     }
     let fleet = |name: &str| spec.fleets.iter().find(|f| f.name == name).expect("validated");
@@ -187,6 +271,8 @@ pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Vec<String>> {
     let mut out = Vec::new();
     let mut halted_at = None;
     let mut new_hosts = 0u32;
+    let mut deployed_at: Vec<Vec<Option<SimTime>>> = spec.fleets.iter().map(|f| vec![None; f.hosts as usize]).collect();
+    let mut halt_span = None;
     'waves: for (w, wave) in spec.waves.iter().enumerate() {
         let mut impact = CpWaveImpact { wave: w + 1, fleets: wave.fleets.clone(), ..CpWaveImpact::default() };
         timeline.push((t, format!("wave {} starts: {}", w + 1, wave.fleets.join(", "))));
@@ -201,6 +287,9 @@ pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Vec<String>> {
                 }
                 impact.hosts_deployed += 1;
                 new_hosts += 1;
+                if let Some(i) = spec.fleets.iter().position(|x| x.name == *name) {
+                    deployed_at[i][slot as usize] = Some(t);
+                }
                 let per_host_rps = f.requests_per_s / f64::from(f.hosts.max(1));
                 let (failed, halt, why) = match spec.bad.kind {
                     // The host refuses until the LB removes it; its check halts the wave.
@@ -236,6 +325,7 @@ pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Vec<String>> {
                     timeline.push((at, format!("{why} on {name} host {}: deployment halted, rolling back", slot + 1)));
                     timeline.push((at + SimDuration::from_secs(spec.rollback_s), "rollback complete".into()));
                     halted_at = Some(at.as_ms() / 1000);
+                    halt_span = Some((at, at + SimDuration::from_secs(spec.rollback_s)));
                     out.push(impact);
                     break 'waves;
                 }
@@ -244,7 +334,15 @@ pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Vec<String>> {
         out.push(impact);
         t += SimDuration::from_secs(wave.bake_s);
     }
-    Ok(CpReport { plan: spec.name.clone(), caught_in_staging: false, waves: out, halted_at_s: halted_at, timeline })
+    Ok(CpReport {
+        plan: spec.name.clone(),
+        caught_in_staging: false,
+        waves: out,
+        halted_at_s: halted_at,
+        timeline,
+        deployed_at,
+        halt: halt_span,
+    })
 }
 
 /// The external API of §B.1: three AZs, six hosts each, one AZ per wave.
@@ -330,5 +428,33 @@ mod tests {
         s.split_world_staging = false;
         let r = run(&s).unwrap();
         assert!(!r.caught_in_staging && r.waves[0].other_failed > 0.0);
+    }
+
+    #[test]
+    fn hosts_fail_one_at_a_time_and_the_lb_or_the_rollback_ends_it() {
+        let mut s = external_api();
+        s.bad.kind = CpBadKind::Crash;
+        let r = run(&s).unwrap();
+        let at = r.deployed_at[0][0].expect("the first host got the build");
+        assert_eq!(r.host(&s, 0, 0, SimTime(at.as_ms() - 1)), HostNow::Old);
+        assert_eq!(r.host(&s, 0, 0, at), HostNow::Failing);
+        assert_eq!(r.host(&s, 0, 0, at + SimDuration::from_secs(s.lb_detect_s)), HostNow::OutOfService);
+        let (_, done) = r.halt.unwrap();
+        assert_eq!(r.host(&s, 0, 0, done), HostNow::RolledBack);
+        assert!(r.end() > done);
+        // Reordering fleets between waves moves the AZ the build reaches first.
+        let mut s2 = external_api();
+        crate::deploy::move_item(&mut s2.waves, "us-east-1c", Some(0));
+        assert_eq!(s2.waves.len(), 2, "the emptied wave is dropped");
+        assert_eq!(s2.waves[0].fleets, ["us-east-1a", "us-east-1c"]);
+        // Host by host: the second host and the other AZs never got it.
+        assert_eq!(r.deployed_at[0][1], None);
+        assert!(r.deployed_at[1].iter().all(Option::is_none));
+        assert_eq!(r.host(&s, 1, 0, done), HostNow::Old);
+        // Split-world staging: production hosts never change.
+        let mut s = internal_api();
+        s.bad.kind = CpBadKind::VersionIncompat;
+        let r = run(&s).unwrap();
+        assert!(r.caught_in_staging && r.deployed_at.iter().flatten().all(Option::is_none));
     }
 }

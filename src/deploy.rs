@@ -978,30 +978,57 @@ pub fn analyze(spec: &DeploySpec, seed: u64) -> Result<Vec<PlanWarning>, Vec<Str
     Ok(out)
 }
 
-/// Moves location `id` into wave `to` (0-based; `waves.len()` opens a new last wave;
-/// `None` takes it out of the plan), then drops waves left empty. Returns the wave
-/// it ended in (after the drop).
-pub fn move_location(plan: &mut Plan, id: &str, to: Option<usize>) -> Option<usize> {
-    let from = plan.waves.iter().position(|w| w.locations.iter().any(|l| l == id));
-    if let Some(f) = from {
-        plan.waves[f].locations.retain(|l| l != id);
+/// A wave of a plan: a list of things deployed together and a bake time. Data-plane
+/// waves hold locations; control-plane waves hold fleets.
+pub trait WaveLike {
+    /// What the wave deploys.
+    fn items(&self) -> &Vec<String>;
+    /// The same, to edit.
+    fn items_mut(&mut self) -> &mut Vec<String>;
+    /// An empty wave baking `bake_s` after it.
+    fn empty(bake_s: u64) -> Self;
+    /// Its bake time, s.
+    fn bake(&self) -> u64;
+}
+
+impl WaveLike for Wave {
+    fn items(&self) -> &Vec<String> {
+        &self.locations
+    }
+    fn items_mut(&mut self) -> &mut Vec<String> {
+        &mut self.locations
+    }
+    fn empty(bake_s: u64) -> Self {
+        Wave { locations: Vec::new(), bake_s }
+    }
+    fn bake(&self) -> u64 {
+        self.bake_s
+    }
+}
+
+/// Moves `id` into wave `to` (0-based; `waves.len()` opens a new last wave with the
+/// last wave's bake; `None` takes it out of the plan), then drops waves left empty.
+/// Returns the wave it ended in (after the drop).
+pub fn move_item<W: WaveLike>(waves: &mut Vec<W>, id: &str, to: Option<usize>) -> Option<usize> {
+    if let Some(f) = waves.iter().position(|w| w.items().iter().any(|l| l == id)) {
+        waves[f].items_mut().retain(|l| l != id);
     }
     let mut at = to.map(|t| {
-        if t >= plan.waves.len() {
-            let bake_s = plan.waves.last().map_or(d_bake(), |w| w.bake_s);
-            plan.waves.push(Wave { locations: Vec::new(), bake_s });
-            plan.waves.len() - 1
+        if t >= waves.len() {
+            let bake_s = waves.last().map_or(d_bake(), W::bake);
+            waves.push(W::empty(bake_s));
+            waves.len() - 1
         } else {
             t
         }
     });
     if let Some(t) = at {
-        plan.waves[t].locations.push(id.to_string());
+        waves[t].items_mut().push(id.to_string());
     }
     // Drop emptied waves, keeping `at` pointing at the same wave.
     let mut i = 0;
-    plan.waves.retain(|w| {
-        let keep = !w.locations.is_empty();
+    waves.retain(|w| {
+        let keep = !w.items().is_empty();
         if !keep && at.is_some_and(|t| t > i) {
             at = at.map(|t| t - 1);
         }
@@ -1009,6 +1036,11 @@ pub fn move_location(plan: &mut Plan, id: &str, to: Option<usize>) -> Option<usi
         keep
     });
     at
+}
+
+/// Moves location `id` into wave `to` of the plan (see [`move_item`]).
+pub fn move_location(plan: &mut Plan, id: &str, to: Option<usize>) -> Option<usize> {
+    move_item(&mut plan.waves, id, to)
 }
 
 /// Locations of the fleet in no wave of the plan.

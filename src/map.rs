@@ -79,10 +79,46 @@ pub fn land() -> Vec<Vec<(f64, f64)>> {
             Geometry::MultiPolygon { arcs } => arcs.iter().collect(),
         };
         for p in polygons {
-            rings.extend(p.iter().map(|r| ring(r)));
+            for r in p {
+                rings.extend(split_at_antimeridian(ring(r)));
+            }
         }
     }
     rings
+}
+
+/// A ring that crosses the ±180° meridian (Fiji, Chukotka, Antarctica's edge) jumps
+/// from one side of a flat map to the other; it is cut at each jump into pieces that
+/// each stay on one side and close along the meridian.
+fn split_at_antimeridian(ring: Vec<(f64, f64)>) -> Vec<Vec<(f64, f64)>> {
+    let jump = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0).abs() > 180.0;
+    let n = ring.len();
+    let Some(first) = (1..n).find(|&i| jump(ring[i - 1], ring[i])) else { return vec![ring] };
+    // Start right after a jump, so every piece runs from one jump to the next.
+    let open = &ring[..n - 1]; // the last point repeats the first
+    let rotated: Vec<(f64, f64)> = open[first..].iter().chain(&open[..first]).copied().collect();
+    let mut pieces: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    for (i, p) in rotated.iter().enumerate() {
+        if i > 0 && jump(rotated[i - 1], *p) {
+            pieces.push(Vec::new());
+        }
+        pieces.last_mut().expect("a piece").push(*p);
+    }
+    if pieces.len() == 1 {
+        // One jump: the ring goes round a pole (Antarctica); close it along the pole.
+        let p = &mut pieces[0];
+        let (a, b) = (p[p.len() - 1], p[0]);
+        let pole = if p.iter().map(|q| q.1).sum::<f64>() < 0.0 { -90.0 } else { 90.0 };
+        p.extend([(180f64.copysign(a.0), a.1), (180f64.copysign(a.0), pole), (180f64.copysign(b.0), pole)]);
+    }
+    pieces
+        .into_iter()
+        .filter(|p| p.len() >= 3)
+        .map(|mut p| {
+            p.push(p[0]);
+            p
+        })
+        .collect()
 }
 
 const A1: f64 = 1.340264;
@@ -205,6 +241,14 @@ mod tests {
             })
         };
         assert!(spans(-0.13, 51.5) && spans(151.2, -33.9) && spans(-77.0, 38.9));
+        // No edge jumps across the map at the ±180° meridian.
+        for r in land() {
+            for w in r.windows(2) {
+                let along_pole = w[0].1.abs() == 90.0 && w[1].1 == w[0].1;
+                let (a, b) = (project(w[0].0, w[0].1), project(w[1].0, w[1].1));
+                assert!(along_pole || (a.0 - b.0).abs() < EXTENT.0, "{:?} → {:?} jumps across the map", w[0], w[1]);
+            }
+        }
     }
 
     #[test]

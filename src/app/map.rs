@@ -399,8 +399,29 @@ pub fn WorldMap(selected: RwSignal<Option<Selected>>, mode: RwSignal<DotMode>) -
                     SiteStatus::Failed => "no answer".to_string(),
                     SiteStatus::Wrong => "a wrong answer".to_string(),
                 };
+                let t = n.at;
+                let legs = p.queries(i, t);
+                let catch = p
+                    .catchments(i, t)
+                    .iter()
+                    .enumerate()
+                    .map(|(stripe, c)| match c {
+                        None => format!("stripe {stripe}: none"),
+                        Some((l, rtt)) => {
+                            let leg = legs.iter().find(|x| x.stripe == stripe);
+                            let mark = match leg {
+                                Some(x) if x.winner => " (queried, first answer)",
+                                Some(x) if !x.answers => " (queried, silent)",
+                                Some(_) => " (queried)",
+                                None => "",
+                            };
+                            format!("stripe {stripe}: {} {rtt:.0} ms{mark}", p.spec().fleet[usize::from(*l)].id)
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" · ");
                 format!(
-                    "resolver {i} ({:?}) in {city}: answered by {served} in {} — {how}",
+                    "resolver {i} ({:?}) in {city}: answered by {served} in {} — {how}. Catchments: {catch}",
                     site.kind,
                     if s.latency_ms.is_finite() { format!("{:.0} ms", s.latency_ms) } else { "—".into() }
                 )

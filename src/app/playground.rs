@@ -30,6 +30,7 @@ pub fn Playground() -> impl IntoView {
                 </section>
             </Show>
             <super::deploy::DeployPanel />
+            <super::control::ControlPanel />
             <section class="rw-panel rw-panel--timeline" aria-labelledby="rw-timeline-h">
                 <h2 id="rw-timeline-h">"Timeline"</h2>
                 <Player

@@ -40,6 +40,8 @@ pub struct Ctx {
     pub deploy: Clock,
     /// The deployment's playback, when the scenario has one.
     pub dplayback: Memo<Option<Arc<Result<DeployPlayback, String>>>>,
+    /// The control-plane deployment's run, when the scenario has one.
+    pub cplayback: Memo<Option<Arc<Result<crate::control::CpReport, String>>>>,
 }
 
 /// A player's clock: playhead, playing, speed.
@@ -177,6 +179,14 @@ pub fn App() -> impl IntoView {
             },
             |_, _| true,
         ),
+        cplayback: Memo::new_with_compare(
+            move |_| {
+                scenario.with(|s| {
+                    s.control_plane.as_ref().map(|c| Arc::new(crate::control::run(c).map_err(|p| p.join("; "))))
+                })
+            },
+            |_, _| true,
+        ),
     };
     provide_context(ctx);
 
@@ -217,6 +227,10 @@ pub fn App() -> impl IntoView {
             let dend = ctx.dplayback.with_untracked(|p| {
                 p.as_ref().and_then(|p| p.as_ref().as_ref().ok().map(|p| p.duration().as_ms())).unwrap_or(0)
             });
+            let cend = ctx.cplayback.with_untracked(|p| {
+                p.as_ref().and_then(|p| p.as_ref().as_ref().ok().map(|r| r.end().as_ms())).unwrap_or(0)
+            });
+            let dend = dend.max(cend);
             ctx.deploy.advance(100.0, dend);
         },
         tick,

@@ -42,7 +42,6 @@ fn edit_deploy(ctx: &Ctx, f: impl FnOnce(&mut DeploySpec)) {
 #[component]
 pub fn WavePlanner() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let dragging = RwSignal::new(None::<String>);
     let before_suggestion = RwSignal::new(None::<Plan>);
     let analysis = Memo::new(move |_| {
         let seed = ctx.scenario.with(|s| s.seed);
@@ -54,12 +53,43 @@ pub fn WavePlanner() -> impl IntoView {
         });
     };
     let columns = move || {
-        spec(&ctx).map(|d| {
-            let mut cols: Vec<(Option<usize>, Vec<String>, u64)> =
-                d.plan.waves.iter().enumerate().map(|(i, w)| (Some(i), w.locations.clone(), w.bake_s)).collect();
-            cols.push((None, deploy::unplanned(&d), 0));
-            (d, cols)
-        })
+        let Some(d) = spec(&ctx) else { return Vec::new() };
+        let chip = |id: &String| {
+            let (stripe, hw) =
+                d.fleet.iter().find(|l| &l.id == id).map_or((0, 0), |l| (usize::from(l.stripe) % 4, l.hardware_gen));
+            Chip {
+                id: id.clone(),
+                label: format!("{id} · g{hw}"),
+                aria: format!("{id}, stripe {stripe}, hardware generation {hw}"),
+                colour: STRIPE_RGB[stripe],
+                glyph: GLYPH[stripe],
+            }
+        };
+        let stripes = |ids: &[String]| {
+            ids.iter()
+                .filter_map(|id| d.fleet.iter().find(|l| &l.id == id).map(|l| l.stripe))
+                .collect::<std::collections::BTreeSet<u8>>()
+                .len()
+        };
+        let mut cols: Vec<BoardCol> = d
+            .plan
+            .waves
+            .iter()
+            .enumerate()
+            .map(|(i, w)| BoardCol {
+                wave: Some(i),
+                bake_s: w.bake_s,
+                warn: (stripes(&w.locations) > 1).then(|| "mixes stripes".to_string()),
+                chips: w.locations.iter().map(chip).collect(),
+            })
+            .collect();
+        cols.push(BoardCol {
+            wave: None,
+            bake_s: 0,
+            warn: None,
+            chips: deploy::unplanned(&d).iter().map(chip).collect(),
+        });
+        cols
     };
     view! {
         <div class="rw-waves" data-testid="wave-planner">
@@ -118,85 +148,132 @@ pub fn WavePlanner() -> impl IntoView {
                     None => Vec::new(),
                 }}
             </ul>
-            <p class="rw-muted">"Drag a location to another wave, or focus it and press ← or → (→ past the last wave opens a new one)."</p>
-            <div class="rw-waves__cols">
-                {move || columns().map(|(d, cols)| {
-                    let n = d.plan.waves.len();
-                    let stripe_of = |id: &str| d.fleet.iter().find(|l| l.id == id).map_or((0, 0), |l| (usize::from(l.stripe) % 4, l.hardware_gen));
-                    cols.into_iter().map(|(wave, ids, bake)| {
-                        let title = wave.map_or("Not in a wave".to_string(), |w| format!("Wave {}", w + 1));
-                        let testid = wave.map_or("wave-none".to_string(), |w| format!("wave-{}", w + 1));
-                        let stripes: std::collections::BTreeSet<usize> = ids.iter().map(|id| stripe_of(id).0).collect();
-                        let mixed = stripes.len() > 1 && wave.is_some();
-                        view! {
-                            <div
-                                class="rw-waves__col"
-                                class:rw-waves__col--mixed=mixed
-                                data-testid=testid
-                                on:dragover=move |e: leptos::ev::DragEvent| e.prevent_default()
-                                on:drop=move |e: leptos::ev::DragEvent| {
-                                    e.prevent_default();
-                                    if let Some(id) = dragging.get_untracked() {
-                                        dragging.set(None);
-                                        move_to(id, wave);
-                                    }
+            <WaveBoard
+                cols=Signal::derive(columns)
+                on_move=Callback::new(move |(id, to): (String, Option<usize>)| move_to(id, to))
+                on_bake=Callback::new(move |(w, bake_s): (usize, u64)| {
+                    edit_deploy(&ctx, |d| if let Some(x) = d.plan.waves.get_mut(w) { x.bake_s = bake_s });
+                })
+            />
+        </div>
+    }
+}
+
+/// One column of a wave board: a wave (or the things in no wave).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoardCol {
+    /// The wave, 0-based; `None` for "not in a wave".
+    pub wave: Option<usize>,
+    /// Its bake time, s.
+    pub bake_s: u64,
+    /// Mixes stripes (or otherwise deserves a warning), in words.
+    pub warn: Option<String>,
+    /// What it holds.
+    pub chips: Vec<Chip>,
+}
+
+/// A draggable thing in a wave: a location, an AZ, a fleet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chip {
+    /// Its id.
+    pub id: String,
+    /// Shown text.
+    pub label: String,
+    /// What a screen reader says.
+    pub aria: String,
+    /// Border colour and glyph (shape), e.g. by stripe.
+    pub colour: &'static str,
+    /// A shape glyph.
+    pub glyph: &'static str,
+}
+
+/// Waves as columns of chips: drag a chip to another column, or focus it and press
+/// ← / → (→ past the last wave opens a new one; ← from the first takes it out).
+#[component]
+pub fn WaveBoard(
+    #[prop(into)] cols: Signal<Vec<BoardCol>>,
+    on_move: Callback<(String, Option<usize>)>,
+    on_bake: Callback<(usize, u64)>,
+) -> impl IntoView {
+    let dragging = RwSignal::new(None::<String>);
+    view! {
+        <p class="rw-muted">"Drag to another wave, or focus and press ← or → (→ past the last wave opens a new one)."</p>
+        <div class="rw-waves__cols">
+            {move || {
+                let cols = cols.get();
+                let n = cols.iter().filter(|c| c.wave.is_some()).count();
+                cols.into_iter().map(|col| {
+                    let wave = col.wave;
+                    let title = wave.map_or("Not in a wave".to_string(), |w| format!("Wave {}", w + 1));
+                    let testid = wave.map_or("wave-none".to_string(), |w| format!("wave-{}", w + 1));
+                    let mixed = col.warn.is_some();
+                    view! {
+                        <div
+                            class="rw-waves__col"
+                            class:rw-waves__col--mixed=mixed
+                            data-testid=testid
+                            on:dragover=move |e: leptos::ev::DragEvent| e.prevent_default()
+                            on:drop=move |e: leptos::ev::DragEvent| {
+                                e.prevent_default();
+                                if let Some(id) = dragging.get_untracked() {
+                                    dragging.set(None);
+                                    on_move.run((id, wave));
                                 }
-                            >
-                                <h4>{title}{mixed.then_some(" ⚠ mixes stripes")}</h4>
-                                {wave.map(|w| view! {
-                                    <label class="rw-field rw-waves__bake">"bake "
-                                        <input type="number" min="0" aria-label=format!("Bake time of wave {}, hours", w + 1) prop:value=format!("{}", bake as f64 / 3600.0)
-                                            on:change=move |ev| {
-                                                if let Ok(h) = event_target_value(&ev).parse::<f64>() {
-                                                    edit_deploy(&ctx, |d| if let Some(x) = d.plan.waves.get_mut(w) { x.bake_s = (h.max(0.0) * 3600.0) as u64 });
+                            }
+                        >
+                            <h4>{title}{col.warn.map(|w| format!(" ⚠ {w}"))}</h4>
+                            {wave.map(|w| view! {
+                                <label class="rw-field rw-waves__bake">"bake "
+                                    <input type="number" min="0" aria-label=format!("Bake time of wave {}, hours", w + 1) prop:value=format!("{}", col.bake_s as f64 / 3600.0)
+                                        on:change=move |ev| {
+                                            if let Ok(h) = event_target_value(&ev).parse::<f64>() {
+                                                on_bake.run((w, (h.max(0.0) * 3600.0) as u64));
+                                            }
+                                        } />
+                                    " h"
+                                </label>
+                            })}
+                            <ul class="rw-waves__chips">
+                                {col.chips.into_iter().map(|c| {
+                                    let (drag_id, key_id) = (c.id.clone(), c.id.clone());
+                                    view! {
+                                        <li
+                                            class="rw-chip"
+                                            tabindex="0"
+                                            draggable="true"
+                                            data-testid=format!("chip-{}", c.id)
+                                            aria-label=c.aria
+                                            style:border-color=c.colour
+                                            on:dragstart=move |e: leptos::ev::DragEvent| {
+                                                if let Some(dt) = e.data_transfer() {
+                                                    let _ = dt.set_data("text/plain", &drag_id);
                                                 }
-                                            } />
-                                        " h"
-                                    </label>
-                                })}
-                                <ul class="rw-waves__chips">
-                                    {ids.into_iter().map(|id| {
-                                        let (stripe, hw) = stripe_of(&id);
-                                        let (drag_id, key_id) = (id.clone(), id.clone());
-                                        view! {
-                                            <li
-                                                class="rw-chip"
-                                                tabindex="0"
-                                                draggable="true"
-                                                data-testid=format!("chip-{id}")
-                                                aria-label=format!("{id}, stripe {stripe}, hardware generation {hw}")
-                                                style:border-color=STRIPE_RGB[stripe]
-                                                on:dragstart=move |e: leptos::ev::DragEvent| {
-                                                    if let Some(dt) = e.data_transfer() {
-                                                        let _ = dt.set_data("text/plain", &drag_id);
-                                                    }
-                                                    dragging.set(Some(drag_id.clone()));
-                                                }
-                                                on:keydown=move |e: leptos::ev::KeyboardEvent| {
-                                                    let to = match (e.key().as_str(), wave) {
-                                                        ("ArrowLeft", Some(0)) => None,
-                                                        ("ArrowLeft", Some(w)) => Some(w - 1),
-                                                        ("ArrowLeft", None) => Some(n.saturating_sub(1)),
-                                                        ("ArrowRight", Some(w)) => Some(w + 1),
-                                                        _ => return,
-                                                    };
-                                                    e.prevent_default();
-                                                    move_to(key_id.clone(), to);
-                                                    let id = key_id.clone();
-                                                    request_animation_frame(move || focus_chip(&id));
-                                                }
-                                            >
-                                                <span style:color=STRIPE_RGB[stripe] aria-hidden="true">{GLYPH[stripe]}</span>
-                                                {format!(" {id} · g{hw}")}
-                                            </li>
-                                        }
-                                    }).collect::<Vec<_>>()}
-                                </ul>
-                            </div>
-                        }
-                    }).collect::<Vec<_>>()
-                })}
-            </div>
+                                                dragging.set(Some(drag_id.clone()));
+                                            }
+                                            on:keydown=move |e: leptos::ev::KeyboardEvent| {
+                                                let to = match (e.key().as_str(), wave) {
+                                                    ("ArrowLeft", Some(0)) => None,
+                                                    ("ArrowLeft", Some(w)) => Some(w - 1),
+                                                    ("ArrowLeft", None) => Some(n.saturating_sub(1)),
+                                                    ("ArrowRight", Some(w)) => Some(w + 1),
+                                                    _ => return,
+                                                };
+                                                e.prevent_default();
+                                                on_move.run((key_id.clone(), to));
+                                                let id = key_id.clone();
+                                                request_animation_frame(move || focus_chip(&id));
+                                            }
+                                        >
+                                            <span style:color=c.colour aria-hidden="true">{c.glyph}</span>
+                                            {format!(" {}", c.label)}
+                                        </li>
+                                    }
+                                }).collect::<Vec<_>>()}
+                            </ul>
+                        </div>
+                    }
+                }).collect::<Vec<_>>()
+            }}
         </div>
     }
 }

@@ -183,3 +183,37 @@ test("every bad-build kind runs through the plan and reports its blast radius", 
     assert.ok(seen.size >= 4, [...seen].join("\n"));
   });
 });
+
+test("control plane: the external API fails one host in one AZ; the internal API's staging catches incompatibility", async () => {
+  await withPage(server.origin, async (page) => {
+    await page.getByTestId("preset-picker").selectOption("external-api-by-az");
+    await page.getByTestId("control-panel").waitFor();
+    const az = page.getByTestId("fleet-us-east-1a");
+    assert.equal(await az.locator("li[aria-label$='previous build']").count(), 6);
+    await page.getByTestId("cp-kind").selectOption("crash");
+    // Step to just after the first host's deploy: it fails; later the LB takes it out.
+    await seekDeploy(page, 330_000);
+    await az.locator("li[aria-label='host 1: new build, failing']").waitFor();
+    await seekDeploy(page, 400_000);
+    await az.locator("li[aria-label='host 1: out of service']").waitFor();
+    assert.match(await az.textContent(), /sends to 5 of 6 hosts/);
+    assert.equal(await page.getByTestId("fleet-us-east-1b").locator("li[aria-label$='previous build']").count(), 6);
+    await page.getByTestId("cp-now").filter({ hasText: "host health check failed" }).waitFor();
+    assert.match(await page.getByTestId("cp-impact").textContent(), /1 wave\(s\) started/);
+    // Move us-east-1c into the first wave with the keyboard.
+    await page.getByTestId("chip-us-east-1c").focus();
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowLeft");
+    await page.getByTestId("wave-1").getByTestId("chip-us-east-1c").waitFor();
+    await page.getByTestId("wave-1").filter({ hasText: "2 customer-facing fleets at once" }).waitFor();
+    await screenshot(page, "control-external");
+
+    await page.getByTestId("preset-picker").selectOption("internal-api-by-fleet");
+    await page.getByTestId("control-panel").locator("h2").filter({ hasText: "internal API" }).waitFor();
+    await page.getByTestId("cp-kind").selectOption("incompat");
+    await page.getByTestId("cp-impact").filter({ hasText: "Split-world staging caught it" }).waitFor();
+    await page.getByTestId("cp-split-world").uncheck();
+    await page.getByTestId("cp-impact").filter({ hasText: "wave(s) started" }).waitFor();
+    assert.ok(Number((await page.getByTestId("cp-impact").locator("tbody td").nth(3).textContent())) > 0);
+  });
+});
