@@ -182,6 +182,7 @@ pub fn ControlPanel() -> impl IntoView {
                     on_move=Callback::new(move |(id, to): (String, Option<usize>)| edit_cp(&ctx, |c| { crate::deploy::move_item(&mut c.waves, &id, to); }))
                     on_bake=Callback::new(move |(w, b): (usize, u64)| edit_cp(&ctx, |c| if let Some(x) = c.waves.get_mut(w) { x.bake_s = b }))
                 />
+                <div class="rw-build__scroll">
                 <table class="rw-table rw-build__table" data-testid="cp-impact">
                     <caption>{move || match report(&ctx) {
                         Some(Ok(r)) if r.caught_in_staging => "Split-world staging caught it: production never saw the build.".to_string(),
@@ -196,6 +197,7 @@ pub fn ControlPanel() -> impl IntoView {
                         }).collect::<Vec<_>>())}
                     </tbody>
                 </table>
+                </div>
             </section>
         </Show>
     }

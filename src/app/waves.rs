@@ -374,8 +374,8 @@ pub fn BuildRun() -> impl IntoView {
                 let planned_b = spec(&ctx).and_then(|d| alternative(&d, &other.get())).map_or(0, |d| d.plan.waves.len());
                 view! {
                 <div class="rw-build__tables">
-                    {blast_table(a, planned, "blast-radius")}
-                    {b.map(|b| blast_table(b, planned_b, "blast-radius-other"))}
+                    <div class="rw-build__scroll">{blast_table(a, planned, "blast-radius")}</div>
+                    {b.map(|b| view! { <div class="rw-build__scroll">{blast_table(b, planned_b, "blast-radius-other")}</div> })}
                 </div>
             }})}
             <figure class="rw-chart">

@@ -42,3 +42,31 @@ for (const width of [1280, 420]) {
     );
   });
 }
+
+for (const width of [1280, 420]) {
+  test(`the deployment views at ${width} px`, async () => {
+    await withPage(
+      server.origin,
+      async (page) => {
+        const dir = join(ROOT, "target", "e2e");
+        mkdirSync(dir, { recursive: true });
+        for (const [preset, testid] of [
+          ["data-plane-bad-plan", "deploy-panel"],
+          ["external-api-by-az", "control-panel"],
+        ]) {
+          await page.getByTestId("preset-picker").selectOption(preset);
+          await page.getByTestId(testid).waitFor();
+          await page.getByTestId("deploy-scrubber").evaluate((el) => {
+            el.value = "1500000";
+            el.dispatchEvent(new Event("input", { bubbles: true }));
+          });
+          await page.waitForTimeout(200);
+          const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+          assert.ok(overflow <= 0, `${preset}: the page is ${overflow} px wider than ${width} px`);
+          await page.getByTestId(testid).screenshot({ path: join(dir, `view-${preset}-${width}.png`) });
+        }
+      },
+      { width, height: 900 },
+    );
+  });
+}
