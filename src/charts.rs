@@ -183,6 +183,16 @@ pub fn draw_phases<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The health chart's lanes, bottom first: each check, then each load-balancer target.
+pub fn health_lanes(series: &Series) -> Vec<(String, &Vec<u8>)> {
+    series
+        .check_status
+        .iter()
+        .map(|(k, v)| (format!("check {k}"), v))
+        .chain(series.target_status.iter().map(|(k, v)| (format!("target {k}"), v)))
+        .collect()
+}
+
 /// Every health check (and every load-balancer target Route 53 evaluates) as a lane
 /// over the run: a thin bluish-green band while the DNS servers see it healthy, a
 /// full-height vermillion block labelled "unhealthy" while they do not — so height
@@ -194,12 +204,7 @@ pub fn draw_checks<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&WHITE).map_err(err)?;
-    let lanes: Vec<(String, &Vec<u8>)> = series
-        .check_status
-        .iter()
-        .map(|(k, v)| (format!("check {k}"), v))
-        .chain(series.target_status.iter().map(|(k, v)| (format!("target {k}"), v)))
-        .collect();
+    let lanes = health_lanes(series);
     let n = lanes.len().max(1) as f64;
     let x_max = series.ok.len().max(1) as f64;
     let names: Vec<String> = lanes.iter().map(|(k, _)| k.clone()).collect();

@@ -237,12 +237,7 @@ pub fn ChecksChart() -> impl IntoView {
         ctx.playback.with(|pb| {
             let Ok(p) = pb.as_ref() else { return };
             let s = &p.report().series;
-            let lanes: Vec<(String, &Vec<u8>)> = s
-                .check_status
-                .iter()
-                .map(|(k, v)| (format!("check {k}"), v))
-                .chain(s.target_status.iter().map(|(k, v)| (format!("target {k}"), v)))
-                .collect();
+            let lanes = charts::health_lanes(s);
             // Plot area: 8 px margins, 16 px left (margin + label area), 36 px at the bottom.
             let frac_x = ((x - 16.0) / (w - 24.0)).clamp(0.0, 1.0);
             let frac_y = ((y - 8.0) / (h - 44.0)).clamp(0.0, 0.999);

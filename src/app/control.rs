@@ -50,14 +50,7 @@ pub fn ControlPanel() -> impl IntoView {
                     density=Signal::derive(move || {
                         report(&ctx)
                             .and_then(Result::ok)
-                            .map(|r| {
-                                let end = r.end().as_ms().max(1);
-                                let mut d = vec![0u32; 120];
-                                for (at, _) in &r.timeline {
-                                    d[((at.as_ms() * 120) / (end + 1)) as usize] += 1;
-                                }
-                                d
-                            })
+                            .map(|r| super::playground::density(r.timeline.iter().map(|e| e.0), r.end().as_ms(), 120))
                             .unwrap_or_default()
                     })
                     prefix="deploy-"

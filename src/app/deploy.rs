@@ -38,15 +38,8 @@ pub fn DeployPanel() -> impl IntoView {
                     clock=ctx.deploy
                     duration=Signal::derive(move || with_pb(&ctx, |p| p.duration().as_ms()).unwrap_or(0))
                     density=Signal::derive(move || {
-                        with_pb(&ctx, |p| {
-                            let end = p.duration().as_ms().max(1);
-                            let mut d = vec![0u32; 120];
-                            for (t, _) in p.events() {
-                                d[((t.as_ms() * 120) / (end + 1)) as usize] += 1;
-                            }
-                            d
-                        })
-                        .unwrap_or_default()
+                        with_pb(&ctx, |p| super::playground::density(p.events().iter().map(|e| e.0), p.duration().as_ms(), 120))
+                            .unwrap_or_default()
                     })
                     prefix="deploy-"
                     step_ms=60_000

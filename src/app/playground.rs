@@ -80,6 +80,16 @@ fn fmt_time(ms: u64) -> String {
     SimTime(ms).to_string()
 }
 
+/// Moments per bucket over `0..end` ms, for a player's density strip.
+pub fn density(moments: impl Iterator<Item = SimTime>, end: u64, buckets: usize) -> Vec<u32> {
+    let mut d = vec![0u32; buckets.max(1)];
+    let n = d.len() as u64;
+    for t in moments {
+        d[((t.as_ms().min(end) * n) / (end + 1)) as usize] += 1;
+    }
+    d
+}
+
 /// Play / pause, step, log-scale speed, the scrubber and the event-density strip,
 /// over any [`Clock`]: the failover timeline's, or the deployment's (`prefix` keeps
 /// their test ids apart; `step_ms` is the step buttons' stride; speeds run from

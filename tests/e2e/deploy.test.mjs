@@ -217,3 +217,23 @@ test("control plane: the external API fails one host in one AZ; the internal API
     assert.ok(Number((await page.getByTestId("cp-impact").locator("tbody td").nth(3).textContent())) > 0);
   });
 });
+
+test("a shared link opens the deployment at the same moment with the same outages", async () => {
+  await withPage(server.origin, async (page) => {
+    await openPreset(page, "data-plane-by-stripe", "waves by stripe");
+    await seekDeploy(page, 1_200_000);
+    await page.getByTestId("fail-stripe-2").click();
+    await page.getByTestId("outages").filter({ hasText: "withdraw all of stripe 2" }).waitFor();
+    const clock = await page.getByTestId("deploy-clock").textContent();
+    const counts = await page.getByTestId("deploy-counts").textContent();
+    await page.getByTestId("share").click();
+    const url = await page.getByTestId("share-url").inputValue();
+    const other = await page.context().newPage();
+    await other.goto(url);
+    await other.getByTestId("deploy-panel").waitFor();
+    assert.equal(await other.getByTestId("deploy-clock").textContent(), clock);
+    await other.getByTestId("outages").filter({ hasText: "20:00.000 withdraw all of stripe 2" }).waitFor();
+    assert.equal(await other.getByTestId("deploy-counts").textContent(), counts);
+    await other.close();
+  });
+});

@@ -4,6 +4,24 @@
 // headless Chromium.
 import { serveDist, launch, openApp } from "./harness.mjs";
 
+/** The intervals between the next `n` animation frames, ms. */
+const frameIntervals = (page, n) =>
+  page.evaluate(
+    (n) =>
+      new Promise((resolve) => {
+        const d = [];
+        let last = performance.now();
+        const step = (t) => {
+          d.push(t - last);
+          last = t;
+          if (d.length < n) requestAnimationFrame(step);
+          else resolve(d);
+        };
+        requestAnimationFrame(step);
+      }),
+    n,
+  );
+
 const server = await serveDist();
 const b = await launch();
 const { page } = b;
@@ -34,20 +52,7 @@ await page.getByTestId("speed").evaluate((el) => {
   el.dispatchEvent(new Event("input", { bubbles: true }));
 });
 await page.getByTestId("play").click();
-const frames = await page.evaluate(
-  () =>
-    new Promise((resolve) => {
-      const d = [];
-      let last = performance.now();
-      const step = (t) => {
-        d.push(t - last);
-        last = t;
-        if (d.length < 180) requestAnimationFrame(step);
-        else resolve(d);
-      };
-      requestAnimationFrame(step);
-    }),
-);
+const frames = await frameIntervals(page, 180);
 await page.getByTestId("play").click();
 frames.sort((a, b) => a - b);
 const p = (q) => frames[Math.min(frames.length - 1, Math.ceil(q * frames.length) - 1)];
@@ -70,20 +75,7 @@ await page.getByTestId("deploy-speed").fill("3");
 await page.getByTestId("deploy-play").click();
 await page.waitForTimeout(300);
 await page.evaluate(() => (window.__rwMapFrames = []));
-const mapFrames = await page.evaluate(
-  () =>
-    new Promise((resolve) => {
-      const d = [];
-      let last = performance.now();
-      const step = (t) => {
-        d.push(t - last);
-        last = t;
-        if (d.length < 300) requestAnimationFrame(step);
-        else resolve(d);
-      };
-      requestAnimationFrame(step);
-    }),
-);
+const mapFrames = await frameIntervals(page, 300);
 const draws = await page.evaluate(() => window.__rwMapFrames.slice());
 await page.getByTestId("deploy-play").click();
 const dots = await page.evaluate(() => document.querySelectorAll("[data-testid=deploy-resolver] option").length);
