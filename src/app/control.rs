@@ -161,6 +161,7 @@ pub fn ControlPanel() -> impl IntoView {
                                     None
                                 }
                             },
+                            status: None,
                             chips: w.fleets.iter().map(chip).collect(),
                         }).collect();
                         let planned: Vec<&String> = s.waves.iter().flat_map(|w| &w.fleets).collect();
@@ -168,6 +169,7 @@ pub fn ControlPanel() -> impl IntoView {
                             wave: None,
                             bake_s: 0,
                             warn: None,
+                            status: None,
                             chips: s.fleets.iter().map(|f| &f.name).filter(|n| !planned.contains(n)).map(chip).collect(),
                         });
                         cols

@@ -12,10 +12,15 @@ use crate::playback::{LiveView, Tested};
 use crate::scenario::{FaultAction, FaultSpec};
 use crate::time::SimTime;
 
+/// The records on the query tester's answer path, highlighted in the tree.
+#[derive(Clone, Copy)]
+pub struct QueryPath(pub RwSignal<Vec<usize>>);
+
 /// The main area.
 #[component]
 pub fn Playground() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    provide_context(QueryPath(RwSignal::new(Vec::new())));
     let live = Memo::new(move |_| {
         let pb = ctx.playback.get();
         pb.as_ref().as_ref().ok().map(|p| p.live(SimTime(ctx.playhead.get())))
@@ -277,8 +282,7 @@ fn Faults() -> impl IntoView {
                 regions()
                     .into_iter()
                     .map(|r| {
-                        let stop = r.clone();
-                        let start = r.clone();
+                        let (stop, hole, start) = (r.clone(), r.clone(), r.clone());
                         view! {
                             <div class="rw-faults__row">
                                 <span>{r.clone()}</span>
@@ -288,6 +292,13 @@ fn Faults() -> impl IntoView {
                                     on:click=move |_| add(FaultAction::StopRegion { region: stop.clone() })
                                 >
                                     "Stop web servers here"
+                                </button>
+                                <button
+                                    class="rw-button"
+                                    data-testid=format!("blackhole-{r}")
+                                    on:click=move |_| add(FaultAction::BlackHoleRegion { region: hole.clone() })
+                                >
+                                    "Black-hole"
                                 </button>
                                 <button
                                     class="rw-button"
@@ -301,6 +312,34 @@ fn Faults() -> impl IntoView {
                     })
                     .collect::<Vec<_>>()
             }}
+            <PickAndAct
+                label="Load balancer"
+                testid="fault-lb"
+                options=Signal::derive(move || ctx.scenario.with(|s| s.zone.load_balancers.iter().map(|l| l.id.clone()).collect::<Vec<_>>()))
+                actions=vec![
+                    ("Take it down", "lb-down", Callback::new(move |id: String| add(FaultAction::LbDown { lb: id }))),
+                    ("Bring it back", "lb-up", Callback::new(move |id: String| add(FaultAction::LbUp { lb: id }))),
+                ]
+            />
+            <PickAndAct
+                label="Host"
+                testid="fault-host"
+                options=Signal::derive(move || {
+                    ctx.scenario.with(|s| {
+                        s.zone
+                            .hosts
+                            .iter()
+                            .map(|h| h.id.clone())
+                            .chain(s.zone.load_balancers.iter().flat_map(|l| l.target_groups.iter().flat_map(|g| g.targets.iter().map(|h| h.id.clone()))))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                actions=vec![
+                    ("Stop", "host-stop", Callback::new(move |id: String| add(FaultAction::StopHost { host: id }))),
+                    ("Black-hole", "host-blackhole", Callback::new(move |id: String| add(FaultAction::BlackHoleHost { host: id }))),
+                    ("Restore", "host-start", Callback::new(move |id: String| add(FaultAction::StartHost { host: id }))),
+                ]
+            />
             <h3>"Fault script"</h3>
             <ol class="rw-script" data-testid="fault-script">
                 {move || {
@@ -333,6 +372,45 @@ fn Faults() -> impl IntoView {
                 }}
             </ol>
         </div>
+    }
+}
+
+/// A picker of ids (load balancers, hosts) and buttons acting on the one picked.
+#[component]
+fn PickAndAct(
+    label: &'static str,
+    testid: &'static str,
+    #[prop(into)] options: Signal<Vec<String>>,
+    actions: Vec<(&'static str, &'static str, Callback<String>)>,
+) -> impl IntoView {
+    let picked = RwSignal::new(String::new());
+    let current = move || {
+        let p = picked.get();
+        let opts = options.get();
+        if opts.contains(&p) { p } else { opts.first().cloned().unwrap_or_default() }
+    };
+    view! {
+        <Show when=move || !options.get().is_empty()>
+            <div class="rw-faults__row">
+                <label class="rw-field">
+                    {label}" "
+                    <select data-testid=testid prop:value=current on:change=move |ev| picked.set(event_target_value(&ev))>
+                        {move || options.get().into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect::<Vec<_>>()}
+                    </select>
+                </label>
+                {actions
+                    .iter()
+                    .map(|(text, id, cb)| {
+                        let cb = *cb;
+                        view! {
+                            <button class="rw-button" data-testid=*id on:click=move |_| cb.run(current())>
+                                {*text}
+                            </button>
+                        }
+                    })
+                    .collect::<Vec<_>>()}
+            </div>
+        </Show>
     }
 }
 
@@ -458,6 +536,16 @@ fn QueryTester() -> impl IntoView {
         let ecs = ecs.get();
         pb.as_ref().as_ref().ok().map(|p| p.test_query(t, &from, ecs.as_deref()))
     });
+    let path = expect_context::<QueryPath>().0;
+    Effect::new(move |_| {
+        let p = match tested.get() {
+            Some(Ok(t)) => t.path,
+            _ => Vec::new(),
+        };
+        if path.get_untracked() != p {
+            path.set(p);
+        }
+    });
     let cities = || geo::CITIES.iter().map(|c| view! { <option value=c.id>{c.name}</option> }).collect::<Vec<_>>();
     view! {
         <div class="rw-query">
@@ -491,6 +579,7 @@ fn QueryTester() -> impl IntoView {
                     {cities()}
                 </select>
             </label>
+            <p class="rw-muted">"The answer's path is marked ◀ in the routing tree."</p>
             {move || match tested.get() {
                 None => view! { <p class="rw-muted">"Run the scenario to ask Route 53."</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="rw-warn">{e}</p> }.into_any(),

@@ -219,6 +219,7 @@ fn Graph(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let dragging = RwSignal::new(None::<usize>);
+    let path = use_context::<super::playground::QueryPath>().map(|p| p.0);
     let drop_on = move |row: TreeRow| {
         let Some(from) = dragging.get_untracked() else { return };
         dragging.set(None);
@@ -263,6 +264,7 @@ fn Graph(
             </svg>
             {move || {
                 let healthy = live.get().map(|l| l.record_healthy).unwrap_or_default();
+                let on_path = path.map(|p| p.get()).unwrap_or_default();
                 let warned: Vec<Option<usize>> =
                     checked.get().unwrap_or_default().into_iter().map(|p| p.record).collect();
                 rows.get()
@@ -299,6 +301,7 @@ fn Graph(
                         };
                         let indent = format!("{}px", r.depth * INDENT_PX);
                         let warn = rec.is_some() && warned.contains(&rec);
+                        let answer = rec.is_some_and(|i| on_path.contains(&i));
                         view! {
                             <div
                                 class="rw-tree__row"
@@ -308,6 +311,7 @@ fn Graph(
                                 class:rw-tree__row--selected=move || rec.is_some() && selected.get() == rec
                                 class:rw-tree__row--target=is_target.clone()
                                 class:rw-tree__row--drop=move || dragging.get().is_some()
+                                class:rw-tree__row--path=answer
                                 role="treeitem"
                                 tabindex="0"
                                 prop:ariaLevel=(r.depth + 1).to_string()
@@ -361,6 +365,7 @@ fn Graph(
                                 {r.check.map(|c| view! { <span class="rw-tag rw-tag--check">{format!("check {c}")}</span> })}
                                 {r.eth.then(|| view! { <span class="rw-tag">"ETH"</span> })}
                                 {warn.then(|| view! { <span class="rw-tag rw-tag--warn">"⚠ pitfall"</span> })}
+                                {answer.then(|| view! { <span class="rw-tag rw-tag--path" data-testid="on-path">"◀ answer path"</span> })}
                                 <span class="rw-health" class:rw-health--bad=!ok>{badge}</span>
                             </div>
                         }

@@ -52,6 +52,24 @@ pub fn WavePlanner() -> impl IntoView {
             deploy::move_location(&mut d.plan, &id, to);
         });
     };
+    // Each wave's progress at the deployment playhead.
+    let status = move |w: usize| -> Option<String> {
+        let t = crate::time::SimTime(ctx.deploy.playhead.get());
+        ctx.dplayback.with(|p| {
+            let p = p.as_ref()?.as_ref().as_ref().ok()?;
+            let s = p.schedule();
+            let start = *s.wave_start.get(w)?;
+            if t < start {
+                return None;
+            }
+            Some(match (s.alarm_at, s.rollback_done) {
+                (_, Some(done)) if t >= done => "↺ rolled back".to_string(),
+                (Some(a), _) if t >= a => "■ halted, rolling back".to_string(),
+                _ if s.wave_start.get(w + 1).is_some_and(|n| t >= *n) => "✓ done".to_string(),
+                _ => "▶ deploying / baking".to_string(),
+            })
+        })
+    };
     let columns = move || {
         let Some(d) = spec(&ctx) else { return Vec::new() };
         let chip = |id: &String| {
@@ -80,6 +98,7 @@ pub fn WavePlanner() -> impl IntoView {
                 wave: Some(i),
                 bake_s: w.bake_s,
                 warn: (stripes(&w.locations) > 1).then(|| "mixes stripes".to_string()),
+                status: status(i),
                 chips: w.locations.iter().map(chip).collect(),
             })
             .collect();
@@ -87,6 +106,7 @@ pub fn WavePlanner() -> impl IntoView {
             wave: None,
             bake_s: 0,
             warn: None,
+            status: None,
             chips: deploy::unplanned(&d).iter().map(chip).collect(),
         });
         cols
@@ -168,6 +188,8 @@ pub struct BoardCol {
     pub bake_s: u64,
     /// Mixes stripes (or otherwise deserves a warning), in words.
     pub warn: Option<String>,
+    /// Where the deployment is with this wave at the playhead, in words.
+    pub status: Option<String>,
     /// What it holds.
     pub chips: Vec<Chip>,
 }
@@ -222,6 +244,7 @@ pub fn WaveBoard(
                             }
                         >
                             <h4>{title}{col.warn.map(|w| format!(" ⚠ {w}"))}</h4>
+                            {col.status.map(|st| view! { <p class="rw-waves__status" data-testid="wave-status">{st}</p> })}
                             {wave.map(|w| view! {
                                 <label class="rw-field rw-waves__bake">"bake "
                                     <input type="number" min="0" aria-label=format!("Bake time of wave {}, hours", w + 1) prop:value=format!("{}", col.bake_s as f64 / 3600.0)

@@ -139,6 +139,8 @@ test("the bad plan, then the stripe-organized plan: the difference at a glance; 
     await page.getByTestId("run-build").click();
     await page.getByTestId("deploy-now").filter({ hasText: "alarm" }).waitFor({ timeout: 20_000 });
     await page.getByTestId("deploy-play").click();
+    await page.getByTestId("wave-1").getByTestId("wave-status").filter({ hasText: /halted|rolled back/ }).waitFor();
+    assert.equal(await page.getByTestId("wave-2").getByTestId("wave-status").count(), 0, "wave 2 never started");
     await screenshot(page, "deploy-bad-plan");
     // Drag the first wave's second location (another stripe) out to a new wave.
     const w1 = page.getByTestId("wave-1");

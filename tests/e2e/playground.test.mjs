@@ -3,7 +3,7 @@
 // in a fresh browser, survive bad links without losing autosaved work.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serveDist, launch, screenshot, openApp, seek, canvasPixels } from "./harness.mjs";
+import { serveDist, launch, screenshot, openApp, seek, canvasPixels, withPage } from "./harness.mjs";
 
 let server;
 before(async () => {
@@ -288,4 +288,29 @@ test("edit a record in the inspector: weight, validation, keyboard reorder, dele
   } finally {
     await b.close();
   }
+});
+
+test("the answer's path is marked in the tree; a load balancer or a host can be failed at the playhead", async () => {
+  await withPage(server.origin, async (page) => {
+    await page.getByTestId("preset-picker").selectOption("latency-weighted-nlb");
+    await page.getByTestId("scenario-title").filter({ hasText: "(NLB)" }).waitFor();
+    await seek(page, 100_000);
+    // Washington's answer goes through the us-east-1 latency record and its weighted leaf.
+    const marked = page.getByTestId("tree").locator(".rw-tree__row--path");
+    await marked.first().waitFor();
+    assert.equal(await marked.count(), 2);
+    assert.match(await marked.first().textContent(), /latency us-east-1/);
+    // Ask with ECS for Singapore: the marks move to ap-southeast-1.
+    await page.getByTestId("query-ecs-on").check();
+    await page.getByTestId("tree").locator(".rw-tree__row--path").filter({ hasText: "ap-southeast-1" }).first().waitFor();
+    // Take us-east-1's NLB down at the playhead; black-hole a host.
+    await page.getByTestId("fault-lb").selectOption("nlb-use1");
+    await page.getByTestId("lb-down").click();
+    await page.getByTestId("fault-script").filter({ hasText: "01:40.000 take load balancer nlb-use1 down" }).waitFor();
+    await page.getByTestId("fault-host").selectOption("web-euw1");
+    await page.getByTestId("host-blackhole").click();
+    await page.getByTestId("fault-script").filter({ hasText: "black-hole web-euw1" }).waitFor();
+    await seek(page, 400_000);
+    await page.getByTestId("probe-log").filter({ hasText: "ap-southeast-1" }).waitFor();
+  });
 });
