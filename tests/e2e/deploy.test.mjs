@@ -239,3 +239,19 @@ test("a shared link opens the deployment at the same moment with the same outage
     await other.close();
   });
 });
+
+test("with reduced motion the queries are drawn still, not animated", async () => {
+  await withPage(
+    server.origin,
+    async (page) => {
+      await openPreset(page, "data-plane-by-stripe", "waves by stripe");
+      await page.getByTestId("deploy-resolver").selectOption({ label: "Auckland" });
+      await page.getByTestId("map-readout").filter({ hasText: "in Auckland" }).waitFor();
+      const a = await mapHash(page);
+      await page.waitForTimeout(400);
+      assert.equal(await mapHash(page), a, "nothing moves");
+      assert.match(await page.getByTestId("map-readout").textContent(), /first answer/);
+    },
+    { reducedMotion: "reduce" },
+  );
+});

@@ -50,11 +50,12 @@ export function serveDist(dir = join(ROOT, "dist")) {
 }
 
 /** Launches Chromium with a fresh profile; resolves to { context, page, log, close }. */
-export async function launch({ width = 1280, height = 800 } = {}) {
+export async function launch({ width = 1280, height = 800, reducedMotion = "no-preference" } = {}) {
   const profile = mkdtempSync(join(tmpdir(), "routewave-e2e-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     viewport: { width, height },
+    reducedMotion,
     args: [
       "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -117,8 +118,8 @@ export async function canvasPixels(locator, rgb = null) {
  * then asserts nothing was logged as an error and no request left the page's origin;
  * the browser is closed whatever happens.
  */
-export async function withPage(origin, fn, { width = 1280, height = 800, hash = "" } = {}) {
-  const b = await launch({ width, height });
+export async function withPage(origin, fn, { width = 1280, height = 800, hash = "", reducedMotion } = {}) {
+  const b = await launch({ width, height, reducedMotion });
   try {
     await openApp(b.page, origin, hash);
     await fn(b.page, b.log);
