@@ -1581,15 +1581,17 @@ fn weighted_quantile(sorted: &[(u64, f64)], q: f64) -> Option<u64> {
 
 /// FNV-1a 64 over the trace's canonical lines (`time|kind|subject|detail\n`).
 pub fn trace_hash(trace: &[TraceEvent]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for e in trace {
-        let line = format!("{}|{}|{}|{}\n", e.at.as_ms(), e.kind, e.subject, e.detail);
-        for b in line.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    h
+    trace.iter().fold(FNV_OFFSET, |h, e| {
+        fnv1a(h, format!("{}|{}|{}|{}\n", e.at.as_ms(), e.kind, e.subject, e.detail).as_bytes())
+    })
+}
+
+/// FNV-1a 64's starting value.
+pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a 64 of `bytes`, continuing from `h` (start from [`FNV_OFFSET`]).
+pub fn fnv1a(h: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(h, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 fn check_action(zone: &Zone, a: &FaultAction) -> Result<(), String> {

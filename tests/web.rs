@@ -54,3 +54,14 @@ fn preset_trace_hash_matches_native() {
     sim.run_until(sim.duration());
     assert_eq!(sim.report().trace_hash, pins::TRACE_HASH_LATENCY_WEIGHTED_NLB);
 }
+
+#[wasm_bindgen_test]
+fn deployment_fingerprint_matches_native() {
+    assert_eq!(pins::deploy_fingerprint(), pins::DEPLOY_FINGERPRINT_BAD_PLAN);
+}
+
+#[wasm_bindgen_test]
+fn map_projection_matches_native() {
+    // The map is drawn from the same decoded coastline and projection as natively.
+    assert_eq!(pins::map_fingerprint(), pins::MAP_FINGERPRINT);
+}

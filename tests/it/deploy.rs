@@ -192,3 +192,21 @@ fn a_trainee_rebuilds_the_good_plan_by_moving_locations() {
     assert_eq!(csv.lines().count(), b.waves.len() + 2);
     assert!(csv.lines().last().unwrap().starts_with("total,"));
 }
+
+use crate::pins;
+
+#[test]
+fn the_deployment_fingerprint_is_pinned() {
+    // The browser test (tests/web.rs) asserts the wasm build gives the same fingerprint.
+    assert_eq!(
+        pins::deploy_fingerprint(),
+        pins::DEPLOY_FINGERPRINT_BAD_PLAN,
+        "the deployment changed: if intended, update tests/common/pins.rs"
+    );
+}
+
+#[test]
+fn the_projected_coastline_is_pinned() {
+    // The browser test (tests/web.rs) asserts the same projected coastline.
+    assert_eq!(pins::map_fingerprint(), pins::MAP_FINGERPRINT);
+}

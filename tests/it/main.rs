@@ -7,6 +7,8 @@ mod cli; // the command-line tool as a process
 mod deploy; // waves over the anycast data plane and their blast radius
 mod health_timing; // detection and recovery times, the 18 % rule, LB checks
 mod links; // share links: round trips and bad links
+#[path = "../common/pins.rs"]
+mod pins; // values pinned natively and in the browser
 mod properties; // proptest invariants of the answer engine
 mod scenario_format; // stored documents keep loading; limits are named
 mod sim; // the failover timeline: determinism, cohorts, mechanisms

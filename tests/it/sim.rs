@@ -15,8 +15,7 @@ fn run(s: &Scenario) -> Report {
     sim.report()
 }
 
-#[path = "../common/pins.rs"]
-mod pins;
+use crate::pins;
 
 #[test]
 fn same_scenario_and_seed_give_the_same_trace() {
