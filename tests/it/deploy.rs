@@ -210,3 +210,23 @@ fn the_projected_coastline_is_pinned() {
     // The browser test (tests/web.rs) asserts the same projected coastline.
     assert_eq!(pins::map_fingerprint(), pins::MAP_FINGERPRINT);
 }
+
+#[test]
+fn bad_outages_are_refused_by_path() {
+    use routewave::deploy::{Outage, OutageKind, OutageTarget};
+    let mut s = spec("data-plane-by-stripe");
+    s.outages = vec![
+        Outage {
+            at_s: 10,
+            until_s: None,
+            target: OutageTarget::Location("atlantis".into()),
+            kind: OutageKind::Withdraw,
+        },
+        Outage { at_s: 10, until_s: Some(5), target: OutageTarget::Stripe(7), kind: OutageKind::BlackHole },
+    ];
+    let problems = deploy::validate(&s).unwrap_err();
+    assert!(problems.iter().any(|p| p == "outages[0].target: no location 'atlantis'"), "{problems:?}");
+    assert!(problems.iter().any(|p| p.starts_with("outages[1].target: stripe 7")), "{problems:?}");
+    assert!(problems.iter().any(|p| p == "outages[1].until_s: ends before it starts"), "{problems:?}");
+    assert!(routewave::deployplay::DeployPlayback::build(&s, 1).is_err());
+}
