@@ -239,6 +239,29 @@ impl CpReport {
 /// Runs the bad build through the plan.
 pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Vec<String>> {
     let mut problems = Vec::new();
+    let max_s = crate::deploy::MAX_SPAN_S;
+    for (path, v) in [
+        ("host_deploy_s", spec.host_deploy_s),
+        ("rollback_s", spec.rollback_s),
+        ("lb_detect_s", spec.lb_detect_s),
+        ("shift_s", spec.shift_s),
+        ("bad.alarm_delay_s", spec.bad.alarm_delay_s),
+    ]
+    .into_iter()
+    .chain(spec.waves.iter().map(|w| ("waves[].bake_s", w.bake_s)))
+    {
+        if v > max_s {
+            problems.push(format!("{path}: {v} s; the limit is {max_s} s (30 days)"));
+        }
+    }
+    for (i, f) in spec.fleets.iter().enumerate() {
+        if f.hosts > 10_000 {
+            problems.push(format!("fleets[{i}].hosts: {}; the limit is 10000", f.hosts));
+        }
+    }
+    if spec.fleets.len() > 100 || spec.waves.len() > 100 {
+        problems.push(format!("{} fleets and {} waves; the limit is 100 of each", spec.fleets.len(), spec.waves.len()));
+    }
     for (w, wave) in spec.waves.iter().enumerate() {
         for (j, f) in wave.fleets.iter().enumerate() {
             if !spec.fleets.iter().any(|x| x.name == *f) {
@@ -456,5 +479,15 @@ mod tests {
         s.bad.kind = CpBadKind::VersionIncompat;
         let r = run(&s).unwrap();
         assert!(r.caught_in_staging && r.deployed_at.iter().flatten().all(Option::is_none));
+    }
+
+    #[test]
+    fn huge_fleets_and_times_are_refused_with_the_limit() {
+        let mut s = external_api();
+        s.fleets[0].hosts = u32::MAX;
+        s.waves[0].bake_s = u64::MAX;
+        let e = run(&s).unwrap_err();
+        assert!(e.iter().any(|p| p.starts_with("fleets[0].hosts")), "{e:?}");
+        assert!(e.iter().any(|p| p.starts_with("waves[].bake_s")), "{e:?}");
     }
 }

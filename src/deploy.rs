@@ -391,6 +391,25 @@ pub fn validate(spec: &DeploySpec) -> Result<(), Vec<String>> {
     if spec.resolvers > 100_000 {
         p.push(format!("resolvers: has {} resolvers; the limit is 100000", spec.resolvers));
     }
+    // Times stay within a month, so every moment fits the clock with room to spare.
+    let mut time = |path: String, s: u64| {
+        if s > MAX_SPAN_S {
+            p.push(format!("{path}: {s} s; the limit is {MAX_SPAN_S} s (30 days)"));
+        }
+    };
+    time("plan.unit_deploy_s".into(), spec.plan.unit_deploy_s);
+    time("plan.verify_s".into(), spec.plan.verify_s);
+    time("plan.rollback_s".into(), spec.plan.rollback_s);
+    time("bad_build.alarm_delay_s".into(), spec.bad_build.alarm_delay_s);
+    for (w, wave) in spec.plan.waves.iter().enumerate() {
+        time(format!("plan.waves[{w}].bake_s"), wave.bake_s);
+    }
+    for (i, o) in spec.outages.iter().enumerate() {
+        time(format!("outages[{i}].at_s"), o.at_s);
+        if let Some(u) = o.until_s {
+            time(format!("outages[{i}].until_s"), u);
+        }
+    }
     for (i, o) in spec.outages.iter().enumerate() {
         match &o.target {
             OutageTarget::Location(id) if !ids.contains(id.as_str()) => {
@@ -413,6 +432,9 @@ pub fn validate(spec: &DeploySpec) -> Result<(), Vec<String>> {
     }
     if p.is_empty() { Ok(()) } else { Err(p) }
 }
+
+/// The longest duration a deployment spec may name, s (30 days).
+pub const MAX_SPAN_S: u64 = 2_592_000;
 
 /// The resolver population of a spec: (city, kind, users), deterministic per seed.
 pub fn population(spec: &DeploySpec, seed: u64) -> Vec<(String, ResolverKind, u32)> {

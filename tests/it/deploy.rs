@@ -230,3 +230,19 @@ fn bad_outages_are_refused_by_path() {
     assert!(problems.iter().any(|p| p == "outages[1].until_s: ends before it starts"), "{problems:?}");
     assert!(routewave::deployplay::DeployPlayback::build(&s, 1).is_err());
 }
+
+#[test]
+fn times_beyond_a_month_are_refused_with_the_limit() {
+    use routewave::deploy::{Outage, OutageKind, OutageTarget};
+    let mut s = spec("data-plane-by-stripe");
+    s.plan.waves[0].bake_s = u64::MAX;
+    s.outages.push(Outage {
+        at_s: u64::MAX / 2,
+        until_s: None,
+        target: OutageTarget::Stripe(1),
+        kind: OutageKind::Withdraw,
+    });
+    let problems = deploy::validate(&s).unwrap_err();
+    assert!(problems.iter().any(|p| p.starts_with("plan.waves[0].bake_s") && p.contains("30 days")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.starts_with("outages[0].at_s")), "{problems:?}");
+}
