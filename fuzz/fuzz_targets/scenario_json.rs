@@ -1,6 +1,7 @@
 //! Fuzz target: any document must parse to a scenario or a clear error, never panic;
-//! a parsed scenario's zone must validate or be refused with problems, and a
-//! simulation must build or be refused, without panicking.
+//! a parsed scenario's zone must validate or be refused with problems, a simulation
+//! must build or be refused, and so must its deployment (the map's playback at a
+//! moment, and the control-plane run), without panicking.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -12,6 +13,18 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(mut sim) = routewave::sim::Sim::new(&s) {
             // A short, bounded run: the fuzzer looks for panics, not for long runs.
             sim.run_batch(routewave::time::SimTime(10_000), 2_000);
+        }
+        if let Some(d) = &s.deploy
+            && d.fleet.len() <= 100
+            && d.resolvers <= 500
+            && let Ok(p) = routewave::deployplay::DeployPlayback::build(d, s.seed)
+        {
+            let _ = p.at(routewave::time::SimTime(s.view.deploy_ms % (p.duration().as_ms() + 1)));
+        }
+        if let Some(c) = &s.control_plane
+            && let Ok(r) = routewave::control::run(c)
+        {
+            let _ = r.end();
         }
     }
 });
