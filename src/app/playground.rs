@@ -282,31 +282,29 @@ fn Faults() -> impl IntoView {
                 regions()
                     .into_iter()
                     .map(|r| {
-                        let (stop, hole, start) = (r.clone(), r.clone(), r.clone());
+                        let buttons: [RegionButton; 3] = [
+                            ("Stop web servers here", "stop", |region| FaultAction::StopRegion { region }),
+                            ("Black-hole", "blackhole", |region| FaultAction::BlackHoleRegion { region }),
+                            ("Start", "start", |region| FaultAction::StartRegion { region }),
+                        ];
                         view! {
                             <div class="rw-faults__row">
                                 <span>{r.clone()}</span>
-                                <button
-                                    class="rw-button"
-                                    data-testid=format!("stop-{r}")
-                                    on:click=move |_| add(FaultAction::StopRegion { region: stop.clone() })
-                                >
-                                    "Stop web servers here"
-                                </button>
-                                <button
-                                    class="rw-button"
-                                    data-testid=format!("blackhole-{r}")
-                                    on:click=move |_| add(FaultAction::BlackHoleRegion { region: hole.clone() })
-                                >
-                                    "Black-hole"
-                                </button>
-                                <button
-                                    class="rw-button"
-                                    data-testid=format!("start-{r}")
-                                    on:click=move |_| add(FaultAction::StartRegion { region: start.clone() })
-                                >
-                                    "Start"
-                                </button>
+                                {buttons
+                                    .into_iter()
+                                    .map(|(text, id, action)| {
+                                        let region = r.clone();
+                                        view! {
+                                            <button
+                                                class="rw-button"
+                                                data-testid=format!("{id}-{r}")
+                                                on:click=move |_| add(action(region.clone()))
+                                            >
+                                                {text}
+                                            </button>
+                                        }
+                                    })
+                                    .collect::<Vec<_>>()}
                             </div>
                         }
                     })
@@ -374,6 +372,9 @@ fn Faults() -> impl IntoView {
         </div>
     }
 }
+
+/// A region fault button: its text, its test-id prefix and the fault it adds.
+type RegionButton = (&'static str, &'static str, fn(String) -> FaultAction);
 
 /// A picker of ids (load balancers, hosts) and buttons acting on the one picked.
 #[component]

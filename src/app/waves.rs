@@ -70,8 +70,15 @@ pub fn WavePlanner() -> impl IntoView {
             })
         })
     };
+    // Statuses change only as waves start and end: a memo keeps the board (and a drag
+    // in progress) untouched while the playhead moves.
+    let statuses = Memo::new(move |_| {
+        let n = ctx.scenario.with(|s| s.deploy.as_ref().map_or(0, |d| d.plan.waves.len()));
+        (0..n).map(status).collect::<Vec<_>>()
+    });
     let columns = move || {
         let Some(d) = spec(&ctx) else { return Vec::new() };
+        let statuses = statuses.get();
         let chip = |id: &String| {
             let (stripe, hw) =
                 d.fleet.iter().find(|l| &l.id == id).map_or((0, 0), |l| (usize::from(l.stripe) % 4, l.hardware_gen));
@@ -98,7 +105,7 @@ pub fn WavePlanner() -> impl IntoView {
                 wave: Some(i),
                 bake_s: w.bake_s,
                 warn: (stripes(&w.locations) > 1).then(|| "mixes stripes".to_string()),
-                status: status(i),
+                status: statuses.get(i).cloned().flatten(),
                 chips: w.locations.iter().map(chip).collect(),
             })
             .collect();
