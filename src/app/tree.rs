@@ -220,6 +220,8 @@ fn Graph(
     let ctx = expect_context::<Ctx>();
     let dragging = RwSignal::new(None::<usize>);
     let path = use_context::<super::playground::QueryPath>().map(|p| p.0);
+    let healthy = Memo::new(move |_| live.get().map(|l| l.record_healthy).unwrap_or_default());
+    let on_path = Memo::new(move |_| path.map(|p| p.get()).unwrap_or_default());
     let drop_on = move |row: TreeRow| {
         let Some(from) = dragging.get_untracked() else { return };
         dragging.set(None);
@@ -263,16 +265,17 @@ fn Graph(
                 <path d=move || connectors(&rows.get()) />
             </svg>
             {move || {
-                let healthy = live.get().map(|l| l.record_healthy).unwrap_or_default();
-                let on_path = path.map(|p| p.get()).unwrap_or_default();
+
                 let warned: Vec<Option<usize>> =
                     checked.get().unwrap_or_default().into_iter().map(|p| p.record).collect();
                 rows.get()
                     .into_iter()
                     .map(|r| {
                         let rec = r.record;
-                        let ok = rec.is_none_or(|i| healthy.get(i).copied().unwrap_or(true));
-                        let badge = match (rec, ok) {
+                        // Health and the answer path follow the playhead row by row, so the
+                        // rows themselves (and a drag in progress) stay put while playing.
+                        let ok = move || rec.is_none_or(|i| healthy.with(|h| h.get(i).copied().unwrap_or(true)));
+                        let badge = move || match (rec, ok()) {
                             (None, _) => "",
                             (Some(_), true) => "✓ healthy",
                             (Some(_), false) => "✗ unhealthy",
@@ -301,13 +304,13 @@ fn Graph(
                         };
                         let indent = format!("{}px", r.depth * INDENT_PX);
                         let warn = rec.is_some() && warned.contains(&rec);
-                        let answer = rec.is_some_and(|i| on_path.contains(&i));
+                        let answer = move || rec.is_some_and(|i| on_path.with(|p| p.contains(&i)));
                         view! {
                             <div
                                 class="rw-tree__row"
                                 class:rw-tree__row--group=group.is_some()
                                 class:rw-tree__row--leaf=leaf.is_some()
-                                class:rw-tree__row--bad=!ok
+                                class:rw-tree__row--bad=move || !ok()
                                 class:rw-tree__row--selected=move || rec.is_some() && selected.get() == rec
                                 class:rw-tree__row--target=is_target.clone()
                                 class:rw-tree__row--drop=move || dragging.get().is_some()
@@ -365,8 +368,8 @@ fn Graph(
                                 {r.check.map(|c| view! { <span class="rw-tag rw-tag--check">{format!("check {c}")}</span> })}
                                 {r.eth.then(|| view! { <span class="rw-tag">"ETH"</span> })}
                                 {warn.then(|| view! { <span class="rw-tag rw-tag--warn">"⚠ pitfall"</span> })}
-                                {answer.then(|| view! { <span class="rw-tag rw-tag--path" data-testid="on-path">"◀ answer path"</span> })}
-                                <span class="rw-health" class:rw-health--bad=!ok>{badge}</span>
+                                {move || answer().then(|| view! { <span class="rw-tag rw-tag--path" data-testid="on-path">"◀ answer path"</span> })}
+                                <span class="rw-health" class:rw-health--bad=move || !ok()>{badge}</span>
                             </div>
                         }
                     })

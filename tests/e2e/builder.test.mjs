@@ -48,6 +48,14 @@ test("build a latency → failover tree from an empty design, then fail us-east-
     await page.getByTestId("build-child").selectOption("host");
     await page.getByTestId("build-add").click();
     await page.getByTestId("build-message").filter({ hasText: "primary and its secondary" }).waitFor();
+    // While the timeline plays, the tree's rows stay the same elements (only their
+    // health changes), so a drag started during playback is not cut short.
+    await page.getByTestId("tree-record-0").evaluate((el) => (window.__row = el));
+    await page.getByTestId("play").click();
+    await page.waitForTimeout(600);
+    await page.getByTestId("play").click();
+    assert.notEqual(await page.getByTestId("clock").textContent(), "00:00.000 / 25:00.000");
+    assert.ok(await page.evaluate(() => window.__row.isConnected), "the row survived playback");
     // It runs: the probe is served from us-east-1 until we stop it there.
     await seek(page, 100_000);
     await page.getByTestId("probe-log").filter({ hasText: "us-east-1" }).waitFor();
