@@ -5,6 +5,8 @@
 //! build's blast radius. Everything shown comes from [`crate::deployplay`] and
 //! [`crate::deploy`].
 
+use std::sync::Arc;
+
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::IntoDrawingArea;
@@ -14,7 +16,7 @@ use super::map::{DotMode, STRIPE_RGB, STRIPE_SHAPE, Selected, WorldMap};
 use super::playground::Player;
 use super::shell::Ctx;
 use crate::deploy::{Outage, OutageKind, OutageTarget};
-use crate::deployplay::{DeployPlayback, HIST_BIN_MS};
+use crate::deployplay::{DeployNow, DeployPlayback, HIST_BIN_MS};
 use crate::time::SimTime;
 
 fn with_pb<T>(ctx: &Ctx, f: impl FnOnce(&DeployPlayback) -> T) -> Option<T> {
@@ -29,6 +31,14 @@ pub fn DeployPanel() -> impl IntoView {
     let problems = move || ctx.dplayback.with(|p| p.as_ref().and_then(|r| r.as_ref().as_ref().err().cloned()));
     let selected = RwSignal::new(None::<Selected>);
     let mode = RwSignal::new(DotMode::Status);
+    // The whole picture at the playhead, computed once for the map and the side panel.
+    let now = Memo::new_with_compare(
+        move |_| {
+            let t = SimTime(ctx.deploy.playhead.get());
+            with_pb(&ctx, |p| Arc::new(p.at(t)))
+        },
+        |_, _| true,
+    );
     view! {
         <Show when=has>
             <section class="rw-panel rw-panel--deploy" aria-labelledby="rw-deploy-h" data-testid="deploy-panel">
@@ -60,8 +70,8 @@ pub fn DeployPanel() -> impl IntoView {
                     }}
                 </p>
                 <div class="rw-deploy__grid">
-                    <WorldMap selected=selected mode=mode />
-                    <Side selected=selected mode=mode />
+                    <WorldMap selected=selected mode=mode now=now />
+                    <Side selected=selected mode=mode now=now />
                 </div>
                 <super::waves::WavePlanner />
                 <super::waves::BuildRun />
@@ -72,15 +82,13 @@ pub fn DeployPanel() -> impl IntoView {
 
 /// Legend, counts, the selection's controls, scripted outages and the histogram.
 #[component]
-fn Side(selected: RwSignal<Option<Selected>>, mode: RwSignal<DotMode>) -> impl IntoView {
+fn Side(
+    selected: RwSignal<Option<Selected>>,
+    mode: RwSignal<DotMode>,
+    now: Memo<Option<Arc<DeployNow>>>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let now = Memo::new(move |_| {
-        let t = SimTime(ctx.deploy.playhead.get());
-        with_pb(&ctx, |p| {
-            let n = p.at(t);
-            (n.counts, n.histogram)
-        })
-    });
+    let now = Memo::new(move |_| now.get().map(|n| (n.counts, n.histogram.clone())));
     let fleet = move || ctx.scenario.with(|s| s.deploy.as_ref().map(|d| d.fleet.clone()).unwrap_or_default());
     let add = move |target: OutageTarget, kind: OutageKind| {
         let at_s = ctx.deploy.playhead.get_untracked() / 1000;

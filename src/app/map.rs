@@ -16,7 +16,6 @@ use web_sys::CanvasRenderingContext2d;
 use super::shell::Ctx;
 use crate::deployplay::{DeployNow, DeployPlayback, LocShow, SiteStatus};
 use crate::map::{self, View};
-use crate::time::SimTime;
 
 /// Canvas size in CSS-independent pixels.
 const W: f64 = 960.0;
@@ -76,20 +75,26 @@ fn shape(cx: &CanvasRenderingContext2d, stripe: usize, x: f64, y: f64, r: f64) {
     }
 }
 
-/// Everything a frame needs, projected once per playback.
-struct Geometry {
+/// The coastline and the globe's outline, projected once for the page.
+struct Base {
     land: Vec<Vec<(f64, f64)>>,
     globe: Vec<(f64, f64)>,
+}
+
+fn base() -> Base {
+    let mut globe: Vec<(f64, f64)> = (-90..=90).map(|lat| map::project(-180.0, f64::from(lat))).collect();
+    globe.extend((-90..=90).rev().map(|lat| map::project(180.0, f64::from(lat))));
+    Base { land: map::land_projected(), globe }
+}
+
+/// The locations and resolvers of a playback, projected once per playback.
+struct Geometry {
     locations: Vec<(f64, f64)>,
     sites: Vec<(f64, f64)>,
 }
 
-fn geometry(pb: &DeployPlayback, land: &[Vec<(f64, f64)>]) -> Geometry {
-    let mut globe: Vec<(f64, f64)> = (-90..=90).map(|lat| map::project(-180.0, f64::from(lat))).collect();
-    globe.extend((-90..=90).rev().map(|lat| map::project(180.0, f64::from(lat))));
+fn geometry(pb: &DeployPlayback) -> Geometry {
     Geometry {
-        land: land.to_vec(),
-        globe,
         locations: pb.spec().fleet.iter().map(|l| map::project_at(crate::anycast::city_at(&l.city))).collect(),
         sites: (0..pb.sites().len()).map(|i| map::project_at(pb.site_at(i))).collect(),
     }
@@ -98,6 +103,7 @@ fn geometry(pb: &DeployPlayback, land: &[Vec<(f64, f64)>]) -> Geometry {
 #[allow(clippy::too_many_arguments)]
 fn draw(
     cx: &CanvasRenderingContext2d,
+    b: &Base,
     g: &Geometry,
     v: &View,
     pb: &DeployPlayback,
@@ -120,13 +126,13 @@ fn draw(
         }
         cx.close_path();
     };
-    path(&g.globe);
+    path(&b.globe);
     cx.set_fill_style_str("#e8f1f8");
     cx.fill();
     cx.set_fill_style_str("#d6dae0");
     cx.set_stroke_style_str("#aab2bc");
     cx.set_line_width(0.6);
-    for ring in &g.land {
+    for ring in &b.land {
         path(ring);
         cx.fill();
         cx.stroke();
@@ -305,26 +311,20 @@ impl Played {
 
 /// The map, its controls and the readout of what is hovered or selected.
 #[component]
-pub fn WorldMap(selected: RwSignal<Option<Selected>>, mode: RwSignal<DotMode>) -> impl IntoView {
+pub fn WorldMap(
+    selected: RwSignal<Option<Selected>>,
+    mode: RwSignal<DotMode>,
+    now: Memo<Option<Arc<DeployNow>>>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let canvas = NodeRef::<Canvas>::new();
     let view = RwSignal::new(View::fit(W, H));
     let hover = RwSignal::new(None::<String>);
     let phase = RwSignal::new(None::<f64>);
-    let land = StoredValue::new(map::land_projected());
+    let coast = StoredValue::new(base());
     // The playback, when there is one and it is valid.
     let pb = Memo::new_with_compare(move |_| ctx.dplayback.get().filter(|r| r.is_ok()).map(Played), |_, _| true);
-    let geo = Memo::new_with_compare(
-        move |_| pb.get().map(|p| Arc::new(land.with_value(|l| geometry(p.get(), l)))),
-        |_, _| true,
-    );
-    let now = Memo::new_with_compare(
-        move |_| {
-            let t = SimTime(ctx.deploy.playhead.get());
-            pb.get().map(|p| Arc::new(p.get().at(t)))
-        },
-        |_, _| true,
-    );
+    let geo = Memo::new_with_compare(move |_| pb.get().map(|p| Arc::new(geometry(p.get()))), |_, _| true);
     // Animate a selected resolver's queries (unless the user prefers reduced motion).
     let reduced = prefers_reduced_motion();
     let anim = StoredValue::new(0u64);
@@ -356,7 +356,7 @@ pub fn WorldMap(selected: RwSignal<Option<Selected>>, mode: RwSignal<DotMode>) -
         let ph = phase.get();
         let Some(cx) = context(&el) else { return };
         let t0 = js_sys::Date::now();
-        draw(&cx, &g, &v, p.get(), &n, sel, m, ph);
+        coast.with_value(|b| draw(&cx, b, &g, &v, p.get(), &n, sel, m, ph));
         record_frame(js_sys::Date::now() - t0);
     });
     let to_canvas = move |ev: &leptos::ev::MouseEvent| {

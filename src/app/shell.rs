@@ -38,6 +38,8 @@ pub struct Ctx {
     pub pinned: RwSignal<Option<Pinned>>,
     /// The deployment player's clock.
     pub deploy: Clock,
+    /// The scenario's data-plane deployment and seed, changing only when they do.
+    pub deploy_spec: Memo<Option<(crate::deploy::DeploySpec, u64)>>,
     /// The deployment's playback, when the scenario has one.
     pub dplayback: Memo<Option<Arc<Result<DeployPlayback, String>>>>,
     /// The control-plane deployment's run, when the scenario has one.
@@ -155,6 +157,10 @@ pub fn App() -> impl IntoView {
     let speed = RwSignal::new(if first.view.speed > 0.0 { first.view.speed } else { 10.0 });
     let deploy_ms = first.view.deploy_ms;
     let scenario = RwSignal::new(first);
+    // The deployment sections' inputs, compared by value: editing the routing tree or
+    // moving a playhead does not rebuild the deployment or re-run its blast radius.
+    let deploy_spec = Memo::new(move |_| scenario.with(|s| s.deploy.clone().map(|d| (d, s.seed))));
+    let control_spec = Memo::new(move |_| scenario.with(|s| s.control_plane.clone()));
     let playback = Memo::new_with_compare(move |_| Arc::new(Playback::build(&scenario.get())), |_, _| true);
     let ctx = Ctx {
         scenario,
@@ -171,19 +177,18 @@ pub fn App() -> impl IntoView {
             playing: RwSignal::new(false),
             speed: RwSignal::new(100.0),
         },
+        deploy_spec,
         dplayback: Memo::new_with_compare(
             move |_| {
-                scenario.with(|s| {
-                    s.deploy.as_ref().map(|d| Arc::new(DeployPlayback::build(d, s.seed).map_err(|p| p.join("; "))))
+                deploy_spec.with(|d| {
+                    d.as_ref().map(|(d, seed)| Arc::new(DeployPlayback::build(d, *seed).map_err(|p| p.join("; "))))
                 })
             },
             |_, _| true,
         ),
         cplayback: Memo::new_with_compare(
             move |_| {
-                scenario.with(|s| {
-                    s.control_plane.as_ref().map(|c| Arc::new(crate::control::run(c).map_err(|p| p.join("; "))))
-                })
+                control_spec.with(|c| c.as_ref().map(|c| Arc::new(crate::control::run(c).map_err(|p| p.join("; ")))))
             },
             |_, _| true,
         ),

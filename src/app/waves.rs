@@ -27,7 +27,7 @@ const KINDS: [(BadKind, &str); 5] = [
 ];
 
 fn spec(ctx: &Ctx) -> Option<DeploySpec> {
-    ctx.scenario.with(|s| s.deploy.clone())
+    ctx.deploy_spec.with(|d| d.as_ref().map(|(d, _)| d.clone()))
 }
 
 fn edit_deploy(ctx: &Ctx, f: impl FnOnce(&mut DeploySpec)) {
@@ -44,8 +44,7 @@ pub fn WavePlanner() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let before_suggestion = RwSignal::new(None::<Plan>);
     let analysis = Memo::new(move |_| {
-        let seed = ctx.scenario.with(|s| s.seed);
-        spec(&ctx).map(|d| deploy::analyze(&d, seed).map_err(|p| p.join("; ")))
+        ctx.deploy_spec.with(|d| d.as_ref().map(|(d, seed)| deploy::analyze(d, *seed).map_err(|p| p.join("; "))))
     });
     let move_to = move |id: String, to: Option<usize>| {
         edit_deploy(&ctx, |d| {
@@ -73,7 +72,7 @@ pub fn WavePlanner() -> impl IntoView {
     // Statuses change only as waves start and end: a memo keeps the board (and a drag
     // in progress) untouched while the playhead moves.
     let statuses = Memo::new(move |_| {
-        let n = ctx.scenario.with(|s| s.deploy.as_ref().map_or(0, |d| d.plan.waves.len()));
+        let n = ctx.deploy_spec.with(|d| d.as_ref().map_or(0, |(d, _)| d.plan.waves.len()));
         (0..n).map(status).collect::<Vec<_>>()
     });
     let columns = move || {
@@ -345,8 +344,7 @@ pub fn BuildRun() -> impl IntoView {
     let first = if spec(&ctx).is_some_and(|d| d.plan.name == "neighbours") { "stripe" } else { "neighbours" };
     let other = RwSignal::new(String::from(first));
     let reports = Memo::new(move |_| {
-        let seed = ctx.scenario.with(|s| s.seed);
-        let d = spec(&ctx)?;
+        let (d, seed) = ctx.deploy_spec.get()?;
         let a = deploy::run(&d, seed).map_err(|p| p.join("; "));
         let b = alternative(&d, &other.get()).map(|alt| deploy::run(&alt, seed).map_err(|p| p.join("; ")));
         Some((d.plan.name.clone(), a, b))
