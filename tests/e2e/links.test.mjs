@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { deflateRawSync } from "node:zlib";
-import { serveDist, launch, openApp } from "./harness.mjs";
+import { serveDist, withPage } from "./harness.mjs";
 
 let server;
 before(async () => {
@@ -17,13 +17,8 @@ after(async () => {
 const b64 = (buf) => Buffer.from(buf).toString("base64url");
 const pack = (bytes) => `#s=1.${b64(deflateRawSync(Buffer.from(bytes)))}`;
 
-const open = (page, hash = "") => openApp(page, server.origin, hash);
-
 test("every bad link in the table gives its message and leaves autosave intact", async () => {
-  const b = await launch();
-  try {
-    const { page, log } = b;
-    await open(page);
+  await withPage(server.origin, async (page) => {
     await page.getByTestId("preset-picker").selectOption("geo-failover-nlb");
     await page.getByTestId("scenario-title").filter({ hasText: "Geolocation" }).waitFor();
     // Autosave is debounced: wait for it.
@@ -83,17 +78,11 @@ test("every bad link in the table gives its message and leaves autosave intact",
     // Still usable after all that: play a second and step.
     await page.getByTestId("step").click();
     await page.getByTestId("clock").filter({ hasText: "00:01.000" }).waitFor();
-    assert.deepEqual(log.errors, []);
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test("save scenarios and open them again", async () => {
-  const b = await launch();
-  try {
-    const { page, log } = b;
-    await open(page);
+  await withPage(server.origin, async (page) => {
     await page.getByTestId("preset-picker").selectOption("all-defaults-nlb");
     await page.getByTestId("scenario-title").filter({ hasText: "All defaults" }).waitFor();
     await page.getByTestId("save").click();
@@ -104,8 +93,5 @@ test("save scenarios and open them again", async () => {
     await page.getByTestId("scenario-title").filter({ hasText: "All defaults (NLB)" }).waitFor();
     await page.getByTestId("delete-saved").click();
     assert.match(await page.getByTestId("saved").locator("option").first().textContent(), /Saved scenarios \(1\)/);
-    assert.deepEqual(log.errors, []);
-  } finally {
-    await b.close();
-  }
+  });
 });

@@ -17,10 +17,7 @@ const open = (page, hash = "") => openApp(page, server.origin, hash);
 
 
 test("fail a region by preset, scrub past it, and see the probe, tree and answer change", async () => {
-  const b = await launch();
-  try {
-    const { page, log } = b;
-    await open(page);
+  await withPage(server.origin, async (page) => {
     await page.getByTestId("preset-picker").selectOption("latency-weighted-nlb");
     await page.getByTestId("scenario-title").filter({ hasText: "(NLB)" }).waitFor();
     await seek(page, 200_000);
@@ -39,17 +36,11 @@ test("fail a region by preset, scrub past it, and see the probe, tree and answer
     await page.getByTestId("query-ecs-on").check();
     await page.getByTestId("query-answer").filter({ hasText: "nlb-apse1" }).waitFor();
     await screenshot(page, "playground-nlb");
-    assert.deepEqual(log.errors, []);
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test("a fault added at the playhead forks the run there", async () => {
-  const b = await launch();
-  try {
-    const { page, log } = b;
-    await open(page);
+  await withPage(server.origin, async (page) => {
     await page.getByTestId("preset-picker").selectOption("latency-weighted-nlb");
     await seek(page, 100_000);
     await page.getByTestId("stop-ap-southeast-1").click();
@@ -57,17 +48,11 @@ test("a fault added at the playhead forks the run there", async () => {
     assert.equal(await page.getByTestId("fault-script").locator("li").count(), 3);
     await page.getByRole("button", { name: "Remove fault 1" }).click();
     assert.equal(await page.getByTestId("fault-script").locator("li").count(), 2);
-    assert.deepEqual(log.errors, []);
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test("space plays and pauses; the clock moves", async () => {
-  const b = await launch();
-  try {
-    const { page, log } = b;
-    await open(page);
+  await withPage(server.origin, async (page) => {
     const before = await page.getByTestId("clock").textContent();
     await page.locator("body").click({ position: { x: 5, y: 300 } });
     await page.keyboard.press("Space");
@@ -76,10 +61,7 @@ test("space plays and pauses; the clock moves", async () => {
     await page.keyboard.press("Space");
     await page.getByTestId("play").filter({ hasText: "Play" }).waitFor();
     assert.notEqual(await page.getByTestId("clock").textContent(), before);
-    assert.deepEqual(log.errors, []);
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test("a shared moment opens identically in a fresh browser profile", async () => {
@@ -114,10 +96,7 @@ test("a shared moment opens identically in a fresh browser profile", async () =>
 });
 
 test("bad links show a message, the app stays usable, and autosave is untouched", async () => {
-  const b = await launch();
-  try {
-    const { page, log } = b;
-    await open(page);
+  await withPage(server.origin, async (page) => {
     // Make an edit so there is autosaved work.
     await page.getByTestId("preset-picker").selectOption("all-defaults-nlb");
     await page.getByTestId("scenario-title").filter({ hasText: "All defaults" }).waitFor();
@@ -136,10 +115,7 @@ test("bad links show a message, the app stays usable, and autosave is untouched"
       assert.equal(await page.evaluate(() => localStorage.getItem("routewave.autosave.v1")), saved);
     }
     await screenshot(page, "bad-link");
-    assert.deepEqual(log.errors, []);
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test("small screens stack the panels", async () => {
@@ -156,27 +132,18 @@ test("small screens stack the panels", async () => {
 });
 
 test("pitfall warnings name the problem in the tree", async () => {
-  const b = await launch();
-  try {
-    const { page, log } = b;
-    await open(page);
+  await withPage(server.origin, async (page) => {
     await page.getByTestId("preset-picker").selectOption("latency-layer-pitfall-alb");
     await page.getByTestId("pitfalls").filter({ hasText: "skips its whole branch" }).waitFor();
     assert.ok((await page.getByTestId("tree").textContent()).includes("⚠ pitfall"));
     await page.getByTestId("preset-picker").selectOption("latency-failover-alb");
     await page.getByTestId("scenario-title").filter({ hasText: "nested failover" }).waitFor();
     assert.equal((await page.getByTestId("pitfalls").textContent()).trim(), "");
-    assert.deepEqual(log.errors, []);
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test("the requests chart draws, reads out on hover and exports PNG and CSV", async () => {
-  const b = await launch();
-  try {
-    const { page, log } = b;
-    await open(page);
+  await withPage(server.origin, async (page) => {
     await page.getByTestId("preset-picker").selectOption("latency-weighted-alb");
     const canvas = page.getByTestId("chart-requests");
     await canvas.waitFor();
@@ -193,17 +160,11 @@ test("the requests chart draws, reads out on hover and exports PNG and CSV", asy
     const [csv] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
     assert.equal(csv.suggestedFilename(), "routewave-series.csv");
     await screenshot(page, "chart");
-    assert.deepEqual(log.errors, []);
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test("trials run in chunks with progress, can be cancelled, and draw histograms", async () => {
-  const b = await launch();
-  try {
-    const { page, log } = b;
-    await open(page);
+  await withPage(server.origin, async (page) => {
     await page.getByTestId("preset-picker").selectOption("latency-weighted-nlb");
     await page.getByTestId("trials-count").fill("40");
     await page.getByTestId("trials-count").dispatchEvent("change");
@@ -226,17 +187,11 @@ test("trials run in chunks with progress, can be cancelled, and draw histograms"
     const after = Number((await page.getByTestId("trials-done").textContent()).split(" / ")[0]);
     assert.ok(done < 2000 && after === done, `${done} then ${after}`);
     await screenshot(page, "trials");
-    assert.deepEqual(log.errors, []);
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test("pin ALB as A, switch to NLB, and compare on the same chart", async () => {
-  const b = await launch();
-  try {
-    const { page, log } = b;
-    await open(page);
+  await withPage(server.origin, async (page) => {
     await page.getByTestId("preset-picker").selectOption("latency-weighted-alb");
     await page.getByTestId("scenario-title").filter({ hasText: "(ALB)" }).waitFor();
     await page.getByTestId("pin-a").click();
@@ -248,17 +203,11 @@ test("pin ALB as A, switch to NLB, and compare on the same chart", async () => {
     const grey = await canvasPixels(page.getByTestId("chart-requests"), [150, 150, 150]);
     assert.ok(grey > 200, `grey pixels ${grey}`);
     await screenshot(page, "compare");
-    assert.deepEqual(log.errors, []);
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test("edit a record in the inspector: weight, validation, keyboard reorder, delete, undo", async () => {
-  const b = await launch();
-  try {
-    const { page, log } = b;
-    await open(page);
+  await withPage(server.origin, async (page) => {
     await page.getByTestId("preset-picker").selectOption("latency-weighted-alb");
     await page.getByTestId("scenario-title").filter({ hasText: "(ALB)" }).waitFor();
     // Record 0 is use1's weighted alias.
@@ -284,10 +233,7 @@ test("edit a record in the inspector: weight, validation, keyboard reorder, dele
     await page.getByTestId("undo").click();
     assert.equal(await page.locator("[data-testid^=tree-record-]").count(), rows);
     await screenshot(page, "inspector");
-    assert.deepEqual(log.errors, []);
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test("the answer's path is marked in the tree; a load balancer or a host can be failed at the playhead", async () => {
