@@ -7,9 +7,9 @@
 //!   plan with a bad build. Target ≤ 200 ms natively.
 
 use divan::counter::ItemsCount;
-use routewave::presets;
-use routewave::scenario::{FaultAction, FaultSpec, PopulationSpec, Scenario};
-use routewave::sim::Sim;
+use routewave::design::presets;
+use routewave::failover::sim::Sim;
+use routewave::spec::scenario::{FaultAction, FaultSpec, PopulationSpec, Scenario};
 
 fn main() {
     divan::main();

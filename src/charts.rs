@@ -1,9 +1,11 @@
 //! Charts as functions of data, generic over the plotters drawing backend: the page
 //! draws them on a canvas, the tests render them to SVG natively.
 
+pub mod map;
+
 use plotters::prelude::*;
 
-use crate::sim::Series;
+use crate::failover::sim::Series;
 
 /// Okabe–Ito colours (colour-blind safe), in series order.
 pub const PALETTE: [RGBColor; 6] = [
@@ -134,11 +136,11 @@ pub fn draw_requests<DB: DrawingBackend>(
 /// TTL → client cache → connection) as stacked horizontal bars, in seconds.
 pub fn draw_phases<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
-    phases: &[(String, crate::sim::Phases)],
+    phases: &[(String, crate::failover::sim::Phases)],
 ) -> Result<(), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&WHITE).map_err(err)?;
-    let parts = |p: &crate::sim::Phases| {
+    let parts = |p: &crate::failover::sim::Phases| {
         [p.detection_ms, p.push_ms, p.resolver_ttl_ms, p.client_cache_ms, p.connection_ms]
             .map(|x| x.unwrap_or(0) as f64 / 1000.0)
     };
@@ -390,9 +392,9 @@ pub fn series_csv(series: &Series) -> String {
 mod tests {
     use super::*;
 
-    fn report() -> crate::sim::Report {
-        let s = crate::presets::preset("latency-weighted-nlb").unwrap();
-        let mut sim = crate::sim::Sim::new(&s).unwrap();
+    fn report() -> crate::failover::sim::Report {
+        let s = crate::design::presets::preset("latency-weighted-nlb").unwrap();
+        let mut sim = crate::failover::sim::Sim::new(&s).unwrap();
         sim.run_until(sim.duration());
         sim.report()
     }
@@ -423,7 +425,7 @@ mod tests {
     #[test]
     fn the_phase_chart_stacks_every_phase() {
         let r = report();
-        let phases: Vec<(String, crate::sim::Phases)> = r.summary.phases.clone().into_iter().collect();
+        let phases: Vec<(String, crate::failover::sim::Phases)> = r.summary.phases.clone().into_iter().collect();
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (800, 160)).into_drawing_area();
@@ -448,8 +450,8 @@ mod tests {
 
     #[test]
     fn the_health_chart_has_a_lane_per_check_and_target_and_marks_the_outage() {
-        let s = crate::presets::preset("latency-weighted-checks-alb").unwrap();
-        let mut sim = crate::sim::Sim::new(&s).unwrap();
+        let s = crate::design::presets::preset("latency-weighted-checks-alb").unwrap();
+        let mut sim = crate::failover::sim::Sim::new(&s).unwrap();
         sim.run_until(sim.duration());
         let r = sim.report();
         assert!(!r.series.check_status.is_empty() && !r.series.target_status.is_empty());
@@ -465,8 +467,8 @@ mod tests {
             assert!(svg.contains(&format!("check {k}")), "{k}");
         }
         assert!(svg.matches("unhealthy").count() >= 2, "unhealthy blocks are labelled in words");
-        let healthy_only = crate::presets::preset("all-defaults-alb").unwrap();
-        let mut sim = crate::sim::Sim::new(&healthy_only).unwrap();
+        let healthy_only = crate::design::presets::preset("all-defaults-alb").unwrap();
+        let mut sim = crate::failover::sim::Sim::new(&healthy_only).unwrap();
         sim.run_until(sim.duration());
         let mut svg2 = String::new();
         {
@@ -490,9 +492,11 @@ mod tests {
     #[test]
     fn the_blast_chart_puts_two_plans_side_by_side() {
         let good =
-            crate::deploy::run(&crate::presets::preset("data-plane-by-stripe").unwrap().deploy.unwrap(), 1).unwrap();
+            crate::deploy::run(&crate::design::presets::preset("data-plane-by-stripe").unwrap().deploy.unwrap(), 1)
+                .unwrap();
         let bad =
-            crate::deploy::run(&crate::presets::preset("data-plane-bad-plan").unwrap().deploy.unwrap(), 1).unwrap();
+            crate::deploy::run(&crate::design::presets::preset("data-plane-bad-plan").unwrap().deploy.unwrap(), 1)
+                .unwrap();
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (700, 260)).into_drawing_area();

@@ -14,14 +14,14 @@ use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use crate::answer::{self, ClientAddr, Query};
-use crate::geo;
-use crate::model::RecordType;
-use crate::presets;
-use crate::rng::SimRng;
-use crate::scenario::Scenario;
-use crate::sim::{Report, Sim};
-use crate::time::SimTime;
+use crate::base::geo;
+use crate::base::rng::SimRng;
+use crate::base::time::SimTime;
+use crate::design::presets;
+use crate::failover::sim::{Report, Sim};
+use crate::route53::answer::{self, ClientAddr, Query};
+use crate::spec::scenario::Scenario;
+use crate::spec::zone::RecordType;
 
 /// Runs the CLI with `args` (without the program name) and returns the exit code.
 pub fn main(args: Vec<OsString>) -> ExitCode {
@@ -110,7 +110,8 @@ pub fn run(args: Vec<OsString>, out: &mut String) -> Result<(), String> {
                 Some(f) => Some(read(f)?),
                 None => None,
             };
-            let imp = crate::aws::import_record_sets(&text, hc.as_deref()).map_err(|e| format!("{file}: {e}"))?;
+            let imp =
+                crate::formats::aws::import_record_sets(&text, hc.as_deref()).map_err(|e| format!("{file}: {e}"))?;
             for n in &imp.notes {
                 eprintln!("note: {n}");
             }
@@ -130,7 +131,7 @@ pub fn run(args: Vec<OsString>, out: &mut String) -> Result<(), String> {
             let file = file.ok_or("import-policy: missing <policy.json>")?;
             let base = load(&into.ok_or("import-policy: missing --into <scenario.json|preset:NAME>")?)?;
             let text = std::fs::read_to_string(&file).map_err(|e| format!("{file}: {e}"))?;
-            let imp = crate::aws::import_traffic_policy(&text, &base).map_err(|e| format!("{file}: {e}"))?;
+            let imp = crate::formats::aws::import_traffic_policy(&text, &base).map_err(|e| format!("{file}: {e}"))?;
             for n in &imp.notes {
                 eprintln!("note: {n}");
             }
@@ -143,7 +144,7 @@ pub fn run(args: Vec<OsString>, out: &mut String) -> Result<(), String> {
                 _ => return Err("export-policy: missing <scenario.json|preset:NAME>".into()),
             };
             let s = load(&source)?;
-            let (doc, notes) = crate::aws::export_traffic_policy(&s).map_err(|e| format!("{source}: {e}"))?;
+            let (doc, notes) = crate::formats::aws::export_traffic_policy(&s).map_err(|e| format!("{source}: {e}"))?;
             for n in &notes {
                 eprintln!("note: {n}");
             }
@@ -162,7 +163,7 @@ pub fn run(args: Vec<OsString>, out: &mut String) -> Result<(), String> {
             }
             let source = source.ok_or("export-changes: missing <scenario.json|preset:NAME>")?;
             let s = load(&source)?;
-            let (batch, notes) = crate::aws::change_batch(&s.zone, &zone_id);
+            let (batch, notes) = crate::formats::aws::change_batch(&s.zone, &zone_id);
             for n in &notes {
                 eprintln!("note: {n}");
             }
@@ -175,14 +176,14 @@ pub fn run(args: Vec<OsString>, out: &mut String) -> Result<(), String> {
                 _ => return Err("link: missing <scenario.json|preset:NAME>".into()),
             };
             let s = load(&source)?;
-            let frag = crate::link::encode(&s);
+            let frag = crate::formats::link::encode(&s);
             let _ = writeln!(out, "#{frag}");
-            match crate::link::size_class(frag.len() + 1) {
-                crate::link::LinkSize::Ok => {}
-                crate::link::LinkSize::Long => {
+            match crate::formats::link::size_class(frag.len() + 1) {
+                crate::formats::link::LinkSize::Ok => {}
+                crate::formats::link::LinkSize::Long => {
                     eprintln!("note: the link is {} characters; some chat apps cut links past 2,000", frag.len() + 1)
                 }
-                crate::link::LinkSize::UseFile => {
+                crate::formats::link::LinkSize::UseFile => {
                     eprintln!("note: the link is {} characters; share the JSON file instead", frag.len() + 1)
                 }
             }
@@ -441,7 +442,7 @@ fn explain(parser: &mut lexopt::Parser, out: &mut String) -> Result<(), String> 
     let mut sim = build(&scenario, &source)?;
     sim.run_until(SimTime(at_s * 1000));
     let now = sim.now();
-    let latency = crate::latency::LatencyTable::new(scenario.params.latency, scenario.seed);
+    let latency = crate::route53::latency::LatencyTable::new(scenario.params.latency, scenario.seed);
     let view = sim.health().view(sim.zone());
     let q = Query { name: &query, rtype, resolver: &resolver, ecs: ecs_addr.as_ref(), now };
     let (a, ex) = answer::answer_explained(sim.zone(), &q, &view, &latency, &mut SimRng::new(scenario.seed));
@@ -460,7 +461,8 @@ fn explain(parser: &mut lexopt::Parser, out: &mut String) -> Result<(), String> 
 }
 
 fn deploy(parser: &mut lexopt::Parser, out: &mut String, check_only: bool) -> Result<(), String> {
-    use crate::deploy::{self, BadKind};
+    use crate::deploy;
+    use crate::spec::deploy::BadKind;
     let mut source = None;
     let mut seed = None;
     let mut json = false;
@@ -558,7 +560,7 @@ fn deploy(parser: &mut lexopt::Parser, out: &mut String, check_only: bool) -> Re
 
 fn control_plane(
     title: &str,
-    cp: &crate::control::ControlPlaneSpec,
+    cp: &crate::spec::control::ControlPlaneSpec,
     source: &str,
     check_only: bool,
     json: bool,
@@ -573,7 +575,7 @@ fn control_plane(
         );
         return Ok(());
     }
-    let r = crate::control::run(cp).map_err(|p| format!("{source}: control_plane.{}", p.join("; ")))?;
+    let r = crate::deploy::control::run(cp).map_err(|p| format!("{source}: control_plane.{}", p.join("; ")))?;
     if json {
         out.push_str(&serde_json::to_string_pretty(&r).expect("serialisable"));
         out.push('\n');

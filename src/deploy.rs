@@ -17,7 +17,7 @@
 //! production (if the kind is detected at all); the deployment halts, every deployed
 //! location rolls back within `rollback_s`, and a black-holing location withdraws
 //! its anycast announcement at once — its resolvers keep sending to it until BGP
-//! converges (a per-resolver delay, [`crate::anycast::convergence_ms`]).
+//! converges (a per-resolver delay, [`crate::deploy::anycast::convergence_ms`]).
 //!
 //! Added resolution latency is the steady-state difference plus, for a sequential
 //! (SRTT) resolver whose preferred server went silent, its per-kind timeout spread
@@ -27,250 +27,23 @@
 //! User-minutes impaired count what users see: a slow resolution (added latency
 //! over `impaired_ms`) only on cache misses, a failed one once the cached answer has
 //! expired, a wrong one on every request until it leaves the cache. Every number in the per-wave
-//! table comes from these mechanisms and the anycast model in [`crate::anycast`].
+//! table comes from these mechanisms and the anycast model in [`crate::deploy::anycast`].
+
+pub mod anycast;
+pub mod control;
+pub mod playback;
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::anycast::{self, AnycastParams, DelegationSets, EdgeLocation, LocState, STRIPES, Site};
-use crate::geo;
-use crate::queue::EventQueue;
-use crate::resolver::ResolverKind;
-use crate::rng::{SimRng, stream_id};
-use crate::time::{SimDuration, SimTime};
-
-/// A data-plane deployment scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DeploySpec {
-    /// Edge locations (default: [`anycast::default_fleet`]).
-    #[serde(default = "anycast::default_fleet")]
-    pub fleet: Vec<EdgeLocation>,
-    /// Hosted zones.
-    #[serde(default = "d_zones")]
-    pub zones: u32,
-    /// Name servers per stripe in the pool. Default 512 [U].
-    #[serde(default = "d_pool")]
-    pub pool_per_stripe: u16,
-    /// Most name servers two zones may share. Default 2 [C].
-    #[serde(default = "d_shared")]
-    pub max_shared: u8,
-    /// Resolvers, placed over the city table.
-    #[serde(default = "d_resolvers")]
-    pub resolvers: u32,
-    /// Users behind each resolver.
-    #[serde(default = "d_users")]
-    pub users_per_resolver: u32,
-    /// Requests per user per minute (for wrong-answer client requests).
-    #[serde(default = "d_user_rate")]
-    pub user_requests_per_min: f64,
-    /// TTL of the records resolvers cache, s (how long a wrong answer lives on).
-    #[serde(default = "d_ttl")]
-    pub record_ttl_s: u32,
-    /// Added resolution latency above which a user counts as impaired, ms [U].
-    #[serde(default = "d_impaired")]
-    pub impaired_ms: f64,
-    /// Anycast model parameters.
-    #[serde(default)]
-    pub anycast: AnycastParams,
-    /// The plan.
-    pub plan: Plan,
-    /// The bad build pushed through it.
-    pub bad_build: BadBuild,
-    /// Outages scripted by hand (a location or a whole stripe withdrawn or silent),
-    /// shown by the player alongside the deployment.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub outages: Vec<Outage>,
-}
-
-/// A scripted outage of a location or of a whole stripe.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Outage {
-    /// Start, s after the deployment starts.
-    pub at_s: u64,
-    /// End, s (none: to the end of the run).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub until_s: Option<u64>,
-    /// What fails.
-    pub target: OutageTarget,
-    /// How.
-    pub kind: OutageKind,
-}
-
-/// What a scripted outage takes out.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum OutageTarget {
-    /// One edge location, by id.
-    Location(String),
-    /// Every location of a stripe (0..=3).
-    Stripe(u8),
-}
-
-/// How a scripted outage fails.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutageKind {
-    /// The announcement is withdrawn: each resolver's traffic moves to the
-    /// next-closest location of the stripe once BGP converges for it.
-    Withdraw,
-    /// Announced but silent: traffic keeps arriving and gets no answer.
-    BlackHole,
-}
-
-impl Outage {
-    /// The outage in words.
-    pub fn describe(&self) -> String {
-        let what = match &self.target {
-            OutageTarget::Location(l) => l.clone(),
-            OutageTarget::Stripe(s) => format!("all of stripe {s}"),
-        };
-        match self.kind {
-            OutageKind::Withdraw => format!("withdraw {what}"),
-            OutageKind::BlackHole => format!("black-hole {what}"),
-        }
-    }
-}
-
-fn d_zones() -> u32 {
-    10_000
-}
-fn d_pool() -> u16 {
-    512
-}
-fn d_shared() -> u8 {
-    2
-}
-fn d_resolvers() -> u32 {
-    2_000
-}
-fn d_users() -> u32 {
-    100
-}
-fn d_user_rate() -> f64 {
-    1.0
-}
-fn d_ttl() -> u32 {
-    300
-}
-fn d_impaired() -> f64 {
-    100.0
-}
-
-/// A deployment plan.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Plan {
-    /// Name shown in tables.
-    pub name: String,
-    /// Staging waves (a separate, small fleet): how many run at once decides whether
-    /// old and new versions ever run side by side before production.
-    #[serde(default = "d_staging")]
-    pub staging_waves: u32,
-    /// Production waves, in order.
-    pub waves: Vec<Wave>,
-    /// Time to deploy one location host by host, s. Default 600 [U].
-    #[serde(default = "d_unit")]
-    pub unit_deploy_s: u64,
-    /// Automatic verification after each wave, s. Default 600 [U].
-    #[serde(default = "d_verify")]
-    pub verify_s: u64,
-    /// Time for every deployed location to roll back, s. Default 900 [U].
-    #[serde(default = "d_rollback")]
-    pub rollback_s: u64,
-}
-
-fn d_staging() -> u32 {
-    2
-}
-fn d_unit() -> u64 {
-    600
-}
-fn d_verify() -> u64 {
-    600
-}
-fn d_rollback() -> u64 {
-    900
-}
-
-/// One production wave.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Wave {
-    /// Location ids.
-    pub locations: Vec<String>,
-    /// Bake after the wave, s (24 h for early production waves [field report]).
-    #[serde(default = "d_bake")]
-    pub bake_s: u64,
-}
-
-fn d_bake() -> u64 {
-    86_400
-}
-
-/// Kinds of bad build.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BadKind {
-    /// Drops every query.
-    BlackHole,
-    /// Crashes on start.
-    Crash,
-    /// Slow on old hardware only.
-    SlowOnOldHardware,
-    /// Serves wrong answers.
-    WrongAnswers,
-    /// Breaks only beside the previous version.
-    VersionIncompat,
-}
-
-impl BadKind {
-    /// Label.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BadKind::BlackHole => "black-hole",
-            BadKind::Crash => "crash on start",
-            BadKind::SlowOnOldHardware => "slow on old hardware",
-            BadKind::WrongAnswers => "wrong answers",
-            BadKind::VersionIncompat => "version incompatibility",
-        }
-    }
-}
-
-/// The bad build and how it is detected.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BadBuild {
-    /// What it does.
-    pub kind: BadKind,
-    /// Delay from the first bad location serving to the alarm, s [U].
-    #[serde(default = "d_alarm")]
-    pub alarm_delay_s: u64,
-    /// Whether any alarm detects it at all.
-    #[serde(default = "yes")]
-    pub detected: bool,
-    /// Extra latency of a slow location, ms.
-    #[serde(default = "d_slow")]
-    pub slow_ms: u32,
-    /// Hardware generations counted as old (≤ this).
-    #[serde(default = "d_old")]
-    pub old_gen: u8,
-}
-
-fn d_alarm() -> u64 {
-    600
-}
-fn yes() -> bool {
-    true
-}
-fn d_slow() -> u32 {
-    400
-}
-fn d_old() -> u8 {
-    1
-}
+use crate::base::geo;
+use crate::base::queue::EventQueue;
+use crate::base::rng::{SimRng, stream_id};
+use crate::base::time::{SimDuration, SimTime};
+use crate::deploy::anycast::{DelegationSets, LocState, Site};
+use crate::spec::deploy::{BadKind, DeploySpec, EdgeLocation, OutageTarget, Plan, STRIPES, Wave};
+use crate::spec::kinds::ResolverKind;
 
 /// Per-wave (or total) blast radius.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -1013,21 +786,6 @@ pub trait WaveLike {
     fn bake(&self) -> u64;
 }
 
-impl WaveLike for Wave {
-    fn items(&self) -> &Vec<String> {
-        &self.locations
-    }
-    fn items_mut(&mut self) -> &mut Vec<String> {
-        &mut self.locations
-    }
-    fn empty(bake_s: u64) -> Self {
-        Wave { locations: Vec::new(), bake_s }
-    }
-    fn bake(&self) -> u64 {
-        self.bake_s
-    }
-}
-
 /// Moves `id` into wave `to` (0-based; `waves.len()` opens a new last wave with the
 /// last wave's bake; `None` takes it out of the plan), then drops waves left empty.
 /// Returns the wave it ended in (after the drop).
@@ -1037,7 +795,7 @@ pub fn move_item<W: WaveLike>(waves: &mut Vec<W>, id: &str, to: Option<usize>) -
     }
     let mut at = to.map(|t| {
         if t >= waves.len() {
-            let bake_s = waves.last().map_or(d_bake(), W::bake);
+            let bake_s = waves.last().map_or(crate::spec::deploy::default_bake_s(), W::bake);
             waves.push(W::empty(bake_s));
             waves.len() - 1
         } else {
@@ -1127,4 +885,19 @@ pub fn arrange_by_stripe(fleet: &[EdgeLocation], per_wave: usize) -> Vec<Wave> {
         }
     }
     waves
+}
+
+impl WaveLike for Wave {
+    fn items(&self) -> &Vec<String> {
+        &self.locations
+    }
+    fn items_mut(&mut self) -> &mut Vec<String> {
+        &mut self.locations
+    }
+    fn empty(bake_s: u64) -> Self {
+        Wave { locations: Vec::new(), bake_s }
+    }
+    fn bake(&self) -> u64 {
+        self.bake_s
+    }
 }

@@ -43,14 +43,14 @@ async fn app_mounts_and_about_toggles() {
 
 #[wasm_bindgen_test]
 fn rng_known_answer_matches_native() {
-    let mut rng = routewave::rng::SimRng::new(42);
-    assert_eq!(rng.next_u64(), routewave::rng::KNOWN_ANSWER_SEED_42);
+    let mut rng = routewave::base::rng::SimRng::new(42);
+    assert_eq!(rng.next_u64(), routewave::base::rng::KNOWN_ANSWER_SEED_42);
 }
 
 #[wasm_bindgen_test]
 fn preset_trace_hash_matches_native() {
-    let s = routewave::presets::preset("latency-weighted-nlb").unwrap();
-    let mut sim = routewave::sim::Sim::new(&s).unwrap();
+    let s = routewave::design::presets::preset("latency-weighted-nlb").unwrap();
+    let mut sim = routewave::failover::sim::Sim::new(&s).unwrap();
     sim.run_until(sim.duration());
     assert_eq!(sim.report().trace_hash, pins::TRACE_HASH_LATENCY_WEIGHTED_NLB);
 }

@@ -11,14 +11,14 @@ fuzz_target!(|data: &[u8]| {
         Some((r, c)) => (r, Some(c)),
         None => (text, None),
     };
-    if let Ok(imp) = routewave::aws::import_record_sets(records, checks) {
-        let _ = routewave::zone::Zone::new(&imp.scenario.zone);
-        let _ = routewave::aws::change_batch(&imp.scenario.zone, "Z1");
-        let _ = routewave::sim::Sim::new(&imp.scenario);
+    if let Ok(imp) = routewave::formats::aws::import_record_sets(records, checks) {
+        let _ = routewave::route53::zone::Zone::new(&imp.scenario.zone);
+        let _ = routewave::formats::aws::change_batch(&imp.scenario.zone, "Z1");
+        let _ = routewave::failover::sim::Sim::new(&imp.scenario);
     }
-    let base = routewave::presets::preset("latency-weighted-alb").expect("preset");
-    if let Ok(imp) = routewave::aws::import_traffic_policy(text, &base) {
-        let _ = routewave::zone::Zone::new(&imp.scenario.zone);
-        let _ = routewave::aws::export_traffic_policy(&imp.scenario);
+    let base = routewave::design::presets::preset("latency-weighted-alb").expect("preset");
+    if let Ok(imp) = routewave::formats::aws::import_traffic_policy(text, &base) {
+        let _ = routewave::route53::zone::Zone::new(&imp.scenario.zone);
+        let _ = routewave::formats::aws::export_traffic_policy(&imp.scenario);
     }
 });

@@ -7,9 +7,9 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    if let Ok(s) = routewave::link::decode(text) {
-        let again = routewave::link::decode(&routewave::link::encode(&s)).expect("re-encoded link decodes");
+    if let Ok(s) = routewave::formats::link::decode(text) {
+        let again = routewave::formats::link::decode(&routewave::formats::link::encode(&s)).expect("re-encoded link decodes");
         assert_eq!(again, s);
-        let _ = routewave::sim::Sim::new(&s);
+        let _ = routewave::failover::sim::Sim::new(&s);
     }
 });

@@ -8,21 +8,21 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    if let Ok(s) = routewave::scenario::Scenario::from_json(text) {
-        let _ = routewave::zone::Zone::new(&s.zone);
-        if let Ok(mut sim) = routewave::sim::Sim::new(&s) {
+    if let Ok(s) = routewave::spec::scenario::Scenario::from_json(text) {
+        let _ = routewave::route53::zone::Zone::new(&s.zone);
+        if let Ok(mut sim) = routewave::failover::sim::Sim::new(&s) {
             // A short, bounded run: the fuzzer looks for panics, not for long runs.
-            sim.run_batch(routewave::time::SimTime(10_000), 2_000);
+            sim.run_batch(routewave::base::time::SimTime(10_000), 2_000);
         }
         if let Some(d) = &s.deploy
             && d.fleet.len() <= 100
             && d.resolvers <= 500
-            && let Ok(p) = routewave::deployplay::DeployPlayback::build(d, s.seed)
+            && let Ok(p) = routewave::deploy::playback::DeployPlayback::build(d, s.seed)
         {
-            let _ = p.at(routewave::time::SimTime(s.view.deploy_ms % (p.duration().as_ms() + 1)));
+            let _ = p.at(routewave::base::time::SimTime(s.view.deploy_ms % (p.duration().as_ms() + 1)));
         }
         if let Some(c) = &s.control_plane
-            && let Ok(r) = routewave::control::run(c)
+            && let Ok(r) = routewave::deploy::control::run(c)
         {
             let _ = r.end();
         }

@@ -68,7 +68,7 @@ pub fn RequestsChart() -> impl IntoView {
             let lo = sec - sec % charts::BUCKET_S;
             let hi = (lo + charts::BUCKET_S).min(n);
             let avg = |v: &Vec<f64>| v[lo..hi].iter().sum::<f64>() / (hi - lo).max(1) as f64;
-            let mut parts = vec![format!("{}", crate::time::SimTime(lo as u64 * 1000))];
+            let mut parts = vec![format!("{}", crate::base::time::SimTime(lo as u64 * 1000))];
             for (r, v) in &series.served_by_region {
                 parts.push(format!("{r} {:.1}/s", avg(v)));
             }
@@ -140,7 +140,11 @@ fn Compare() -> impl IntoView {
         let a = ctx.pinned.get()?;
         ctx.playback.with(|pb| {
             pb.as_ref().as_ref().ok().map(|b| {
-                (a.report.title.clone(), b.report().title.clone(), crate::playback::compare(&a.report, b.report()))
+                (
+                    a.report.title.clone(),
+                    b.report().title.clone(),
+                    crate::failover::playback::compare(&a.report, b.report()),
+                )
             })
         })
     };
@@ -186,7 +190,8 @@ pub fn PhasesChart() -> impl IntoView {
     Effect::new(move |_| {
         let pb = ctx.playback.get();
         let (Some(el), Ok(p)) = (canvas.get(), pb.as_ref()) else { return };
-        let phases: Vec<(String, crate::sim::Phases)> = p.report().summary.phases.clone().into_iter().collect();
+        let phases: Vec<(String, crate::failover::sim::Phases)> =
+            p.report().summary.phases.clone().into_iter().collect();
         let Some(backend) = CanvasBackend::with_canvas_object(el) else { return };
         if let Err(e) = charts::draw_phases(&backend.into_drawing_area(), &phases) {
             ctx.notice.set(Some(format!("The phase chart could not be drawn: {e}")));
@@ -248,7 +253,7 @@ pub fn ChecksChart() -> impl IntoView {
             };
             let sec = ((frac_x * col.len() as f64) as usize).min(col.len().saturating_sub(1));
             let state = if col.get(sec) == Some(&1) { "healthy" } else { "unhealthy" };
-            readout.set(format!("{} · {name}: {state}", crate::time::SimTime(sec as u64 * 1000)));
+            readout.set(format!("{} · {name}: {state}", crate::base::time::SimTime(sec as u64 * 1000)));
         });
     };
     view! {

@@ -4,15 +4,16 @@
 //! colour, glyph and text; each AZ's load balancer with the hosts it still sends to;
 //! the fleets arranged into waves on the same board as locations; the bad build's
 //! kind and split-world staging; failed requests per wave. The model is
-//! [`crate::control`].
+//! [`crate::deploy::control`].
 
 use leptos::prelude::*;
 
 use super::playground::Player;
 use super::shell::Ctx;
 use super::waves::{BoardCol, Chip, WaveBoard};
-use crate::control::{ControlPlaneSpec, CpBadKind, CpReport, HostNow};
-use crate::time::SimTime;
+use crate::base::time::SimTime;
+use crate::deploy::control::{CpReport, HostNow};
+use crate::spec::control::{ControlPlaneSpec, CpBadKind};
 
 const KINDS: [(CpBadKind, &str, &str); 4] = [
     (CpBadKind::Crash, "crash", "crash on start (the host check fails)"),

@@ -2,7 +2,7 @@
 //! is happening now in words, resolvers by how they fare, the resolution-time
 //! histogram, the controls that withdraw or black-hole a location or fail a whole
 //! stripe at the playhead, and (in [`super::waves`]) the wave planner and the bad
-//! build's blast radius. Everything shown comes from [`crate::deployplay`] and
+//! build's blast radius. Everything shown comes from [`crate::deploy::playback`] and
 //! [`crate::deploy`].
 
 use std::sync::Arc;
@@ -15,9 +15,9 @@ use plotters_canvas::CanvasBackend;
 use super::map::{DotMode, STRIPE_RGB, STRIPE_SHAPE, Selected, WorldMap};
 use super::playground::Player;
 use super::shell::Ctx;
-use crate::deploy::{Outage, OutageKind, OutageTarget};
-use crate::deployplay::{DeployNow, DeployPlayback, HIST_BIN_MS};
-use crate::time::SimTime;
+use crate::base::time::SimTime;
+use crate::deploy::playback::{DeployNow, DeployPlayback, HIST_BIN_MS};
+use crate::spec::deploy::{Outage, OutageKind, OutageTarget};
 
 fn with_pb<T>(ctx: &Ctx, f: impl FnOnce(&DeployPlayback) -> T) -> Option<T> {
     ctx.dplayback.with(|p| p.as_ref().and_then(|r| r.as_ref().as_ref().ok().map(f)))
@@ -192,7 +192,7 @@ fn Side(
                 }>
                     <option value="">"(pick on the map or here)"</option>
                     {move || cities().into_iter().map(|(c, i)| {
-                        let name = crate::geo::city(&c).map_or(c.clone(), |x| x.name.to_string());
+                        let name = crate::base::geo::city(&c).map_or(c.clone(), |x| x.name.to_string());
                         view! { <option value=i.to_string()>{name}</option> }
                     }).collect::<Vec<_>>()}
                 </select>

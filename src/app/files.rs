@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::shell::Ctx;
-use crate::scenario::Scenario;
+use crate::spec::scenario::Scenario;
 
 /// Offers `text` as a download named `name` (a blob URL on this origin).
 pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
@@ -118,7 +118,10 @@ pub fn FileMenu() -> impl IntoView {
     };
     let import_aws = move |_| {
         let hc = checks.get_untracked();
-        match crate::aws::import_record_sets(&records.get_untracked(), (!hc.trim().is_empty()).then_some(hc.as_str())) {
+        match crate::formats::aws::import_record_sets(
+            &records.get_untracked(),
+            (!hc.trim().is_empty()).then_some(hc.as_str()),
+        ) {
             Ok(imp) => {
                 ctx.playing.set(false);
                 ctx.playhead.set(0);
@@ -133,7 +136,7 @@ pub fn FileMenu() -> impl IntoView {
     };
     let export_changes = move |_| {
         let s = ctx.scenario.get_untracked();
-        let (batch, notes) = crate::aws::change_batch(&s.zone, "<your hosted zone id>");
+        let (batch, notes) = crate::formats::aws::change_batch(&s.zone, "<your hosted zone id>");
         if let Err(e) = download("change-batch.json", &batch, "application/json") {
             ctx.notice.set(Some(format!("Export failed: {e}.")));
         } else if !notes.is_empty() {

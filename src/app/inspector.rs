@@ -7,8 +7,8 @@
 use leptos::prelude::*;
 
 use super::shell::Ctx;
-use crate::model::{FailoverRole, RecordValue, Routing};
-use crate::zone::Zone;
+use crate::route53::zone::Zone;
+use crate::spec::zone::{FailoverRole, RecordValue, Routing};
 
 /// Moves record `i` up (`-1`) or down (`+1`) among the records of its name and type.
 pub fn move_record(ctx: &Ctx, i: usize, dir: i32) -> Option<usize> {
@@ -42,7 +42,7 @@ pub fn Inspector(selected: RwSignal<Option<usize>>) -> impl IntoView {
             Err(p) => p.0.iter().filter(|p| p.path.starts_with(&prefix)).map(|p| p.to_string()).collect(),
         })
     };
-    let set = move |f: Box<dyn FnOnce(&mut crate::model::RecordSpec)>| {
+    let set = move |f: Box<dyn FnOnce(&mut crate::spec::zone::RecordSpec)>| {
         if let Some(i) = selected.get_untracked() {
             ctx.edit(|s| {
                 if let Some(r) = s.zone.records.get_mut(i) {
@@ -65,7 +65,7 @@ pub fn Inspector(selected: RwSignal<Option<usize>>) -> impl IntoView {
                     let latency = match &r.routing { Routing::Latency { region } => Some(region.clone()), _ => None };
                     let here = r.name.clone();
                     let can_check = match &r.value {
-                        RecordValue::Alias { target: crate::model::AliasTarget::LoadBalancer { .. }, .. } => true,
+                        RecordValue::Alias { target: crate::spec::zone::AliasTarget::LoadBalancer { .. }, .. } => true,
                         RecordValue::Values(v) => v.len() == 1 && v[0].starts_with("host:"),
                         _ => false,
                     };
@@ -99,7 +99,7 @@ pub fn Inspector(selected: RwSignal<Option<usize>>) -> impl IntoView {
                                     let region = event_target_value(&ev);
                                     set(Box::new(move |r| r.routing = Routing::Latency { region }));
                                 }>
-                                    {crate::geo::AWS_REGIONS.iter().map(|(reg, _)| view! { <option value=*reg selected=*reg == cur>{*reg}</option> }).collect::<Vec<_>>()}
+                                    {crate::base::geo::AWS_REGIONS.iter().map(|(reg, _)| view! { <option value=*reg selected=*reg == cur>{*reg}</option> }).collect::<Vec<_>>()}
                                 </select>
                             </label>
                         })}
@@ -108,7 +108,7 @@ pub fn Inspector(selected: RwSignal<Option<usize>>) -> impl IntoView {
                                 let group = event_target_value(&ev);
                                 let Some(i) = selected.get_untracked() else { return };
                                 let mut s = ctx.scenario.get_untracked();
-                                match crate::builder::move_to(&mut s, i, &group) {
+                                match crate::design::builder::move_to(&mut s, i, &group) {
                                     Ok(at) => {
                                         ctx.edit(|cur| *cur = s);
                                         selected.set(Some(at));
@@ -116,7 +116,7 @@ pub fn Inspector(selected: RwSignal<Option<usize>>) -> impl IntoView {
                                     Err(e) => ctx.notice.set(Some(format!("Cannot move the record: {e}."))),
                                 }
                             }>
-                                {ctx.scenario.with_untracked(|s| crate::builder::groups(&s.zone, &s.service)).into_iter().map(|g| {
+                                {ctx.scenario.with_untracked(|s| crate::design::builder::groups(&s.zone, &s.service)).into_iter().map(|g| {
                                     let sel = g.name == here;
                                     let label = format!("{} ({})", g.name, g.policy.map_or("?", |p| p.name()));
                                     view! { <option value=g.name selected=sel>{label}</option> }
@@ -168,7 +168,7 @@ pub fn Inspector(selected: RwSignal<Option<usize>>) -> impl IntoView {
                                 <button class="rw-button" data-testid="add-check" on:click=move |_| {
                                     let Some(i) = selected.get_untracked() else { return };
                                     let mut s = ctx.scenario.get_untracked();
-                                    match crate::builder::add_check(&mut s, i) {
+                                    match crate::design::builder::add_check(&mut s, i) {
                                         Ok(_) => ctx.edit(|cur| *cur = s),
                                         Err(e) => ctx.notice.set(Some(format!("Cannot add a health check: {e}."))),
                                     }

@@ -1,5 +1,5 @@
 //! The world map of the data plane on a canvas: Natural Earth coastlines in the
-//! Equal Earth projection ([`crate::map`]), edge locations as markers coloured *and*
+//! Equal Earth projection ([`crate::charts::map`]), edge locations as markers coloured *and*
 //! shaped by stripe, resolvers as small dots coloured by how they fare (or by the
 //! stripe of the location answering them fastest), a selected resolver's catchment
 //! on each stripe with its RTT and its queries racing (first answer wins), at the
@@ -14,8 +14,8 @@ use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
 
 use super::shell::Ctx;
-use crate::deployplay::{DeployNow, DeployPlayback, LocShow, SiteStatus};
-use crate::map::{self, View};
+use crate::charts::map::{self, View};
+use crate::deploy::playback::{DeployNow, DeployPlayback, LocShow, SiteStatus};
 
 /// Canvas size in CSS-independent pixels.
 const W: f64 = 960.0;
@@ -95,7 +95,7 @@ struct Geometry {
 
 fn geometry(pb: &DeployPlayback) -> Geometry {
     Geometry {
-        locations: pb.spec().fleet.iter().map(|l| map::project_at(crate::anycast::city_at(&l.city))).collect(),
+        locations: pb.spec().fleet.iter().map(|l| map::project_at(crate::spec::deploy::city_at(&l.city))).collect(),
         sites: (0..pb.sites().len()).map(|i| map::project_at(pb.site_at(i))).collect(),
     }
 }
@@ -378,7 +378,7 @@ pub fn WorldMap(
         match s {
             Selected::Location(l) => {
                 let loc = &p.spec().fleet[l];
-                let city = crate::geo::city(&loc.city).map_or(loc.city.as_str(), |c| c.name);
+                let city = crate::base::geo::city(&loc.city).map_or(loc.city.as_str(), |c| c.name);
                 format!(
                     "{} — {city}, stripe {} ({}), hardware generation {}: {}",
                     loc.id,
@@ -390,7 +390,7 @@ pub fn WorldMap(
             }
             Selected::Resolver(i) => {
                 let site = &p.sites()[i];
-                let city = crate::geo::city(&site.city).map_or(site.city.as_str(), |c| c.name);
+                let city = crate::base::geo::city(&site.city).map_or(site.city.as_str(), |c| c.name);
                 let s = n.sites[i];
                 let served = s.served_by.map_or("nobody".to_string(), |l| p.spec().fleet[usize::from(l)].id.clone());
                 let how = match s.status {

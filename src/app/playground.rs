@@ -1,16 +1,16 @@
 //! The playground: the routing tree coloured by health as the DNS servers see it,
 //! the timeline player, the probe log, the narration, traffic shares, resolver
 //! caches, the query tester, the fault controls and the run's summary. Everything
-//! shown comes from [`crate::playback`]; these components only render it.
+//! shown comes from [`crate::failover::playback`]; these components only render it.
 
 use leptos::prelude::*;
 
 use super::shell::{Clock, Ctx};
-use crate::answer::Verdict;
-use crate::geo;
-use crate::playback::{LiveView, Tested};
-use crate::scenario::{FaultAction, FaultSpec};
-use crate::time::SimTime;
+use crate::base::geo;
+use crate::base::time::SimTime;
+use crate::failover::playback::{LiveView, Tested};
+use crate::route53::answer::Verdict;
+use crate::spec::scenario::{FaultAction, FaultSpec};
 
 /// The records on the query tester's answer path, highlighted in the tree.
 #[derive(Clone, Copy)]

@@ -9,11 +9,11 @@ use leptos::prelude::*;
 
 use super::playground::Playground;
 use super::storage;
-use crate::deployplay::DeployPlayback;
-use crate::link::{self, LinkSize};
-use crate::playback::Playback;
-use crate::presets;
-use crate::scenario::Scenario;
+use crate::deploy::playback::DeployPlayback;
+use crate::design::presets;
+use crate::failover::playback::Playback;
+use crate::formats::link::{self, LinkSize};
+use crate::spec::scenario::Scenario;
 
 /// The working state shared by the page's parts.
 #[derive(Clone, Copy)]
@@ -39,11 +39,11 @@ pub struct Ctx {
     /// The deployment player's clock.
     pub deploy: Clock,
     /// The scenario's data-plane deployment and seed, changing only when they do.
-    pub deploy_spec: Memo<Option<(crate::deploy::DeploySpec, u64)>>,
+    pub deploy_spec: Memo<Option<(crate::spec::deploy::DeploySpec, u64)>>,
     /// The deployment's playback, when the scenario has one.
     pub dplayback: Memo<Option<Arc<Result<DeployPlayback, String>>>>,
     /// The control-plane deployment's run, when the scenario has one.
-    pub cplayback: Memo<Option<Arc<Result<crate::control::CpReport, String>>>>,
+    pub cplayback: Memo<Option<Arc<Result<crate::deploy::control::CpReport, String>>>>,
 }
 
 /// A player's clock: playhead, playing, speed.
@@ -77,11 +77,11 @@ impl Clock {
 #[derive(Clone)]
 pub struct Pinned {
     /// Its report (title, series, summary).
-    pub report: Arc<crate::sim::Report>,
+    pub report: Arc<crate::failover::sim::Report>,
     /// The seed it ran with.
     pub seed: u64,
     /// Its fault script.
-    pub faults: Vec<crate::scenario::FaultSpec>,
+    pub faults: Vec<crate::spec::scenario::FaultSpec>,
 }
 
 /// Edits kept for undo.
@@ -188,7 +188,8 @@ pub fn App() -> impl IntoView {
         ),
         cplayback: Memo::new_with_compare(
             move |_| {
-                control_spec.with(|c| c.as_ref().map(|c| Arc::new(crate::control::run(c).map_err(|p| p.join("; ")))))
+                control_spec
+                    .with(|c| c.as_ref().map(|c| Arc::new(crate::deploy::control::run(c).map_err(|p| p.join("; ")))))
             },
             |_, _| true,
         ),
@@ -344,7 +345,7 @@ fn PresetPicker() -> impl IntoView {
                             let mut b = s.clone();
                             b.seed = a.seed;
                             b.faults = a.faults.clone();
-                            if crate::sim::Sim::new(&b).is_ok() {
+                            if crate::failover::sim::Sim::new(&b).is_ok() {
                                 s = b;
                                 ctx.notice.set(Some(format!(
                                     "B keeps A's seed ({}) and fault script, so the two runs compare like for like.",

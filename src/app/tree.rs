@@ -4,15 +4,15 @@
 //! nested rule or an endpoint under the chosen rule, drag a record onto another rule
 //! (or a record) to move it, or use the keyboard (Enter picks, Alt+↑/↓ reorders,
 //! Delete removes; the inspector's "Move to" does what a drag does). The operations
-//! themselves are [`crate::builder`]'s.
+//! themselves are [`crate::design::builder`]'s.
 
 use leptos::prelude::*;
 
 use super::shell::Ctx;
-use crate::builder::{self, Child, Policy, RowKind, TreeRow};
-use crate::model::LbKind;
-use crate::playback::LiveView;
-use crate::zone::Zone;
+use crate::design::builder::{self, Child, Policy, RowKind, TreeRow};
+use crate::failover::playback::LiveView;
+use crate::route53::zone::Zone;
+use crate::spec::zone::LbKind;
 
 /// Row height and indent of the graph, in px (the connectors are drawn to them).
 const ROW_PX: usize = 34;
@@ -27,7 +27,7 @@ pub fn Tree(live: Memo<Option<LiveView>>) -> impl IntoView {
     let rows = Memo::new(move |_| ctx.scenario.with(|s| builder::tree(&s.zone, &s.service)));
     let checked = Memo::new(move |_| {
         ctx.scenario.with(|s| match Zone::new(&s.zone) {
-            Ok(z) => Ok(crate::lint::lint(&z)),
+            Ok(z) => Ok(crate::route53::lint::lint(&z)),
             Err(p) => Err(p.0.iter().map(|p| p.to_string()).collect::<Vec<_>>()),
         })
     });
@@ -179,7 +179,7 @@ fn Builder(target: RwSignal<String>) -> impl IntoView {
                 <label class="rw-field">
                     "in "
                     <select data-testid="build-region" prop:value=move || region.get() on:change=move |ev| region.set(event_target_value(&ev))>
-                        {crate::geo::AWS_REGIONS.iter().map(|(r, _)| view! { <option value=*r>{*r}</option> }).collect::<Vec<_>>()}
+                        {crate::base::geo::AWS_REGIONS.iter().map(|(r, _)| view! { <option value=*r>{*r}</option> }).collect::<Vec<_>>()}
                     </select>
                 </label>
             </Show>
@@ -215,7 +215,7 @@ fn Graph(
     live: Memo<Option<LiveView>>,
     selected: RwSignal<Option<usize>>,
     target: RwSignal<String>,
-    checked: Memo<Result<Vec<crate::lint::Pitfall>, Vec<String>>>,
+    checked: Memo<Result<Vec<crate::route53::lint::Pitfall>, Vec<String>>>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let dragging = RwSignal::new(None::<usize>);

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::shell::Ctx;
-use crate::playback::{self, TrialResult};
+use crate::failover::playback::{self, TrialResult};
 
 /// Trials run per animation frame.
 const PER_FRAME: u64 = 2;

@@ -14,7 +14,8 @@ use plotters_canvas::CanvasBackend;
 
 use super::map::STRIPE_RGB;
 use super::shell::Ctx;
-use crate::deploy::{self, BadKind, DeployReport, DeploySpec, Plan};
+use crate::deploy::{self, DeployReport};
+use crate::spec::deploy::{BadKind, DeploySpec, Plan};
 
 const GLYPH: [&str; 4] = ["●", "■", "▲", "◆"];
 
@@ -53,7 +54,7 @@ pub fn WavePlanner() -> impl IntoView {
     };
     // Each wave's progress at the deployment playhead.
     let status = move |w: usize| -> Option<String> {
-        let t = crate::time::SimTime(ctx.deploy.playhead.get());
+        let t = crate::base::time::SimTime(ctx.deploy.playhead.get());
         ctx.dplayback.with(|p| {
             let p = p.as_ref()?.as_ref().as_ref().ok()?;
             let s = p.schedule();
@@ -327,7 +328,7 @@ fn alternative(d: &DeploySpec, which: &str) -> Option<DeploySpec> {
             alt.plan.name = "by stripe and geography".into();
         }
         "neighbours" => {
-            alt.plan = crate::presets::preset("data-plane-bad-plan")?.deploy?.plan;
+            alt.plan = crate::design::presets::preset("data-plane-bad-plan")?.deploy?.plan;
             alt.plan.name = "waves of neighbours".into();
         }
         _ => return None,
@@ -423,7 +424,8 @@ fn blast_table(r: Result<DeployReport, String>, planned: usize, testid: &'static
     match r {
         Err(e) => view! { <p class="rw-problems" data-testid=testid>{e}</p> }.into_any(),
         Ok(r) => {
-            let secs = |v: Option<u64>| v.map_or("—".to_string(), |s| crate::time::SimTime(s * 1000).to_string());
+            let secs =
+                |v: Option<u64>| v.map_or("—".to_string(), |s| crate::base::time::SimTime(s * 1000).to_string());
             let head = if r.caught_in_staging {
                 format!("{}: staging caught the {} build; production never saw it.", r.plan, r.kind.as_str())
             } else {

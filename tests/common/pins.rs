@@ -11,7 +11,10 @@ pub const DEPLOY_FINGERPRINT_BAD_PLAN: &str = "cb519fa512c57175";
 
 /// Computes the fingerprint pinned in [`DEPLOY_FINGERPRINT_BAD_PLAN`].
 pub fn deploy_fingerprint() -> String {
-    use routewave::{deploy, deployplay::DeployPlayback, presets, sim, time::SimTime};
+    use routewave::base::fingerprint::{FNV_OFFSET, fnv1a};
+    use routewave::base::time::SimTime;
+    use routewave::deploy::{self, playback::DeployPlayback};
+    use routewave::design::presets;
     let spec = presets::preset("data-plane-bad-plan").unwrap().deploy.unwrap();
     let report = deploy::run(&spec, 1).unwrap();
     let p = DeployPlayback::build(&spec, 1).unwrap();
@@ -21,7 +24,7 @@ pub fn deploy_fingerprint() -> String {
         let now = p.at(t);
         text.push_str(&format!("{:?}{:?}\n", now.counts, now.histogram));
     }
-    format!("{:016x}", sim::fnv1a(sim::FNV_OFFSET, text.as_bytes()))
+    format!("{:016x}", fnv1a(FNV_OFFSET, text.as_bytes()))
 }
 
 /// Fingerprint of the projected Natural Earth coastline (every point to 1e-9).
@@ -29,8 +32,8 @@ pub const MAP_FINGERPRINT: &str = "cd3dbbb540fbb291";
 
 /// Computes the fingerprint pinned in [`MAP_FINGERPRINT`].
 pub fn map_fingerprint() -> String {
-    use routewave::sim::{FNV_OFFSET, fnv1a};
-    let h = routewave::map::land_projected()
+    use routewave::base::fingerprint::{FNV_OFFSET, fnv1a};
+    let h = routewave::charts::map::land_projected()
         .iter()
         .flatten()
         .fold(FNV_OFFSET, |h, (x, y)| fnv1a(h, format!("{x:.9},{y:.9};").as_bytes()));

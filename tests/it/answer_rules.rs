@@ -3,11 +3,11 @@
 
 use std::collections::BTreeSet;
 
-use routewave::answer::{self, Answer, NoDataReason, Query, Verdict};
-use routewave::model::*;
-use routewave::rng::SimRng;
-use routewave::time::SimTime;
-use routewave::zone::Zone;
+use routewave::base::rng::SimRng;
+use routewave::base::time::SimTime;
+use routewave::route53::answer::{self, Answer, NoDataReason, Query, Verdict};
+use routewave::route53::zone::Zone;
+use routewave::spec::zone::*;
 
 use crate::support::*;
 
@@ -171,7 +171,7 @@ fn geolocation_most_specific_and_climb_up() {
     let tx = client_at("dallas", [198, 51, 100, 2], 32);
     let mx = client_at("mexico-city", [198, 51, 100, 3], 32);
     let uk = client_at("london", [198, 51, 100, 4], 32);
-    let cases: &[(&routewave::answer::ClientAddr, &[&str], &str)] = &[
+    let cases: &[(&routewave::route53::answer::ClientAddr, &[&str], &str)] = &[
         (&va, &[], "192.0.2.1"),
         (&va, &["va"], "192.0.2.2"),
         (&va, &["va", "us"], "192.0.2.3"),
@@ -468,7 +468,7 @@ fn ip_based_longest_match_and_shorter_prefix_falls_to_default() {
         ([192, 0, 2, 1], 32, &[], "192.0.2.3"),
     ];
     for (i, (addr, len, down, expected)) in cases.iter().enumerate() {
-        let from = routewave::answer::ClientAddr {
+        let from = routewave::route53::answer::ClientAddr {
             addr: u32::from_be_bytes(*addr),
             prefix_len: *len,
             ..client_at("london", [0; 4], 32)

@@ -1,9 +1,9 @@
 //! Real Route 53 formats: a pasted zone imports, reports what it skips, simulates,
 //! and exports a change batch that imports back to the same records.
 
-use routewave::aws;
-use routewave::sim::{Result_, Sim};
-use routewave::zone::Zone;
+use routewave::failover::sim::{Result_, Sim};
+use routewave::formats::aws;
+use routewave::route53::zone::Zone;
 
 const RECORDS: &str = include_str!("../fixtures/aws-record-sets.json");
 const CHECKS: &str = include_str!("../fixtures/aws-health-checks.json");
@@ -31,17 +31,17 @@ fn a_real_zone_imports_with_every_skip_reported() {
     assert!(!notes.contains("endpoint app-use1"), "a check on the ALB's name targets the modelled ALB: {notes}");
     // ALB vs NLB from the DNS name's shape; regions from the records.
     let kinds: Vec<_> = s.zone.load_balancers.iter().map(|l| (l.region.clone(), l.kind)).collect();
-    assert!(kinds.contains(&("us-east-1".into(), routewave::model::LbKind::Alb)));
-    assert!(kinds.contains(&("eu-west-1".into(), routewave::model::LbKind::Nlb)));
+    assert!(kinds.contains(&("us-east-1".into(), routewave::spec::zone::LbKind::Alb)));
+    assert!(kinds.contains(&("eu-west-1".into(), routewave::spec::zone::LbKind::Nlb)));
     assert_eq!(s.service, "app.example.com");
 }
 
 #[test]
 fn the_imported_zone_simulates() {
     let mut s = aws::import_record_sets(RECORDS, Some(CHECKS)).unwrap().scenario;
-    s.faults.push(routewave::scenario::FaultSpec {
+    s.faults.push(routewave::spec::scenario::FaultSpec {
         at_ms: 120_000,
-        action: routewave::scenario::FaultAction::StopRegion { region: "us-east-1".into() },
+        action: routewave::spec::scenario::FaultAction::StopRegion { region: "us-east-1".into() },
     });
     let mut sim = Sim::new(&s).unwrap();
     sim.run_until(sim.duration());
@@ -81,7 +81,7 @@ const POLICY: &str = include_str!("../fixtures/traffic-policy.json");
 
 #[test]
 fn a_traffic_policy_imports_reports_skips_and_simulates() {
-    let mut base = routewave::presets::preset("latency-weighted-alb").unwrap();
+    let mut base = routewave::design::presets::preset("latency-weighted-alb").unwrap();
     base.zone.load_balancers.clear();
     let imp = aws::import_traffic_policy(POLICY, &base).unwrap();
     let notes = imp.notes.join("\n");
@@ -102,12 +102,12 @@ fn a_traffic_policy_imports_reports_skips_and_simulates() {
 #[test]
 fn exported_policies_import_back_to_the_same_behaviour() {
     for name in ["latency-failover-nlb", "geo-failover-alb", "latency-weighted-checks-alb"] {
-        let original = routewave::presets::preset(name).unwrap();
+        let original = routewave::design::presets::preset(name).unwrap();
         let (doc, _notes) = aws::export_traffic_policy(&original).unwrap();
         let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
         assert_eq!(v["AWSPolicyFormatVersion"], "2015-10-01");
         let back = aws::import_traffic_policy(&doc, &original).unwrap().scenario;
-        let probe = |s: &routewave::scenario::Scenario| {
+        let probe = |s: &routewave::spec::scenario::Scenario| {
             let mut sim = Sim::new(s).unwrap();
             sim.run_until(sim.duration());
             let r = sim.report();
@@ -122,7 +122,7 @@ fn exported_policies_import_back_to_the_same_behaviour() {
         assert_eq!(probe(&back), probe(&original), "{name}");
     }
     assert!(
-        aws::import_traffic_policy("{}", &routewave::presets::preset("latency-weighted-alb").unwrap())
+        aws::import_traffic_policy("{}", &routewave::design::presets::preset("latency-weighted-alb").unwrap())
             .unwrap_err()
             .contains("AWSPolicyFormatVersion")
     );

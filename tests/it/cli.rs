@@ -53,7 +53,7 @@ fn trials_print_percentiles_and_json_round_trips() {
 
 #[test]
 fn a_scenario_file_runs_and_explain_shows_the_path() {
-    let json = routewave::presets::preset("geo-failover-nlb").unwrap().to_json();
+    let json = routewave::design::presets::preset("geo-failover-nlb").unwrap().to_json();
     let path = temp_file("geo.json", &json);
     let (code, out, err) = routewave(&["explain", &path, "--query", "sso.example.com", "--from", "paris", "--at", "0"]);
     assert_eq!(code, 0, "{err}");
@@ -84,8 +84,8 @@ fn bad_input_gives_one_line_naming_file_position_and_problem() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
     // A zone problem names its path and says how many more there are.
-    let mut s = routewave::presets::preset("latency-weighted-alb").unwrap();
-    s.zone.records[0].routing = routewave::model::Routing::Weighted { weight: 300 };
+    let mut s = routewave::design::presets::preset("latency-weighted-alb").unwrap();
+    s.zone.records[0].routing = routewave::spec::zone::Routing::Weighted { weight: 300 };
     s.zone.records[1].health_check = Some("ghost".into());
     let path = temp_file("invalid.json", &s.to_json());
     let (code, _, err) = routewave(&["simulate", &path]);

@@ -1,9 +1,10 @@
 //! Deployment waves over the anycast data plane: the mechanisms that make waves by
 //! stripe, geography and hardware age bound the damage.
 
-use routewave::anycast::{self, LocState, STRIPES};
-use routewave::deploy::{self, BadKind, DeploySpec};
-use routewave::presets;
+use routewave::deploy;
+use routewave::deploy::anycast::{self, LocState};
+use routewave::design::presets;
+use routewave::spec::deploy::{BadKind, DeploySpec, STRIPES};
 
 fn spec(name: &str) -> DeploySpec {
     presets::preset(name).unwrap().deploy.unwrap()
@@ -177,7 +178,7 @@ fn a_trainee_rebuilds_the_good_plan_by_moving_locations() {
         }
     }
     // The old waves emptied out and were dropped; what is left is the good plan's waves.
-    let ids = |p: &deploy::Plan| p.waves.iter().map(|w| w.locations.clone()).collect::<Vec<_>>();
+    let ids = |p: &routewave::spec::deploy::Plan| p.waves.iter().map(|w| w.locations.clone()).collect::<Vec<_>>();
     assert_eq!(ids(&s.plan), ids(&good.plan));
     assert!(deploy::unplanned(&s).is_empty());
     let warnings = deploy::analyze(&s, 1).unwrap();
@@ -213,7 +214,7 @@ fn the_projected_coastline_is_pinned() {
 
 #[test]
 fn bad_outages_are_refused_by_path() {
-    use routewave::deploy::{Outage, OutageKind, OutageTarget};
+    use routewave::spec::deploy::{Outage, OutageKind, OutageTarget};
     let mut s = spec("data-plane-by-stripe");
     s.outages = vec![
         Outage {
@@ -228,12 +229,12 @@ fn bad_outages_are_refused_by_path() {
     assert!(problems.iter().any(|p| p == "outages[0].target: no location 'atlantis'"), "{problems:?}");
     assert!(problems.iter().any(|p| p.starts_with("outages[1].target: stripe 7")), "{problems:?}");
     assert!(problems.iter().any(|p| p == "outages[1].until_s: ends before it starts"), "{problems:?}");
-    assert!(routewave::deployplay::DeployPlayback::build(&s, 1).is_err());
+    assert!(routewave::deploy::playback::DeployPlayback::build(&s, 1).is_err());
 }
 
 #[test]
 fn times_beyond_a_month_are_refused_with_the_limit() {
-    use routewave::deploy::{Outage, OutageKind, OutageTarget};
+    use routewave::spec::deploy::{Outage, OutageKind, OutageTarget};
     let mut s = spec("data-plane-by-stripe");
     s.plan.waves[0].bake_s = u64::MAX;
     s.outages.push(Outage {

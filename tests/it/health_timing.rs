@@ -1,12 +1,13 @@
 //! Health-checking timing against the ranges derived in reference §8.1, the 18 %
 //! rule under partitions, recovery vs detection, LB target checks, determinism.
 
-use routewave::answer::HealthView;
-use routewave::health::{HealthEventKind, HealthParams, HealthRunner};
-use routewave::model::*;
-use routewave::time::{SimDuration, SimTime};
-use routewave::world::{HostState, World};
-use routewave::zone::Zone;
+use routewave::base::time::{SimDuration, SimTime};
+use routewave::route53::answer::HealthView;
+use routewave::route53::endpoints::{HostState, World};
+use routewave::route53::health::{HealthEventKind, HealthRunner};
+use routewave::route53::zone::Zone;
+use routewave::spec::params::HealthParams;
+use routewave::spec::zone::*;
 
 use crate::support::*;
 

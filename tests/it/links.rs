@@ -3,8 +3,8 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use proptest::prelude::*;
-use routewave::link::{self, LinkError, LinkSize};
-use routewave::presets;
+use routewave::design::presets;
+use routewave::formats::link::{self, LinkError, LinkSize};
 
 fn pack(bytes: &[u8]) -> String {
     format!("#s=1.{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(bytes, 6)))

@@ -1,10 +1,10 @@
 //! Property tests of the answer engine's invariants.
 
 use proptest::prelude::*;
-use routewave::answer::Answer;
-use routewave::model::*;
-use routewave::rng::SimRng;
-use routewave::zone::Zone;
+use routewave::base::rng::SimRng;
+use routewave::route53::answer::Answer;
+use routewave::route53::zone::Zone;
+use routewave::spec::zone::*;
 
 use crate::support::*;
 

@@ -1,7 +1,7 @@
 //! The scenario file format: stored documents of every version keep loading.
 
-use routewave::scenario::{CURRENT_VERSION, Scenario, ScenarioError};
-use routewave::sim::Sim;
+use routewave::failover::sim::Sim;
+use routewave::spec::scenario::{CURRENT_VERSION, Scenario, ScenarioError};
 
 /// A version-1 document written by hand from the format, kept unchanged forever:
 /// when the schema grows, this must still load (through the migration path).

@@ -1,13 +1,13 @@
 //! The failover-timeline simulation: determinism, cohorts against per-client runs,
 //! and the mechanisms the presets must show.
 
-use routewave::client::ClientKind;
-use routewave::presets;
-use routewave::resolver::ResolverKind;
-use routewave::scenario::*;
-use routewave::sim::{Report, Result_, Sim};
-use routewave::time::SimTime;
-use routewave::world::Outcome;
+use routewave::base::time::SimTime;
+use routewave::design::presets;
+use routewave::failover::sim::{Report, Result_, Sim};
+use routewave::route53::endpoints::Outcome;
+use routewave::spec::kinds::ClientKind;
+use routewave::spec::kinds::ResolverKind;
+use routewave::spec::scenario::*;
 
 fn run(s: &Scenario) -> Report {
     let mut sim = Sim::new(s).expect("valid scenario");

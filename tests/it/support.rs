@@ -2,13 +2,14 @@
 
 use std::collections::BTreeSet;
 
-use routewave::answer::{self, Answer, ClientAddr, HealthView, Item, Query};
-use routewave::geo;
-use routewave::latency::{LatencyModel, LatencyTable};
-use routewave::model::*;
-use routewave::rng::SimRng;
-use routewave::time::SimTime;
-use routewave::zone::{CheckIdx, HostIdx, Zone};
+use routewave::base::geo;
+use routewave::base::rng::SimRng;
+use routewave::base::time::SimTime;
+use routewave::route53::answer::{self, Answer, ClientAddr, HealthView, Item, Query};
+use routewave::route53::latency::LatencyTable;
+use routewave::route53::zone::{CheckIdx, HostIdx, Zone};
+use routewave::spec::params::LatencyModel;
+use routewave::spec::zone::*;
 
 pub const APEX: &str = "example.com";
 

@@ -1,7 +1,7 @@
 //! Validation collects every problem and names it by path.
 
-use routewave::model::*;
-use routewave::zone::Zone;
+use routewave::route53::zone::Zone;
+use routewave::spec::zone::*;
 
 use crate::support::*;
 

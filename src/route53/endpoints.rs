@@ -19,9 +19,9 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{CheckProtocol, LbKind};
-use crate::rng::SimRng;
-use crate::zone::{Endpoint, HostIdx, LbIdx, Zone};
+use crate::base::rng::SimRng;
+use crate::route53::zone::{Endpoint, HostIdx, LbIdx, Zone};
+use crate::spec::zone::{CheckProtocol, LbKind};
 
 /// How a host's web server behaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,45 +14,11 @@
 //! order from one epoch to the next — the run-to-run variability designs relying on
 //! latency re-evaluation have in reality.
 
-use serde::{Deserialize, Serialize};
+use crate::spec::params::LatencyModel;
 
-use crate::geo::{self, Place};
-use crate::rng::{SimRng, stream_id};
-use crate::time::SimTime;
-
-/// Parameters of the latency model.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LatencyModel {
-    /// Fixed part of every RTT, ms (access network, processing). Default 5.
-    #[serde(default = "d_base")]
-    pub base_ms: f64,
-    /// RTT per great-circle km, ms. Default 0.02.
-    #[serde(default = "d_per_km")]
-    pub ms_per_km: f64,
-    /// Seconds between re-measurements; 0 = the table never changes. Default 0.
-    #[serde(default)]
-    pub remeasure_period_s: u64,
-    /// Log-normal sigma of the per-epoch multiplicative noise. Default 0.15.
-    #[serde(default = "d_sigma")]
-    pub noise_sigma: f64,
-}
-
-fn d_base() -> f64 {
-    5.0
-}
-fn d_per_km() -> f64 {
-    0.02
-}
-fn d_sigma() -> f64 {
-    0.15
-}
-
-impl Default for LatencyModel {
-    fn default() -> Self {
-        LatencyModel { base_ms: d_base(), ms_per_km: d_per_km(), remeasure_period_s: 0, noise_sigma: d_sigma() }
-    }
-}
+use crate::base::geo::{self, Place};
+use crate::base::rng::{SimRng, stream_id};
+use crate::base::time::SimTime;
 
 /// The latency table Route 53 routes by, at any simulated time.
 #[derive(Clone, Debug)]

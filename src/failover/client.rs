@@ -17,25 +17,7 @@
 //! kernel's limit applies first. A server's idle timeout also ends a kept-alive
 //! connection: ALB 60 s, NLB 350 s [§5].
 
-use serde::{Deserialize, Serialize};
-
-/// Client families.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClientKind {
-    /// A `curl` loop: no cache, no reuse.
-    Curl,
-    /// Chrome using the OS resolver.
-    Browser,
-    /// Firefox.
-    Firefox,
-    /// A Java service (InetAddress cache).
-    Jvm,
-    /// An application on a host running nscd.
-    Nscd,
-    /// An application on a host running systemd-resolved.
-    SystemdResolved,
-}
+use crate::spec::kinds::ClientKind;
 
 /// How a client kind caches DNS answers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,16 +55,6 @@ pub struct ClientRules {
 pub const LINUX_CONNECT_TIMEOUT_MS: u64 = 127_000;
 
 impl ClientKind {
-    /// All kinds.
-    pub const ALL: [ClientKind; 6] = [
-        ClientKind::Curl,
-        ClientKind::Browser,
-        ClientKind::Firefox,
-        ClientKind::Jvm,
-        ClientKind::Nscd,
-        ClientKind::SystemdResolved,
-    ];
-
     /// The kind's documented behaviour.
     pub fn rules(self) -> ClientRules {
         let base = ClientRules {
@@ -102,18 +74,6 @@ impl ClientKind {
             }
             ClientKind::Nscd => ClientRules { cache: DnsCache::Ttl { extra: 15, cap: u32::MAX }, ..base },
             ClientKind::SystemdResolved => ClientRules { cache: DnsCache::Ttl { extra: 0, cap: 7_200 }, ..base },
-        }
-    }
-
-    /// Display name.
-    pub fn label(self) -> &'static str {
-        match self {
-            ClientKind::Curl => "curl loop (no cache)",
-            ClientKind::Browser => "Chrome (60 s cache)",
-            ClientKind::Firefox => "Firefox (60 s + grace)",
-            ClientKind::Jvm => "JVM (30 s cache)",
-            ClientKind::Nscd => "nscd (TTL + 15 s)",
-            ClientKind::SystemdResolved => "systemd-resolved (TTL)",
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Pitfall warnings for a routing tree: designs that validate but will not behave as
 //! their author probably expects, each with the reason in numbers.
 
-use crate::model::{GeoLocationSpec, HealthCheckKind, RecordValue, Routing};
-use crate::zone::{Target, Zone};
+use crate::route53::zone::{Target, Zone};
+use crate::spec::zone::{GeoLocationSpec, HealthCheckKind, RecordValue, Routing};
 
 /// One warning, naming the record (or group) it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,7 +109,7 @@ pub fn lint(zone: &Zone) -> Vec<Pitfall> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets;
+    use crate::design::presets;
 
     fn lint_preset(name: &str) -> Vec<String> {
         let s = presets::preset(name).unwrap();

@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::model::*;
-use crate::scenario::*;
+use crate::spec::scenario::*;
+use crate::spec::zone::*;
 
 /// The result of an import: the scenario and every note about what was skipped or
 /// assumed.
@@ -59,15 +59,19 @@ pub fn import_record_sets(record_sets: &str, health_checks: Option<&str>) -> Res
         .get("ResourceRecordSets")
         .and_then(Value::as_array)
         .ok_or("record sets: no \"ResourceRecordSets\" array (is this list-resource-record-sets output?)")?;
-    if sets.len() > crate::zone::limits::RECORDS {
-        return Err(format!("record sets: {} records; the limit is {}", sets.len(), crate::zone::limits::RECORDS));
+    if sets.len() > crate::route53::zone::limits::RECORDS {
+        return Err(format!(
+            "record sets: {} records; the limit is {}",
+            sets.len(),
+            crate::route53::zone::limits::RECORDS
+        ));
     }
     let mut notes = Vec::new();
     let mut records = Vec::new();
     let mut lbs: BTreeMap<String, LoadBalancerSpec> = BTreeMap::new();
     let mut regions: Vec<String> = Vec::new();
     let add_region = |r: &str, regions: &mut Vec<String>| {
-        if crate::geo::region_city(r).is_some() && !regions.iter().any(|x| x == r) {
+        if crate::base::geo::region_city(r).is_some() && !regions.iter().any(|x| x == r) {
             regions.push(r.to_string());
         }
     };

@@ -14,8 +14,8 @@
 //! name carries its policy (`failover1.sso.example.com`) so the builder knows which
 //! key the first record needs.
 
-use crate::model::*;
-use crate::scenario::Scenario;
+use crate::spec::scenario::Scenario;
+use crate::spec::zone::*;
 
 /// Routing policies a group can be built with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -172,7 +172,7 @@ fn routing_for(zone: &ZoneSpec, group: &str, policy: Policy, region: Option<&str
                     .iter()
                     .map(|r| r.name.as_str())
                     .chain(FIRST_REGIONS)
-                    .chain(crate::geo::AWS_REGIONS.iter().map(|r| r.0))
+                    .chain(crate::base::geo::AWS_REGIONS.iter().map(|r| r.0))
                     .find(|r| !used(r))
                     .map(|r| Routing::Latency { region: r.to_string() })
                     .ok_or_else(|| format!("{group} has a latency record for every region")),
@@ -563,12 +563,12 @@ pub fn parents(rows: &[TreeRow]) -> Vec<Option<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::zone::Zone;
+    use crate::route53::zone::Zone;
 
     /// Latency (two regions) → failover (primary here, secondary in the other region),
     /// built from an empty design with the builder's operations alone.
     fn latency_failover() -> Scenario {
-        let mut s = crate::presets::empty();
+        let mut s = crate::design::presets::empty();
         let svc = s.service.clone();
         add(&mut s, &svc, Policy::Latency, &Child::Rule(Policy::Failover)).unwrap();
         add(&mut s, &svc, Policy::Latency, &Child::Rule(Policy::Failover)).unwrap();
@@ -597,12 +597,12 @@ mod tests {
         assert!(s.zone.records.iter().any(|r| r.routing == Routing::Latency { region: "eu-west-1".into() }));
         // And it runs: stopping us-east-1 moves the probe to eu-west-1.
         let mut run = s.clone();
-        run.faults.push(crate::scenario::FaultSpec {
+        run.faults.push(crate::spec::scenario::FaultSpec {
             at_ms: 120_000,
-            action: crate::scenario::FaultAction::StopRegion { region: "us-east-1".into() },
+            action: crate::spec::scenario::FaultAction::StopRegion { region: "us-east-1".into() },
         });
         run.duration_s = 600;
-        let mut sim = crate::sim::Sim::new(&run).unwrap();
+        let mut sim = crate::failover::sim::Sim::new(&run).unwrap();
         sim.run_until(sim.duration());
         let rep = sim.report();
         assert!(rep.summary.switch_ms.values().all(|v| v.is_some()), "{:?}", rep.summary.switch_ms);
@@ -618,14 +618,14 @@ mod tests {
         let svc = s.service.clone();
         let e = add(&mut s, &svc, Policy::Latency, &Child::LoadBalancer(LbKind::Nlb, "us-east-1".into())).unwrap_err();
         assert!(e.contains("one record per region"), "{e}");
-        let mut m = crate::presets::empty();
+        let mut m = crate::design::presets::empty();
         let svc = m.service.clone();
         let e = add(&mut m, &svc, Policy::Multivalue, &Child::Rule(Policy::Weighted)).unwrap_err();
         assert!(e.contains("cannot be aliases"), "{e}");
         add(&mut m, &svc, Policy::Simple, &Child::Host("eu-west-1".into())).unwrap();
         let e = add(&mut m, &svc, Policy::Simple, &Child::Host("eu-west-1".into())).unwrap_err();
         assert!(e.contains("holds one record"), "{e}");
-        let mut c = crate::presets::preset("latency-weighted-cname-ttl1-alb").unwrap();
+        let mut c = crate::design::presets::preset("latency-weighted-cname-ttl1-alb").unwrap();
         let svc = c.service.clone();
         let g = groups(&c.zone, &svc);
         assert_eq!((g[0].policy, g[0].records), (Some(Policy::Latency), 3), "{g:?}");
@@ -645,7 +645,7 @@ mod tests {
         let e = move_to(&mut s, top, &fo1).unwrap_err();
         assert!(e.contains("loop"), "{e}");
         // Add a weighted group at the top and drag an endpoint into it: it becomes weighted.
-        let mut w = crate::presets::empty();
+        let mut w = crate::design::presets::empty();
         let svc = w.service.clone();
         add(&mut w, &svc, Policy::Weighted, &Child::LoadBalancer(LbKind::Nlb, "us-east-1".into())).unwrap();
         add(&mut w, &svc, Policy::Weighted, &Child::Rule(Policy::Latency)).unwrap();
@@ -676,7 +676,7 @@ mod tests {
 
     #[test]
     fn the_tree_walks_aliases_down_to_the_load_balancers() {
-        let s = crate::presets::preset("latency-failover-alb").unwrap();
+        let s = crate::design::presets::preset("latency-failover-alb").unwrap();
         let rows = tree(&s.zone, &s.service);
         assert_eq!(rows[0].text, "sso.example.com A");
         assert_eq!(rows[0].policy, "latency");
@@ -701,7 +701,7 @@ mod tests {
 
     #[test]
     fn an_incomplete_design_still_draws() {
-        let mut s = crate::presets::empty();
+        let mut s = crate::design::presets::empty();
         assert_eq!(tree(&s.zone, &s.service)[0].text, "sso.example.com (no records yet)");
         let svc = s.service.clone();
         add(&mut s, &svc, Policy::Latency, &Child::Rule(Policy::Failover)).unwrap();

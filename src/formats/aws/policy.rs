@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::{Imported, elb_from_dns};
-use crate::model::*;
-use crate::scenario::Scenario;
+use crate::spec::scenario::Scenario;
+use crate::spec::zone::*;
 
 fn rule_name(rule: &str, service: &str, start: &str) -> String {
     if rule == start {
@@ -43,8 +43,8 @@ pub fn import_traffic_policy(doc: &str, base: &Scenario) -> Result<Imported, Str
     let empty = Map::new();
     let endpoints = v.get("Endpoints").and_then(Value::as_object).unwrap_or(&empty);
     let rules = v.get("Rules").and_then(Value::as_object).unwrap_or(&empty);
-    if rules.len() + endpoints.len() > crate::zone::limits::RECORDS {
-        return Err(format!("traffic policy: more than {} rules and endpoints", crate::zone::limits::RECORDS));
+    if rules.len() + endpoints.len() > crate::route53::zone::limits::RECORDS {
+        return Err(format!("traffic policy: more than {} rules and endpoints", crate::route53::zone::limits::RECORDS));
     }
     let mut scenario = base.clone();
     let service = scenario.service.clone();
@@ -296,7 +296,7 @@ fn endpoint_value(
 /// Exports the routing tree under the scenario's service as a traffic-policy
 /// document, with notes about what a document cannot express.
 pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), String> {
-    let zone = crate::zone::Zone::new(&s.zone).map_err(|p| p.to_string())?;
+    let zone = crate::route53::zone::Zone::new(&s.zone).map_err(|p| p.to_string())?;
     let g0 = zone
         .group(&s.service, RecordType::A)
         .or_else(|| zone.group(&s.service, RecordType::CNAME))
@@ -319,7 +319,7 @@ pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), Stri
             let mut item = Map::new();
             match &r.spec.value {
                 RecordValue::Alias { target: AliasTarget::Record { .. }, evaluate_target_health } => {
-                    if let crate::zone::Target::AliasGroup(t) = r.target {
+                    if let crate::route53::zone::Target::AliasGroup(t) = r.target {
                         item.insert("RuleReference".into(), json!(rule_id(t)));
                         item.insert("EvaluateTargetHealth".into(), json!(evaluate_target_health));
                         stack.push(t);

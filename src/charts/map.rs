@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use crate::geo::LatLon;
+use crate::base::geo::LatLon;
 
 const LAND_110M: &str = include_str!("data/land-110m.json");
 

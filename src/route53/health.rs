@@ -27,62 +27,18 @@
 //! reads a clock. Runs start in the
 //! steady state of the world at time zero.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::answer::HealthView;
-use crate::geo;
-use crate::model::{CalculatedRule, HealthCheckKind, LbKind};
-use crate::queue::EventQueue;
-use crate::rng::{SimRng, stream_id};
-use crate::time::{SimDuration, SimTime};
-use crate::world::{self, Outcome, Patience, World};
-use crate::zone::{CheckIdx, Endpoint, HostIdx, Zone};
+use crate::spec::params::HealthParams;
 
-/// Tunable parameters of health checking (defaults and sources in each doc).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HealthParams {
-    /// Checkers per checker region. Default 2: 8 regions × 2 = 16, matching "16
-    /// redundant availability zones" [§3.1, U].
-    #[serde(default = "d_checkers")]
-    pub checkers_per_region: u32,
-    /// A check is healthy while more than this percentage of checkers say healthy.
-    /// Default 18 [§3.1, C].
-    #[serde(default = "d_pct")]
-    pub healthy_above_pct: u32,
-    /// Delay from a status change to the DNS servers, uniform in [min, max] ms.
-    /// Default 1,000–10,000 [§3.5, U].
-    #[serde(default = "d_push")]
-    pub push_delay_ms: (u64, u64),
-    /// How soon an NLB marks a failed target unhealthy from live traffic, ms.
-    /// Default 3,000 [§5.2: passive checks exist; the delay is U].
-    #[serde(default = "d_passive")]
-    pub nlb_passive_ms: u64,
-}
-
-fn d_checkers() -> u32 {
-    2
-}
-fn d_pct() -> u32 {
-    18
-}
-fn d_push() -> (u64, u64) {
-    (1_000, 10_000)
-}
-fn d_passive() -> u64 {
-    3_000
-}
-
-impl Default for HealthParams {
-    fn default() -> Self {
-        HealthParams {
-            checkers_per_region: d_checkers(),
-            healthy_above_pct: d_pct(),
-            push_delay_ms: d_push(),
-            nlb_passive_ms: d_passive(),
-        }
-    }
-}
+use crate::base::geo;
+use crate::base::queue::EventQueue;
+use crate::base::rng::{SimRng, stream_id};
+use crate::base::time::{SimDuration, SimTime};
+use crate::route53::answer::HealthView;
+use crate::route53::endpoints::{self, Outcome, Patience, World};
+use crate::route53::zone::{CheckIdx, Endpoint, HostIdx, Zone};
+use crate::spec::zone::{CalculatedRule, HealthCheckKind, LbKind};
 
 /// Something that happened in health checking, for the trace and the narration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -285,7 +241,7 @@ impl HealthEngine {
         for (h, t) in self.targets.iter_mut().enumerate() {
             let Some(t) = t else { continue };
             let Some(lb) = zone.hosts[h].lb else { continue };
-            let failing = matches!(world.hosts[h], world::HostState::Stopped | world::HostState::BlackHole);
+            let failing = matches!(world.hosts[h], endpoints::HostState::Stopped | endpoints::HostState::BlackHole);
             if zone.load_balancers[lb].spec.kind == LbKind::Nlb && failing && t.lb_healthy && !t.passive_pending {
                 t.passive_pending = true;
                 sched(now + SimDuration(self.params.nlb_passive_ms), HealthEv(Ev::Passive { host: h }));
@@ -441,7 +397,8 @@ impl HealthEngine {
                 }
             }
             Ev::Passive { host } => {
-                let failing = matches!(world.hosts[host], world::HostState::Stopped | world::HostState::BlackHole);
+                let failing =
+                    matches!(world.hosts[host], endpoints::HostState::Stopped | endpoints::HostState::BlackHole);
                 let t = self.targets[host].as_mut().expect("target");
                 t.passive_pending = false;
                 if failing && t.lb_healthy {
@@ -560,29 +517,29 @@ fn probe(
     zone: &Zone,
     world: &World,
     endpoint: Endpoint,
-    protocol: crate::model::CheckProtocol,
+    protocol: crate::spec::zone::CheckProtocol,
     ch: &Checker,
     lb_view: &dyn Fn(HostIdx) -> bool,
     rng: &mut SimRng,
-) -> world::Attempt {
+) -> endpoints::Attempt {
     let patience = Patience::checker(protocol);
     if world.partitioned.contains(&ch.region) {
-        return world::Attempt { outcome: Outcome::Timeout, elapsed_ms: patience.connect_ms, target: None };
+        return endpoints::Attempt { outcome: Outcome::Timeout, elapsed_ms: patience.connect_ms, target: None };
     }
-    world::attempt(zone, world, endpoint, world::Caller { patience, rtt_ms: ch.rtt_ms, lb_view }, rng)
+    endpoints::attempt(zone, world, endpoint, endpoints::Caller { patience, rtt_ms: ch.rtt_ms, lb_view }, rng)
 }
 
 /// A load balancer's check of one target: (passed, elapsed ms).
 fn target_probe(world: &World, host: HostIdx, timeout_s: u32) -> (bool, u64) {
     let limit = u64::from(timeout_s) * 1000;
-    let a = world::attempt_host(world, host, Patience { connect_ms: limit, response_ms: Some(limit) }, 1);
+    let a = endpoints::attempt_host(world, host, Patience { connect_ms: limit, response_ms: Some(limit) }, 1);
     (a.outcome.is_ok(), a.elapsed_ms)
 }
 
 /// Network RTT between two AWS regions' cities, ms (distance model of
-/// [`crate::latency::LatencyModel`] defaults).
+/// [`crate::spec::params::LatencyModel`] defaults).
 pub fn region_rtt_ms(a: &str, b: &str) -> u64 {
-    let m = crate::latency::LatencyModel::default();
+    let m = crate::spec::params::LatencyModel::default();
     match (geo::region_city(a), geo::region_city(b)) {
         (Some(x), Some(y)) => {
             let km = x.place().at.distance_km(y.place().at);

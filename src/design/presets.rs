@@ -8,10 +8,10 @@
 //! alias answers, 30 s × 3 health checks unless the design tunes them), never tuned
 //! toward an outcome.
 
-use crate::client::ClientKind;
-use crate::model::*;
-use crate::resolver::ResolverKind;
-use crate::scenario::*;
+use crate::spec::kinds::ClientKind;
+use crate::spec::kinds::ResolverKind;
+use crate::spec::scenario::*;
+use crate::spec::zone::*;
 
 /// A preset's name and builder.
 pub struct Preset {
@@ -455,8 +455,8 @@ fn all_defaults(kind: LbKind) -> Scenario {
 /// bakes early. Otherwise the contrast: waves of neighbouring locations that mix
 /// stripes, a big first wave, and one-hour bakes.
 fn data_plane(by_stripe: bool) -> Scenario {
-    use crate::anycast::default_fleet;
-    use crate::deploy::{BadBuild, BadKind, DeploySpec, Plan, Wave, arrange_by_stripe};
+    use crate::deploy::arrange_by_stripe;
+    use crate::spec::deploy::{BadBuild, BadKind, DeploySpec, Plan, Wave, default_fleet};
     let fleet = default_fleet();
     let waves = if by_stripe {
         arrange_by_stripe(&fleet, 5)
@@ -465,7 +465,7 @@ fn data_plane(by_stripe: bool) -> Scenario {
         let mut ids: Vec<(i64, String)> = fleet
             .iter()
             .map(|l| {
-                let c = crate::geo::city(&l.city).expect("fleet city");
+                let c = crate::base::geo::city(&l.city).expect("fleet city");
                 ((c.lon * 100.0) as i64, l.id.clone())
             })
             .collect();
@@ -495,7 +495,7 @@ fn data_plane(by_stripe: bool) -> Scenario {
         user_requests_per_min: 1.0,
         record_ttl_s: 300,
         impaired_ms: 100.0,
-        anycast: crate::anycast::AnycastParams::default(),
+        anycast: crate::spec::deploy::AnycastParams::default(),
         plan: Plan {
             name: if by_stripe { "by stripe".into() } else { "neighbours".into() },
             staging_waves: 2,
@@ -522,7 +522,7 @@ fn control_plane(external: bool) -> Scenario {
             "One host in one AZ takes the bad build before anything halts.".into(),
             "Failures the load balancer's check misses cost until the alarm and the traffic shift.".into(),
         ];
-        s.control_plane = Some(crate::control::external_api());
+        s.control_plane = Some(crate::deploy::control::external_api());
     } else {
         s.title = "Internal API: batch, operations, customer".into();
         s.description = "The internal API is split by traffic type and deployed least critical first, host by host with a deep health check. Staging splits every fleet over two waves so old and new versions run side by side.".into();
@@ -530,7 +530,7 @@ fn control_plane(external: bool) -> Scenario {
             "The deep check halts in the batch fleet: customers never see the bad build.".into(),
             "A version incompatibility shows in split-world staging, before production.".into(),
         ];
-        s.control_plane = Some(crate::control::internal_api());
+        s.control_plane = Some(crate::deploy::control::internal_api());
     }
     s
 }
@@ -543,7 +543,7 @@ mod tests {
     fn every_preset_is_valid_and_round_trips_through_json() {
         for p in PRESETS {
             let s = (p.build)();
-            crate::zone::Zone::new(&s.zone).unwrap_or_else(|e| panic!("{}: {e}", p.name));
+            crate::route53::zone::Zone::new(&s.zone).unwrap_or_else(|e| panic!("{}: {e}", p.name));
             let back = Scenario::from_json(&s.to_json()).unwrap();
             assert_eq!(back, s, "{}", p.name);
             assert!(s.watch_for.len() >= 2 && s.watch_for.len() <= 4, "{}", p.name);

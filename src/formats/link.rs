@@ -8,7 +8,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::scenario::{self, CURRENT_VERSION, Scenario, ScenarioError};
+use crate::spec::scenario::{self, CURRENT_VERSION, Scenario, ScenarioError};
 
 /// Longest fragment accepted, characters.
 pub const MAX_FRAGMENT_CHARS: usize = 200_000;

@@ -7,11 +7,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::ClientKind;
-use crate::health::HealthParams;
-use crate::latency::LatencyModel;
-use crate::model::ZoneSpec;
-use crate::resolver::ResolverKind;
+use crate::spec::kinds::ClientKind;
+use crate::spec::kinds::ResolverKind;
+use crate::spec::params::HealthParams;
+use crate::spec::params::LatencyModel;
+use crate::spec::zone::ZoneSpec;
 
 /// The scenario format version this build writes.
 pub const CURRENT_VERSION: u32 = 1;
@@ -79,10 +79,10 @@ pub struct Scenario {
     pub params: SimParams,
     /// The deployment side: an edge fleet, zones, a wave plan and a bad build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deploy: Option<crate::deploy::DeploySpec>,
+    pub deploy: Option<crate::spec::deploy::DeploySpec>,
     /// A control-plane deployment: API fleets, waves, a bad build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub control_plane: Option<crate::control::ControlPlaneSpec>,
+    pub control_plane: Option<crate::spec::control::ControlPlaneSpec>,
     /// What the page showed when the scenario was saved or shared.
     #[serde(default)]
     pub view: ViewState,

@@ -4,16 +4,17 @@
 //!
 //! It replays the same mechanisms as [`crate::deploy::run`] — the deployment
 //! [`schedule`](crate::deploy::schedule), the resolver sites and their steady-state
-//! resolution in [`crate::anycast`] — plus the scripted [`Outage`]s, and adds time:
+//! resolution in [`crate::deploy::anycast`] — plus the scripted [`Outage`]s, and adds time:
 //! after a withdrawal each resolver keeps sending to the withdrawn location (and gets
 //! nothing) until BGP has converged *for it*, a log-normal delay drawn per resolver
 //! ([`anycast::convergence_ms`]), so catchments move one resolver at a time.
 
-use crate::anycast::{self, LocState, STRIPES, Selection, Site};
-use crate::deploy::{self, BadKind, DeploySpec, OutageKind, OutageTarget, Schedule};
-use crate::geo::LatLon;
-use crate::rng::{SimRng, stream_id};
-use crate::time::{SimDuration, SimTime};
+use crate::base::geo::LatLon;
+use crate::base::rng::{SimRng, stream_id};
+use crate::base::time::{SimDuration, SimTime};
+use crate::deploy::anycast::{self, LocState, Selection, Site};
+use crate::deploy::{self, Schedule};
+use crate::spec::deploy::{BadKind, DeploySpec, OutageKind, OutageTarget, STRIPES};
 
 /// What a location is doing, as the map shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -340,11 +341,11 @@ impl DeployPlayback {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deploy::Outage;
+    use crate::spec::deploy::Outage;
 
     fn spec(by_stripe: bool) -> DeploySpec {
         let name = if by_stripe { "data-plane-by-stripe" } else { "data-plane-bad-plan" };
-        crate::presets::preset(name).unwrap().deploy.unwrap()
+        crate::design::presets::preset(name).unwrap().deploy.unwrap()
     }
 
     #[test]

@@ -4,14 +4,14 @@
 
 use std::sync::Arc;
 
-use crate::answer::{self, ClientAddr, HealthView, Query, Verdict};
-use crate::geo;
-use crate::latency::LatencyTable;
-use crate::model::RecordType;
-use crate::rng::SimRng;
-use crate::scenario::Scenario;
-use crate::sim::{Report, Sim, TraceEvent};
-use crate::time::SimTime;
+use crate::base::geo;
+use crate::base::rng::SimRng;
+use crate::base::time::SimTime;
+use crate::failover::sim::{Report, Sim, TraceEvent};
+use crate::route53::answer::{self, ClientAddr, HealthView, Query, Verdict};
+use crate::route53::latency::LatencyTable;
+use crate::spec::scenario::Scenario;
+use crate::spec::zone::RecordType;
 
 /// Seconds between checkpoints.
 pub const CHECKPOINT_S: u64 = 30;
@@ -62,7 +62,7 @@ pub fn moments(trace: &[TraceEvent], report: &Report) -> Vec<(SimTime, String)> 
     for (probe, obs) in &report.probes {
         let mut prev: Option<(&Option<String>, bool)> = None;
         for o in obs {
-            let ok = o.result == crate::sim::Result_::Ok;
+            let ok = o.result == crate::failover::sim::Result_::Ok;
             let region = o.region.as_deref().unwrap_or("no region");
             match prev {
                 Some((_, true)) if !ok => {
@@ -95,7 +95,7 @@ pub fn compare(a: &Report, b: &Report) -> Vec<(String, String, String, Option<bo
     }
     let (sa, sb) = (&a.summary, &b.summary);
     let ms = |v: Option<u64>| v.map(|x| x as f64);
-    let failed = |s: &crate::sim::Summary| {
+    let failed = |s: &crate::failover::sim::Summary| {
         let f: f64 = s.errors_by_kind.values().sum();
         (s.requests > 0.0).then(|| 100.0 * f / s.requests)
     };
@@ -205,23 +205,22 @@ impl Playback {
                 let rec = &zone.records[r];
                 let check_ok = rec.check.is_none_or(|c| view.check_healthy(c));
                 let lb_ok = match rec.target {
-                    crate::zone::Target::AliasLb(l) => answer::lb_healthy(zone, l, &view),
+                    crate::route53::zone::Target::AliasLb(l) => answer::lb_healthy(zone, l, &view),
                     _ => true,
                 };
                 check_ok && lb_ok
             })
             .collect();
-        let region_down =
-            zone.regions
-                .iter()
-                .map(|r| {
-                    let down =
-                        zone.hosts.iter().enumerate().any(|(h, host)| {
-                            host.region == r.name && sim.world().hosts[h] != crate::world::HostState::Up
-                        });
-                    (r.name.clone(), down)
-                })
-                .collect();
+        let region_down = zone
+            .regions
+            .iter()
+            .map(|r| {
+                let down = zone.hosts.iter().enumerate().any(|(h, host)| {
+                    host.region == r.name && sim.world().hosts[h] != crate::route53::endpoints::HostState::Up
+                });
+                (r.name.clone(), down)
+            })
+            .collect();
         let probe_lines = self
             .report
             .probes
@@ -241,7 +240,7 @@ impl Playback {
                         o.result.as_str(),
                         o.elapsed_ms
                     ),
-                    o.result == crate::sim::Result_::Ok,
+                    o.result == crate::failover::sim::Result_::Ok,
                 )
             })
             .collect::<Vec<_>>()
@@ -356,12 +355,15 @@ mod tests {
 
     #[test]
     fn seeking_matches_a_straight_run_and_live_views_follow_the_playhead() {
-        let s = crate::presets::preset("latency-weighted-nlb").unwrap();
+        let s = crate::design::presets::preset("latency-weighted-nlb").unwrap();
         let p = Playback::build(&s).unwrap();
         let mut straight = Sim::new(&s).unwrap();
         straight.run_until(SimTime(777_000));
         let seeked = p.state_at(SimTime(777_000));
-        assert_eq!(crate::sim::trace_hash(seeked.trace()), crate::sim::trace_hash(straight.trace()));
+        assert_eq!(
+            crate::failover::sim::trace_hash(seeked.trace()),
+            crate::failover::sim::trace_hash(straight.trace())
+        );
         // Backward then forward: the same state.
         let a = p.live(SimTime(400_000));
         let _ = p.live(SimTime(100_000));
@@ -382,7 +384,7 @@ mod tests {
 
     #[test]
     fn the_query_tester_explains_the_answer_at_the_playhead() {
-        let p = Playback::build(&crate::presets::preset("latency-weighted-alb").unwrap()).unwrap();
+        let p = Playback::build(&crate::design::presets::preset("latency-weighted-alb").unwrap()).unwrap();
         let early = p.test_query(SimTime(10_000), "washington-dc", None).unwrap();
         assert!(early.answer.contains("alb-use1"), "{}", early.answer);
         let late = p.test_query(SimTime(600_000), "washington-dc", None).unwrap();
@@ -396,7 +398,7 @@ mod tests {
 
     #[test]
     fn trials_vary_with_the_seed_and_summarise() {
-        let s = crate::presets::preset("latency-weighted-alb").unwrap();
+        let s = crate::design::presets::preset("latency-weighted-alb").unwrap();
         let rs: Vec<TrialResult> = (0..8).map(|seed| trial(&s, seed).unwrap()).collect();
         let sw: Vec<f64> = rs.iter().filter_map(|r| r.switch_s).collect();
         assert_eq!(sw.len(), 8);
@@ -411,7 +413,7 @@ mod tests {
 
     #[test]
     fn the_narration_tells_each_moment_in_one_sentence() {
-        let p = Playback::build(&crate::presets::preset("latency-weighted-checks-alb").unwrap()).unwrap();
+        let p = Playback::build(&crate::design::presets::preset("latency-weighted-checks-alb").unwrap()).unwrap();
         let all = &p.moments;
         assert!(all.windows(2).all(|w| w[0].0 <= w[1].0), "in time order");
         let verdict = all
@@ -430,8 +432,8 @@ mod tests {
 
     #[test]
     fn comparing_alb_with_nlb_and_a_short_ttl_shows_the_faster_switch() {
-        let a = Playback::build(&crate::presets::preset("latency-weighted-alb").unwrap()).unwrap();
-        let b = Playback::build(&crate::presets::preset("latency-weighted-cname-ttl1-nlb").unwrap()).unwrap();
+        let a = Playback::build(&crate::design::presets::preset("latency-weighted-alb").unwrap()).unwrap();
+        let b = Playback::build(&crate::design::presets::preset("latency-weighted-cname-ttl1-nlb").unwrap()).unwrap();
         let rows = compare(a.report(), b.report());
         let switch = rows.iter().find(|r| r.0 == "curl-dc switch time").expect("the probe's switch time");
         assert_eq!(switch.3, Some(true), "{switch:?}");

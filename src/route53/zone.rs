@@ -12,8 +12,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
-use crate::geo::{self, Continent, LatLon};
-use crate::model::*;
+use crate::base::geo::{self, Continent, LatLon};
+use crate::spec::zone::*;
 
 /// Hard limits on a zone's size; each refusal names the limit.
 pub mod limits {

@@ -21,19 +21,21 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::answer::{self, Answer, ClientAddr, CnameTo, Dest, Item, NoDataReason, Query};
-use crate::client::{ClientKind, ClientRules, DnsCache};
-use crate::geo::{self, Place};
-use crate::health::{HealthEngine, HealthEv, HealthEventKind};
-use crate::latency::LatencyTable;
-use crate::model::{LbKind, RecordType, Routing};
-use crate::queue::EventQueue;
-use crate::resolver::{Cache, CacheKey, CacheRules, ResolverKind};
-use crate::rng::{SimRng, stream_id};
-use crate::scenario::{FaultAction, FaultSpec, Scenario};
-use crate::time::{SimDuration, SimTime};
-use crate::world::{self, Caller, HostState, Outcome, Patience, World};
-use crate::zone::{HostIdx, Zone};
+use crate::base::fingerprint::{FNV_OFFSET, fnv1a};
+use crate::base::geo::{self, Place};
+use crate::base::queue::EventQueue;
+use crate::base::rng::{SimRng, stream_id};
+use crate::base::time::{SimDuration, SimTime};
+use crate::failover::client::{ClientRules, DnsCache};
+use crate::failover::resolver::{Cache, CacheKey, CacheRules};
+use crate::route53::answer::{self, Answer, ClientAddr, CnameTo, Dest, Item, NoDataReason, Query};
+use crate::route53::endpoints::{self, Caller, HostState, Outcome, Patience, World};
+use crate::route53::health::{HealthEngine, HealthEv, HealthEventKind};
+use crate::route53::latency::LatencyTable;
+use crate::route53::zone::{HostIdx, Zone};
+use crate::spec::kinds::{ClientKind, ResolverKind};
+use crate::spec::scenario::{FaultAction, FaultSpec, Scenario};
+use crate::spec::zone::{LbKind, RecordType, Routing};
 
 /// Events of the simulation.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -576,7 +578,7 @@ impl Sim {
             let view = self.health.view(&self.zone);
             let a = answer::answer(&self.zone, &q, &view, &self.latency, &mut self.r53_rng);
             let rr = &mut self.resolvers[r];
-            let ttl_ms = u64::from(crate::resolver::effective_ttl(&a, &rr.rules, rr.extend_ttl_s)) * 1000;
+            let ttl_ms = u64::from(crate::failover::resolver::effective_ttl(&a, &rr.rules, rr.extend_ttl_s)) * 1000;
             if ttl_ms == 0 {
                 continue;
             }
@@ -843,11 +845,11 @@ impl Sim {
                         .group(target, RecordType::CNAME)
                         .or_else(|| self.zone.group(target, RecordType::A))?;
                     self.zone.groups[g].members.iter().find_map(|&m| match &self.zone.records[m].target {
-                        crate::zone::Target::Values(vs) => vs.iter().find_map(|v| match v {
-                            crate::zone::Value::CnameLb(l) => Some(self.lb_region[*l]),
+                        crate::route53::zone::Target::Values(vs) => vs.iter().find_map(|v| match v {
+                            crate::route53::zone::Value::CnameLb(l) => Some(self.lb_region[*l]),
                             _ => None,
                         }),
-                        crate::zone::Target::AliasLb(l) => Some(self.lb_region[*l]),
+                        crate::route53::zone::Target::AliasLb(l) => Some(self.lb_region[*l]),
                         _ => None,
                     })
                 }
@@ -1161,11 +1163,11 @@ impl Sim {
         let caller = Caller { patience, rtt_ms: rtt, lb_view: &lb_view };
         let a = match dest {
             Dest::LbNode { lb, az } => {
-                world::attempt_lb(&self.zone, &self.world, *lb, Some(az), caller, &mut self.clients[c].rng)
+                endpoints::attempt_lb(&self.zone, &self.world, *lb, Some(az), caller, &mut self.clients[c].rng)
             }
-            Dest::Host(h) => world::attempt_host(&self.world, *h, patience, rtt),
+            Dest::Host(h) => endpoints::attempt_host(&self.world, *h, patience, rtt),
             Dest::Unknown => {
-                world::Attempt { outcome: Outcome::Timeout, elapsed_ms: patience.connect_ms, target: None }
+                endpoints::Attempt { outcome: Outcome::Timeout, elapsed_ms: patience.connect_ms, target: None }
             }
         };
         (a.outcome, a.elapsed_ms, a.target)
@@ -1187,8 +1189,14 @@ impl Sim {
                         let health = &self.health;
                         let lb_view = |h: HostIdx| health.lb_considers_healthy(h);
                         let caller = Caller { patience, rtt_ms: rtt, lb_view: &lb_view };
-                        let a =
-                            world::attempt_lb(&self.zone, &self.world, *lb, Some(az), caller, &mut self.clients[c].rng);
+                        let a = endpoints::attempt_lb(
+                            &self.zone,
+                            &self.world,
+                            *lb,
+                            Some(az),
+                            caller,
+                            &mut self.clients[c].rng,
+                        );
                         (a.outcome, a.elapsed_ms.saturating_sub(rtt), a.target)
                     }
                     LbKind::Nlb => {
@@ -1586,14 +1594,6 @@ pub fn trace_hash(trace: &[TraceEvent]) -> u64 {
     })
 }
 
-/// FNV-1a 64's starting value.
-pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// FNV-1a 64 of `bytes`, continuing from `h` (start from [`FNV_OFFSET`]).
-pub fn fnv1a(h: u64, bytes: &[u8]) -> u64 {
-    bytes.iter().fold(h, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
-}
-
 fn check_action(zone: &Zone, a: &FaultAction) -> Result<(), String> {
     let region_ok = |r: &str| zone.hosts.iter().any(|h| h.region == r);
     match a {
@@ -1615,7 +1615,7 @@ fn check_action(zone: &Zone, a: &FaultAction) -> Result<(), String> {
             zone.lb_by_id(lb).map(|_| ()).ok_or_else(|| format!("no load balancer '{lb}'"))
         }
         FaultAction::PartitionCheckers { region } | FaultAction::HealCheckers { region } => {
-            crate::model::CHECKER_REGIONS
+            crate::spec::zone::CHECKER_REGIONS
                 .contains(&region.as_str())
                 .then_some(())
                 .ok_or_else(|| format!("'{region}' is not a checker region"))
@@ -1638,7 +1638,7 @@ fn check_action(zone: &Zone, a: &FaultAction) -> Result<(), String> {
             zone.check_by_id(check).map(|_| ()).ok_or_else(|| format!("no health check '{check}'"))
         }
         FaultAction::SetManual { check, .. } => match zone.check_by_id(check) {
-            Some(c) if matches!(zone.health_checks[c].spec.kind, crate::model::HealthCheckKind::Manual { .. }) => {
+            Some(c) if matches!(zone.health_checks[c].spec.kind, crate::spec::zone::HealthCheckKind::Manual { .. }) => {
                 Ok(())
             }
             Some(_) => Err(format!("'{check}' is not a manual check")),

@@ -19,12 +19,12 @@
 
 use std::fmt::Write as _;
 
-use crate::geo::Place;
-use crate::latency::LatencyTable;
-use crate::model::{FailoverRole, GeoLocationSpec, RecordType, Routing};
-use crate::rng::SimRng;
-use crate::time::SimTime;
-use crate::zone::{CheckIdx, Endpoint, GroupIdx, HostIdx, LbIdx, RecordIdx, Target, Value, Zone};
+use crate::base::geo::Place;
+use crate::base::rng::SimRng;
+use crate::base::time::SimTime;
+use crate::route53::latency::LatencyTable;
+use crate::route53::zone::{CheckIdx, Endpoint, GroupIdx, HostIdx, LbIdx, RecordIdx, Target, Value, Zone};
+use crate::spec::zone::{FailoverRole, GeoLocationSpec, RecordType, Routing};
 
 /// TTL of a load balancer's own DNS name and of aliases to it [§1.3].
 pub const LB_TTL_S: u32 = 60;

@@ -19,26 +19,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
-use crate::answer::Answer;
-use crate::time::{SimDuration, SimTime};
-
-/// Implementation families with different cache rules.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResolverKind {
-    /// BIND 9.
-    Bind,
-    /// Unbound.
-    Unbound,
-    /// PowerDNS Recursor.
-    Powerdns,
-    /// Knot Resolver.
-    Knot,
-    /// A large public anycast resolver (many cache nodes, ECS).
-    PublicAnycast,
-}
+use crate::base::time::{SimDuration, SimTime};
+use crate::route53::answer::Answer;
+use crate::spec::kinds::ResolverKind;
 
 /// Cache rules of a resolver kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,46 +36,6 @@ pub struct CacheRules {
     pub cache_shards: u32,
     /// Sends EDNS client subnet by default.
     pub ecs: bool,
-}
-
-impl ResolverKind {
-    /// All kinds.
-    pub const ALL: [ResolverKind; 5] = [
-        ResolverKind::Bind,
-        ResolverKind::Unbound,
-        ResolverKind::Powerdns,
-        ResolverKind::Knot,
-        ResolverKind::PublicAnycast,
-    ];
-
-    /// The kind's documented defaults.
-    pub fn rules(self) -> CacheRules {
-        let r = |min_ttl_s, max_ttl_s, max_ncache_s| CacheRules {
-            min_ttl_s,
-            max_ttl_s,
-            max_ncache_s,
-            cache_shards: 1,
-            ecs: false,
-        };
-        match self {
-            ResolverKind::Bind => r(0, 604_800, 10_800),
-            ResolverKind::Unbound => r(0, 86_400, 3_600),
-            ResolverKind::Powerdns => r(1, 86_400, 3_600),
-            ResolverKind::Knot => r(5, 86_400, 10_800),
-            ResolverKind::PublicAnycast => CacheRules { cache_shards: 4, ecs: true, ..r(0, 21_600, 3_600) },
-        }
-    }
-
-    /// Display name.
-    pub fn label(self) -> &'static str {
-        match self {
-            ResolverKind::Bind => "BIND-like",
-            ResolverKind::Unbound => "Unbound-like",
-            ResolverKind::Powerdns => "PowerDNS-like",
-            ResolverKind::Knot => "Knot-like",
-            ResolverKind::PublicAnycast => "public anycast",
-        }
-    }
 }
 
 /// A cache key: queried name, type, and the ECS scope (a client-subnet id) when the
@@ -162,10 +105,30 @@ pub fn effective_ttl(answer: &Answer, rules: &CacheRules, extend_ttl_s: Option<u
     }
 }
 
+impl ResolverKind {
+    /// The kind's documented defaults.
+    pub fn rules(self) -> CacheRules {
+        let r = |min_ttl_s, max_ttl_s, max_ncache_s| CacheRules {
+            min_ttl_s,
+            max_ttl_s,
+            max_ncache_s,
+            cache_shards: 1,
+            ecs: false,
+        };
+        match self {
+            ResolverKind::Bind => r(0, 604_800, 10_800),
+            ResolverKind::Unbound => r(0, 86_400, 3_600),
+            ResolverKind::Powerdns => r(1, 86_400, 3_600),
+            ResolverKind::Knot => r(5, 86_400, 10_800),
+            ResolverKind::PublicAnycast => CacheRules { cache_shards: 4, ecs: true, ..r(0, 21_600, 3_600) },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answer::NoDataReason;
+    use crate::route53::answer::NoDataReason;
 
     fn records(ttl_s: u32) -> Answer {
         Answer::Records { items: vec![], ttl_s, path: vec![] }

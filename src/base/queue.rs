@@ -4,7 +4,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::time::SimTime;
+use crate::base::time::SimTime;
 
 /// A deterministic event queue.
 #[derive(Clone, Debug)]

@@ -2,7 +2,7 @@
 //! checks, regions, load balancers with their targets, and CIDR collections.
 //!
 //! These are the *spec* types — what a scenario file or a share link holds. They
-//! are validated once, at the boundary, into [`crate::zone::Zone`]; nothing else in
+//! are validated once, at the boundary, into [`crate::route53::zone::Zone`]; nothing else in
 //! the core reads a spec directly. Defaults and units are in each field's doc; the
 //! numbers come from `route53-reference.md` (section in brackets).
 

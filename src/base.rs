@@ -1,0 +1,9 @@
+//! The base layer: what every other layer builds on and nothing here depends on
+//! anything above it — integer simulated time, the seeded portable RNG, the event
+//! queue, places on Earth, and the fingerprints that pin runs.
+
+pub mod fingerprint;
+pub mod geo;
+pub mod queue;
+pub mod rng;
+pub mod time;
