@@ -99,3 +99,70 @@ fn web_crates_are_target_gated_in_the_manifest() {
         }
     }
 }
+
+/// The core's layers, lowest first, and the layers each may name. Siblings on one
+/// level (`failover` and `deploy`) must not name each other.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("base", &[]),
+    ("spec", &["base"]),
+    ("route53", &["base", "spec"]),
+    ("failover", &["base", "spec", "route53"]),
+    ("deploy", &["base", "spec"]),
+    ("formats", &["base", "spec", "route53"]),
+    ("design", &["base", "spec", "route53", "failover", "deploy", "formats"]),
+    ("charts", &["base", "spec", "route53", "failover", "deploy"]),
+    ("cli", &["base", "spec", "route53", "failover", "deploy", "formats", "design", "charts"]),
+    ("app", &["base", "spec", "route53", "failover", "deploy", "formats", "design", "charts"]),
+];
+
+/// The layer a source file belongs to: its first folder under `src/` (or its own
+/// name for a layer's root file, `src/deploy.rs`); `None` for `lib.rs` and `main.rs`.
+fn layer_of(path: &Path) -> Option<&'static str> {
+    let rel = path.strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")).join("src")).unwrap();
+    let first = rel.components().next()?.as_os_str().to_string_lossy().trim_end_matches(".rs").to_string();
+    LAYERS.iter().map(|(l, _)| *l).find(|l| *l == first)
+}
+
+/// The code of a file before its unit tests (`#[cfg(test)]`): tests may build
+/// fixtures from any layer.
+fn non_test_code(text: &str) -> &str {
+    text.find("#[cfg(test)]").map_or(text, |i| &text[..i])
+}
+
+/// The layers `code` names as `crate::<layer>`.
+fn layers_named(code: &str) -> Vec<String> {
+    let w = words(code);
+    w.windows(2).filter(|p| p[0] == "crate" && LAYERS.iter().any(|(l, _)| *l == p[1])).map(|p| p[1].clone()).collect()
+}
+
+#[test]
+fn layers_only_name_the_layers_below_them() {
+    let mut offences = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for path in src_files() {
+        let Some(layer) = layer_of(&path) else { continue };
+        seen.insert(layer);
+        let allowed = LAYERS.iter().find(|(l, _)| *l == layer).unwrap().1;
+        let text = fs::read_to_string(&path).unwrap();
+        for named in layers_named(non_test_code(&text)) {
+            if named != layer && !allowed.contains(&named.as_str()) {
+                offences.push(format!("{} ({layer}) names crate::{named}", path.display()));
+            }
+        }
+    }
+    assert_eq!(seen.len(), LAYERS.len(), "every layer has files: {seen:?}");
+    offences.sort();
+    offences.dedup();
+    assert!(offences.is_empty(), "a layer names one above it or a sibling:\n{}", offences.join("\n"));
+}
+
+#[test]
+fn the_layer_check_catches_an_upward_import() {
+    let code =
+        "use crate::base::time::SimTime;\nuse crate::failover::sim::Sim;\n#[cfg(test)]\nuse crate::design::presets;";
+    assert_eq!(layers_named(non_test_code(code)), ["base", "failover"]);
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/spec/zone.rs");
+    assert_eq!(layer_of(&spec), Some("spec"));
+    assert_eq!(layer_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/deploy.rs")), Some("deploy"));
+    assert_eq!(layer_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")), None);
+}
