@@ -7,5 +7,6 @@ pub mod control;
 pub mod deploy;
 pub mod kinds;
 pub mod params;
+pub mod problems;
 pub mod scenario;
 pub mod zone;

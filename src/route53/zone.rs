@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 use crate::base::geo::{self, Continent, LatLon};
+use crate::spec::problems::{Problem, Problems};
 use crate::spec::zone::*;
 
 /// Hard limits on a zone's size; each refusal names the limit.
@@ -36,39 +37,6 @@ pub mod limits {
     /// Alias nesting depth Route 53 documents (three levels) [§1.3].
     pub const ALIAS_DEPTH: usize = 3;
 }
-
-/// One validation problem, named by its path in the spec.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    /// Path of the offending field, e.g. `records[3].routing.weight`.
-    pub path: String,
-    /// What is wrong, in plain words.
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
-
-/// Every problem found in a spec.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problems(pub Vec<Problem>);
-
-impl std::fmt::Display for Problems {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, p) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{p}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Problems {}
 
 /// Index of a record in [`Zone::records`].
 pub type RecordIdx = usize;
