@@ -20,6 +20,7 @@ use crate::base::time::SimTime;
 use crate::design::presets;
 use crate::failover::sim::{Report, Sim};
 use crate::route53::answer::{self, ClientAddr, Query};
+use crate::spec::problems::Problems;
 use crate::spec::scenario::Scenario;
 use crate::spec::zone::RecordType;
 
@@ -500,7 +501,7 @@ fn deploy(parser: &mut lexopt::Parser, out: &mut String, check_only: bool) -> Re
     if let Some(k) = kind {
         spec.bad_build.kind = k;
     }
-    let first_problem = |p: Vec<String>| one_line(&source, "deploy.", p.into_iter());
+    let first_problem = |p: Problems| one_line(&source, "deploy.", p.0.iter().map(ToString::to_string));
     if check_only {
         let warnings = deploy::analyze(&spec, seed).map_err(first_problem)?;
         let _ = writeln!(out, "{} — plan '{}': {} waves", scenario.title, spec.plan.name, spec.plan.waves.len());
@@ -575,7 +576,8 @@ fn control_plane(
         );
         return Ok(());
     }
-    let r = crate::deploy::control::run(cp).map_err(|p| format!("{source}: control_plane.{}", p.join("; ")))?;
+    let r = crate::deploy::control::run(cp)
+        .map_err(|p| one_line(source, "control_plane.", p.0.iter().map(ToString::to_string)))?;
     if json {
         out.push_str(&serde_json::to_string_pretty(&r).expect("serialisable"));
         out.push('\n');

@@ -24,6 +24,7 @@ use serde::Serialize;
 
 use crate::base::time::{SimDuration, SimTime};
 use crate::spec::control::{ControlPlaneSpec, CpBadBuild, CpBadKind, CpWave, Fleet};
+use crate::spec::problems::Problems;
 
 /// One wave's outcome.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -123,8 +124,8 @@ impl CpReport {
 }
 
 /// Runs the bad build through the plan.
-pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Vec<String>> {
-    let mut problems = Vec::new();
+pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Problems> {
+    let mut problems = Problems::none();
     let max_s = crate::deploy::MAX_SPAN_S;
     for (path, v) in [
         ("host_deploy_s", spec.host_deploy_s),
@@ -133,25 +134,29 @@ pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Vec<String>> {
         ("shift_s", spec.shift_s),
         ("bad.alarm_delay_s", spec.bad.alarm_delay_s),
     ]
+    .map(|(p, v)| (p.to_string(), v))
     .into_iter()
-    .chain(spec.waves.iter().map(|w| ("waves[].bake_s", w.bake_s)))
+    .chain(spec.waves.iter().enumerate().map(|(w, wave)| (format!("waves[{w}].bake_s"), wave.bake_s)))
     {
         if v > max_s {
-            problems.push(format!("{path}: {v} s; the limit is {max_s} s (30 days)"));
+            problems.push(path, format!("{v} s; the limit is {max_s} s (30 days)"));
         }
     }
     for (i, f) in spec.fleets.iter().enumerate() {
         if f.hosts > 10_000 {
-            problems.push(format!("fleets[{i}].hosts: {}; the limit is 10000", f.hosts));
+            problems.push(format!("fleets[{i}].hosts"), format!("{}; the limit is 10000", f.hosts));
         }
     }
     if spec.fleets.len() > 100 || spec.waves.len() > 100 {
-        problems.push(format!("{} fleets and {} waves; the limit is 100 of each", spec.fleets.len(), spec.waves.len()));
+        problems.push(
+            "fleets",
+            format!("{} fleets and {} waves; the limit is 100 of each", spec.fleets.len(), spec.waves.len()),
+        );
     }
     for (w, wave) in spec.waves.iter().enumerate() {
         for (j, f) in wave.fleets.iter().enumerate() {
             if !spec.fleets.iter().any(|x| x.name == *f) {
-                problems.push(format!("waves[{w}].fleets[{j}]: no fleet '{f}'"));
+                problems.push(format!("waves[{w}].fleets[{j}]"), format!("no fleet '{f}'"));
             }
         }
     }
@@ -388,7 +393,7 @@ mod tests {
         s.fleets[0].hosts = u32::MAX;
         s.waves[0].bake_s = u64::MAX;
         let e = run(&s).unwrap_err();
-        assert!(e.iter().any(|p| p.starts_with("fleets[0].hosts")), "{e:?}");
-        assert!(e.iter().any(|p| p.starts_with("waves[].bake_s")), "{e:?}");
+        assert!(e.0.iter().any(|p| p.path == "fleets[0].hosts"), "{e:?}");
+        assert!(e.0.iter().any(|p| p.path == "waves[0].bake_s"), "{e:?}");
     }
 }

@@ -134,7 +134,7 @@ pub struct DeployPlayback {
 
 impl DeployPlayback {
     /// Prepares the playback of `spec` under `seed`.
-    pub fn build(spec: &DeploySpec, seed: u64) -> Result<DeployPlayback, Vec<String>> {
+    pub fn build(spec: &DeploySpec, seed: u64) -> Result<DeployPlayback, crate::spec::problems::Problems> {
         deploy::validate(spec)?;
         let schedule = deploy::schedule(spec);
         let sites = anycast::sites(&spec.fleet, &deploy::population(spec, seed), &spec.anycast, seed);

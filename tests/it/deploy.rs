@@ -225,7 +225,7 @@ fn bad_outages_are_refused_by_path() {
         },
         Outage { at_s: 10, until_s: Some(5), target: OutageTarget::Stripe(7), kind: OutageKind::BlackHole },
     ];
-    let problems = deploy::validate(&s).unwrap_err();
+    let problems: Vec<String> = deploy::validate(&s).unwrap_err().0.iter().map(ToString::to_string).collect();
     assert!(problems.iter().any(|p| p == "outages[0].target: no location 'atlantis'"), "{problems:?}");
     assert!(problems.iter().any(|p| p.starts_with("outages[1].target: stripe 7")), "{problems:?}");
     assert!(problems.iter().any(|p| p == "outages[1].until_s: ends before it starts"), "{problems:?}");
@@ -243,7 +243,7 @@ fn times_beyond_a_month_are_refused_with_the_limit() {
         target: OutageTarget::Stripe(1),
         kind: OutageKind::Withdraw,
     });
-    let problems = deploy::validate(&s).unwrap_err();
+    let problems: Vec<String> = deploy::validate(&s).unwrap_err().0.iter().map(ToString::to_string).collect();
     assert!(problems.iter().any(|p| p.starts_with("plan.waves[0].bake_s") && p.contains("30 days")), "{problems:?}");
     assert!(problems.iter().any(|p| p.starts_with("outages[0].at_s")), "{problems:?}");
 }
