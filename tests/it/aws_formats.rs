@@ -83,6 +83,7 @@ const POLICY: &str = include_str!("../fixtures/traffic-policy.json");
 fn a_traffic_policy_imports_reports_skips_and_simulates() {
     let mut base = routewave::design::presets::preset("latency-weighted-alb").unwrap();
     base.zone.load_balancers.clear();
+    base.zone.health_checks.clear();
     let imp = aws::import_traffic_policy(POLICY, &base).unwrap();
     let notes = imp.notes.join("\n");
     assert!(notes.contains("endpoint 'sorry_page' of type s3-website is not simulated; skipped"), "{notes}");

@@ -9,6 +9,7 @@ mod health_timing; // detection and recovery times, the 18 % rule, LB checks
 mod links; // share links: round trips and bad links
 #[path = "../common/pins.rs"]
 mod pins; // values pinned natively and in the browser
+mod presets; // the field presets encode the report's setup, design by design
 mod properties; // proptest invariants of the answer engine
 mod scenario_format; // stored documents keep loading; limits are named
 mod sim; // the failover timeline: determinism, cohorts, mechanisms
