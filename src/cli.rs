@@ -15,6 +15,7 @@
 mod deploy;
 mod formats;
 mod simulate;
+mod terraform;
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
@@ -71,7 +72,8 @@ commands:
   import-policy <policy.json> --into <scenario.json|preset:NAME>
                                             replace the scenario's routing tree with a Route 53
                                             traffic-policy document (stdout; notes on stderr)
-  import-terraform <dir|file.tf|file.tf.json|state.json|plan.json> [--var NAME=VALUE]…
+  import-terraform <dir|file.tf|file.tf.json|state.json|plan.json>
+      [--var NAME=VALUE]… [--var-file FILE]…
                                             read Terraform (HCL, JSON, state or plan) into a scenario
   export-policy <scenario.json|preset:NAME>  print the routing tree as a traffic-policy document
   export-changes <scenario.json|preset:NAME> [--zone-id ID]
@@ -126,6 +128,8 @@ pub fn run_with_notes(args: Vec<OsString>, out: &mut String, notes: &mut Vec<Str
         "export-changes" => formats::export_changes(&mut parser, out, notes)?,
         "link" => formats::link(&mut parser, out, notes)?,
         "detect" => formats::detect(&mut parser, out)?,
+        "import-terraform" => terraform::import(&mut parser, out, notes)?,
+        "export-terraform" => terraform::export(&mut parser, out, notes)?,
         other => return Err(format!("unknown command '{other}' (try 'routewave help')")),
     }
     Ok(())

@@ -5,3 +5,4 @@
 pub mod aws;
 pub mod detect;
 pub mod link;
+pub mod terraform;

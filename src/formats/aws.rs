@@ -18,9 +18,9 @@
 //! silently; so is every assumption made to fill a gap.
 
 mod changes;
-mod checks;
+pub(crate) mod checks;
 mod policy;
-mod records;
+pub(crate) mod records;
 pub mod targets;
 pub mod types;
 

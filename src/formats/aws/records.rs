@@ -140,7 +140,8 @@ impl ZoneBuilder {
         }
     }
 
-    fn unique_id(&self, base: &str) -> String {
+    /// An id no load balancer or host uses yet, from `base` (sanitised).
+    pub fn unique_id(&self, base: &str) -> String {
         let taken = |id: &str| {
             self.spec.load_balancers.iter().any(|l| l.id == id)
                 || self.spec.hosts.iter().any(|h| h.id == id)
@@ -164,6 +165,12 @@ impl ZoneBuilder {
             return base;
         }
         (2..).map(|n| format!("{base}-{n}")).find(|c| !taken(c)).unwrap_or(base)
+    }
+
+    /// Adds a load balancer (from Terraform, where its kind and region are known).
+    pub fn add_lb(&mut self, at: &str, lb: LoadBalancerSpec) {
+        self.lb_origin.push((Input::Main, at.to_string()));
+        self.spec.load_balancers.push(lb);
     }
 
     /// The load balancer (or AWS-managed endpoint stand-in) answering `dns`,
@@ -433,6 +440,12 @@ impl ZoneBuilder {
                 self.spec.health_checks.push(spec);
             }
         }
+    }
+
+    /// Adds one converted check (Terraform) with its origin.
+    pub fn push_check(&mut self, input: Input, at: String, c: HealthCheckSpec) {
+        self.check_origin.push((input, at));
+        self.spec.health_checks.push(c);
     }
 
     /// The stand-alone host with address `ip`, created on first use: an A record's
