@@ -589,3 +589,29 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Whatever batch applies to a preset, the result validates and builds.
+    #[test]
+    fn whatever_batch_applies_validates_and_builds(
+        sets in prop::collection::vec((arb_record_set(), 0u8..4), 1..10),
+    ) {
+        let changes: Vec<serde_json::Value> = sets
+            .into_iter()
+            .map(|(rs, a)| {
+                let action = ["CREATE", "UPSERT", "DELETE", "UPSERT"][a as usize];
+                serde_json::json!({"Action": action, "ResourceRecordSet": rs})
+            })
+            .collect();
+        let text = serde_json::json!({ "Changes": changes }).to_string();
+        let base = routewave::design::presets::preset("latency-weighted-alb").unwrap();
+        if let Ok(done) = aws::apply_change_batch(&text, &base) {
+            prop_assert!(Sim::new(&done.imported.scenario).is_ok(), "{:?}", Sim::new(&done.imported.scenario).err());
+        }
+        if let Ok(done) = aws::import_change_batch(&text, None, None) {
+            prop_assert!(Sim::new(&done.imported.scenario).is_ok(), "{:?}", Sim::new(&done.imported.scenario).err());
+        }
+    }
+}
