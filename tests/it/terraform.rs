@@ -93,7 +93,7 @@ fn a_module_with_every_routing_policy_imports_and_runs() {
     assert!(s.zone.records.iter().any(|r| r.name == "static2.example.com"), "count from a variable default");
     let notes = imp.notes.join("\n");
     for needle in [
-        "main.tf: aws_route53_record.app_secondary: records: a value refers to aws_eip.sorry.public_ip, known only after apply; 192.0.2.1 stands for it",
+        "main.tf: aws_route53_record.app_secondary: records: refers to aws_eip.sorry.public_ip, known only after apply; 192.0.2.1 stands for it",
         "alias.name: aws_cloudfront_distribution.site.domain_name is known only after apply; recognised as a CloudFront endpoint",
         "module \"vpc\" (terraform-aws-modules/vpc/aws) is not read",
         "lb.tf: aws_lb.api_use1: its DNS name is known only after apply",
@@ -265,6 +265,42 @@ fn broken_terraform_is_refused_with_file_line_and_reason() {
     assert_eq!(e.message, "main.tf: aws_route53_record.w (w.example.com A [one]): 300: weights are 0 to 255");
     let none = TfFile { name: "empty.tf".into(), text: "variable \"x\" {}\n".into() };
     assert!(import_terraform(&[none], &[]).unwrap_err().message.contains("no Terraform resources"));
+    // Defined elsewhere: a data source's load balancer is modelled, a module's output is noted.
+    let elsewhere = TfFile {
+        name: "main.tf".into(),
+        text: r#"data "aws_route53_zone" "main" { name = "data.example.com." }
+data "aws_lb" "shared" { name = "shared-alb" }
+resource "aws_route53_record" "a" {
+  zone_id = data.aws_route53_zone.main.zone_id
+  name    = "a"
+  type    = "A"
+  alias {
+    name                   = data.aws_lb.shared.dns_name
+    zone_id                = data.aws_lb.shared.zone_id
+    evaluate_target_health = true
+  }
+}
+resource "aws_route53_record" "b" {
+  zone_id = data.aws_route53_zone.main.zone_id
+  name    = "b"
+  type    = "CNAME"
+  ttl     = 300
+  records = [module.cdn.domain_name]
+}
+module "cdn" { source = "./cdn" }
+"#
+        .into(),
+    };
+    let imp = import_terraform(&[elsewhere], &[]).unwrap();
+    let notes = imp.notes.join("\n");
+    assert_eq!(imp.scenario.zone.name, "data.example.com");
+    assert_eq!(imp.scenario.zone.records.len(), 1, "{notes}");
+    assert!(notes.contains("data.aws_lb.shared: a data source (defined elsewhere)"), "{notes}");
+    assert!(
+        notes.contains("aws_route53_record.b: records: the output of module cdn (modules are not read)"),
+        "{notes}"
+    );
+    Sim::new(&imp.scenario).unwrap();
     let wrong = TfFile { name: "zone.json".into(), text: "{\"ResourceRecordSets\": []}".into() };
     assert!(import_terraform(&[wrong], &[]).unwrap_err().message.contains("not Terraform"));
 }

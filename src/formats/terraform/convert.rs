@@ -325,7 +325,13 @@ pub(crate) fn convert(resources: Vec<Resource>, mut notes: Vec<String>) -> Resul
                 LbKind::Nlb => format!("{lb_name}-1.elb.{region}.amazonaws.com"),
             }
             .to_ascii_lowercase();
-            ctx.notes.push(format!("{at}: its DNS name is known only after apply; {d} stands for it"));
+            if r.rtype.starts_with("data.") {
+                ctx.notes.push(format!(
+                    "{at}: a data source (defined elsewhere): its DNS name is not in the import; {d} stands for it"
+                ));
+            } else {
+                ctx.notes.push(format!("{at}: its DNS name is known only after apply; {d} stands for it"));
+            }
             d
         });
         // A classic load balancer lists its zones; the others name subnets.
@@ -535,15 +541,19 @@ pub(crate) fn convert(resources: Vec<Resource>, mut notes: Vec<String>) -> Resul
                         } else {
                             format!("2001:db8::{placeholder:x}")
                         };
-                        ctx.notes.push(format!("{at}: records: a value {}; {stand_in} stands for it", p.why()));
+                        ctx.notes.push(format!("{at}: records: {}; {stand_in} stands for it", p.why()));
                         Some(stand_in)
                     }
                     (p, _) => {
-                        ctx.notes.push(format!("{at}: records: a value {}; skipped", p.why()));
+                        ctx.notes.push(format!("{at}: records: {}; that value is skipped", p.why()));
                         None
                     }
                 };
                 out.extend(value.map(|value| ResourceRecord { value }));
+            }
+            if out.is_empty() {
+                ctx.notes.push(format!("{at}: no value of the record could be resolved; the record is skipped"));
+                continue;
             }
             s.resource_records = Some(out);
         }
