@@ -500,6 +500,17 @@ fn exported_policies_import_back_to_the_same_behaviour() {
         };
         assert_eq!(regions(&back), regions(&original), "{name}");
     }
+    // AWS-managed endpoints export with their endpoint types and import back.
+    let mut every = aws::import_record_sets(EVERY, Some(EVERY_CHECKS)).unwrap().scenario;
+    every.service = "legacy.example.com".into();
+    let (doc, _) = aws::export_traffic_policy(&every).unwrap();
+    assert!(doc.contains("\"Type\": \"elastic-beanstalk\"") && doc.contains("\"Type\": \"s3-website\""), "{doc}");
+    let back = aws::import_traffic_policy(&doc, &every).unwrap().scenario;
+    let legacy = |s: &Scenario| {
+        s.zone.records.iter().filter(|r| r.name == "legacy.example.com").map(|r| r.value.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(legacy(&back), legacy(&every));
+    Sim::new(&back).unwrap();
     let e = aws::import_traffic_policy("{}", &routewave::design::presets::preset("latency-weighted-alb").unwrap())
         .unwrap_err();
     assert!(e.message.contains("AWSPolicyFormatVersion"), "{e}");

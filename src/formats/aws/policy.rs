@@ -9,10 +9,10 @@
 //! AWS-managed endpoint as in the record-set import; a `value` endpoint a plain record.
 //! The service name always ends up with a record, or the import fails saying why.
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use super::records::ZoneBuilder;
-use super::types::{PolicyDocument, PolicyItem, PolicyRule};
+use super::types::{NumText, PolicyDocument, PolicyEndpoint, PolicyItem, PolicyRule};
 use super::{ImportError, Imported, Input, parse_json, parse_typed};
 use crate::spec::scenario::Scenario;
 use crate::spec::zone::*;
@@ -281,6 +281,16 @@ fn endpoint_value(
     }
 }
 
+/// The traffic-policy endpoint type of a load balancer or AWS-managed endpoint.
+fn endpoint_type(dns: &str) -> &'static str {
+    match super::targets::recognise(dns, "").map(|r| r.service) {
+        Some(super::targets::Service::CloudFront) => "cloudfront",
+        Some(super::targets::Service::S3Website) => "s3-website",
+        Some(super::targets::Service::ElasticBeanstalk) => "elastic-beanstalk",
+        _ => "elastic-load-balancer",
+    }
+}
+
 /// Exports the routing tree under the scenario's service as a traffic-policy
 /// document, with notes about what a document cannot express.
 pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), String> {
@@ -290,9 +300,14 @@ pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), Stri
         .or_else(|| zone.group(&s.service, RecordType::CNAME))
         .ok_or("the service has no A or CNAME records")?;
     let mut notes = Vec::new();
-    let mut endpoints = Map::new();
-    let mut rules = Map::new();
+    let mut doc = PolicyDocument {
+        format_version: "2015-10-01".into(),
+        record_type: zone.groups[g0].rtype.as_str().into(),
+        ..Default::default()
+    };
     let rule_id = |g: usize| zone.groups[g].name.replace(['.', '-'], "_");
+    doc.start_rule = Some(rule_id(g0));
+    let text = |v: String| Some(NumText::Text(v));
     let mut stack = vec![g0];
     let mut seen = Vec::new();
     while let Some(g) = stack.pop() {
@@ -301,121 +316,124 @@ pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), Stri
         }
         seen.push(g);
         let members = &zone.groups[g].members;
-        let mut items = Vec::new();
+        let mut items: Vec<(Routing, PolicyItem)> = Vec::new();
         for &m in members {
             let r = &zone.records[m];
-            let mut item = Map::new();
+            let mut item = PolicyItem::default();
             match &r.spec.value {
                 RecordValue::Alias { target: AliasTarget::Record { .. }, evaluate_target_health } => {
                     if let crate::route53::zone::Target::AliasGroup(t) = r.target {
-                        item.insert("RuleReference".into(), json!(rule_id(t)));
-                        item.insert("EvaluateTargetHealth".into(), json!(evaluate_target_health));
+                        item.rule_reference = Some(rule_id(t));
+                        item.evaluate_target_health = Some(*evaluate_target_health);
                         stack.push(t);
                     }
                 }
                 RecordValue::Alias { target: AliasTarget::LoadBalancer { id }, evaluate_target_health } => {
                     let lb = s.zone.load_balancers.iter().find(|l| l.id == *id).ok_or("dangling load balancer")?;
-                    endpoints.insert(id.clone(), json!({"Type": "elastic-load-balancer", "Value": lb.dns_name}));
-                    item.insert("EndpointReference".into(), json!(id));
-                    item.insert("EvaluateTargetHealth".into(), json!(evaluate_target_health));
+                    doc.endpoints.insert(
+                        id.clone(),
+                        PolicyEndpoint {
+                            etype: endpoint_type(&lb.dns_name).into(),
+                            value: lb.dns_name.clone(),
+                            ..Default::default()
+                        },
+                    );
+                    item.endpoint_reference = Some(id.clone());
+                    item.evaluate_target_health = Some(*evaluate_target_health);
                 }
                 RecordValue::Values(vs) => {
                     let ep = format!("{}_{}", rule_id(g), r.spec.set_id.as_deref().unwrap_or("value"));
                     if vs.len() > 1 {
                         notes.push(format!("{}: only the first of {} values fits an endpoint", r.label(), vs.len()));
                     }
-                    endpoints
-                        .insert(ep.clone(), json!({"Type": "value", "Value": vs.first().cloned().unwrap_or_default()}));
-                    item.insert("EndpointReference".into(), json!(ep));
+                    let value = vs.first().cloned().unwrap_or_default();
+                    let value = match value.strip_prefix("host:") {
+                        Some(h) => s.zone.hosts.iter().find(|x| x.id == h).and_then(|x| x.ip.clone()).unwrap_or(value),
+                        None => value,
+                    };
+                    doc.endpoints
+                        .insert(ep.clone(), PolicyEndpoint { etype: "value".into(), value, ..Default::default() });
+                    item.endpoint_reference = Some(ep);
                 }
             }
-            if let Some(h) = &r.spec.health_check {
-                item.insert("HealthCheck".into(), json!(h));
-            }
+            item.health_check = r.spec.health_check.clone();
             match &r.spec.routing {
-                Routing::Latency { region } => {
-                    item.insert("Region".into(), json!(region));
-                }
-                Routing::Weighted { weight } => {
-                    item.insert("Weight".into(), json!(weight.to_string()));
-                }
+                Routing::Latency { region } => item.region = Some(region.clone()),
+                Routing::Weighted { weight } => item.weight = text(weight.to_string()),
                 Routing::Geolocation { location } => match location {
-                    GeoLocationSpec::Default => {
-                        item.insert("IsDefault".into(), json!(true));
-                    }
-                    GeoLocationSpec::Continent(c) => {
-                        item.insert("Continent".into(), json!(c));
-                    }
-                    GeoLocationSpec::Country(c) => {
-                        item.insert("Country".into(), json!(c));
-                    }
+                    GeoLocationSpec::Default => item.is_default = Some(true),
+                    GeoLocationSpec::Continent(c) => item.continent = Some(c.clone()),
+                    GeoLocationSpec::Country(c) => item.country = Some(c.clone()),
                     GeoLocationSpec::Subdivision { country, code } => {
-                        item.insert("Country".into(), json!(country));
-                        item.insert("Subdivision".into(), json!(code));
+                        item.country = Some(country.clone());
+                        item.subdivision = Some(code.clone());
                     }
                 },
                 Routing::Geoproximity { location, bias } => {
                     match location {
-                        GeoproximityLocation::Region(r) => {
-                            item.insert("Region".into(), json!(format!("aws:route53:{r}")));
-                        }
+                        GeoproximityLocation::Region(r) => item.region = Some(format!("aws:route53:{r}")),
                         GeoproximityLocation::Coordinates { lat, lon } => {
-                            item.insert("Latitude".into(), json!(format!("{lat:.2}")));
-                            item.insert("Longitude".into(), json!(format!("{lon:.2}")));
+                            item.latitude = text(format!("{lat:.2}"));
+                            item.longitude = text(format!("{lon:.2}"));
                         }
                     }
-                    item.insert("Bias".into(), json!(bias.to_string()));
+                    item.bias = text(bias.to_string());
                 }
                 _ => {}
             }
-            items.push((r.spec.routing.clone(), Value::Object(item)));
+            items.push((r.spec.routing.clone(), item));
         }
-        let rule = match &zone.records[members[0]].spec.routing {
+        let first = &zone.records[members[0]].spec.routing;
+        let mut rule = PolicyRule::default();
+        let plain = |items: Vec<(Routing, PolicyItem)>| items.into_iter().map(|i| i.1).collect::<Vec<_>>();
+        match first {
             Routing::Failover { .. } => {
-                let mut o = Map::new();
-                o.insert("RuleType".into(), json!("failover"));
+                rule.rule_type = "failover".into();
                 for (routing, it) in items {
-                    let k = if matches!(routing, Routing::Failover { role: FailoverRole::Primary }) {
-                        "Primary"
+                    if matches!(routing, Routing::Failover { role: FailoverRole::Primary }) {
+                        rule.primary = Some(it);
                     } else {
-                        "Secondary"
-                    };
-                    o.insert(k.into(), it);
+                        rule.secondary = Some(it);
+                    }
                 }
-                Value::Object(o)
             }
             Routing::Latency { .. } => {
-                json!({"RuleType": "latency", "Regions": items.into_iter().map(|i| i.1).collect::<Vec<_>>()})
+                rule.rule_type = "latency".into();
+                rule.regions = plain(items);
             }
             Routing::Weighted { .. } => {
-                json!({"RuleType": "weighted", "Items": items.into_iter().map(|i| i.1).collect::<Vec<_>>()})
+                rule.rule_type = "weighted".into();
+                rule.items = plain(items);
             }
             Routing::Multivalue => {
-                json!({"RuleType": "multivalue", "Items": items.into_iter().map(|i| i.1).collect::<Vec<_>>()})
+                rule.rule_type = "multivalue".into();
+                rule.items = plain(items);
             }
             Routing::Geolocation { .. } => {
-                json!({"RuleType": "geo", "Locations": items.into_iter().map(|i| i.1).collect::<Vec<_>>()})
+                rule.rule_type = "geo".into();
+                rule.locations = plain(items);
             }
             Routing::Geoproximity { .. } => {
-                json!({"RuleType": "geoproximity", "GeoproximityLocations": items.into_iter().map(|i| i.1).collect::<Vec<_>>()})
+                rule.rule_type = "geoproximity".into();
+                rule.geoproximity_locations = plain(items);
             }
             Routing::Simple | Routing::IpBased { .. } => {
                 notes.push(format!(
                     "'{}': {} routing has no traffic-policy rule; exported as weighted",
                     zone.groups[g].name,
-                    zone.records[members[0]].spec.routing.name()
+                    first.name()
                 ));
-                json!({"RuleType": "weighted", "Items": items.into_iter().map(|i| { let mut o = i.1; if let Some(m) = o.as_object_mut() { m.insert("Weight".into(), json!("1")); } o }).collect::<Vec<_>>()})
+                rule.rule_type = "weighted".into();
+                rule.items = items
+                    .into_iter()
+                    .map(|(_, mut it)| {
+                        it.weight = text("1".into());
+                        it
+                    })
+                    .collect();
             }
-        };
-        rules.insert(rule_id(g), rule);
+        }
+        doc.rules.insert(rule_id(g), rule);
     }
-    let doc = json!({
-        "AWSPolicyFormatVersion": "2015-10-01",
-        "RecordType": zone.groups[g0].rtype.as_str(),
-        "StartRule": rule_id(g0),
-        "Endpoints": endpoints,
-        "Rules": rules,
-    });
     Ok((serde_json::to_string_pretty(&doc).expect("serialisable"), notes))
 }
