@@ -232,5 +232,10 @@ fn expand(m: &config::Module) -> Result<(Vec<Resource>, Vec<String>), ImportErro
             });
         }
     }
+    if ev.exhausted() {
+        return Err(ImportError::main(
+            "the configuration takes too many steps to evaluate (references fanning out between resources)",
+        ));
+    }
     Ok((out, notes))
 }

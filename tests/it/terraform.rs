@@ -301,6 +301,16 @@ module "cdn" { source = "./cdn" }
         "{notes}"
     );
     Sim::new(&imp.scenario).unwrap();
+    // References fanning out between resources stop at a bound, with a message.
+    let mut fan = String::from("resource \"aws_lb\" \"r0\" { name = \"x\" }\n");
+    for i in 1..40 {
+        fan.push_str(&format!(
+            "resource \"aws_lb\" \"r{i}\" {{ name = \"${{aws_lb.r{p}.name}}${{aws_lb.r{p}.name}}\" }}\n",
+            p = i - 1
+        ));
+    }
+    let e = import_terraform(&[TfFile { name: "fan.tf".into(), text: fan }], &[]).unwrap_err();
+    assert!(e.message.contains("too many steps to evaluate"), "{e}");
     let wrong = TfFile { name: "zone.json".into(), text: "{\"ResourceRecordSets\": []}".into() };
     assert!(import_terraform(&[wrong], &[]).unwrap_err().message.contains("not Terraform"));
 }

@@ -265,9 +265,15 @@ pub(crate) struct Eval<'m> {
     m: &'m Module,
     locals: RefCell<BTreeMap<String, V>>,
     depth: RefCell<u32>,
+    steps: RefCell<u64>,
 }
 
 const MAX_DEPTH: u32 = 48;
+/// Expressions evaluated per import at most: references between resources are not
+/// cached, so a hostile module could otherwise fan out exponentially.
+const MAX_STEPS: u64 = 200_000;
+/// Longest string a template may build, bytes.
+const MAX_STRING: usize = 65_536;
 
 fn unknown(why: impl Into<String>) -> V {
     V::Unknown(why.into())
@@ -276,13 +282,20 @@ fn unknown(why: impl Into<String>) -> V {
 impl<'m> Eval<'m> {
     /// An evaluator over `m`.
     pub fn new(m: &'m Module) -> Eval<'m> {
-        Eval { m, locals: RefCell::new(BTreeMap::new()), depth: RefCell::new(0) }
+        Eval { m, locals: RefCell::new(BTreeMap::new()), depth: RefCell::new(0), steps: RefCell::new(0) }
+    }
+
+    /// Did evaluation stop because of [`MAX_STEPS`]?
+    pub fn exhausted(&self) -> bool {
+        *self.steps.borrow() > MAX_STEPS
     }
 
     fn enter(&self) -> bool {
+        let mut steps = self.steps.borrow_mut();
+        *steps += 1;
         let mut d = self.depth.borrow_mut();
         *d += 1;
-        *d <= MAX_DEPTH
+        *d <= MAX_DEPTH && *steps <= MAX_STEPS
     }
 
     fn leave(&self) {
@@ -293,7 +306,7 @@ impl<'m> Eval<'m> {
     pub fn expr(&self, e: &Ex, scope: &Scope) -> V {
         if !self.enter() {
             self.leave();
-            return unknown("expressions nest too deeply (a reference cycle?)");
+            return unknown("expressions nest too deeply or refer to each other too often (a reference cycle?)");
         }
         let v = match e {
             Ex::Hcl(h) => self.hcl(h, scope),
@@ -443,6 +456,7 @@ impl<'m> Eval<'m> {
         let mut out = String::new();
         for el in els {
             match el {
+                _ if out.len() > MAX_STRING => return unknown("a string longer than 64 KB"),
                 Element::Literal(l) => out.push_str(l),
                 Element::Interpolation(i) => match self.hcl(&i.expr, scope) {
                     v if v.is_pending() => return unknown(format!("a string built from a value that {}", v.why())),
