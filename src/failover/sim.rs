@@ -933,6 +933,8 @@ impl Sim {
                     self.health.set_manual(c, *healthy, t, &mut |at, e| q.schedule(at, Event::Health(e)));
                 }
             }
+            // Refused by `check_action` until the simulator applies timed change batches.
+            FaultAction::ApplyChanges { .. } => return,
             FaultAction::SetWeight { .. } | FaultAction::SetInverted { .. } => {
                 self.pending_config.push(f.action.clone());
                 let idx = self.pending_config.len() as u32 - 1;
@@ -1645,6 +1647,9 @@ fn check_action(zone: &Zone, a: &FaultAction) -> Result<(), String> {
             None => Err(format!("no health check '{check}'")),
         },
         FaultAction::RestoreAll => Ok(()),
+        FaultAction::ApplyChanges { .. } => {
+            Err("applying a change batch during a run is not yet supported by the simulator".into())
+        }
     }
 }
 
