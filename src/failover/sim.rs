@@ -32,10 +32,10 @@ use crate::route53::answer::{self, Answer, ClientAddr, CnameTo, Dest, Item, NoDa
 use crate::route53::endpoints::{self, Caller, HostState, Outcome, Patience, World};
 use crate::route53::health::{HealthEngine, HealthEv, HealthEventKind};
 use crate::route53::latency::LatencyTable;
-use crate::route53::zone::{HostIdx, Zone};
+use crate::route53::zone::{HostIdx, Policy, Zone};
 use crate::spec::kinds::{ClientKind, ResolverKind};
 use crate::spec::scenario::{FaultAction, FaultSpec, Scenario};
-use crate::spec::zone::{LbKind, RecordType, Routing};
+use crate::spec::zone::{LbKind, RecordType};
 
 /// Events of the simulation.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -948,9 +948,9 @@ impl Sim {
         match action {
             FaultAction::SetWeight { name, set_id, weight } => {
                 for r in &mut self.zone.records {
-                    if r.spec.name == *name
-                        && r.spec.set_id.as_deref() == Some(set_id.as_str())
-                        && let Routing::Weighted { weight: w } = &mut r.spec.routing
+                    if r.name == *name
+                        && r.set_id.as_deref() == Some(set_id.as_str())
+                        && let Policy::Weighted { weight: w } = &mut r.policy
                     {
                         *w = (*weight).min(255);
                     }
@@ -1627,9 +1627,9 @@ fn check_action(zone: &Zone, a: &FaultAction) -> Result<(), String> {
             zone.records
                 .iter()
                 .any(|r| {
-                    r.spec.name == *name
-                        && r.spec.set_id.as_deref() == Some(set_id)
-                        && matches!(r.spec.routing, Routing::Weighted { .. })
+                    r.name == *name
+                        && r.set_id.as_deref() == Some(set_id)
+                        && matches!(r.policy, Policy::Weighted { .. })
                 })
                 .then_some(())
                 .ok_or_else(|| format!("no weighted record {name} [{set_id}]"))

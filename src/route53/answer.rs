@@ -23,8 +23,8 @@ use crate::base::geo::Place;
 use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
 use crate::route53::latency::LatencyTable;
-use crate::route53::zone::{CheckIdx, Endpoint, GroupIdx, HostIdx, LbIdx, RecordIdx, Target, Value, Zone};
-use crate::spec::zone::{FailoverRole, GeoLocationSpec, RecordType, Routing};
+use crate::route53::zone::{CheckIdx, Endpoint, GroupIdx, HostIdx, LbIdx, Policy, RecordIdx, Target, Value, Zone};
+use crate::spec::zone::{FailoverRole, GeoLocationSpec, RecordType};
 
 /// TTL of a load balancer's own DNS name and of aliases to it [§1.3].
 pub const LB_TTL_S: u32 = 60;
@@ -385,7 +385,7 @@ impl Engine<'_> {
         let explaining = self.explain.is_some();
         let mut reasons: Vec<String> = Vec::new();
         let mut ok = true;
-        if matches!(rec.spec.routing, Routing::Simple) {
+        if matches!(rec.policy, Policy::Simple) {
             let v =
                 (true, if explaining { "simple records are never health checked".to_string() } else { String::new() });
             self.memo[r] = Some(v.clone());
@@ -445,7 +445,7 @@ impl Engine<'_> {
         let z = self.zone;
         let group = &z.groups[g];
         let members = group.members.clone();
-        let policy = z.records[members[0]].spec.routing.clone();
+        let policy = &z.records[members[0]].policy;
         let client = self.query.client().clone();
         self.note(depth, g, None, Verdict::Info, || {
             format!(
@@ -457,43 +457,28 @@ impl Engine<'_> {
             )
         });
         let chosen: Vec<RecordIdx> = match policy {
-            Routing::Simple => {
+            Policy::Simple => {
                 self.note(depth, g, Some(members[0]), Verdict::Taken, || {
                     "simple: the one record, never health checked".into()
                 });
                 vec![members[0]]
             }
-            Routing::Weighted { .. } => vec![self.weighted(g, &members, depth, rng)],
-            Routing::Latency { .. } => {
-                let now = self.query.now;
-                let mut ordered: Vec<(u64, RecordIdx)> = members
-                    .iter()
-                    .map(|&m| {
-                        let Routing::Latency { region } = &z.records[m].spec.routing else { unreachable!() };
-                        (self.latency.rtt_us(&client.place, region, now), m)
-                    })
-                    .collect();
-                ordered.sort();
-                let cands: Vec<(RecordIdx, String)> = ordered
-                    .iter()
-                    .map(|&(rtt, m)| {
-                        let Routing::Latency { region } = &z.records[m].spec.routing else { unreachable!() };
-                        (m, format!("{region} at {:.1} ms from {}", rtt as f64 / 1000.0, client.place.key))
-                    })
-                    .collect();
+            Policy::Weighted { .. } => vec![self.weighted(g, &members, depth, rng)],
+            Policy::Latency { .. } => {
+                let cands = self.latency_candidates(&members, &client);
                 vec![self.first_healthy(g, &cands, depth, "best latency")]
             }
-            Routing::Failover { .. } => {
+            Policy::Failover { .. } => {
                 let find = |role| {
                     members
                         .iter()
                         .copied()
-                        .find(|&m| matches!(z.records[m].spec.routing, Routing::Failover { role: r } if r == role))
+                        .find(|&m| matches!(z.records[m].policy, Policy::Failover { role: r } if r == role))
                 };
                 let (p, s) = (find(FailoverRole::Primary), find(FailoverRole::Secondary));
                 vec![self.failover(g, p, s, depth)]
             }
-            Routing::Geolocation { .. } => {
+            Policy::Geolocation { .. } => {
                 let cands = geo_candidates(z, &members, &client.place);
                 if cands.is_empty() {
                     self.note(depth, g, None, Verdict::Info, || {
@@ -506,24 +491,12 @@ impl Engine<'_> {
                 }
                 vec![self.first_healthy(g, &cands, depth, "most specific location")]
             }
-            Routing::Geoproximity { .. } => {
-                let mut ordered: Vec<(u64, RecordIdx, String)> = members
-                    .iter()
-                    .map(|&m| {
-                        let rec = &z.records[m];
-                        let Routing::Geoproximity { bias, .. } = rec.spec.routing else { unreachable!() };
-                        let km = rec.geoprox_at.map_or(f64::MAX, |at| client.place.at.distance_km(at));
-                        let b = f64::from(bias);
-                        let biased = if bias >= 0 { km * (1.0 - b / 100.0) } else { km / (1.0 + b / 100.0) };
-                        ((biased * 1000.0) as u64, m, format!("{km:.0} km, bias {bias} → {biased:.0} km"))
-                    })
-                    .collect();
-                ordered.sort_by_key(|a| (a.0, a.1));
-                let cands: Vec<(RecordIdx, String)> = ordered.into_iter().map(|(_, m, t)| (m, t)).collect();
+            Policy::Geoproximity { .. } => {
+                let cands = geoproximity_candidates(z, &members, &client.place);
                 vec![self.first_healthy(g, &cands, depth, "closest (biased)")]
             }
-            Routing::Multivalue => self.multivalue(g, &members, depth, rng),
-            Routing::IpBased { .. } => {
+            Policy::Multivalue => self.multivalue(g, &members, depth, rng),
+            Policy::IpBased { .. } => {
                 let cands = ip_candidates(z, &members, &client);
                 if cands.is_empty() {
                     self.note(depth, g, None, Verdict::Info, || {
@@ -552,17 +525,37 @@ impl Engine<'_> {
         Selected::Records { items, ttl_s: ttl, path }
     }
 
+    /// Latency candidates, lowest round trip from the client first (members of a
+    /// group share its policy, as validated).
+    fn latency_candidates(&self, members: &[RecordIdx], client: &ClientAddr) -> Vec<(RecordIdx, String)> {
+        let now = self.query.now;
+        let mut ordered: Vec<(u64, RecordIdx, &str)> = members
+            .iter()
+            .filter_map(|&m| match &self.zone.records[m].policy {
+                Policy::Latency { region } => {
+                    Some((self.latency.rtt_us(&client.place, region, now), m, region.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+        ordered.sort();
+        ordered
+            .into_iter()
+            .map(|(rtt, m, region)| (m, format!("{region} at {:.1} ms from {}", rtt as f64 / 1000.0, client.place.key)))
+            .collect()
+    }
+
     fn resolve(&mut self, r: RecordIdx, depth: usize, rng: &mut SimRng) -> Selected {
         let z = self.zone;
         let rec = &z.records[r];
         match &rec.target {
             Target::Values(values) => {
                 let mut items: Vec<Item> = values.iter().map(|v| value_item(z, v)).collect();
-                if matches!(rec.spec.routing, Routing::Simple) && items.len() > 1 {
+                if matches!(rec.policy, Policy::Simple) && items.len() > 1 {
                     // Simple records return every value, shuffled [§2.1].
                     rng.shuffle(&mut items);
                 }
-                Selected::Records { items, ttl_s: rec.spec.ttl_s.unwrap_or(0), path: Vec::new() }
+                Selected::Records { items, ttl_s: rec.ttl_s.unwrap_or(0), path: Vec::new() }
             }
             Target::AliasGroup(t) => {
                 let t = *t;
@@ -614,8 +607,8 @@ impl Engine<'_> {
 
     fn weighted(&mut self, g: GroupIdx, members: &[RecordIdx], depth: usize, rng: &mut SimRng) -> RecordIdx {
         let z = self.zone;
-        let weight = |m: RecordIdx| match z.records[m].spec.routing {
-            Routing::Weighted { weight } => u64::from(weight),
+        let weight = |m: RecordIdx| match z.records[m].policy {
+            Policy::Weighted { weight } => u64::from(weight),
             _ => 0,
         };
         let nonzero: Vec<RecordIdx> = members.iter().copied().filter(|&m| weight(m) > 0).collect();
@@ -769,7 +762,7 @@ fn geo_candidates(z: &Zone, members: &[RecordIdx], place: &Place) -> Vec<(Record
         members
             .iter()
             .copied()
-            .find(|&m| matches!(&z.records[m].spec.routing, Routing::Geolocation { location } if location == want))
+            .find(|&m| matches!(&z.records[m].policy, Policy::Geolocation { location } if location == want))
     };
     let mut out = Vec::new();
     if let Some(country) = &place.country {
@@ -791,14 +784,31 @@ fn geo_candidates(z: &Zone, members: &[RecordIdx], place: &Place) -> Vec<(Record
     out
 }
 
+/// Geoproximity candidates, closest first by biased distance [§2.6]: a positive
+/// bias shrinks the distance (grows the catchment), a negative one stretches it.
+fn geoproximity_candidates(z: &Zone, members: &[RecordIdx], place: &Place) -> Vec<(RecordIdx, String)> {
+    let mut ordered: Vec<(u64, RecordIdx, String)> = members
+        .iter()
+        .filter_map(|&m| {
+            let Policy::Geoproximity { at, bias } = z.records[m].policy else { return None };
+            let km = place.at.distance_km(at);
+            let b = f64::from(bias);
+            let biased = if bias >= 0 { km * (1.0 - b / 100.0) } else { km / (1.0 + b / 100.0) };
+            Some(((biased * 1000.0) as u64, m, format!("{km:.0} km, bias {bias} → {biased:.0} km")))
+        })
+        .collect();
+    ordered.sort_by_key(|a| (a.0, a.1));
+    ordered.into_iter().map(|(_, m, t)| (m, t)).collect()
+}
+
 /// IP-based candidates: records whose blocks contain the client prefix, longest
 /// match first, then the `*` default [§2.8].
 fn ip_candidates(z: &Zone, members: &[RecordIdx], client: &ClientAddr) -> Vec<(RecordIdx, String)> {
     let mut matched: Vec<(u8, RecordIdx)> = members
         .iter()
         .filter_map(|&m| {
-            z.records[m]
-                .cidrs
+            let Policy::IpBased { blocks, .. } = &z.records[m].policy else { return None };
+            blocks
                 .iter()
                 .filter(|c| c.contains(client.addr, client.prefix_len))
                 .map(|c| c.len)
@@ -809,10 +819,7 @@ fn ip_candidates(z: &Zone, members: &[RecordIdx], client: &ClientAddr) -> Vec<(R
     matched.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut out: Vec<(RecordIdx, String)> =
         matched.into_iter().map(|(len, m)| (m, format!("a /{len} block contains {}", fmt_prefix(client)))).collect();
-    if let Some(&m) = members
-        .iter()
-        .find(|&&m| matches!(&z.records[m].spec.routing, Routing::IpBased { location, .. } if location == "*"))
-    {
+    if let Some(&m) = members.iter().find(|&&m| matches!(&z.records[m].policy, Policy::IpBased { default: true, .. })) {
         out.push((m, "the default location '*'".to_string()));
     }
     out

@@ -63,11 +63,20 @@ pub type LbIdx = usize;
 /// Index of a host in [`Zone::hosts`].
 pub type HostIdx = usize;
 
-/// A validated record.
+/// A validated record: everything the answer engine, the simulator and the lint
+/// need, typed — no engine reads the record's spec.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Record {
-    /// The spec it came from (for display and export).
-    pub spec: RecordSpec,
+    /// Owner name, e.g. `sso.example.com`.
+    pub name: String,
+    /// Record type.
+    pub rtype: RecordType,
+    /// Set identifier (every policy but simple has one).
+    pub set_id: Option<String>,
+    /// TTL, s; `None` for an alias, which answers with its target's TTL [§1.3].
+    pub ttl_s: Option<u32>,
+    /// The routing policy, with what the answer engine needs to apply it.
+    pub policy: Policy,
     /// The group (name, type) it belongs to.
     pub group: GroupIdx,
     /// What it answers.
@@ -76,24 +85,81 @@ pub struct Record {
     pub check: Option<CheckIdx>,
     /// Evaluate Target Health (aliases only).
     pub eth: bool,
-    /// Geoproximity coordinates, resolved from a region if needed.
-    pub geoprox_at: Option<LatLon>,
-    /// IP-based: the CIDR blocks of this record's location (empty for `*`).
-    pub cidrs: Vec<Cidr>,
 }
 
 impl Record {
     /// A short label: `name TYPE [set-id]`.
     pub fn label(&self) -> String {
-        match &self.spec.set_id {
-            Some(id) => format!("{} {} [{}]", self.spec.name, self.spec.rtype.as_str(), id),
-            None => format!("{} {}", self.spec.name, self.spec.rtype.as_str()),
+        match &self.set_id {
+            Some(id) => format!("{} {} [{}]", self.name, self.rtype.as_str(), id),
+            None => format!("{} {}", self.name, self.rtype.as_str()),
         }
     }
 
     /// Is this record an alias?
     pub fn is_alias(&self) -> bool {
         matches!(self.target, Target::AliasGroup(_) | Target::AliasLb(_))
+    }
+}
+
+/// A validated routing policy [§2]: the spec's [`Routing`] with its references
+/// resolved (a geoproximity region to coordinates, an IP-based location to its CIDR
+/// blocks).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Policy {
+    /// One record per name and type; every value returned; never health checked.
+    Simple,
+    /// Weighted random choice.
+    Weighted {
+        /// Relative weight, 0..=255.
+        weight: u32,
+    },
+    /// Lowest latency region.
+    Latency {
+        /// The AWS region this record stands for.
+        region: String,
+    },
+    /// Active–passive.
+    Failover {
+        /// Primary or secondary.
+        role: FailoverRole,
+    },
+    /// By the client's geographic location.
+    Geolocation {
+        /// The location this record serves.
+        location: GeoLocationSpec,
+    },
+    /// Closest resource, with bias.
+    Geoproximity {
+        /// Where the resource is (a region's city, or the given coordinates).
+        at: LatLon,
+        /// −99..=99; positive grows the catchment [§2.6].
+        bias: i32,
+    },
+    /// Up to 8 healthy records.
+    Multivalue,
+    /// By the client's address.
+    IpBased {
+        /// The CIDR blocks of this record's location (empty for the default).
+        blocks: Vec<Cidr>,
+        /// Whether this is the collection's default location `*`.
+        default: bool,
+    },
+}
+
+impl Policy {
+    /// The policy's name, as used in messages (the same as [`Routing::name`]).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Policy::Simple => "simple",
+            Policy::Weighted { .. } => "weighted",
+            Policy::Latency { .. } => "latency",
+            Policy::Failover { .. } => "failover",
+            Policy::Geolocation { .. } => "geolocation",
+            Policy::Geoproximity { .. } => "geoproximity",
+            Policy::Multivalue => "multivalue",
+            Policy::IpBased { .. } => "ip_based",
+        }
     }
 }
 

@@ -315,9 +315,11 @@ pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), Stri
         let members = &zone.groups[g].members;
         let mut items = Vec::new();
         for &m in members {
-            let r = &zone.records[m];
+            // The validated zone keeps the spec's record order: the export reads what
+            // the document said from the spec, and the resolved alias from the zone.
+            let (r, spec) = (&zone.records[m], &s.zone.records[m]);
             let mut item = Map::new();
-            match &r.spec.value {
+            match &spec.value {
                 RecordValue::Alias { target: AliasTarget::Record { .. }, evaluate_target_health } => {
                     if let crate::route53::zone::Target::AliasGroup(t) = r.target {
                         item.insert("RuleReference".into(), json!(rule_id(t)));
@@ -332,7 +334,7 @@ pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), Stri
                     item.insert("EvaluateTargetHealth".into(), json!(evaluate_target_health));
                 }
                 RecordValue::Values(vs) => {
-                    let ep = format!("{}_{}", rule_id(g), r.spec.set_id.as_deref().unwrap_or("value"));
+                    let ep = format!("{}_{}", rule_id(g), spec.set_id.as_deref().unwrap_or("value"));
                     if vs.len() > 1 {
                         notes.push(format!("{}: only the first of {} values fits an endpoint", r.label(), vs.len()));
                     }
@@ -341,10 +343,10 @@ pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), Stri
                     item.insert("EndpointReference".into(), json!(ep));
                 }
             }
-            if let Some(h) = &r.spec.health_check {
+            if let Some(h) = &spec.health_check {
                 item.insert("HealthCheck".into(), json!(h));
             }
-            match &r.spec.routing {
+            match &spec.routing {
                 Routing::Latency { region } => {
                     item.insert("Region".into(), json!(region));
                 }
@@ -380,9 +382,9 @@ pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), Stri
                 }
                 _ => {}
             }
-            items.push((r.spec.routing.clone(), Value::Object(item)));
+            items.push((spec.routing.clone(), Value::Object(item)));
         }
-        let rule = match &zone.records[members[0]].spec.routing {
+        let rule = match &s.zone.records[members[0]].routing {
             Routing::Failover { .. } => {
                 let mut o = Map::new();
                 o.insert("RuleType".into(), json!("failover"));
@@ -415,7 +417,7 @@ pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), Stri
                 notes.push(format!(
                     "'{}': {} routing has no traffic-policy rule; exported as weighted",
                     zone.groups[g].name,
-                    zone.records[members[0]].spec.routing.name()
+                    s.zone.records[members[0]].routing.name()
                 ));
                 json!({"RuleType": "weighted", "Items": items.into_iter().map(|i| { let mut o = i.1; if let Some(m) = o.as_object_mut() { m.insert("Weight".into(), json!("1")); } o }).collect::<Vec<_>>()})
             }

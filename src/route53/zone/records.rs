@@ -10,7 +10,7 @@ use super::endpoints::Endpoints;
 use super::groups::Groups;
 use super::validate::Validator;
 use crate::base::geo::{self, Continent, LatLon};
-use crate::route53::zone::{Cidr, Record, Target, Value, limits};
+use crate::route53::zone::{Policy, Record, Target, Value, limits};
 use crate::spec::zone::{
     AliasTarget, GeoLocationSpec, GeoproximityLocation, RecordSpec, RecordType, RecordValue, Routing, ZoneSpec,
 };
@@ -58,11 +58,21 @@ impl Validator {
             },
             None => None,
         };
-        let (geoprox_at, cidrs) = self.routing(path, r, refs);
+        let policy = self.policy(path, r, refs);
         if !matches!(r.routing, Routing::Simple) && r.set_id.is_none() {
             self.err(format!("{path}.set_id"), format!("a {} record needs a set identifier", r.routing.name()));
         }
-        Record { spec: r.clone(), group, target, check, eth, geoprox_at, cidrs }
+        Record {
+            name: r.name.clone(),
+            rtype: r.rtype,
+            set_id: r.set_id.clone(),
+            ttl_s: r.ttl_s,
+            policy,
+            group,
+            target,
+            check,
+            eth,
+        }
     }
 
     /// A non-alias record's literal values: addresses, hosts, or one CNAME target.
@@ -142,24 +152,35 @@ impl Validator {
         }
     }
 
-    /// The routing policy's own settings; returns the geoproximity coordinates and
-    /// the IP-based location's blocks.
-    fn routing(&mut self, path: &str, r: &RecordSpec, refs: &Refs<'_>) -> (Option<LatLon>, Vec<Cidr>) {
-        let mut geoprox_at = None;
-        let mut cidrs = Vec::new();
+    /// The routing policy, its settings checked and its references resolved.
+    fn policy(&mut self, path: &str, r: &RecordSpec, refs: &Refs<'_>) -> Policy {
         match &r.routing {
-            Routing::Weighted { weight } if *weight > 255 => {
-                self.err(format!("{path}.routing.weight"), format!("{weight}: weights are 0 to 255"));
+            Routing::Simple => Policy::Simple,
+            Routing::Weighted { weight } => {
+                if *weight > 255 {
+                    self.err(format!("{path}.routing.weight"), format!("{weight}: weights are 0 to 255"));
+                }
+                Policy::Weighted { weight: *weight }
             }
-            Routing::Latency { region } if geo::region_city(region).is_none() => {
-                self.err(format!("{path}.routing.region"), format!("'{region}' is not a known AWS region"));
+            Routing::Latency { region } => {
+                if geo::region_city(region).is_none() {
+                    self.err(format!("{path}.routing.region"), format!("'{region}' is not a known AWS region"));
+                }
+                Policy::Latency { region: region.clone() }
             }
-            Routing::Geolocation { location } => self.geo_location(&format!("{path}.routing.location"), location),
+            Routing::Failover { role } => Policy::Failover { role: *role },
+            Routing::Geolocation { location } => {
+                self.geo_location(&format!("{path}.routing.location"), location);
+                Policy::Geolocation { location: location.clone() }
+            }
             Routing::Geoproximity { location, bias } => {
                 if !(-99..=99).contains(bias) {
                     self.err(format!("{path}.routing.bias"), format!("{bias}: bias is −99 to 99"));
                 }
-                geoprox_at = self.geoproximity(path, location);
+                // An unknown region is a problem, so the zone is refused and the
+                // stand-in coordinates are never used.
+                let at = self.geoproximity(path, location).unwrap_or(LatLon { lat: 0.0, lon: 0.0 });
+                Policy::Geoproximity { at, bias: *bias }
             }
             Routing::Multivalue => {
                 if r.is_alias_spec() {
@@ -170,24 +191,27 @@ impl Validator {
                 {
                     self.err(format!("{path}.value"), "a multivalue answer record holds exactly one value");
                 }
+                Policy::Multivalue
             }
-            Routing::IpBased { collection, location } => match refs.collections.get(collection) {
-                Some(locs) => {
-                    if location != "*" {
-                        match locs.get(location) {
-                            Some(blocks) => cidrs = blocks.clone(),
-                            None => self.err(
-                                format!("{path}.routing.location"),
-                                format!("collection '{collection}' has no location '{location}'"),
-                            ),
-                        }
+            Routing::IpBased { collection, location } => {
+                let default = location == "*";
+                let mut blocks = Vec::new();
+                match refs.collections.get(collection) {
+                    Some(locs) if !default => match locs.get(location) {
+                        Some(b) => blocks = b.clone(),
+                        None => self.err(
+                            format!("{path}.routing.location"),
+                            format!("collection '{collection}' has no location '{location}'"),
+                        ),
+                    },
+                    Some(_) => {}
+                    None => {
+                        self.err(format!("{path}.routing.collection"), format!("no CIDR collection '{collection}'"))
                     }
                 }
-                None => self.err(format!("{path}.routing.collection"), format!("no CIDR collection '{collection}'")),
-            },
-            _ => {}
+                Policy::IpBased { blocks, default }
+            }
         }
-        (geoprox_at, cidrs)
     }
 
     /// A geoproximity location: a known region's coordinates, or coordinates in range.
