@@ -10,6 +10,7 @@ use crate::base::time::SimTime;
 use crate::failover::sim::{Report, Sim, TraceEvent};
 use crate::route53::answer::{self, ClientAddr, HealthView, Query, Verdict};
 use crate::route53::latency::LatencyTable;
+use crate::spec::problems::Problems;
 use crate::spec::scenario::Scenario;
 use crate::spec::zone::RecordType;
 
@@ -136,9 +137,10 @@ pub struct Tested {
 }
 
 impl Playback {
-    /// Runs `scenario` to the end, keeping a checkpoint every [`CHECKPOINT_S`].
-    pub fn build(scenario: &Scenario) -> Result<Playback, String> {
-        let mut sim = Sim::new(scenario).map_err(|e| e.to_string())?;
+    /// Runs `scenario` to the end, keeping a checkpoint every [`CHECKPOINT_S`]; a
+    /// scenario that cannot run gives every problem, by path (see [`Sim::new`]).
+    pub fn build(scenario: &Scenario) -> Result<Playback, Problems> {
+        let mut sim = Sim::new(scenario)?;
         let mut checkpoints = vec![sim.clone()];
         let end_t = sim.duration();
         let mut t = 0;
@@ -315,10 +317,10 @@ pub struct TrialResult {
 }
 
 /// Runs `scenario` with `seed` and keeps what the trials view plots.
-pub fn trial(scenario: &Scenario, seed: u64) -> Result<TrialResult, String> {
+pub fn trial(scenario: &Scenario, seed: u64) -> Result<TrialResult, Problems> {
     let mut s = scenario.clone();
     s.seed = seed;
-    let mut sim = Sim::new(&s).map_err(|e| e.to_string())?;
+    let mut sim = Sim::new(&s)?;
     sim.run_until(sim.duration());
     let r = sim.report();
     let switch_s = r.summary.switch_ms.values().next().copied().flatten().map(|v| v as f64 / 1000.0);
@@ -380,6 +382,22 @@ mod tests {
         let late = p.live(SimTime(500_000));
         assert!(!late.record_healthy.iter().all(|h| *h), "the us-east-1 records are unhealthy at the DNS servers");
         assert!(late.traffic_share.iter().any(|(r, s)| r == "eu-west-1" && *s > 0.3));
+    }
+
+    #[test]
+    fn a_scenario_that_cannot_run_gives_every_problem_by_path() {
+        let mut s = crate::design::presets::preset("latency-weighted-nlb").unwrap();
+        s.probes[0].resolver = "nope".into();
+        s.zone.records[0].ttl_s = Some(60);
+        let problems = Playback::build(&s).expect_err("bad references").0;
+        assert_eq!(problems.len(), 1, "the zone is checked first: {problems:?}");
+        assert!(problems[0].path.starts_with("zone.records[0]"), "{problems:?}");
+        s.zone = crate::design::presets::preset("latency-weighted-nlb").unwrap().zone;
+        let problems = trial(&s, 3).expect_err("bad references").0;
+        assert_eq!(
+            problems.iter().map(|p| (p.path.as_str(), p.message.as_str())).collect::<Vec<_>>(),
+            [("probes[0].resolver", "no resolver 'nope'")]
+        );
     }
 
     #[test]

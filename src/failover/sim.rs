@@ -34,6 +34,7 @@ use crate::route53::health::{HealthEngine, HealthEv, HealthEventKind};
 use crate::route53::latency::LatencyTable;
 use crate::route53::zone::{HostIdx, Policy, Zone};
 use crate::spec::kinds::{ClientKind, ResolverKind};
+use crate::spec::problems::Problems;
 use crate::spec::scenario::{FaultAction, FaultSpec, Scenario};
 use crate::spec::zone::{LbKind, RecordType};
 
@@ -241,14 +242,6 @@ pub struct Report {
     pub trace_hash: String,
 }
 
-/// Why a scenario cannot run.
-#[derive(Debug, thiserror::Error)]
-pub enum SimError {
-    /// Invalid zone or references.
-    #[error("{}", .0.join("\n"))]
-    Invalid(Vec<String>),
-}
-
 /// The simulation.
 #[derive(Clone, Debug)]
 pub struct Sim {
@@ -311,15 +304,15 @@ struct ProbeTrack {
 const SERVICE_NAME_ID: u32 = 0;
 
 impl Sim {
-    /// Builds the simulation of `scenario` (validating its zone and references).
-    pub fn new(scenario: &Scenario) -> Result<Sim, SimError> {
-        let zone = Zone::new(&scenario.zone)
-            .map_err(|p| SimError::Invalid(p.0.iter().map(|p| format!("zone.{p}")).collect()))?;
-        let mut problems = Vec::new();
+    /// Builds the simulation of `scenario`, validating its zone (problems under
+    /// `zone.`) and its references; every problem is named by its path.
+    pub fn new(scenario: &Scenario) -> Result<Sim, Problems> {
+        let zone = Zone::new(&scenario.zone).map_err(|p| p.prefixed("zone."))?;
+        let mut problems = Problems::none();
         if zone.group(&scenario.service, RecordType::A).is_none()
             && zone.group(&scenario.service, RecordType::CNAME).is_none()
         {
-            problems.push(format!("service: no A or CNAME record named '{}' in the zone", scenario.service));
+            problems.push("service", format!("no A or CNAME record named '{}' in the zone", scenario.service));
         }
         let seed = scenario.seed;
         let world = World::healthy(&zone);
@@ -335,21 +328,21 @@ impl Sim {
         let mut resolver_ids = BTreeMap::new();
         for (i, r) in scenario.resolvers.iter().enumerate() {
             let Some(city) = geo::city(&r.city) else {
-                problems.push(format!("resolvers[{i}].city: unknown city '{}'", r.city));
+                problems.push(format!("resolvers[{i}].city"), format!("unknown city '{}'", r.city));
                 continue;
             };
             let addr = match &r.addr {
                 Some(a) => match a.parse::<std::net::Ipv4Addr>() {
                     Ok(ip) => u32::from(ip),
                     Err(_) => {
-                        problems.push(format!("resolvers[{i}].addr: '{a}' is not an IPv4 address"));
+                        problems.push(format!("resolvers[{i}].addr"), format!("'{a}' is not an IPv4 address"));
                         0
                     }
                 },
                 None => derived_addr(&r.id),
             };
             if resolver_ids.insert(r.id.clone(), resolvers.len()).is_some() {
-                problems.push(format!("resolvers[{i}].id: '{}' is used twice", r.id));
+                problems.push(format!("resolvers[{i}].id"), format!("'{}' is used twice", r.id));
             }
             resolvers.push(resolver_rt(&r.id, city.place(), addr, r.kind, r.ecs, r.extend_ttl_s, seed));
         }
@@ -396,14 +389,14 @@ impl Sim {
         let mut staged: Vec<(VClient, u64)> = Vec::new();
         for (i, g) in scenario.clients.iter().enumerate() {
             let Some(&r) = resolver_ids.get(&g.resolver) else {
-                problems.push(format!("clients[{i}].resolver: no resolver '{}'", g.resolver));
+                problems.push(format!("clients[{i}].resolver"), format!("no resolver '{}'", g.resolver));
                 continue;
             };
             let place = match &g.city {
                 Some(c) => match geo::city(c) {
                     Some(city) => Some(city.place()),
                     None => {
-                        problems.push(format!("clients[{i}].city: unknown city '{c}'"));
+                        problems.push(format!("clients[{i}].city"), format!("unknown city '{c}'"));
                         None
                     }
                 },
@@ -421,7 +414,7 @@ impl Sim {
                     .filter_map(|(id, w)| match geo::city(id) {
                         Some(c) => Some((c, *w)),
                         None => {
-                            problems.push(format!("population.cities: unknown city '{id}'"));
+                            problems.push("population.cities", format!("unknown city '{id}'"));
                             None
                         }
                     })
@@ -448,15 +441,15 @@ impl Sim {
         let mut probe_ids = Vec::new();
         for (i, p) in scenario.probes.iter().enumerate() {
             let Some(&r) = resolver_ids.get(&p.resolver) else {
-                problems.push(format!("probes[{i}].resolver: no resolver '{}'", p.resolver));
+                problems.push(format!("probes[{i}].resolver"), format!("no resolver '{}'", p.resolver));
                 continue;
             };
             let Some(city) = geo::city(&p.city) else {
-                problems.push(format!("probes[{i}].city: unknown city '{}'", p.city));
+                problems.push(format!("probes[{i}].city"), format!("unknown city '{}'", p.city));
                 continue;
             };
             if p.interval_ms == 0 {
-                problems.push(format!("probes[{i}].interval_ms: must be at least 1 ms"));
+                problems.push(format!("probes[{i}].interval_ms"), "must be at least 1 ms");
             }
             clients.push(VClient {
                 resolver: r,
@@ -480,11 +473,11 @@ impl Sim {
         }
         for (i, f) in scenario.faults.iter().enumerate() {
             if let Err(e) = check_action(&zone, &f.action) {
-                problems.push(format!("faults[{i}].action: {e}"));
+                problems.push(format!("faults[{i}].action"), e);
             }
         }
         if !problems.is_empty() {
-            return Err(SimError::Invalid(problems));
+            return Err(problems);
         }
         for (i, at) in first_request.into_iter().enumerate() {
             queue.schedule(SimTime(at), Event::Request(i as u32));
