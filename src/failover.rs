@@ -7,3 +7,4 @@ pub mod client;
 pub mod playback;
 pub mod resolver;
 pub mod sim;
+pub mod tables;

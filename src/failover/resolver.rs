@@ -20,8 +20,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::base::time::{SimDuration, SimTime};
+use crate::failover::tables::NameId;
 use crate::route53::answer::Answer;
 use crate::spec::kinds::ResolverKind;
+use crate::spec::zone::RecordType;
 
 /// Cache rules of a resolver kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,9 +40,24 @@ pub struct CacheRules {
     pub ecs: bool,
 }
 
-/// A cache key: queried name, type, and the ECS scope (a client-subnet id) when the
+/// A cache key: queried name, type, and the ECS scope (the client's subnet) when the
 /// resolver sends one.
-pub type CacheKey = (u32, u8, Option<u32>);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CacheKey {
+    /// The queried name.
+    pub name: NameId,
+    /// The queried type (the simulated clients ask for A records).
+    pub rtype: RecordType,
+    /// The client subnet the answer is scoped to (its network address), if any.
+    pub ecs_scope: Option<u32>,
+}
+
+impl CacheKey {
+    /// The key of an A query for `name`, scoped to `ecs_scope`.
+    pub fn new(name: NameId, ecs_scope: Option<u32>) -> CacheKey {
+        CacheKey { name, rtype: RecordType::A, ecs_scope }
+    }
+}
 
 /// One cached answer.
 #[derive(Clone, Debug)]
@@ -153,8 +170,9 @@ mod tests {
     fn cache_expires_exactly_at_ttl() {
         let mut c = Cache::default();
         let rules = ResolverKind::Bind.rules();
-        c.put((1, 0, None), Arc::new(records(60)), SimTime(1_000), &rules, None);
-        assert!(c.get(&(1, 0, None), SimTime(60_999)).is_some());
-        assert!(c.get(&(1, 0, None), SimTime(61_000)).is_none());
+        let key = CacheKey::new(NameId(1), None);
+        c.put(key, Arc::new(records(60)), SimTime(1_000), &rules, None);
+        assert!(c.get(&key, SimTime(60_999)).is_some());
+        assert!(c.get(&key, SimTime(61_000)).is_none());
     }
 }

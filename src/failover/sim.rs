@@ -28,6 +28,7 @@ use crate::base::rng::{SimRng, stream_id};
 use crate::base::time::{SimDuration, SimTime};
 use crate::failover::client::{ClientRules, DnsCache};
 use crate::failover::resolver::{Cache, CacheKey, CacheRules};
+use crate::failover::tables::{NameId, NameTable, RegionId, RegionTable};
 use crate::route53::answer::{self, Answer, ClientAddr, CnameTo, Dest, Item, NoDataReason, Query};
 use crate::route53::endpoints::{self, Caller, HostState, Outcome, Patience, World};
 use crate::route53::health::{HealthEngine, HealthEv, HealthEventKind};
@@ -119,11 +120,8 @@ struct ResolverRt {
     caches: Vec<Cache>,
     rng: SimRng,
     /// Region of the last authoritative answer per key, to trace changes.
-    last_region: BTreeMap<CacheKey, Option<Region>>,
+    last_region: BTreeMap<CacheKey, Option<RegionId>>,
 }
-
-/// A region, as an index into the simulation's region table.
-type Region = u16;
 
 #[derive(Clone, Debug)]
 struct Conn {
@@ -261,11 +259,10 @@ pub struct Sim {
     pending_config: Vec<FaultAction>,
     config_delay_ms: u64,
     r53_rng: SimRng,
-    names: Vec<String>,
-    region_names: Vec<String>,
-    region_at: Vec<Option<geo::LatLon>>,
-    host_region: Vec<Region>,
-    lb_region: Vec<Region>,
+    /// Names resolvers query (the service first, then each LB's DNS name).
+    names: NameTable,
+    /// Regions, with where every host and load balancer is.
+    regions: RegionTable,
     served: Vec<Vec<f64>>,
     failed: BTreeMap<Result_, Vec<f64>>,
     trace: Vec<TraceEvent>,
@@ -276,7 +273,7 @@ pub struct Sim {
     requests: f64,
     errors_by_kind: BTreeMap<Result_, f64>,
     events: u64,
-    first_fault: Option<(SimTime, Option<Region>)>,
+    first_fault: Option<(SimTime, Option<RegionId>)>,
     first_detect: Option<SimTime>,
     first_dns: Option<SimTime>,
     /// Per probe: (region before the fault, resolver-new-answer time, client-new-answer time, switch time).
@@ -291,7 +288,7 @@ pub struct Sim {
 
 #[derive(Clone, Debug, Default)]
 struct ProbeTrack {
-    region_before: Option<Region>,
+    region_before: Option<RegionId>,
     /// When the DNS servers started answering this probe's resolver differently,
     /// and when the verdict behind that change was reached.
     dns_new: Option<SimTime>,
@@ -300,8 +297,6 @@ struct ProbeTrack {
     client_new: Option<SimTime>,
     switched: Option<SimTime>,
 }
-
-const SERVICE_NAME_ID: u32 = 0;
 
 impl Sim {
     /// Builds the simulation of `scenario`, validating its zone (problems under
@@ -320,8 +315,7 @@ impl Sim {
         let health = HealthEngine::new(&zone, &world, scenario.params.health, seed, &mut |t, e| {
             queue.schedule(t, Event::Health(e))
         });
-        let mut names = vec![scenario.service.clone()];
-        names.extend(zone.load_balancers.iter().map(|l| l.spec.dns_name.clone()));
+        let names = NameTable::new(&scenario.service, &zone);
 
         // Resolvers: named, then the generated population.
         let mut resolvers = Vec::new();
@@ -498,19 +492,7 @@ impl Sim {
         };
         let n_clients = clients.len();
         let n_probes = probe_ids.len();
-        let mut region_names: Vec<String> = zone.regions.iter().map(|r| r.name.clone()).collect();
-        let mut region_of = |name: &str| -> Region {
-            match region_names.iter().position(|r| r == name) {
-                Some(i) => i as Region,
-                None => {
-                    region_names.push(name.to_string());
-                    (region_names.len() - 1) as Region
-                }
-            }
-        };
-        let host_region: Vec<Region> = zone.hosts.iter().map(|h| region_of(&h.region)).collect();
-        let lb_region: Vec<Region> = zone.load_balancers.iter().map(|l| region_of(&l.spec.region)).collect();
-        let region_at = region_names.iter().map(|r| geo::region_city(r).map(|c| c.place().at)).collect();
+        let regions = RegionTable::new(&zone);
         let mut sim = Sim {
             title: scenario.title.clone(),
             seed,
@@ -529,11 +511,8 @@ impl Sim {
             config_delay_ms: scenario.params.config_delay_ms,
             r53_rng: SimRng::derive(seed, stream_id("route53")),
             names,
-            served: vec![vec![0.0; secs]; region_names.len()],
-            region_names,
-            region_at,
-            host_region,
-            lb_region,
+            served: vec![vec![0.0; secs]; regions.len()],
+            regions,
             failed: BTreeMap::new(),
             trace: Vec::new(),
             series,
@@ -576,7 +555,7 @@ impl Sim {
                 continue;
             }
             let expires = SimTime(1 + rr.rng.below(ttl_ms));
-            let key: CacheKey = (SERVICE_NAME_ID, 0, None);
+            let key = CacheKey::new(NameTable::SERVICE, None);
             let a = Arc::new(a);
             for cache in &mut rr.caches {
                 cache.put_warm(key, a.clone(), expires);
@@ -586,10 +565,10 @@ impl Sim {
         }
     }
 
-    fn answer_region(&self, a: &Answer) -> Option<Region> {
+    fn answer_region(&self, a: &Answer) -> Option<RegionId> {
         match a {
             Answer::Records { items, .. } => items.iter().find_map(|i| match i {
-                Item::Addr { dest, .. } => self.dest_region(dest),
+                Item::Addr { dest, .. } => self.regions.of_dest(dest),
                 _ => None,
             }),
             _ => None,
@@ -681,7 +660,7 @@ impl Sim {
         for r in &self.resolvers {
             for cache in &r.caches {
                 for (key, e) in cache.live(now) {
-                    if key.0 == SERVICE_NAME_ID {
+                    if key.name == NameTable::SERVICE {
                         out.push((r.id.clone(), e.answer.summary(), e.expires.as_ms() - now.as_ms()));
                     }
                 }
@@ -826,11 +805,11 @@ impl Sim {
     }
 
     /// The region an answer leads to, following a CNAME to a load balancer.
-    fn resolved_region(&self, a: &Answer, _view: &dyn answer::HealthView) -> Option<Region> {
+    fn resolved_region(&self, a: &Answer, _view: &dyn answer::HealthView) -> Option<RegionId> {
         match a {
             Answer::Records { items, .. } => items.iter().find_map(|i| match i {
-                Item::Addr { dest, .. } => self.dest_region(dest),
-                Item::Cname { to: CnameTo::Lb(l), .. } => Some(self.lb_region[*l]),
+                Item::Addr { dest, .. } => self.regions.of_dest(dest),
+                Item::Cname { to: CnameTo::Lb(l), .. } => Some(self.regions.of_lb(*l)),
                 Item::Cname { target, to: CnameTo::Zone } => {
                     // One level of in-zone CNAME (the weighted sets of the CNAME design).
                     let g = self
@@ -839,10 +818,10 @@ impl Sim {
                         .or_else(|| self.zone.group(target, RecordType::A))?;
                     self.zone.groups[g].members.iter().find_map(|&m| match &self.zone.records[m].target {
                         crate::route53::zone::Target::Values(vs) => vs.iter().find_map(|v| match v {
-                            crate::route53::zone::Value::CnameLb(l) => Some(self.lb_region[*l]),
+                            crate::route53::zone::Value::CnameLb(l) => Some(self.regions.of_lb(*l)),
                             _ => None,
                         }),
-                        crate::route53::zone::Target::AliasLb(l) => Some(self.lb_region[*l]),
+                        crate::route53::zone::Target::AliasLb(l) => Some(self.regions.of_lb(*l)),
                         _ => None,
                     })
                 }
@@ -864,8 +843,7 @@ impl Sim {
                     .rev()
                     .find(|o| o.result == Result_::Ok)
                     .and_then(|o| o.region.as_deref())
-                    .and_then(|name| self.region_names.iter().position(|r| r == name))
-                    .map(|i| i as Region);
+                    .and_then(|name| self.regions.find(name));
             }
         }
         let z = &self.zone;
@@ -964,18 +942,16 @@ impl Sim {
         });
     }
 
-    fn fault_region(&self, a: &FaultAction) -> Option<Region> {
+    fn fault_region(&self, a: &FaultAction) -> Option<RegionId> {
         match a {
-            FaultAction::StopRegion { region } | FaultAction::BlackHoleRegion { region } => {
-                self.region_names.iter().position(|r| r == region).map(|i| i as Region)
-            }
+            FaultAction::StopRegion { region } | FaultAction::BlackHoleRegion { region } => self.regions.find(region),
             FaultAction::StopAz { az } => {
-                self.zone.hosts.iter().position(|h| h.spec.az == *az).map(|h| self.host_region[h])
+                self.zone.hosts.iter().position(|h| h.spec.az == *az).map(|h| self.regions.of_host(h))
             }
             FaultAction::StopHost { host }
             | FaultAction::BlackHoleHost { host }
-            | FaultAction::SlowHost { host, .. } => self.zone.host_by_id(host).map(|h| self.host_region[h]),
-            FaultAction::LbDown { lb } => self.zone.lb_by_id(lb).map(|l| self.lb_region[l]),
+            | FaultAction::SlowHost { host, .. } => self.zone.host_by_id(host).map(|h| self.regions.of_host(h)),
+            FaultAction::LbDown { lb } => self.zone.lb_by_id(lb).map(|l| self.regions.of_lb(l)),
             _ => None,
         }
     }
@@ -992,7 +968,7 @@ impl Sim {
                 *s += w;
             }
             if let Some(r) = region {
-                self.served[r as usize][sec.min(secs - 1)] += w;
+                self.served[r.index()][sec.min(secs - 1)] += w;
             }
             if let Some(since) = cl.err_since.take() {
                 self.windows.push((t.as_ms() - since.as_ms(), w));
@@ -1021,13 +997,13 @@ impl Sim {
                 detail: format!(
                     "{} → {} via {} in {} ms{}",
                     answer_text,
-                    region.map_or("-", |r| self.region_names[r as usize].as_str()),
+                    region.map_or("-", |r| self.regions.name(r)),
                     result.as_str(),
                     elapsed_ms,
                     if reused { " (reused connection)" } else { "" }
                 ),
             });
-            let region = region.map(|r| self.region_names[r as usize].clone());
+            let region = region.map(|r| self.regions.name(r).to_string());
             let answer = answer_text.to_string();
             self.probe_obs[p].push(ProbeObs {
                 at: t,
@@ -1051,7 +1027,7 @@ impl Sim {
     }
 
     /// One request: (result, elapsed ms, serving region, answer text, client-cache hit, reused connection).
-    fn perform(&mut self, c: usize, t: SimTime) -> (Result_, u64, Option<Region>, Arc<str>, bool, bool) {
+    fn perform(&mut self, c: usize, t: SimTime) -> (Result_, u64, Option<RegionId>, Arc<str>, bool, bool) {
         let mut elapsed = 0u64;
         // 1. A kept-alive connection.
         if let Some(conn) = self.clients[c].conn.clone() {
@@ -1064,7 +1040,8 @@ impl Sim {
                         if let Some(cn) = &mut cl.conn {
                             cn.last_used = t + SimDuration(ms);
                         }
-                        let region = target.map(|h| self.host_region[h]).or_else(|| self.dest_region(&conn.dest));
+                        let region =
+                            target.map(|h| self.regions.of_host(h)).or_else(|| self.regions.of_dest(&conn.dest));
                         let res = if outcome == Outcome::Ok { Result_::Ok } else { Result_::Failed(outcome) };
                         let text = self.clients[c]
                             .cache
@@ -1092,7 +1069,7 @@ impl Sim {
             let Item::Addr { dest, .. } = item else { continue };
             let (outcome, ms, target) = self.connect(c, dest);
             elapsed += ms;
-            let region = target.map(|h| self.host_region[h]).or_else(|| self.dest_region(dest));
+            let region = target.map(|h| self.regions.of_host(h)).or_else(|| self.regions.of_dest(dest));
             match outcome {
                 Outcome::Ok | Outcome::Http502 | Outcome::Http503 | Outcome::Http504 | Outcome::SlowResponse => {
                     if rules.keepalive_idle_ms > 0 {
@@ -1124,21 +1101,13 @@ impl Sim {
         (last.0, elapsed, last.1, summary, cache_hit, false)
     }
 
-    fn dest_region(&self, d: &Dest) -> Option<Region> {
-        match d {
-            Dest::LbNode { lb, .. } => Some(self.lb_region[*lb]),
-            Dest::Host(h) => Some(self.host_region[*h]),
-            Dest::Unknown => None,
-        }
-    }
-
-    fn client_rtt_ms(&self, c: usize, region: Option<Region>) -> u64 {
+    fn client_rtt_ms(&self, c: usize, region: Option<RegionId>) -> u64 {
         let place = self.clients[c]
             .ecs
             .as_ref()
             .map(|e| &e.place)
             .unwrap_or(&self.resolvers[self.clients[c].resolver].addr.place);
-        match region.and_then(|r| self.region_at[r as usize]) {
+        match region.and_then(|r| self.regions.at(r)) {
             Some(at) => {
                 let m = self.latency.model();
                 (m.base_ms + m.ms_per_km * place.at.distance_km(at)) as u64
@@ -1148,7 +1117,7 @@ impl Sim {
     }
 
     fn connect(&mut self, c: usize, dest: &Dest) -> (Outcome, u64, Option<HostIdx>) {
-        let region = self.dest_region(dest);
+        let region = self.regions.of_dest(dest);
         let rtt = self.client_rtt_ms(c, region);
         let patience = Patience { connect_ms: self.clients[c].rules.connect_timeout_ms, response_ms: Some(60_000) };
         let health = &self.health;
@@ -1167,7 +1136,7 @@ impl Sim {
     }
 
     fn use_connection(&mut self, c: usize, conn: &Conn) -> (Outcome, u64, Option<HostIdx>) {
-        let region = self.dest_region(&conn.dest);
+        let region = self.regions.of_dest(&conn.dest);
         let rtt = self.client_rtt_ms(c, region);
         let timeout = self.clients[c].rules.connect_timeout_ms;
         match &conn.dest {
@@ -1238,7 +1207,7 @@ impl Sim {
         t: SimTime,
         rules: ClientRules,
     ) -> Result<(Arc<Vec<Item>>, Arc<str>), Result_> {
-        let (resolved, ttl_s) = self.resolve(c, SERVICE_NAME_ID, t, 0);
+        let (resolved, ttl_s) = self.resolve(c, NameTable::SERVICE, t, 0);
         let addrs = match resolved {
             Ok(a) => a,
             Err(r) => {
@@ -1263,7 +1232,7 @@ impl Sim {
             && t >= *ft
         {
             let region = addrs.iter().find_map(|i| match i {
-                Item::Addr { dest, .. } => self.dest_region(dest),
+                Item::Addr { dest, .. } => self.regions.of_dest(dest),
                 _ => None,
             });
             let track = &mut self.probe_track[p];
@@ -1294,13 +1263,13 @@ impl Sim {
 
     /// The resolver's full resolution of `name` for client `c`, following CNAMEs:
     /// (addresses or an empty-answer result, the smallest TTL on the chain).
-    fn resolve(&mut self, c: usize, name: u32, t: SimTime, depth: u32) -> (Result<Vec<Item>, Result_>, u32) {
+    fn resolve(&mut self, c: usize, name: NameId, t: SimTime, depth: u32) -> (Result<Vec<Item>, Result_>, u32) {
         if depth > 8 {
             return (Err(Result_::Failed(Outcome::Timeout)), 0);
         }
         let r = self.clients[c].resolver;
         let ecs_scope = if self.resolvers[r].ecs { self.clients[c].ecs.as_ref().map(|e| e.addr) } else { None };
-        let key: CacheKey = (name, 0, ecs_scope);
+        let key = CacheKey::new(name, ecs_scope);
         let sec = (t.as_ms() / 1000) as usize;
         let w = self.clients[c].weight;
         let shard = {
@@ -1342,8 +1311,8 @@ impl Sim {
                         Item::Addr { .. } => out.push(item.clone()),
                         Item::Cname { target, to } => {
                             let id = match to {
-                                CnameTo::Lb(l) => 1 + *l as u32,
-                                CnameTo::Zone => self.intern(target),
+                                CnameTo::Lb(l) => NameTable::lb(*l),
+                                CnameTo::Zone => self.names.intern(target),
                                 CnameTo::External => return (Err(Result_::Failed(Outcome::Timeout)), ttl),
                             };
                             let (res, t2) = self.resolve(c, id, t, depth + 1);
@@ -1360,20 +1329,8 @@ impl Sim {
         }
     }
 
-    fn intern(&mut self, name: &str) -> u32 {
-        match self.names.iter().position(|n| n == name) {
-            Some(i) => i as u32,
-            None => {
-                self.names.push(name.to_string());
-                self.names.len() as u32 - 1
-            }
-        }
-    }
-
-    fn authoritative(&mut self, c: usize, name: u32, t: SimTime) -> Answer {
-        let n_lbs = self.zone.load_balancers.len() as u32;
-        if (1..=n_lbs).contains(&name) {
-            let lb = (name - 1) as usize;
+    fn authoritative(&mut self, c: usize, name: NameId, t: SimTime) -> Answer {
+        if let Some(lb) = self.names.as_lb(name) {
             let view = self.health.view(&self.zone);
             let mut items = answer::lb_answer(&self.zone, lb, &view);
             self.r53_rng.shuffle(&mut items);
@@ -1381,7 +1338,7 @@ impl Sim {
         }
         let r = self.clients[c].resolver;
         let ecs = if self.resolvers[r].ecs { self.clients[c].ecs.clone() } else { None };
-        let qname = self.names[name as usize].clone();
+        let qname = self.names.name(name).to_string();
         let q =
             Query { name: &qname, rtype: RecordType::A, resolver: &self.resolvers[r].addr, ecs: ecs.as_ref(), now: t };
         let view = self.health.view(&self.zone);
@@ -1400,9 +1357,9 @@ impl Sim {
         let region = self.answer_region(a);
         let rr = &mut self.resolvers[r];
         let prev = rr.last_region.insert(key, region);
-        if key.0 == SERVICE_NAME_ID && prev.is_some() && prev.as_ref() != Some(&region) {
+        if key.name == NameTable::SERVICE && prev.is_some() && prev.as_ref() != Some(&region) {
             let detail = match (region, a) {
-                (Some(reg), _) => format!("now answers {} → {}", self.service, self.region_names[reg as usize]),
+                (Some(reg), _) => format!("now answers {} → {}", self.service, self.regions.name(reg)),
                 (None, Answer::NoData { reason: NoDataReason::NoMatch, .. }) => {
                     format!("now gets no answer for {}", self.service)
                 }
@@ -1425,9 +1382,9 @@ impl Sim {
     pub fn report(&self) -> Report {
         let mut series = self.series.clone();
         let secs = series.ok.len();
-        for (r, col) in self.served.iter().enumerate() {
+        for (r, col) in self.regions.ids().zip(&self.served) {
             if col.iter().any(|v| *v > 0.0) {
-                series.served_by_region.insert(self.region_names[r].clone(), col.clone());
+                series.served_by_region.insert(self.regions.name(r).to_string(), col.clone());
             }
         }
         for (k, col) in &self.failed {
