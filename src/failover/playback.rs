@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::base::geo;
 use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
-use crate::failover::sim::{Report, Sim, TraceEvent};
+use crate::failover::sim::{Report, RequestResult, Sim, TraceEvent};
 use crate::route53::answer::{self, ClientAddr, HealthView, Query, Verdict};
 use crate::route53::latency::LatencyTable;
 use crate::spec::problems::Problems;
@@ -51,9 +51,9 @@ pub struct LiveView {
 /// verdicts ("14 of 16 checkers now see hc-use1 failing → Route 53 marks it
 /// unhealthy"), what the DNS servers answer, configuration going live, and each
 /// probe's first failure and the moment it reaches a region again.
-pub fn moments(trace: &[TraceEvent], report: &Report) -> Vec<(SimTime, String)> {
-    let mut out: Vec<(SimTime, String)> = trace
-        .iter()
+pub fn moments(sim: &Sim, report: &Report) -> Vec<(SimTime, String)> {
+    let mut out: Vec<(SimTime, String)> = sim
+        .trace_lines()
         .filter_map(|e| match e.kind {
             "fault" => Some((e.at, format!("Fault: {}.", e.detail))),
             "status" | "dns-status" | "target" | "dns-target" | "config" => Some((e.at, format!("{}.", e.detail))),
@@ -63,7 +63,7 @@ pub fn moments(trace: &[TraceEvent], report: &Report) -> Vec<(SimTime, String)> 
     for (probe, obs) in &report.probes {
         let mut prev: Option<(&Option<String>, bool)> = None;
         for o in obs {
-            let ok = o.result == crate::failover::sim::Result_::Ok;
+            let ok = o.result == RequestResult::Ok;
             let region = o.region.as_deref().unwrap_or("no region");
             match prev {
                 Some((_, true)) if !ok => {
@@ -150,7 +150,7 @@ impl Playback {
             checkpoints.push(sim.clone());
         }
         let report = Arc::new(sim.report());
-        let moments = Arc::new(moments(sim.trace(), &report));
+        let moments = Arc::new(moments(&sim, &report));
         Ok(Playback { scenario: Arc::new(scenario.clone()), checkpoints, end: sim, report, moments })
     }
 
@@ -188,7 +188,7 @@ impl Playback {
         let mut v = vec![0u32; buckets.max(1)];
         let span = self.duration().as_ms().max(1);
         for e in self.trace() {
-            if e.kind == "probe" || e.kind == "checker" {
+            if e.kind() == "probe" || e.kind() == "checker" {
                 continue;
             }
             let b = ((e.at.as_ms() * v.len() as u64) / (span + 1)) as usize;
@@ -242,7 +242,7 @@ impl Playback {
                         o.result.as_str(),
                         o.elapsed_ms
                     ),
-                    o.result == crate::failover::sim::Result_::Ok,
+                    o.result == RequestResult::Ok,
                 )
             })
             .collect::<Vec<_>>()
@@ -362,10 +362,7 @@ mod tests {
         let mut straight = Sim::new(&s).unwrap();
         straight.run_until(SimTime(777_000));
         let seeked = p.state_at(SimTime(777_000));
-        assert_eq!(
-            crate::failover::sim::trace_hash(seeked.trace()),
-            crate::failover::sim::trace_hash(straight.trace())
-        );
+        assert_eq!(seeked.trace_hash(), straight.trace_hash());
         // Backward then forward: the same state.
         let a = p.live(SimTime(400_000));
         let _ = p.live(SimTime(100_000));

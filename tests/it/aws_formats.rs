@@ -1,7 +1,7 @@
 //! Real Route 53 formats: a pasted zone imports, reports what it skips, simulates,
 //! and exports a change batch that imports back to the same records.
 
-use routewave::failover::sim::{Result_, Sim};
+use routewave::failover::sim::{RequestResult, Sim};
 use routewave::formats::aws;
 use routewave::route53::zone::Zone;
 
@@ -47,7 +47,7 @@ fn the_imported_zone_simulates() {
     sim.run_until(sim.duration());
     let r = sim.report();
     let regions: std::collections::BTreeSet<_> =
-        r.probes["curl-dc"].iter().filter(|o| o.result == Result_::Ok).filter_map(|o| o.region.clone()).collect();
+        r.probes["curl-dc"].iter().filter(|o| o.result == RequestResult::Ok).filter_map(|o| o.region.clone()).collect();
     assert!(regions.contains("us-east-1") && regions.contains("eu-west-1"), "{regions:?}");
 }
 
@@ -94,7 +94,7 @@ fn a_traffic_policy_imports_reports_skips_and_simulates() {
     sim.run_until(sim.duration());
     let r = sim.report();
     let mut regions: Vec<String> =
-        r.probes["curl-dc"].iter().filter(|o| o.result == Result_::Ok).filter_map(|o| o.region.clone()).collect();
+        r.probes["curl-dc"].iter().filter(|o| o.result == RequestResult::Ok).filter_map(|o| o.region.clone()).collect();
     regions.dedup();
     assert_eq!(regions, ["us-east-1", "eu-west-1", "ap-southeast-1"], "the preset's faults walk the imported tree");
 }
@@ -113,7 +113,7 @@ fn exported_policies_import_back_to_the_same_behaviour() {
             let r = sim.report();
             let mut regions: Vec<String> = r.probes["curl-dc"]
                 .iter()
-                .filter(|o| o.result == Result_::Ok)
+                .filter(|o| o.result == RequestResult::Ok)
                 .filter_map(|o| o.region.clone())
                 .collect();
             regions.dedup();

@@ -3,7 +3,7 @@
 
 use routewave::base::time::SimTime;
 use routewave::design::presets;
-use routewave::failover::sim::{Report, Result_, Sim};
+use routewave::failover::sim::{Report, RequestResult, Sim};
 use routewave::route53::endpoints::Outcome;
 use routewave::spec::kinds::ClientKind;
 use routewave::spec::kinds::ResolverKind;
@@ -70,7 +70,7 @@ fn probe_follows_the_failover_order_in_every_design() {
         let obs = &r.probes["curl-dc"];
         let ok_regions: Vec<&str> = {
             let mut v: Vec<&str> =
-                obs.iter().filter(|o| o.result == Result_::Ok).filter_map(|o| o.region.as_deref()).collect();
+                obs.iter().filter(|o| o.result == RequestResult::Ok).filter_map(|o| o.region.as_deref()).collect();
             v.dedup();
             v
         };
@@ -124,12 +124,12 @@ fn alb_fails_over_more_slowly_than_nlb() {
     let kinds = |rs: &[Report]| {
         rs[0].probes["curl-dc"]
             .iter()
-            .filter(|o| o.result != Result_::Ok)
+            .filter(|o| o.result != RequestResult::Ok)
             .map(|o| o.result)
             .collect::<std::collections::BTreeSet<_>>()
     };
-    assert_eq!(kinds(&alb), [Result_::Failed(Outcome::Http502)].into());
-    assert_eq!(kinds(&nlb), [Result_::Failed(Outcome::Refused)].into());
+    assert_eq!(kinds(&alb), [RequestResult::Failed(Outcome::Http502)].into());
+    assert_eq!(kinds(&nlb), [RequestResult::Failed(Outcome::Refused)].into());
 }
 
 /// Failover time varies from run to run (checker and resolver-cache phases).
@@ -237,7 +237,9 @@ fn injected_fault_acts_at_the_current_time() {
     let r = sim.report();
     assert_eq!(r.summary.fault_at_ms, Some(200_000));
     assert!(
-        r.probes["curl-dc"].iter().any(|o| o.result == Result_::Failed(Outcome::Refused) && o.at >= SimTime(200_000))
+        r.probes["curl-dc"]
+            .iter()
+            .any(|o| o.result == RequestResult::Failed(Outcome::Refused) && o.at >= SimTime(200_000))
     );
 }
 
@@ -251,10 +253,10 @@ fn weight_change_takes_effect_after_config_propagation() {
     }];
     let r = run(&s);
     // A single weight-0 record is still answered (all-zero weights are equally likely).
-    assert!(r.probes["curl-dc"].iter().all(|o| o.result == Result_::Ok));
+    assert!(r.probes["curl-dc"].iter().all(|o| o.result == RequestResult::Ok));
     let mut sim = Sim::new(&s).unwrap();
     sim.run_until(sim.duration());
-    let config = sim.trace().iter().find(|e| e.kind == "config").unwrap();
+    let config = sim.trace().iter().find(|e| e.kind() == "config").unwrap();
     assert_eq!(config.at, SimTime(130_000));
 }
 
