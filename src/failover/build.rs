@@ -34,7 +34,10 @@ const MS_PER_MINUTE: f64 = 60_000.0;
 
 /// The prefix length of a client subnet sent as ECS: /24, what large public
 /// resolvers forward for IPv4 (`route53-reference.md` §2.9).
-const CLIENT_SUBNET_PREFIX_LEN: u8 = 24;
+pub(super) const CLIENT_SUBNET_PREFIX_LEN: u8 = 24;
+
+/// The generated population's resolvers are named `pop-0`, `pop-1`, …
+pub(super) const POPULATION_ID_PREFIX: &str = "pop-";
 
 /// The netmask of a /24 client subnet.
 const CLIENT_SUBNET_MASK: u32 = 0xffff_ff00;
@@ -135,7 +138,7 @@ impl Cast {
             let city = *pick_weighted(&mut prng, &cities).unwrap_or(&&geo::CITIES[0]);
             let kind = *pick_weighted(&mut prng, &pop.kinds).unwrap_or(&ResolverKind::Bind);
             let extend = prng.chance(pop.extender_pct / 100.0).then_some(pop.extend_ttl_s);
-            let id = format!("pop-{i}");
+            let id = format!("{POPULATION_ID_PREFIX}{i}");
             let addr = derived_addr(&id);
             let r = self.resolvers.len();
             self.resolvers.push(Resolver::new(&id, city.place(), addr, kind, None, extend, self.seed));

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use crate::base::geo;
 use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
+use crate::failover::build::{CLIENT_SUBNET_PREFIX_LEN, POPULATION_ID_PREFIX};
+use crate::failover::resolver::RESOLVER_PREFIX_LEN;
 use crate::failover::sim::{Report, RequestResult, Sim, TraceEvent};
 use crate::route53::answer::{self, ClientAddr, HealthView, Query, Verdict};
 use crate::route53::latency::LatencyTable;
@@ -16,6 +18,21 @@ use crate::spec::zone::RecordType;
 
 /// Seconds between checkpoints.
 pub const CHECKPOINT_S: u64 = 30;
+
+/// Probe log lines the live view shows (the latest, up to the playhead).
+pub const PROBE_LOG_LINES: usize = 14;
+
+/// Moments of the narration the live view shows (the latest, up to the playhead).
+pub const NARRATION_MOMENTS: usize = 6;
+
+/// The traffic share is over this many seconds up to the playhead.
+pub const TRAFFIC_WINDOW_S: usize = 10;
+
+/// The query tester's resolver address: 198.51.100.53, in TEST-NET-2 (RFC 5737).
+const TESTER_RESOLVER_ADDR: [u8; 4] = [198, 51, 100, 53];
+
+/// The query tester's ECS client subnet: 203.0.113.0/24, TEST-NET-3 (RFC 5737).
+const TESTER_ECS_SUBNET: [u8; 4] = [203, 0, 113, 0];
 
 /// A finished run with checkpoints.
 #[derive(Clone, Debug)]
@@ -41,7 +58,7 @@ pub struct LiveView {
     /// The last moments up to the playhead, one plain sentence each, oldest first
     /// (the last one is what just happened).
     pub narration: Vec<(SimTime, String)>,
-    /// Share of requests served by each region in the last 10 s.
+    /// Share of requests served by each region in the last [`TRAFFIC_WINDOW_S`] seconds.
     pub traffic_share: Vec<(String, f64)>,
     /// Resolvers' cached answers for the service: (resolver, answer, remaining TTL s).
     pub caches: Vec<(String, String, u64)>,
@@ -230,7 +247,7 @@ impl Playback {
             .flat_map(|obs| obs.iter())
             .filter(|o| o.at <= t)
             .rev()
-            .take(14)
+            .take(PROBE_LOG_LINES)
             .map(|o| {
                 (
                     o.at,
@@ -250,9 +267,9 @@ impl Playback {
             .rev()
             .collect();
         let upto = self.moments.partition_point(|m| m.0 <= t);
-        let narration = self.moments[upto.saturating_sub(6)..upto].to_vec();
+        let narration = self.moments[upto.saturating_sub(NARRATION_MOMENTS)..upto].to_vec();
         let sec = (t.as_ms() / 1000) as usize;
-        let window = sec.saturating_sub(9)..=sec;
+        let window = sec.saturating_sub(TRAFFIC_WINDOW_S - 1)..=sec;
         let mut shares: Vec<(String, f64)> = self
             .report
             .series
@@ -265,7 +282,8 @@ impl Playback {
             s.1 = if total > 0.0 { s.1 / total } else { 0.0 };
         }
         let mut caches = sim.resolver_caches();
-        caches.retain(|c| !c.0.starts_with("pop-"));
+        // The generated population's resolvers are too many to list.
+        caches.retain(|c| !c.0.starts_with(POPULATION_ID_PREFIX));
         let caches = caches.into_iter().map(|(r, a, ms)| (r, a, ms.div_ceil(1000))).collect();
         LiveView { at: t, record_healthy, region_down, probe_lines, narration, traffic_share: shares, caches }
     }
@@ -274,12 +292,17 @@ impl Playback {
     /// `ecs`, if given) gets for the service, with the explanation.
     pub fn test_query(&self, t: SimTime, from: &str, ecs: Option<&str>) -> Result<Tested, String> {
         let city = |id: &str| geo::city(id).ok_or_else(|| format!("unknown city '{id}'"));
-        let resolver =
-            ClientAddr { addr: u32::from_be_bytes([198, 51, 100, 53]), prefix_len: 32, place: city(from)?.place() };
+        let resolver = ClientAddr {
+            addr: u32::from_be_bytes(TESTER_RESOLVER_ADDR),
+            prefix_len: RESOLVER_PREFIX_LEN,
+            place: city(from)?.place(),
+        };
         let ecs_addr = match ecs {
-            Some(c) => {
-                Some(ClientAddr { addr: u32::from_be_bytes([203, 0, 113, 0]), prefix_len: 24, place: city(c)?.place() })
-            }
+            Some(c) => Some(ClientAddr {
+                addr: u32::from_be_bytes(TESTER_ECS_SUBNET),
+                prefix_len: CLIENT_SUBNET_PREFIX_LEN,
+                place: city(c)?.place(),
+            }),
             None => None,
         };
         let sim = self.state_at(t);

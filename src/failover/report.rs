@@ -54,7 +54,9 @@ pub struct Series {
     pub authoritative_queries: Vec<u32>,
 }
 
-/// The phases of one probe's switch time, ms (see the module doc of `sim`).
+/// The phases of one probe's switch time, ms: from the first breaking fault, each
+/// phase ends at a milestone noted by the recorder (`recording.rs`), and together
+/// they add up to the switch time.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Phases {
     /// Fault → the health system (Route 53 checkers or the LB) calls it unhealthy.

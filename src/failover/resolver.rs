@@ -152,7 +152,7 @@ impl ResolverKind {
 pub type ResolverIdx = usize;
 
 /// The prefix length Route 53 sees for a resolver's own address (one host).
-const RESOLVER_PREFIX_LEN: u8 = 32;
+pub(super) const RESOLVER_PREFIX_LEN: u8 = 32;
 
 /// A recursive resolver during a run.
 #[derive(Clone, Debug)]
