@@ -161,7 +161,10 @@ pub fn App() -> impl IntoView {
     // moving a playhead does not rebuild the deployment or re-run its blast radius.
     let deploy_spec = Memo::new(move |_| scenario.with(|s| s.deploy.clone().map(|d| (d, s.seed))));
     let control_spec = Memo::new(move |_| scenario.with(|s| s.control_plane.clone()));
-    let playback = Memo::new_with_compare(move |_| Arc::new(Playback::build(&scenario.get())), |_, _| true);
+    let playback = Memo::new_with_compare(
+        move |_| Arc::new(Playback::build(&scenario.get()).map_err(|p| p.to_string())),
+        |_, _| true,
+    );
     let ctx = Ctx {
         scenario,
         playback,

@@ -42,7 +42,7 @@ pub fn Trials() -> impl IntoView {
             match playback::trial(&s, s.seed.wrapping_add(seed)) {
                 Ok(r) => batch.push(r),
                 Err(e) => {
-                    error.set(Some(e));
+                    error.set(Some(e.to_string()));
                     running.set(false);
                     return;
                 }

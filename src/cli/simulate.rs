@@ -114,7 +114,7 @@ fn secs(ms: Option<u64>) -> String {
 fn print_report(sim: &Sim, r: &Report, out: &mut String) {
     let _ = writeln!(out, "{} — seed {}, {} s simulated, {} events", r.title, r.seed, r.duration_s, r.events);
     let _ = writeln!(out, "\ntimeline (faults, health, configuration):");
-    for e in sim.trace() {
+    for e in sim.trace_lines() {
         if matches!(e.kind, "fault" | "status" | "dns-status" | "target" | "dns-target" | "config") {
             let _ = writeln!(out, "  {}  {:10} {:14} {}", e.at, e.kind, e.subject, e.detail);
         }

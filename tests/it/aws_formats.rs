@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use routewave::base::time::SimTime;
-use routewave::failover::sim::{Result_, Sim};
+use routewave::failover::sim::{RequestResult, Sim};
 use routewave::formats::aws::{self, Input};
 use routewave::route53::zone::Zone;
 use routewave::spec::scenario::{FaultAction, FaultSpec, Scenario};
@@ -139,7 +139,7 @@ fn every_alias_target_type_is_modelled_and_every_name_runs() {
         let mut one = s.clone();
         one.service = service.into();
         let obs = probe(&one, 30);
-        assert!(obs.iter().any(|o| o.result == Result_::Ok), "{service}: never served: {:?}", obs.first());
+        assert!(obs.iter().any(|o| o.result == RequestResult::Ok), "{service}: never served: {:?}", obs.first());
     }
 }
 
@@ -152,7 +152,7 @@ fn a_failover_to_an_s3_sorry_page_happens_when_the_beanstalk_environment_stops()
     let before: Vec<_> = obs.iter().filter(|o| o.at < SimTime(60_000)).map(|o| o.answer.clone()).collect();
     let after = obs.last().unwrap();
     assert!(before.iter().all(|a| a.starts_with("beanstalk-legacy-env")), "{before:?}");
-    assert!(after.answer.starts_with("s3-website-eu-west-1") && after.result == Result_::Ok, "{after:?}");
+    assert!(after.answer.starts_with("s3-website-eu-west-1") && after.result == RequestResult::Ok, "{after:?}");
 }
 
 #[test]
@@ -162,7 +162,7 @@ fn a_cloudfront_distribution_stays_in_the_answer_when_it_fails_because_route53_c
     s.faults.push(FaultSpec { at_ms: 10_000, action: FaultAction::LbDown { lb: "cloudfront-d333333abcdef8".into() } });
     let obs = probe(&s, 300);
     let last = obs.last().unwrap();
-    assert!(last.answer.starts_with("cloudfront-d333333abcdef8") && last.result != Result_::Ok, "{last:?}");
+    assert!(last.answer.starts_with("cloudfront-d333333abcdef8") && last.result != RequestResult::Ok, "{last:?}");
 }
 
 #[test]
@@ -303,7 +303,7 @@ fn a_zone_of_several_hundred_records_imports_and_runs() {
     assert!(s.zone.records.len() > 500, "{}", s.zone.records.len());
     assert!(s.zone.load_balancers.len() > 40, "{}", s.zone.load_balancers.len());
     let obs = probe(&s, 20);
-    assert!(obs.iter().any(|o| o.result == Result_::Ok), "{:?}", obs.first());
+    assert!(obs.iter().any(|o| o.result == RequestResult::Ok), "{:?}", obs.first());
 }
 
 #[test]
@@ -459,7 +459,7 @@ fn a_traffic_policy_imports_models_every_endpoint_and_simulates() {
     sim.run_until(sim.duration());
     let r = sim.report();
     let mut regions: Vec<String> =
-        r.probes["curl-dc"].iter().filter(|o| o.result == Result_::Ok).filter_map(|o| o.region.clone()).collect();
+        r.probes["curl-dc"].iter().filter(|o| o.result == RequestResult::Ok).filter_map(|o| o.region.clone()).collect();
     regions.dedup();
     assert_eq!(regions, ["us-east-1", "eu-west-1", "ap-southeast-1"], "the preset's faults walk the imported tree");
 }
@@ -493,7 +493,7 @@ fn exported_policies_import_back_to_the_same_behaviour() {
             sim.run_until(sim.duration());
             let mut r: Vec<String> = sim.report().probes["curl-dc"]
                 .iter()
-                .filter(|o| o.result == Result_::Ok)
+                .filter(|o| o.result == RequestResult::Ok)
                 .filter_map(|o| o.region.clone())
                 .collect();
             r.dedup();

@@ -3,7 +3,7 @@
 
 use routewave::base::time::SimTime;
 use routewave::design::presets;
-use routewave::failover::sim::{Report, Result_, Sim};
+use routewave::failover::sim::{Report, RequestResult, Sim};
 use routewave::route53::endpoints::Outcome;
 use routewave::spec::kinds::ClientKind;
 use routewave::spec::kinds::ResolverKind;
@@ -71,7 +71,7 @@ fn probe_follows_the_failover_order_in_every_design() {
         let obs = &r.probes["curl-dc"];
         let ok_regions: Vec<&str> = {
             let mut v: Vec<&str> =
-                obs.iter().filter(|o| o.result == Result_::Ok).filter_map(|o| o.region.as_deref()).collect();
+                obs.iter().filter(|o| o.result == RequestResult::Ok).filter_map(|o| o.region.as_deref()).collect();
             v.dedup();
             v
         };
@@ -89,9 +89,9 @@ fn probe_follows_the_failover_order_in_every_design() {
 fn geolocation_with_checks_alone_never_leaves_the_region() {
     let r = run(&presets::preset("geo-checks-only-nlb").unwrap());
     let obs = &r.probes["curl-dc"];
-    assert!(obs.iter().filter(|o| o.result == Result_::Ok).all(|o| o.region.as_deref() == Some("us-east-1")));
+    assert!(obs.iter().filter(|o| o.result == RequestResult::Ok).all(|o| o.region.as_deref() == Some("us-east-1")));
     let fault = r.summary.fault_at_ms.unwrap();
-    assert!(obs.iter().filter(|o| o.at.as_ms() > fault + 60_000).all(|o| o.result != Result_::Ok));
+    assert!(obs.iter().filter(|o| o.at.as_ms() > fault + 60_000).all(|o| o.result != RequestResult::Ok));
     assert_eq!(r.summary.switch_ms["curl-dc"], None);
 }
 
@@ -133,12 +133,12 @@ fn between_the_stop_and_the_switch_an_alb_answers_502_and_an_nlb_refuses() {
     let kinds = |name: &str| {
         trials(name, 1)[0].probes["curl-dc"]
             .iter()
-            .filter(|o| o.result != Result_::Ok)
+            .filter(|o| o.result != RequestResult::Ok)
             .map(|o| o.result)
             .collect::<std::collections::BTreeSet<_>>()
     };
-    assert_eq!(kinds("latency-weighted-alb"), [Result_::Failed(Outcome::Http502)].into());
-    assert_eq!(kinds("latency-weighted-nlb"), [Result_::Failed(Outcome::Refused)].into());
+    assert_eq!(kinds("latency-weighted-alb"), [RequestResult::Failed(Outcome::Http502)].into());
+    assert_eq!(kinds("latency-weighted-nlb"), [RequestResult::Failed(Outcome::Refused)].into());
 }
 
 /// Failover time varies from run to run (checker and resolver-cache phases).
@@ -248,7 +248,9 @@ fn injected_fault_acts_at_the_current_time() {
     let r = sim.report();
     assert_eq!(r.summary.fault_at_ms, Some(200_000));
     assert!(
-        r.probes["curl-dc"].iter().any(|o| o.result == Result_::Failed(Outcome::Refused) && o.at >= SimTime(200_000))
+        r.probes["curl-dc"]
+            .iter()
+            .any(|o| o.result == RequestResult::Failed(Outcome::Refused) && o.at >= SimTime(200_000))
     );
 }
 
@@ -262,10 +264,10 @@ fn weight_change_takes_effect_after_config_propagation() {
     }];
     let r = run(&s);
     // A single weight-0 record is still answered (all-zero weights are equally likely).
-    assert!(r.probes["curl-dc"].iter().all(|o| o.result == Result_::Ok));
+    assert!(r.probes["curl-dc"].iter().all(|o| o.result == RequestResult::Ok));
     let mut sim = Sim::new(&s).unwrap();
     sim.run_until(sim.duration());
-    let config = sim.trace().iter().find(|e| e.kind == "config").unwrap();
+    let config = sim.trace().iter().find(|e| e.kind() == "config").unwrap();
     assert_eq!(config.at, SimTime(130_000));
 }
 

@@ -3,7 +3,7 @@
 //! attribute; a design exports as `.tf` that imports back to the same records.
 
 use routewave::base::time::SimTime;
-use routewave::failover::sim::{Result_, Sim};
+use routewave::failover::sim::{RequestResult, Sim};
 use routewave::formats::terraform::{TfFile, export_terraform, import_terraform};
 use routewave::route53::zone::Zone;
 use routewave::spec::scenario::{FaultAction, FaultSpec, Scenario};
@@ -27,7 +27,7 @@ fn runs(s: &Scenario, service: &str) -> Vec<routewave::failover::sim::ProbeObs> 
     let mut sim = Sim::new(&s).unwrap_or_else(|e| panic!("{service}: {e}"));
     sim.run_until(SimTime(600_000));
     let obs = sim.report().probes["curl-dc"].clone();
-    assert!(obs.iter().any(|o| o.result == Result_::Ok), "{service}: never served");
+    assert!(obs.iter().any(|o| o.result == RequestResult::Ok), "{service}: never served");
     obs
 }
 

@@ -318,9 +318,9 @@ pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), Stri
         let members = &zone.groups[g].members;
         let mut items: Vec<(Routing, PolicyItem)> = Vec::new();
         for &m in members {
-            let r = &zone.records[m];
+            let (r, spec) = (&zone.records[m], &s.zone.records[m]);
             let mut item = PolicyItem::default();
-            match &r.spec.value {
+            match &spec.value {
                 RecordValue::Alias { target: AliasTarget::Record { .. }, evaluate_target_health } => {
                     if let crate::route53::zone::Target::AliasGroup(t) = r.target {
                         item.rule_reference = Some(rule_id(t));
@@ -342,7 +342,7 @@ pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), Stri
                     item.evaluate_target_health = Some(*evaluate_target_health);
                 }
                 RecordValue::Values(vs) => {
-                    let ep = format!("{}_{}", rule_id(g), r.spec.set_id.as_deref().unwrap_or("value"));
+                    let ep = format!("{}_{}", rule_id(g), spec.set_id.as_deref().unwrap_or("value"));
                     if vs.len() > 1 {
                         notes.push(format!("{}: only the first of {} values fits an endpoint", r.label(), vs.len()));
                     }
@@ -356,8 +356,8 @@ pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), Stri
                     item.endpoint_reference = Some(ep);
                 }
             }
-            item.health_check = r.spec.health_check.clone();
-            match &r.spec.routing {
+            item.health_check = spec.health_check.clone();
+            match &spec.routing {
                 Routing::Latency { region } => item.region = Some(region.clone()),
                 Routing::Weighted { weight } => item.weight = text(weight.to_string()),
                 Routing::Geolocation { location } => match location {
@@ -381,9 +381,9 @@ pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), Stri
                 }
                 _ => {}
             }
-            items.push((r.spec.routing.clone(), item));
+            items.push((spec.routing.clone(), item));
         }
-        let first = &zone.records[members[0]].spec.routing;
+        let first = &s.zone.records[members[0]].routing;
         let mut rule = PolicyRule::default();
         let plain = |items: Vec<(Routing, PolicyItem)>| items.into_iter().map(|i| i.1).collect::<Vec<_>>();
         match first {
