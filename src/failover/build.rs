@@ -164,7 +164,8 @@ impl Cast {
                 prefix_len: CLIENT_SUBNET_PREFIX_LEN,
                 place: p,
             });
-            let client = new_client(r, kind.rules(), ecs, interval_ms, Pacing::Rate, None, rng);
+            let pacing = Pacing::Rate { interval_ms: interval_ms.max(1) };
+            let client = new_client(r, kind.rules(), ecs, pacing, None, rng);
             self.clients.push((client, count as f64 / k as f64, phase));
         }
     }
@@ -190,7 +191,8 @@ impl Cast {
             };
             let rng = SimRng::derive(self.seed, stream_id(&format!("probe/{}", p.id)));
             let probe = Some(self.probes.len());
-            let client = new_client(r, p.kind.rules(), Some(ecs), p.interval_ms, Pacing::AfterEnd, probe, rng);
+            let pacing = Pacing::AfterEnd { pause_ms: p.interval_ms.max(1) };
+            let client = new_client(r, p.kind.rules(), Some(ecs), pacing, probe, rng);
             self.probes.push(Probe {
                 id: p.id.clone(),
                 client: self.clients.len(),
@@ -207,12 +209,11 @@ fn new_client(
     resolver: ResolverIdx,
     rules: ClientRules,
     ecs: Option<ClientAddr>,
-    interval_ms: u64,
     pacing: Pacing,
     probe: Option<usize>,
     rng: SimRng,
 ) -> Client {
-    Client { resolver, rules, ecs, interval_ms: interval_ms.max(1), pacing, probe, cache: None, conn: None, rng }
+    Client { resolver, rules, ecs, pacing, probe, cache: None, conn: None, rng }
 }
 
 /// An item of `items` drawn by weight (`None` when every weight is 0).

@@ -48,6 +48,23 @@ pub enum DnsCache {
     },
 }
 
+impl DnsCache {
+    /// How long an answer with TTL `ttl_s` stays fresh in the cache, and how long
+    /// after that it may still serve while a refresh runs: (lifetime, grace), s.
+    /// A random extra lifetime (nscd's pruner) is drawn from `rng`.
+    pub fn lifetime_s(self, ttl_s: u32, rng: &mut SimRng) -> (u32, u32) {
+        match self {
+            DnsCache::None => (0, 0),
+            DnsCache::Fixed(s) => (s, 0),
+            DnsCache::FixedWithGrace(s, grace) => (s, grace),
+            DnsCache::Ttl { extra, cap } => {
+                let ex = if extra > 0 { rng.below(u64::from(extra) + 1) as u32 } else { 0 };
+                (ttl_s.saturating_add(ex).min(cap), 0)
+            }
+        }
+    }
+}
+
 /// The behaviour of a client kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientRules {
@@ -102,8 +119,6 @@ pub(super) struct Client {
     /// Its subnet and place, sent as ECS by a resolver that forwards it (`None`
     /// for a group placed nowhere in particular).
     pub ecs: Option<ClientAddr>,
-    /// Time between requests, ms.
-    pub interval_ms: u64,
     /// How the next request is timed.
     pub pacing: Pacing,
     /// The probe it is, if it is one.
@@ -117,21 +132,28 @@ pub(super) struct Client {
 }
 
 /// When a client makes its next request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Pacing {
-    /// At a fixed rate: every interval, or as soon as a longer request ends.
-    Rate,
-    /// A pause of one interval after each request ends (a probe's loop, like the
-    /// field experiment's `curl` in a shell loop).
-    AfterEnd,
+    /// At a fixed rate: every `interval_ms` (at least 1), or as soon as a longer
+    /// request ends.
+    Rate {
+        /// Time between the starts of two requests, ms.
+        interval_ms: u64,
+    },
+    /// A pause after each request ends (a probe's loop, like the field experiment's
+    /// `curl` in a shell loop).
+    AfterEnd {
+        /// Pause between the end of one request and the start of the next, ms.
+        pause_ms: u64,
+    },
 }
 
 impl Client {
     /// When the next request starts, after one started at `t` that took `elapsed_ms`.
-    pub fn next_request(&self, t: SimTime, elapsed_ms: u64) -> SimTime {
-        match self.pacing {
-            Pacing::AfterEnd => t + SimDuration(elapsed_ms + self.interval_ms),
-            Pacing::Rate => t + SimDuration(self.interval_ms.max(elapsed_ms)),
+    pub fn next_request(&mut self, t: SimTime, elapsed_ms: u64) -> SimTime {
+        match &mut self.pacing {
+            Pacing::AfterEnd { pause_ms } => t + SimDuration(elapsed_ms + *pause_ms),
+            Pacing::Rate { interval_ms } => t + SimDuration((*interval_ms).max(elapsed_ms)),
         }
     }
 }

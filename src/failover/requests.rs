@@ -14,7 +14,7 @@ use crate::failover::sim::{Event, Sim};
 use crate::failover::tables::RegionId;
 use crate::route53::answer::{Dest, Item};
 use crate::route53::endpoints::{self, Attempt, Caller, HostState, Outcome, Patience};
-use crate::route53::zone::HostIdx;
+use crate::route53::zone::{Endpoint, HostIdx};
 use crate::spec::zone::LbKind;
 
 /// How long a client waits for the response once connected, ms. Assumption: 60 s,
@@ -24,13 +24,6 @@ pub const RESPONSE_PATIENCE_MS: u64 = 60_000;
 /// Round trip to an address whose place is unknown (outside the modelled regions),
 /// ms. Assumption.
 pub const FALLBACK_RTT_MS: u64 = 50;
-
-/// An ALB closes a connection idle this long, ms: its default idle timeout
-/// (`route53-reference.md` §5.1).
-pub const ALB_IDLE_TIMEOUT_MS: u64 = 60_000;
-
-/// An NLB closes a TCP flow idle this long, ms: fixed at 350 s (§5.2).
-pub const NLB_IDLE_TIMEOUT_MS: u64 = 350_000;
 
 /// How a request ended. The serde names are part of the documented
 /// `simulate --json` output.
@@ -86,6 +79,16 @@ fn server_answered(o: Outcome) -> bool {
     matches!(o, Outcome::Ok | Outcome::Http502 | Outcome::Http503 | Outcome::Http504 | Outcome::SlowResponse)
 }
 
+/// The endpoint an answered address leads to (`None` for an address no modelled
+/// endpoint owns).
+fn endpoint_of(dest: &Dest) -> Option<Endpoint> {
+    match dest {
+        Dest::LbNode { lb, .. } => Some(Endpoint::Lb(*lb)),
+        Dest::Host(h) => Some(Endpoint::Host(*h)),
+        Dest::Unknown => None,
+    }
+}
+
 /// What trying a kept-alive connection came to.
 enum Reuse {
     /// The request was served (or answered with an error) on it.
@@ -133,19 +136,17 @@ impl Sim {
             elapsed += a.elapsed_ms;
             let region = a.target.map(|h| self.regions.of_host(h)).or_else(|| self.regions.of_dest(dest));
             if server_answered(a.outcome) {
-                if rules.keepalive_idle_ms > 0 {
-                    let server_idle_ms = match dest {
-                        Dest::LbNode { lb, .. } => match self.zone.load_balancers[*lb].spec.kind {
-                            LbKind::Alb => ALB_IDLE_TIMEOUT_MS,
-                            LbKind::Nlb => NLB_IDLE_TIMEOUT_MS,
-                        },
-                        _ => rules.keepalive_idle_ms,
-                    };
+                if rules.keepalive_idle_ms > 0
+                    && let Some(endpoint) = endpoint_of(dest)
+                {
+                    let server = endpoints::server_keepalive(&self.zone, endpoint);
                     self.clients[c].conn = Some(Conn {
                         dest: dest.clone(),
                         target: a.target,
                         last_used: t + SimDuration(elapsed),
-                        idle_limit_ms: rules.keepalive_idle_ms.min(server_idle_ms),
+                        idle_limit_ms: server
+                            .idle_ms
+                            .map_or(rules.keepalive_idle_ms, |s| s.min(rules.keepalive_idle_ms)),
                     });
                 }
                 return RequestOutcome {

@@ -49,6 +49,34 @@ pub mod timeouts {
     pub const ALB_TARGET_CONNECT_MS: u64 = 10_000;
 }
 
+/// How long the far end of a client's connection keeps it open.
+pub mod keepalive {
+    /// An ALB closes a client connection idle this long, ms: its default idle
+    /// timeout, 60 s (ALB user guide, "Connection idle timeout").
+    pub const ALB_IDLE_TIMEOUT_MS: u64 = 60_000;
+    /// An NLB closes a TCP flow idle this long, ms: fixed at 350 s (NLB user guide,
+    /// "Connection idle timeout").
+    pub const NLB_IDLE_TIMEOUT_MS: u64 = 350_000;
+}
+
+/// What the far end of a client's kept-alive connection does to end it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServerKeepAlive {
+    /// It closes the connection once idle this long, ms (`None`: it never does).
+    pub idle_ms: Option<u64>,
+}
+
+/// What ends a client's kept-alive connection to `endpoint` on the server side.
+pub fn server_keepalive(zone: &Zone, endpoint: Endpoint) -> ServerKeepAlive {
+    match endpoint {
+        Endpoint::Lb(l) => match zone.load_balancers[l].spec.kind {
+            LbKind::Alb => ServerKeepAlive { idle_ms: Some(keepalive::ALB_IDLE_TIMEOUT_MS) },
+            LbKind::Nlb => ServerKeepAlive { idle_ms: Some(keepalive::NLB_IDLE_TIMEOUT_MS) },
+        },
+        Endpoint::Host(_) => ServerKeepAlive { idle_ms: None },
+    }
+}
+
 /// The state of every endpoint, changed by faults.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct World {
