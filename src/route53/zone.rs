@@ -296,6 +296,8 @@ pub struct Zone {
     pub hosts: Vec<Host>,
     /// Regions.
     pub regions: Vec<RegionSpec>,
+    /// Whose AWS defaults apply where the zone is silent.
+    pub aws_era: AwsEra,
     group_index: BTreeMap<(String, RecordType), GroupIdx>,
     names: BTreeSet<String>,
 }

@@ -168,6 +168,7 @@ pub(super) fn base(kind: LbKind, title: &str, description: &str, watch_for: &[&s
             load_balancers: REGIONS.iter().map(|(r, s, _)| lb_spec(kind, r, s)).collect(),
             hosts: vec![],
             cidr_collections: vec![],
+            aws_era: AwsEra::Y2019,
         },
         resolvers: vec![
             ResolverSpec::field_experiment(),
