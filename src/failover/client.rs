@@ -1,21 +1,28 @@
 //! Clients: what sits behind a resolver and makes requests — its own DNS cache, its
 //! connection reuse, its connect timeout, and whether it tries the next address.
 //!
-//! Defaults (`route53-reference.md` §6.4, §8.1; [C] unless marked):
+//! Defaults (docs/model.md, "Clients"; `route53-reference.md` §6.4, §8.1; [C] unless
+//! marked):
 //!
-//! | kind | DNS cache | keep-alive idle | next address on connect failure |
+//! | kind | DNS cache | keeps an idle connection | next address on connect failure |
 //! |---|---|---|---|
-//! | `curl` loop | none | none (new process each time) | yes |
+//! | `curl` loop | none | no (a new process each time) | yes |
 //! | browser (Chrome, OS resolver) | 60 s whatever the TTL | 300 s (used idle sockets) | yes |
-//! | Firefox | 60 s + 60 s grace (stale while refreshing) | 300 s [U] | yes |
-//! | JVM | 30 s whatever the TTL | 60 s [U] | no [U] |
-//! | nscd-backed app | TTL + up to 15 s (pruner period) | none | yes |
-//! | systemd-resolved app | TTL (capped at 2 h) | none | yes |
+//! | Firefox | 60 s + 60 s grace (stale while refreshing) | 115 s | yes |
+//! | JVM (`java.net.http.HttpClient`, JDK 20+) | 30 s whatever the TTL | 30 s | no [U] |
+//! | nscd-backed app | TTL + up to 15 s (pruner period) | no [U] | yes |
+//! | systemd-resolved app | TTL (capped at 2 h) | no [U] | yes |
 //!
 //! A connect to a black-holed address waits for Linux's SYN retries: 127 s
 //! (`tcp_syn_retries` 6) — Chrome gives up the whole connect job at 240 s, so the
-//! kernel's limit applies first. A server's idle timeout also ends a kept-alive
-//! connection: ALB 60 s, NLB 350 s [§5].
+//! kernel's limit applies first.
+//!
+//! A kept-alive connection ([`Conn`]) ends at the earliest of the client's idle
+//! limit above, the server side's idle limit (an ALB 60 s; the web server itself,
+//! reached directly or through an NLB, 5 s), the server's close after its keep-alive
+//! duration (an ALB in the current era, 3600 s after opening) or after its 100th
+//! request (Apache), and a reset (its web server stopped); see
+//! `route53::endpoints::server_keepalive`.
 //!
 //! Below the kinds: a client's state during a run ([`Client`]) — its cached answer,
 //! its kept-alive connection, its random stream.
@@ -26,6 +33,7 @@ use crate::base::rng::SimRng;
 use crate::base::time::{SimDuration, SimTime};
 use crate::failover::resolver::ResolverIdx;
 use crate::route53::answer::{ClientAddr, Dest, Item};
+use crate::route53::endpoints::{ServerKeepAlive, World};
 use crate::route53::zone::HostIdx;
 use crate::spec::kinds::ClientKind;
 
@@ -81,6 +89,19 @@ pub struct ClientRules {
 /// Linux's connect give-up time with `tcp_syn_retries` = 6 [§8.1, C].
 pub const LINUX_CONNECT_TIMEOUT_MS: u64 = 127_000;
 
+/// Chrome keeps a used idle socket in its pool this long, ms: 300 s
+/// (`g_used_idle_socket_timeout_s` in `net/socket/client_socket_pool.cc`).
+pub const CHROME_USED_IDLE_SOCKET_MS: u64 = 300_000;
+
+/// Firefox keeps an idle HTTP connection this long, ms: 115 s
+/// (`network.http.keep-alive.timeout`, read in an older copy of `all.js`).
+pub const FIREFOX_KEEPALIVE_TIMEOUT_MS: u64 = 115_000;
+
+/// A Java service's `java.net.http.HttpClient` keeps an idle connection this long,
+/// ms: 30 s since JDK 20 (`HttpClientImpl.DEFAULT_KEEP_ALIVE_TIMEOUT`; JDK 11 to 19
+/// kept 1200 s).
+pub const JAVA_HTTPCLIENT_KEEPALIVE_MS: u64 = 30_000;
+
 impl ClientKind {
     /// The kind's documented behaviour.
     pub fn rules(self) -> ClientRules {
@@ -92,13 +113,20 @@ impl ClientKind {
         };
         match self {
             ClientKind::Curl => base,
-            ClientKind::Browser => ClientRules { cache: DnsCache::Fixed(60), keepalive_idle_ms: 300_000, ..base },
-            ClientKind::Firefox => {
-                ClientRules { cache: DnsCache::FixedWithGrace(60, 60), keepalive_idle_ms: 300_000, ..base }
+            ClientKind::Browser => {
+                ClientRules { cache: DnsCache::Fixed(60), keepalive_idle_ms: CHROME_USED_IDLE_SOCKET_MS, ..base }
             }
-            ClientKind::Jvm => {
-                ClientRules { cache: DnsCache::Fixed(30), keepalive_idle_ms: 60_000, next_address: false, ..base }
-            }
+            ClientKind::Firefox => ClientRules {
+                cache: DnsCache::FixedWithGrace(60, 60),
+                keepalive_idle_ms: FIREFOX_KEEPALIVE_TIMEOUT_MS,
+                ..base
+            },
+            ClientKind::Jvm => ClientRules {
+                cache: DnsCache::Fixed(30),
+                keepalive_idle_ms: JAVA_HTTPCLIENT_KEEPALIVE_MS,
+                next_address: false,
+                ..base
+            },
             ClientKind::Nscd => ClientRules { cache: DnsCache::Ttl { extra: 15, cap: u32::MAX }, ..base },
             ClientKind::SystemdResolved => ClientRules { cache: DnsCache::Ttl { extra: 0, cap: 7_200 }, ..base },
         }
@@ -179,15 +207,167 @@ pub(super) struct CachedAnswer {
     pub grace_until: SimTime,
 }
 
-/// A kept-alive connection.
+/// A kept-alive connection and what will end it. It ends at the earliest of: the
+/// client's idle limit, the server side's idle limit, the server's close after its
+/// keep-alive duration (an ALB in the current era) or its request limit (Apache),
+/// and a reset (its web server stopped).
 #[derive(Clone, Debug)]
 pub(super) struct Conn {
     /// Where it goes.
     pub dest: Dest,
     /// The target an NLB flow is pinned to, or the host.
     pub target: Option<HostIdx>,
-    /// When it was last used.
+    /// When it was opened.
+    pub opened: SimTime,
+    /// When it was last used (its last response ended).
     pub last_used: SimTime,
     /// How long it may sit idle: the shorter of the client's and the server's limit, ms.
     pub idle_limit_ms: u64,
+    /// The server closes it with its response to the first request this long after
+    /// it opened (an ALB's client keep-alive duration), ms.
+    pub max_age_ms: Option<u64>,
+    /// Requests the server still takes on it before it closes it (`None`: no limit).
+    pub requests_left: Option<u32>,
+    /// The web server it ends at, and how many times that server had been stopped
+    /// when it opened (a later stop closed it).
+    pub server: Option<(HostIdx, u32)>,
+}
+
+impl Conn {
+    /// The connection left after a first request to `dest` (served by `target`) that
+    /// connected at `opened` and ended at `ended`, for a client that keeps idle
+    /// connections `client_idle_ms` (0: it keeps none), to a server side that ends
+    /// them as `server` says. `None` when nobody keeps it.
+    pub fn open(
+        dest: &Dest,
+        target: Option<HostIdx>,
+        (opened, ended): (SimTime, SimTime),
+        client_idle_ms: u64,
+        server: ServerKeepAlive,
+        world: &World,
+    ) -> Option<Conn> {
+        if client_idle_ms == 0 {
+            return None;
+        }
+        let requests_left = server.max_requests.map(|n| n.saturating_sub(1));
+        if requests_left == Some(0) {
+            return None;
+        }
+        Some(Conn {
+            dest: dest.clone(),
+            target,
+            opened,
+            last_used: ended,
+            idle_limit_ms: client_idle_ms.min(server.idle_ms),
+            max_age_ms: server.max_age_ms,
+            requests_left,
+            server: if server.to_web_server { target.map(|h| (h, world.server_stops[h])) } else { None },
+        })
+    }
+
+    /// Whether it is still open for a request at `t`: not idle past its limit, its
+    /// web server not stopped since it opened. A closed one costs the client nothing
+    /// to find out (the close already reached its socket).
+    pub fn open_at(&self, t: SimTime, world: &World) -> bool {
+        let idle_ms = t.as_ms().saturating_sub(self.last_used.as_ms());
+        idle_ms < self.idle_limit_ms && self.server.is_none_or(|(h, stops)| world.server_stops[h] == stops)
+    }
+
+    /// A request that started at `t` and ended at `ended` was answered on it; returns
+    /// whether it stays open (the server closes it with this response once its
+    /// keep-alive duration has passed or its request limit is reached).
+    pub fn answered(&mut self, t: SimTime, ended: SimTime) -> bool {
+        self.last_used = ended;
+        if self.max_age_ms.is_some_and(|ms| t >= self.opened + SimDuration(ms)) {
+            return false;
+        }
+        match &mut self.requests_left {
+            Some(n) => {
+                *n = n.saturating_sub(1);
+                *n > 0
+            }
+            None => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::route53::endpoints::HostState;
+
+    fn world() -> World {
+        World { hosts: vec![HostState::Up], server_stops: vec![0], lb_down: vec![], partitioned: BTreeSet::new() }
+    }
+
+    fn server(idle_ms: u64) -> ServerKeepAlive {
+        ServerKeepAlive { idle_ms, max_age_ms: None, max_requests: None, to_web_server: false }
+    }
+
+    fn at(ms: u64) -> SimTime {
+        SimTime(ms)
+    }
+
+    fn open(client_idle_ms: u64, server: ServerKeepAlive, world: &World) -> Option<Conn> {
+        Conn::open(&Dest::Host(0), Some(0), (at(1_000), at(1_100)), client_idle_ms, server, world)
+    }
+
+    #[test]
+    fn a_connection_ends_at_the_shorter_of_the_clients_and_the_servers_idle_limit() {
+        let w = world();
+        let alb_and_chrome = open(CHROME_USED_IDLE_SOCKET_MS, server(60_000), &w).unwrap();
+        assert_eq!(alb_and_chrome.idle_limit_ms, 60_000);
+        assert!(alb_and_chrome.open_at(at(1_100 + 59_999), &w));
+        assert!(!alb_and_chrome.open_at(at(1_100 + 60_000), &w), "idle for the ALB's 60 s: closed");
+        let alb_and_java = open(JAVA_HTTPCLIENT_KEEPALIVE_MS, server(60_000), &w).unwrap();
+        assert_eq!(alb_and_java.idle_limit_ms, 30_000);
+        assert!(open(0, server(60_000), &w).is_none(), "a client that keeps no connection");
+        // Idle time counts from the last response: a request resets it.
+        let mut c = alb_and_chrome;
+        assert!(c.answered(at(50_000), at(50_100)));
+        assert!(c.open_at(at(50_100 + 59_999), &w));
+    }
+
+    #[test]
+    fn the_server_closes_with_the_first_response_after_its_keepalive_duration_whatever_the_traffic() {
+        let w = world();
+        let alb = ServerKeepAlive { max_age_ms: Some(3_600_000), ..server(60_000) };
+        let mut c = open(CHROME_USED_IDLE_SOCKET_MS, alb, &w).unwrap();
+        assert_eq!(c.opened, at(1_000), "the duration counts from the opening");
+        // Busy every 30 s: traffic does not move the deadline.
+        let mut t = 31_000;
+        while t < 1_000 + 3_600_000 {
+            assert!(c.answered(at(t), at(t + 100)), "still open at {t}");
+            t += 30_000;
+        }
+        assert!(!c.answered(at(t), at(t + 100)), "one more request is answered, then the connection closes");
+    }
+
+    #[test]
+    fn the_web_server_closes_after_its_request_limit_and_when_it_is_stopped() {
+        let mut w = world();
+        let apache = ServerKeepAlive { max_requests: Some(100), to_web_server: true, ..server(5_000) };
+        let mut c = open(CHROME_USED_IDLE_SOCKET_MS, apache, &w).unwrap();
+        // The first request opened it; 98 more keep it; the 100th closes it.
+        for i in 2..=99 {
+            assert!(c.answered(at(1_000 + i * 1_000), at(1_000 + i * 1_000 + 10)), "request {i}");
+        }
+        assert!(!c.answered(at(101_000), at(101_010)), "request 100");
+        assert!(open(CHROME_USED_IDLE_SOCKET_MS, ServerKeepAlive { max_requests: Some(1), ..apache }, &w).is_none());
+
+        let c = open(CHROME_USED_IDLE_SOCKET_MS, apache, &w).unwrap();
+        assert!(c.open_at(at(2_000), &w));
+        w.set_host(0, HostState::Stopped);
+        assert!(!c.open_at(at(2_000), &w), "stopping the server closed its connections");
+        w.set_host(0, HostState::Up);
+        assert!(!c.open_at(at(2_000), &w), "a restarted server does not know the old connection");
+        let fresh = open(CHROME_USED_IDLE_SOCKET_MS, apache, &w).unwrap();
+        assert!(fresh.open_at(at(2_000), &w), "a connection opened after the restart is open");
+        // Behind an ALB the client's connection ends at the ALB: a stop does not reach it.
+        let alb = open(CHROME_USED_IDLE_SOCKET_MS, server(60_000), &w).unwrap();
+        w.set_host(0, HostState::Stopped);
+        assert!(alb.open_at(at(2_000), &w));
+    }
 }

@@ -1,8 +1,14 @@
 //! One request from start to end: reuse a kept-alive connection if there is one
-//! (and it still works); otherwise look the name up (`lookups.rs`), connect to the
-//! answered addresses in order (the next one after a refused or timed-out connect,
-//! for clients that do), and end with a [`RequestOutcome`] — how it ended, how long
-//! it took, the region that served it.
+//! (and it is still open and works); otherwise look the name up (`lookups.rs`),
+//! connect to the answered addresses in order (the next one after a refused or
+//! timed-out connect, for clients that do), keep the new connection if client and
+//! server both do, and end with a [`RequestOutcome`] — how it ended, how long it
+//! took, the region that served it.
+//!
+//! A kept-alive connection carries on whatever the HTTP status: after an ALB's own
+//! 502 the client's next request goes to the same ALB on the same connection, until
+//! the connection ends (`client.rs`, [`Conn`]) — then the client looks the name up
+//! again (from its own cache while that is fresh).
 
 use std::sync::Arc;
 
@@ -74,9 +80,21 @@ pub struct RequestOutcome {
     pub reused_connection: bool,
 }
 
-/// Did the server answer (even with an HTTP error)? Then the connection stays open.
-fn server_answered(o: Outcome) -> bool {
+/// Did the attempt end the request (the server answered, even with an HTTP error,
+/// or the client gave up on a slow response)? Otherwise the client tries another
+/// connection.
+fn ends_request(o: Outcome) -> bool {
     matches!(o, Outcome::Ok | Outcome::Http502 | Outcome::Http503 | Outcome::Http504 | Outcome::SlowResponse)
+}
+
+/// Does the connection stay open after this outcome? After a response, yes — an
+/// ALB's own 502 / 503 / 504 included (it answers them with `Connection:
+/// keep-alive`), and clients reuse a kept-alive connection whatever the status
+/// (Chrome's `HttpStreamParser::CanReuseConnection` does not look at it). A client
+/// that gave up waiting for a response closes the connection, since HTTP/1.1 has no
+/// other way to abandon a request.
+fn keeps_connection(o: Outcome) -> bool {
+    matches!(o, Outcome::Ok | Outcome::Http502 | Outcome::Http503 | Outcome::Http504)
 }
 
 /// The endpoint an answered address leads to (`None` for an address no modelled
@@ -132,22 +150,18 @@ impl Sim {
         let mut last = (RequestResult::Failed(Outcome::Refused), None);
         for item in resolved.addrs.iter() {
             let Item::Addr { dest, .. } = item else { continue };
+            let opened = t + SimDuration(elapsed);
             let a = self.connect(c, dest);
             elapsed += a.elapsed_ms;
             let region = a.target.map(|h| self.regions.of_host(h)).or_else(|| self.regions.of_dest(dest));
-            if server_answered(a.outcome) {
-                if rules.keepalive_idle_ms > 0
+            if ends_request(a.outcome) {
+                if keeps_connection(a.outcome)
                     && let Some(endpoint) = endpoint_of(dest)
                 {
                     let server = endpoints::server_keepalive(&self.zone, endpoint);
-                    self.clients[c].conn = Some(Conn {
-                        dest: dest.clone(),
-                        target: a.target,
-                        last_used: t + SimDuration(elapsed),
-                        idle_limit_ms: server
-                            .idle_ms
-                            .map_or(rules.keepalive_idle_ms, |s| s.min(rules.keepalive_idle_ms)),
-                    });
+                    let span = (opened, t + SimDuration(elapsed));
+                    self.clients[c].conn =
+                        Conn::open(dest, a.target, span, rules.keepalive_idle_ms, server, &self.world);
                 }
                 return RequestOutcome {
                     result: RequestResult::of(a.outcome),
@@ -173,29 +187,30 @@ impl Sim {
         }
     }
 
-    /// Tries client `c`'s kept-alive connection, dropping it if it is idle too long
-    /// or broken.
+    /// Tries client `c`'s kept-alive connection: one closed by now (idle past a limit,
+    /// its web server stopped) is dropped at no cost; a broken one (reset, silent)
+    /// costs the time it took to find out; otherwise the request is answered on it,
+    /// and it stays unless the server closed it with this response.
     fn reuse_connection(&mut self, c: ClientIdx, t: SimTime) -> Reuse {
-        let Some(conn) = self.clients[c].conn.clone() else { return Reuse::Spent(0) };
-        if t.as_ms() - conn.last_used.as_ms() > conn.idle_limit_ms {
-            self.clients[c].conn = None;
+        let Some(mut conn) = self.clients[c].conn.take() else { return Reuse::Spent(0) };
+        if !conn.open_at(t, &self.world) {
             return Reuse::Spent(0);
         }
         let a = self.use_connection(c, &conn);
-        if !server_answered(a.outcome) {
-            self.clients[c].conn = None;
+        if !ends_request(a.outcome) {
             return Reuse::Spent(a.elapsed_ms);
         }
+        let region = a.target.map(|h| self.regions.of_host(h)).or_else(|| self.regions.of_dest(&conn.dest));
         let client = &mut self.clients[c];
-        if let Some(cn) = &mut client.conn {
-            cn.last_used = t + SimDuration(a.elapsed_ms);
+        if keeps_connection(a.outcome) && conn.answered(t, t + SimDuration(a.elapsed_ms)) {
+            client.conn = Some(conn);
         }
         let answer =
             client.cache.as_ref().map_or_else(|| Arc::from("(kept-alive connection)"), |e| e.answer.summary.clone());
         Reuse::Done(RequestOutcome {
             result: RequestResult::of(a.outcome),
             elapsed_ms: a.elapsed_ms,
-            region: a.target.map(|h| self.regions.of_host(h)).or_else(|| self.regions.of_dest(&conn.dest)),
+            region,
             answer,
             client_cache_hit: true,
             reused_connection: true,
