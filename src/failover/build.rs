@@ -213,7 +213,7 @@ fn new_client(
     probe: Option<usize>,
     rng: SimRng,
 ) -> Client {
-    Client { resolver, rules, ecs, pacing, probe, cache: None, conn: None, rng }
+    Client { resolver, rules, ecs, pacing, probe, cache: None, failure: None, conn: None, rng }
 }
 
 /// An item of `items` drawn by weight (`None` when every weight is 0).

@@ -4,14 +4,15 @@
 //! Defaults (docs/model.md, "Clients"; `route53-reference.md` §6.4, §8.1; [C] unless
 //! marked):
 //!
-//! | kind | DNS cache | keeps an idle connection | next address on connect failure |
-//! |---|---|---|---|
-//! | `curl` loop | none | no (a new process each time) | yes |
-//! | browser (Chrome, OS resolver) | 60 s whatever the TTL | 300 s (used idle sockets) | yes |
-//! | Firefox | 60 s + 60 s grace (stale while refreshing) | 115 s | yes |
-//! | JVM (`java.net.http.HttpClient`, JDK 20+) | 30 s whatever the TTL | 30 s | no [U] |
-//! | nscd-backed app | TTL + up to 15 s (pruner period) | no [U] | yes |
-//! | systemd-resolved app | TTL (capped at 2 h) | no [U] | yes |
+//! | kind | DNS cache | failed lookups cached | keeps an idle connection | next address on connect failure |
+//! |---|---|---|---|---|
+//! | `curl` loop | none | no | no (a new process each time) | yes |
+//! | browser (Chrome, its built-in resolver: the default) | the TTL, at least 60 s | no [U] | 300 s (used idle sockets) | yes |
+//! | Chrome through the system resolver | 60 s whatever the TTL | no | 300 s | yes |
+//! | Firefox (Linux: the TTL is not read) | 60 s + 60 s grace (stale while refreshing) | 60 s | 115 s | yes |
+//! | JVM (`InetAddress`; `java.net.http.HttpClient`, JDK 20+) | 30 s whatever the TTL | 10 s | 30 s | no [U] |
+//! | nscd-backed app | TTL + up to 15 s (pruner period) | not modelled | no [U] | yes |
+//! | systemd-resolved app | TTL (capped at 2 h) | not modelled | no [U] | yes |
 //!
 //! A connect to a black-holed address waits for Linux's SYN retries: 127 s
 //! (`tcp_syn_retries` 6) — Chrome gives up the whole connect job at 240 s, so the
@@ -31,6 +32,7 @@ use std::sync::Arc;
 
 use crate::base::rng::SimRng;
 use crate::base::time::{SimDuration, SimTime};
+use crate::failover::requests::RequestResult;
 use crate::failover::resolver::ResolverIdx;
 use crate::route53::answer::{ClientAddr, Dest, Item};
 use crate::route53::endpoints::{ServerKeepAlive, World};
@@ -44,6 +46,8 @@ pub enum DnsCache {
     None,
     /// Fixed lifetime whatever the TTL, s.
     Fixed(u32),
+    /// The record's TTL, raised to at least this many seconds.
+    AtLeast(u32),
     /// Fixed lifetime, then a grace period during which the stale answer is used
     /// while a refresh runs, s.
     FixedWithGrace(u32, u32),
@@ -64,6 +68,7 @@ impl DnsCache {
         match self {
             DnsCache::None => (0, 0),
             DnsCache::Fixed(s) => (s, 0),
+            DnsCache::AtLeast(s) => (ttl_s.max(s), 0),
             DnsCache::FixedWithGrace(s, grace) => (s, grace),
             DnsCache::Ttl { extra, cap } => {
                 let ex = if extra > 0 { rng.below(u64::from(extra) + 1) as u32 } else { 0 };
@@ -78,6 +83,9 @@ impl DnsCache {
 pub struct ClientRules {
     /// DNS cache.
     pub cache: DnsCache,
+    /// How long a failed lookup (no such name, no address, no answer in time) is
+    /// remembered and returned without asking again, s (0: not at all).
+    pub negative_cache_s: u32,
     /// Keep-alive: how long an idle connection is kept, ms (0 = none).
     pub keepalive_idle_ms: u64,
     /// Connect timeout, ms.
@@ -88,6 +96,11 @@ pub struct ClientRules {
 
 /// Linux's connect give-up time with `tcp_syn_retries` = 6 [§8.1, C].
 pub const LINUX_CONNECT_TIMEOUT_MS: u64 = 127_000;
+
+/// Chrome's host cache keeps an answer this long, s: 60 whatever the TTL through
+/// the system resolver (`kCacheEntryTTLSeconds`), and at least 60 (the TTL raised
+/// to `kMinimumTTLSeconds`) through its built-in resolver, the default.
+pub const CHROME_HOST_CACHE_S: u32 = 60;
 
 /// Chrome keeps a used idle socket in its pool this long, ms: 300 s
 /// (`g_used_idle_socket_timeout_s` in `net/socket/client_socket_pool.cc`).
@@ -107,22 +120,32 @@ impl ClientKind {
     pub fn rules(self) -> ClientRules {
         let base = ClientRules {
             cache: DnsCache::None,
+            negative_cache_s: 0,
             keepalive_idle_ms: 0,
             connect_timeout_ms: LINUX_CONNECT_TIMEOUT_MS,
             next_address: true,
         };
         match self {
             ClientKind::Curl => base,
-            ClientKind::Browser => {
-                ClientRules { cache: DnsCache::Fixed(60), keepalive_idle_ms: CHROME_USED_IDLE_SOCKET_MS, ..base }
-            }
+            ClientKind::Browser => ClientRules {
+                cache: DnsCache::AtLeast(CHROME_HOST_CACHE_S),
+                keepalive_idle_ms: CHROME_USED_IDLE_SOCKET_MS,
+                ..base
+            },
+            ClientKind::ChromeSystemResolver => ClientRules {
+                cache: DnsCache::Fixed(CHROME_HOST_CACHE_S),
+                keepalive_idle_ms: CHROME_USED_IDLE_SOCKET_MS,
+                ..base
+            },
             ClientKind::Firefox => ClientRules {
                 cache: DnsCache::FixedWithGrace(60, 60),
+                negative_cache_s: 60,
                 keepalive_idle_ms: FIREFOX_KEEPALIVE_TIMEOUT_MS,
                 ..base
             },
             ClientKind::Jvm => ClientRules {
                 cache: DnsCache::Fixed(30),
+                negative_cache_s: 10,
                 keepalive_idle_ms: JAVA_HTTPCLIENT_KEEPALIVE_MS,
                 next_address: false,
                 ..base
@@ -153,10 +176,26 @@ pub(super) struct Client {
     pub probe: Option<usize>,
     /// Its own cached DNS answer.
     pub cache: Option<CachedAnswer>,
+    /// A failed lookup its own cache remembers, and until when.
+    pub failure: Option<(RequestResult, SimTime)>,
     /// Its kept-alive connection.
     pub conn: Option<Conn>,
     /// Its random stream (cache lifetimes, an LB's choice of target).
     pub rng: SimRng,
+}
+
+impl Client {
+    /// The failed lookup its own cache still returns at `t`, if any.
+    pub fn cached_failure(&self, t: SimTime) -> Option<RequestResult> {
+        self.failure.filter(|&(_, until)| t < until).map(|(result, _)| result)
+    }
+
+    /// A lookup at `t` failed with `result`: its kind remembers that for its
+    /// negative-cache time.
+    pub fn remember_failure(&mut self, t: SimTime, result: RequestResult) {
+        let s = self.rules.negative_cache_s;
+        self.failure = (s > 0).then(|| (result, t + SimDuration::from_secs(u64::from(s))));
+    }
 }
 
 /// When a client makes its next request.
@@ -312,6 +351,44 @@ mod tests {
 
     fn open(client_idle_ms: u64, server: ServerKeepAlive, world: &World) -> Option<Conn> {
         Conn::open(&Dest::Host(0), Some(0), (at(1_000), at(1_100)), client_idle_ms, server, world)
+    }
+
+    #[test]
+    fn a_cache_kind_keeps_an_answer_for_its_rule() {
+        let mut rng = SimRng::new(1);
+        for (cache, ttl, life) in [
+            (DnsCache::AtLeast(60), 1, (60, 0)),
+            (DnsCache::AtLeast(60), 300, (300, 0)),
+            (DnsCache::Fixed(60), 300, (60, 0)),
+            (DnsCache::FixedWithGrace(60, 60), 1, (60, 60)),
+            (DnsCache::Ttl { extra: 0, cap: 7_200 }, 86_400, (7_200, 0)),
+            (DnsCache::None, 300, (0, 0)),
+        ] {
+            assert_eq!(cache.lifetime_s(ttl, &mut rng), life, "{cache:?}, TTL {ttl}");
+        }
+        let nscd = DnsCache::Ttl { extra: 15, cap: u32::MAX };
+        assert!((0..200).all(|_| (60..=75).contains(&nscd.lifetime_s(60, &mut rng).0)));
+    }
+
+    #[test]
+    fn a_client_remembers_a_failed_lookup_for_its_kinds_negative_cache_time() {
+        let client = |kind: ClientKind| Client {
+            resolver: 0,
+            rules: kind.rules(),
+            ecs: None,
+            pacing: Pacing::AfterEnd { pause_ms: 1_000 },
+            probe: None,
+            cache: None,
+            failure: None,
+            conn: None,
+            rng: SimRng::new(1),
+        };
+        for (kind, s) in [(ClientKind::Jvm, 10), (ClientKind::Firefox, 60), (ClientKind::Browser, 0)] {
+            let mut c = client(kind);
+            c.remember_failure(at(1_000), RequestResult::NxDomain);
+            assert_eq!(c.cached_failure(at(1_000)), (s > 0).then_some(RequestResult::NxDomain), "{kind:?}");
+            assert_eq!(c.cached_failure(at(1_000 + s * 1_000)), None, "{kind:?} forgets after {s} s");
+        }
     }
 
     #[test]

@@ -132,7 +132,14 @@ impl Sim {
             Reuse::Done(outcome) => return outcome,
             Reuse::Spent(ms) => ms,
         };
-        let (lookup, client_cache_hit) = self.client_lookup(c, t + SimDuration(elapsed));
+        let at = t + SimDuration(elapsed);
+        let (lookup, client_cache_hit) = match self.clients[c].cached_failure(at) {
+            Some(result) => (Err(result), true),
+            None => self.client_lookup(c, at),
+        };
+        if let (Err(result), false) = (&lookup, client_cache_hit) {
+            self.clients[c].remember_failure(at, *result);
+        }
         let resolved = match lookup {
             Ok(r) => r,
             Err(result) => {

@@ -201,3 +201,85 @@ fn the_era_gives_an_alb_its_client_keepalive_duration() {
         assert_eq!((nlb.idle_ms, nlb.max_age_ms, nlb.to_web_server), (5_000, None, true), "{era:?}");
     }
 }
+
+/// Whether each request answered from the client's own cache exactly while its last
+/// lookup was younger than `life_ms` (requests on a kept-alive connection look
+/// nothing up and are skipped).
+fn assert_own_cache(obs: &[ProbeObs], life_ms: u64, what: &str) {
+    let mut looked_up: Option<u64> = None;
+    let (mut hits, mut misses) = (0, 0);
+    for o in obs.iter().filter(|o| !o.reused_connection) {
+        let fresh = looked_up.is_some_and(|t| o.at.as_ms() < t + life_ms);
+        assert_eq!(o.client_cache_hit, fresh, "{what} at {} ms: {o:?}", o.at.as_ms());
+        if o.client_cache_hit {
+            hits += 1;
+        } else {
+            misses += 1;
+            looked_up = Some(o.at.as_ms());
+        }
+    }
+    assert!(misses > 1, "{what}: {misses} lookups");
+    assert_eq!(hits > 0, life_ms > 6_000, "{what}: {hits} answers from its own cache");
+}
+
+/// One web server answered by a simple A record with TTL `ttl_s`, probes every 6 s
+/// (longer than the web server's 5 s keep-alive, so every request looks up).
+fn one_host(ttl_s: u32, routing: &str, kinds: &[(&str, &str)]) -> Scenario {
+    let probes: Vec<String> = kinds
+        .iter()
+        .map(|(id, kind)| {
+            format!(r#"{{"id":"{id}","city":"washington-dc","resolver":"dc","kind":"{kind}","interval_ms":6000}}"#)
+        })
+        .collect();
+    Scenario::from_json(&format!(
+        r#"{{
+        "version": 1, "title": "one host", "duration_s": 900, "service": "www.example.com",
+        "zone": {{
+            "name": "example.com",
+            "regions": [{{ "name": "us-east-1" }}],
+            "hosts": [{{ "id": "web", "az": "us-east-1a", "ip": "192.0.2.10" }}],
+            "records": [{{ "name": "www.example.com", "type": "A", {routing}
+                "ttl_s": {ttl_s}, "value": {{ "values": ["host:web"] }} }}]
+        }},
+        "resolvers": [{{ "id": "dc", "city": "washington-dc", "kind": "unbound" }}],
+        "probes": [{}]
+    }}"#,
+        probes.join(",")
+    ))
+    .expect("a valid scenario")
+}
+
+fn run_scenario(s: &Scenario) -> Report {
+    let mut sim = Sim::new(s).expect("valid scenario");
+    sim.run_until(sim.duration());
+    sim.report()
+}
+
+/// Chrome's built-in resolver (the default) keeps an answer for its TTL but at least
+/// 60 s; through the system resolver Chrome keeps every answer 60 s whatever its TTL.
+#[test]
+fn chrome_keeps_an_answer_for_its_ttl_but_at_least_60_s_and_60_s_through_the_system_resolver() {
+    let kinds = [("builtin", "browser"), ("system", "chrome_system_resolver")];
+    let r = run_scenario(&one_host(300, "", &kinds));
+    assert_own_cache(&r.probes["builtin"], 300_000, "built-in resolver, TTL 300 s");
+    assert_own_cache(&r.probes["system"], 60_000, "system resolver, TTL 300 s");
+    let r = run_scenario(&one_host(1, "", &kinds));
+    assert_own_cache(&r.probes["builtin"], 60_000, "built-in resolver, TTL 1 s");
+    assert_own_cache(&r.probes["system"], 60_000, "system resolver, TTL 1 s");
+    assert!(r.probes["builtin"].iter().all(|o| o.result == RequestResult::Ok));
+}
+
+/// A failed lookup is remembered by the kinds that cache failures: Java 10 s,
+/// Firefox 60 s; Chrome asks again every time. Here geolocation has no record for
+/// North America and no default, so Route 53 has no answer for Washington.
+#[test]
+fn failed_lookups_are_cached_10_s_by_java_60_s_by_firefox_and_not_by_chrome() {
+    let europe_only = r#""set_id": "eu", "routing": { "policy": "geolocation", "location": { "continent": "EU" } },"#;
+    let kinds = [("java", "jvm"), ("firefox", "firefox"), ("chrome", "browser"), ("curl", "curl")];
+    let r = run_scenario(&one_host(60, europe_only, &kinds));
+    for (id, life_ms) in [("java", 10_000), ("firefox", 60_000), ("chrome", 0), ("curl", 0)] {
+        let obs = &r.probes[id];
+        assert!(obs.iter().all(|o| o.result == RequestResult::NoAnswer), "{id}");
+        assert_own_cache(obs, life_ms, id);
+    }
+}
