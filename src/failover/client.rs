@@ -199,7 +199,7 @@ impl Client {
 }
 
 /// When a client makes its next request.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub(super) enum Pacing {
     /// At a fixed rate: every `interval_ms` (at least 1), or as soon as a longer
     /// request ends.
@@ -213,15 +213,73 @@ pub(super) enum Pacing {
         /// Pause between the end of one request and the start of the next, ms.
         pause_ms: u64,
     },
+    /// Web browsing: each request is a page load; after it the page is parsed (its
+    /// embedded objects then come over the same connection) and read, each for an
+    /// exponential time (boxed: a random stream of its own is large).
+    Sessions(Box<Sessions>),
+}
+
+/// A browsing client's think times: exponential parsing and reading times drawn from
+/// its own random stream, so they do not shift when anything else draws.
+#[derive(Clone, Debug)]
+pub(super) struct Sessions {
+    /// Mean reading time after a page, ms.
+    reading_mean_ms: f64,
+    /// Mean parsing time of a page, ms.
+    parsing_mean_ms: f64,
+    /// Its own random stream.
+    rng: SimRng,
+}
+
+impl Sessions {
+    /// Sessions with these means (ms), drawing from `rng`.
+    pub fn new(reading_mean_ms: f64, parsing_mean_ms: f64, rng: SimRng) -> Sessions {
+        Sessions { reading_mean_ms, parsing_mean_ms, rng }
+    }
+
+    /// An exponential draw with mean `mean_ms`, to the nearest ms (inverse transform
+    /// with `libm`, so the same on every platform).
+    fn exponential_ms(&mut self, mean_ms: f64) -> u64 {
+        let u = 1.0 - self.rng.unit(); // (0, 1]
+        (-mean_ms * libm::log(u)).round() as u64
+    }
+
+    /// A reading time, ms.
+    pub fn reading_ms(&mut self) -> u64 {
+        self.exponential_ms(self.reading_mean_ms)
+    }
+
+    /// A parsing time, ms.
+    pub fn parsing_ms(&mut self) -> u64 {
+        self.exponential_ms(self.parsing_mean_ms)
+    }
+}
+
+/// When a client's next request starts and until when its page keeps the
+/// connection busy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Next {
+    /// The next request's start.
+    pub at: SimTime,
+    /// The end of this request's use of its connection (a page's embedded objects
+    /// are fetched after it is parsed).
+    pub busy_until: SimTime,
 }
 
 impl Client {
-    /// When the next request starts, after one started at `t` that took `elapsed_ms`.
-    pub fn next_request(&mut self, t: SimTime, elapsed_ms: u64) -> SimTime {
-        match &mut self.pacing {
-            Pacing::AfterEnd { pause_ms } => t + SimDuration(elapsed_ms + *pause_ms),
-            Pacing::Rate { interval_ms } => t + SimDuration((*interval_ms).max(elapsed_ms)),
-        }
+    /// When the next request starts, after one started at `t` that took `elapsed_ms`
+    /// (always later than `t`).
+    pub fn next_request(&mut self, t: SimTime, elapsed_ms: u64) -> Next {
+        let ended = t + SimDuration(elapsed_ms);
+        let (busy_until, at) = match &mut self.pacing {
+            Pacing::AfterEnd { pause_ms } => (ended, ended + SimDuration(*pause_ms)),
+            Pacing::Rate { interval_ms } => (ended, t + SimDuration((*interval_ms).max(elapsed_ms))),
+            Pacing::Sessions(s) => {
+                let parsed = ended + SimDuration(s.parsing_ms());
+                (parsed, parsed + SimDuration(s.reading_ms()))
+            }
+        };
+        Next { at: at.max(t + SimDuration(1)), busy_until }
     }
 }
 
@@ -351,6 +409,48 @@ mod tests {
 
     fn open(client_idle_ms: u64, server: ServerKeepAlive, world: &World) -> Option<Conn> {
         Conn::open(&Dest::Host(0), Some(0), (at(1_000), at(1_100)), client_idle_ms, server, world)
+    }
+
+    /// Reading and parsing times are exponential with the 3GPP model's means: the
+    /// sample mean within 4 standard errors (σ / √n, and σ = the mean for an
+    /// exponential), and the share of reading times over 60 s within 4 standard
+    /// errors of e⁻² (the chance a reader idles past an ALB's timeout).
+    #[test]
+    fn think_times_are_exponential_with_the_documented_means() {
+        let mut s = Sessions::new(30_000.0, 130.0, SimRng::derive(7, crate::base::rng::stream_id("think-test")));
+        let n = 20_000;
+        let reading: Vec<u64> = (0..n).map(|_| s.reading_ms()).collect();
+        let parsing: Vec<u64> = (0..n).map(|_| s.parsing_ms()).collect();
+        let mean = |xs: &[u64]| xs.iter().sum::<u64>() as f64 / xs.len() as f64;
+        let se = |m: f64| m / (n as f64).sqrt();
+        assert!((mean(&reading) - 30_000.0).abs() < 4.0 * se(30_000.0), "reading mean {}", mean(&reading));
+        assert!((mean(&parsing) - 130.0).abs() < 4.0 * se(130.0), "parsing mean {}", mean(&parsing));
+        let p = libm::exp(-2.0);
+        let over = reading.iter().filter(|&&x| x > 60_000).count() as f64 / n as f64;
+        assert!((over - p).abs() < 4.0 * (p * (1.0 - p) / n as f64).sqrt(), "share over 60 s {over}");
+    }
+
+    #[test]
+    fn a_browsing_client_reads_after_its_page_is_parsed_and_keeps_its_connection_busy_until_then() {
+        let mut c = Client {
+            resolver: 0,
+            rules: ClientKind::Browser.rules(),
+            ecs: None,
+            pacing: Pacing::Sessions(Box::new(Sessions::new(30_000.0, 130.0, SimRng::new(3)))),
+            probe: None,
+            cache: None,
+            failure: None,
+            conn: None,
+            rng: SimRng::new(1),
+        };
+        let Pacing::Sessions(mut twin) = c.pacing.clone() else { unreachable!() };
+        for i in 0..100 {
+            let t = at(i * 100_000);
+            let next = c.next_request(t, 250);
+            let parsed = t + SimDuration(250 + twin.parsing_ms());
+            assert_eq!(next.busy_until, parsed);
+            assert_eq!(next.at, (parsed + SimDuration(twin.reading_ms())).max(t + SimDuration(1)));
+        }
     }
 
     #[test]

@@ -120,9 +120,13 @@ impl Sim {
     pub(super) fn request(&mut self, c: ClientIdx, t: SimTime) {
         let outcome = self.perform(c, t);
         self.rec.request(c, self.clients[c].probe, t, &outcome, &self.regions);
-        let next = self.clients[c].next_request(t, outcome.elapsed_ms);
-        if next <= self.duration {
-            self.queue.schedule(next, Event::Request(c));
+        let client = &mut self.clients[c];
+        let next = client.next_request(t, outcome.elapsed_ms);
+        if let Some(conn) = &mut client.conn {
+            conn.last_used = conn.last_used.max(next.busy_until);
+        }
+        if next.at <= self.duration {
+            self.queue.schedule(next.at, Event::Request(c));
         }
     }
 
@@ -308,4 +312,70 @@ fn flow(state: HostState, rtt: u64, timeout: u64, h: HostIdx) -> Attempt {
         HostState::BlackHole => (Outcome::Timeout, timeout),
     };
     Attempt { outcome, elapsed_ms, target: Some(h) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::design::presets;
+    use crate::route53::endpoints::{HostState, keepalive};
+
+    /// Client `c`'s kept-alive connection, if it goes to an ALB: (opened, last used).
+    fn alb_conn(sim: &Sim, c: ClientIdx) -> Option<(SimTime, SimTime)> {
+        let conn = sim.clients[c].conn.as_ref()?;
+        match conn.dest {
+            Dest::LbNode { lb, .. } if sim.zone.load_balancers[lb].spec.kind == LbKind::Alb => {
+                Some((conn.opened, conn.last_used))
+            }
+            _ => None,
+        }
+    }
+
+    /// The ALB presets' population (browsing sessions behind ALBs, in 2019): every
+    /// request that comes after a connection sat idle for the ALB's 60 s goes out on
+    /// a new connection (so it looks the name up again), which happens to many
+    /// clients; and every client still failing at the end of the run is either still
+    /// on a kept-alive connection to a load balancer whose web servers are all
+    /// stopped (busy enough never to idle 60 s: Chrome reuses a connection whatever
+    /// the status) or asks a resolver that keeps answers far beyond their TTL.
+    #[test]
+    fn with_alb_presets_an_idle_connection_ends_and_only_busy_connections_keep_failing() {
+        for name in ["latency-weighted-alb", "latency-failover-alb", "geo-failover-alb"] {
+            let mut sim = Sim::new(&presets::preset(name).unwrap()).unwrap();
+            let n = sim.clients.len();
+            let mut before: Vec<_> = (0..n).map(|c| alb_conn(&sim, c)).collect();
+            let mut idle_reconnects = 0;
+            while sim.step() {
+                let t = sim.now();
+                for (c, seen) in before.iter_mut().enumerate() {
+                    let after = alb_conn(&sim, c);
+                    if after == *seen {
+                        continue;
+                    }
+                    // Client `c` made a request at `t`.
+                    if let Some((_, last_used)) = *seen
+                        && t.as_ms().saturating_sub(last_used.as_ms()) >= keepalive::ALB_IDLE_TIMEOUT_MS
+                    {
+                        assert!(after.is_none_or(|(opened, _)| opened >= t), "{name}: client {c} at {t:?}");
+                        idle_reconnects += 1;
+                    }
+                    *seen = after;
+                }
+            }
+            assert!(idle_reconnects > n, "{name}: {idle_reconnects} reconnections after 60 s idle");
+            for c in 0..n {
+                let Some(since) = sim.rec.clients[c].err_since else { continue };
+                let on_dead_alb = sim.clients[c].conn.as_ref().is_some_and(|conn| match conn.dest {
+                    Dest::LbNode { lb, .. } => sim.zone.load_balancers[lb]
+                        .target_groups
+                        .iter()
+                        .flatten()
+                        .all(|&h| sim.world.hosts[h] == HostState::Stopped),
+                    _ => false,
+                });
+                let extender = sim.resolvers[sim.clients[c].resolver].extend_ttl_s.is_some();
+                assert!(on_dead_alb || extender, "{name}: client {c} failing since {since:?}");
+            }
+        }
+    }
 }
