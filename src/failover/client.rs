@@ -507,6 +507,26 @@ mod tests {
         assert!(c.open_at(at(50_100 + 59_999), &w));
     }
 
+    /// Each kind's own idle limit against an ALB's 60 s and against a server side
+    /// that keeps a connection longer (an NLB's 350 s flow): Firefox keeps one 115 s
+    /// (`network.http.keep-alive.timeout`), the JVM's `HttpClient` 30 s, Chrome a used
+    /// socket 300 s; the shorter side ends it. Kinds that keep none open none.
+    #[test]
+    fn each_kinds_idle_limit_meets_the_server_side() {
+        let w = world();
+        for (kind, behind_alb, behind_long) in [
+            (ClientKind::Firefox, 60_000, 115_000),
+            (ClientKind::Jvm, 30_000, 30_000),
+            (ClientKind::Browser, 60_000, 300_000),
+        ] {
+            let idle = |server_ms| open(kind.rules().keepalive_idle_ms, server(server_ms), &w).unwrap().idle_limit_ms;
+            assert_eq!((idle(60_000), idle(350_000)), (behind_alb, behind_long), "{kind:?}");
+        }
+        for kind in [ClientKind::Curl, ClientKind::Nscd, ClientKind::SystemdResolved] {
+            assert!(open(kind.rules().keepalive_idle_ms, server(60_000), &w).is_none(), "{kind:?}");
+        }
+    }
+
     #[test]
     fn the_server_closes_with_the_first_response_after_its_keepalive_duration_whatever_the_traffic() {
         let w = world();
