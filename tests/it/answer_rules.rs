@@ -291,10 +291,11 @@ fn eth_through_nested_latency_failover_tree() {
     let euw1 = ["euw1@eu-west-1a", "euw1@eu-west-1b"];
     assert_eq!(answers_over(&zone, "sso.example.com", &dc, &down, 5), set(&[&euw1]));
 
-    // Only one AZ's target fails: the LB stays healthy and answers the healthy AZ.
+    // Only one AZ's target fails: the LB stays healthy, and an ALB keeps both zones'
+    // nodes in its DNS answer (cross-zone load balancing is always on).
     let mut one = Down::default();
     one.hosts.insert(hosts_of(&zone, "use1")[0]);
-    assert_eq!(answers_over(&zone, "sso.example.com", &dc, &one, 5), set(&[&["use1@us-east-1b"]]));
+    assert_eq!(answers_over(&zone, "sso.example.com", &dc, &one, 5), set(&[&use1]));
 
     // Everything down: every group fails open, down the policy path → us-east-1 LB,
     // which itself answers every node (fail open).
@@ -305,6 +306,56 @@ fn eth_through_nested_latency_failover_tree() {
     let a = ask(&zone, "sso.example.com", &dc, &all, &mut SimRng::new(1));
     assert_eq!(addrs(&a), use1);
     assert_eq!(a.ttl_s(), 60, "alias to an LB answers with the LB's 60 s TTL");
+}
+
+/// An NLB removes a zone's node from its DNS answer while the zone has no healthy
+/// target, and answers with every zone when none has; an ALB keeps every zone.
+#[test]
+fn an_nlb_drops_a_zone_without_healthy_targets_and_an_alb_keeps_it() {
+    let mut spec = zone_spec();
+    spec.load_balancers =
+        vec![lb("n", LbKind::Nlb, "us-east-1", &["a", "b"]), lb("a", LbKind::Alb, "us-east-1", &["a", "b"])];
+    spec.records = vec![
+        alias("n.example.com", "n", Routing::Simple, to_lb("n"), false, None),
+        alias("a.example.com", "a", Routing::Simple, to_lb("a"), false, None),
+    ];
+    for r in &mut spec.records {
+        r.set_id = None;
+    }
+    let zone = Zone::new(&spec).unwrap();
+    let dc = client_at("washington-dc", [198, 51, 100, 1], 32);
+    let mut one = Down::default();
+    one.hosts.insert(hosts_of(&zone, "n")[0]);
+    one.hosts.insert(hosts_of(&zone, "a")[0]);
+    assert_eq!(answers_over(&zone, "n.example.com", &dc, &one, 5), set(&[&["n@us-east-1b"]]));
+    assert_eq!(answers_over(&zone, "a.example.com", &dc, &one, 5), set(&[&["a@us-east-1a", "a@us-east-1b"]]));
+    let mut both = one.clone();
+    both.hosts.extend(hosts_of(&zone, "n"));
+    assert_eq!(answers_over(&zone, "n.example.com", &dc, &both, 5), set(&[&["n@us-east-1a", "n@us-east-1b"]]));
+}
+
+/// Evaluate Target Health on an alias to a load balancer: a target group with no
+/// registered targets counts as unhealthy, so the alias is skipped.
+#[test]
+fn an_empty_target_group_makes_the_load_balancer_unhealthy() {
+    let mut spec = zone_spec();
+    let mut empty = lb("e", LbKind::Alb, "us-east-1", &["a"]);
+    empty.target_groups.push(TargetGroupSpec { id: "spare".into(), targets: vec![] });
+    spec.load_balancers = vec![empty, lb("w", LbKind::Alb, "eu-west-1", &["a"])];
+    spec.records = vec![
+        alias("f.example.com", "primary", Routing::Failover { role: FailoverRole::Primary }, to_lb("e"), true, None),
+        alias(
+            "f.example.com",
+            "secondary",
+            Routing::Failover { role: FailoverRole::Secondary },
+            to_lb("w"),
+            true,
+            None,
+        ),
+    ];
+    let zone = Zone::new(&spec).unwrap();
+    let dc = client_at("washington-dc", [198, 51, 100, 1], 32);
+    assert_eq!(answers_over(&zone, "f.example.com", &dc, &Down::default(), 5), set(&[&["w@eu-west-1a"]]));
 }
 
 /// The latency-layer pitfall (field design A.1): a check on the latency alias that
