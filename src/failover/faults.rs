@@ -199,8 +199,6 @@ impl Sim {
                 for change in changes {
                     self.apply_change(change, t);
                 }
-                let q = &mut self.queue;
-                self.health.world_changed(t, &self.zone, &self.world, &mut |at, e| q.schedule(at, Event::Health(e)));
             }
             Effect::Config(edits) => {
                 self.faults.pending.push((i, edits));

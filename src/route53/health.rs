@@ -18,8 +18,14 @@
 //!   routing-control checks);
 //! - each load balancer checks each target on its own settings (interval, timeout,
 //!   healthy / unhealthy thresholds); one consensus opinion per target stands for
-//!   the LB's nodes. An NLB also detects failed targets passively from live traffic
-//!   ([`HealthParams::nlb_passive_ms`], [U]). Target health reaches Route 53 (for
+//!   the LB's nodes. A check starts every `interval` whatever the previous one took
+//!   ("the time that it takes for the target to respond does not affect the interval
+//!   for the next health check request", ALB user guide). An NLB also watches live
+//!   traffic (passive checks): a connection it forwards that the target refuses or
+//!   drops stops the NLB sending new flows there until a forwarded connection
+//!   succeeds or the active check calls the target healthy — on its own forwarding
+//!   only: nothing documents that Route 53 sees passive results, so Evaluate Target
+//!   Health follows the active checks alone. Target health reaches Route 53 (for
 //!   Evaluate Target Health and the LB's DNS answer) after the same push delay.
 //!
 //! The engine is sans-IO: its events go on the caller's queue and come back through
@@ -38,7 +44,7 @@ use crate::base::time::{SimDuration, SimTime};
 use crate::route53::answer::HealthView;
 use crate::route53::endpoints::{self, Outcome, Patience, World};
 use crate::route53::zone::{CheckIdx, Endpoint, HostIdx, Zone};
-use crate::spec::zone::{CalculatedRule, HealthCheckKind, LbKind};
+use crate::spec::zone::{CalculatedRule, HealthCheckKind};
 
 /// Something that happened in health checking, for the trace and the narration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -112,7 +118,6 @@ enum Ev {
     TargetProbeStart { host: HostIdx },
     TargetProbeEnd { host: HostIdx, ok: bool },
     TargetPush { host: HostIdx, healthy: bool },
-    Passive { host: HostIdx },
 }
 
 #[derive(Clone, Debug)]
@@ -145,7 +150,9 @@ struct TargetState {
     dns: bool,
     streak: u32,
     last_push: SimTime,
-    passive_pending: bool,
+    /// An NLB saw a forwarded connection to it fail and sends it no new flows
+    /// (passive check; never reported to Route 53).
+    passive_down: bool,
 }
 
 /// The health-checking engine. It keeps no queue of its own: it schedules its
@@ -214,7 +221,7 @@ impl HealthEngine {
                     dns: ok,
                     streak: 0,
                     last_push: SimTime::ZERO,
-                    passive_pending: false,
+                    passive_down: false,
                 });
                 let mut rng =
                     SimRng::derive(seed, stream_id(&format!("lbcheck/{}/{}", l.spec.id, zone.hosts[h].spec.id)));
@@ -236,15 +243,15 @@ impl HealthEngine {
         self.handle_ev(at, ev.0, zone, world, sched);
     }
 
-    /// Tells the engine the world changed at `now` (for NLB passive detection).
-    pub fn world_changed(&mut self, now: SimTime, zone: &Zone, world: &World, sched: Sched<'_>) {
-        for (h, t) in self.targets.iter_mut().enumerate() {
-            let Some(t) = t else { continue };
-            let Some(lb) = zone.hosts[h].lb else { continue };
-            let failing = matches!(world.hosts[h], endpoints::HostState::Stopped | endpoints::HostState::BlackHole);
-            if zone.load_balancers[lb].spec.kind == LbKind::Nlb && failing && t.lb_healthy && !t.passive_pending {
-                t.passive_pending = true;
-                sched(now + SimDuration(self.params.nlb_passive_ms), HealthEv(Ev::Passive { host: h }));
+    /// An NLB forwarded a connection to `host` at `now` and saw it succeed or fail
+    /// (its passive check). A failure stops new flows to the target; a success
+    /// restores them. Route 53 is not told.
+    pub fn observe_flow(&mut self, host: HostIdx, ok: bool, now: SimTime) {
+        let Some(t) = self.targets[host].as_mut() else { return };
+        if t.passive_down == ok {
+            t.passive_down = !ok;
+            if t.lb_healthy {
+                self.emit(now, HealthEventKind::TargetHealth { host, healthy: ok, passive: true });
             }
         }
     }
@@ -275,7 +282,7 @@ impl HealthEngine {
 
     /// The load balancer's own current opinion of `host` (drives its forwarding).
     pub fn lb_considers_healthy(&self, host: HostIdx) -> bool {
-        self.targets[host].as_ref().is_none_or(|t| t.lb_healthy)
+        self.targets[host].as_ref().is_none_or(|t| t.lb_healthy && !t.passive_down)
     }
 
     /// Aggregate status at Route 53 (before the push and before inversion).
@@ -367,8 +374,12 @@ impl HealthEngine {
             }
             Ev::TargetProbeStart { host } => {
                 let lb = zone.hosts[host].lb.expect("target has an LB");
-                let (ok, elapsed_ms) = target_probe(world, host, zone.load_balancers[lb].health.timeout_s);
+                let h = zone.load_balancers[lb].health;
+                let (ok, elapsed_ms) = target_probe(world, host, h.timeout_s);
                 sched(at + SimDuration(elapsed_ms), HealthEv(Ev::TargetProbeEnd { host, ok }));
+                // A fixed period: the next check starts one interval after this one
+                // started, however long this one takes.
+                sched(at + SimDuration::from_secs(u64::from(h.interval_s)), HealthEv(Ev::TargetProbeStart { host }));
             }
             Ev::TargetProbeEnd { host, ok } => {
                 let lb = zone.hosts[host].lb.expect("target has an LB");
@@ -382,30 +393,17 @@ impl HealthEngine {
                     if t.streak >= needed {
                         t.lb_healthy = ok;
                         t.streak = 0;
-                        t.passive_pending = false;
+                        t.passive_down = false;
                         self.emit(at, HealthEventKind::TargetHealth { host, healthy: ok, passive: false });
                         self.push_target(host, ok, at, sched);
                     }
                 }
-                sched(at + SimDuration::from_secs(u64::from(h.interval_s)), HealthEv(Ev::TargetProbeStart { host }));
             }
             Ev::TargetPush { host, healthy } => {
                 let t = self.targets[host].as_mut().expect("target");
                 if t.dns != healthy {
                     t.dns = healthy;
                     self.emit(at, HealthEventKind::DnsTargetHealth { host, healthy });
-                }
-            }
-            Ev::Passive { host } => {
-                let failing =
-                    matches!(world.hosts[host], endpoints::HostState::Stopped | endpoints::HostState::BlackHole);
-                let t = self.targets[host].as_mut().expect("target");
-                t.passive_pending = false;
-                if failing && t.lb_healthy {
-                    t.lb_healthy = false;
-                    t.streak = 0;
-                    self.emit(at, HealthEventKind::TargetHealth { host, healthy: false, passive: true });
-                    self.push_target(host, false, at, sched);
                 }
             }
         }
@@ -491,12 +489,6 @@ impl HealthRunner {
             self.engine.handle(at, ev, zone, world, &mut |t, e| q.schedule(t, e));
         }
         self.queue.advance(t);
-    }
-
-    /// See [`HealthEngine::world_changed`].
-    pub fn world_changed(&mut self, now: SimTime, zone: &Zone, world: &World) {
-        let q = &mut self.queue;
-        self.engine.world_changed(now, zone, world, &mut |t, e| q.schedule(t, e));
     }
 
     /// See [`HealthEngine::set_manual`].

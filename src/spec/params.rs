@@ -20,10 +20,6 @@ pub struct HealthParams {
     /// Default 1,000–10,000 [§3.5, U].
     #[serde(default = "d_push")]
     pub push_delay_ms: (u64, u64),
-    /// How soon an NLB marks a failed target unhealthy from live traffic, ms.
-    /// Default 3,000 [§5.2: passive checks exist; the delay is U].
-    #[serde(default = "d_passive")]
-    pub nlb_passive_ms: u64,
 }
 
 fn d_checkers() -> u32 {
@@ -38,18 +34,9 @@ fn d_push() -> (u64, u64) {
     (1_000, 10_000)
 }
 
-fn d_passive() -> u64 {
-    3_000
-}
-
 impl Default for HealthParams {
     fn default() -> Self {
-        HealthParams {
-            checkers_per_region: d_checkers(),
-            healthy_above_pct: d_pct(),
-            push_delay_ms: d_push(),
-            nlb_passive_ms: d_passive(),
-        }
+        HealthParams { checkers_per_region: d_checkers(), healthy_above_pct: d_pct(), push_delay_ms: d_push() }
     }
 }
 

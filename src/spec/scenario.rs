@@ -14,7 +14,7 @@ use crate::spec::params::LatencyModel;
 use crate::spec::zone::ZoneSpec;
 
 /// The scenario format version this build writes.
-pub const CURRENT_VERSION: u32 = 1;
+pub const CURRENT_VERSION: u32 = 2;
 
 /// Hard limits that keep a hostile document from freezing a tab.
 pub mod limits {
@@ -482,13 +482,22 @@ impl Scenario {
         if version > CURRENT_VERSION {
             return Err(ScenarioError::FutureVersion(version));
         }
-        let s: Scenario = if version == CURRENT_VERSION {
-            // Straight from the text, so errors carry their line and column.
+        let original = (version < CURRENT_VERSION).then(|| value.clone());
+        if version < CURRENT_VERSION {
+            migrate(&mut value, version);
+        }
+        // Straight from the text whenever migrating changed nothing but the version,
+        // so errors carry their line and column.
+        let unchanged = original.is_none_or(|mut o| {
+            o["version"] = CURRENT_VERSION.into();
+            o == value
+        });
+        let mut s: Scenario = if unchanged {
             serde_json::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string()))?
         } else {
-            migrate(&mut value, version);
             serde_json::from_value(value).map_err(|e| ScenarioError::Parse(e.to_string()))?
         };
+        s.version = CURRENT_VERSION;
         s.check_limits()?;
         Ok(s)
     }
@@ -527,11 +536,21 @@ impl Scenario {
     }
 }
 
+/// Version 2 dropped `params.health.nlb_passive_ms`: an NLB's passive checks now act
+/// on its own forwarding when it sees a connection fail, with no delay to set, and
+/// Route 53 never sees them.
+fn v1_to_v2(value: &mut serde_json::Value) {
+    if let Some(health) = value.pointer_mut("/params/health").and_then(|h| h.as_object_mut()) {
+        health.remove("nlb_passive_ms");
+    }
+}
+
 /// Brings a document of `from` version up to [`CURRENT_VERSION`], step by step.
 fn migrate(value: &mut serde_json::Value, from: u32) {
-    // Version 1 is the first format; later versions add a step here, e.g.
-    // `if from < 2 { v1_to_v2(value) }`, each tested with a stored v1 document.
-    let _ = from;
+    // Each step is tested with a stored document of its version (tests/fixtures).
+    if from < 2 {
+        v1_to_v2(value);
+    }
     if let Some(obj) = value.as_object_mut() {
         obj.insert("version".into(), serde_json::Value::from(CURRENT_VERSION));
     }
