@@ -705,7 +705,10 @@ mod tests {
         assert_eq!(tree(&s.zone, &s.service)[0].text, "sso.example.com (no records yet)");
         let svc = s.service.clone();
         add(&mut s, &svc, Policy::Latency, &Child::Rule(Policy::Failover)).unwrap();
-        assert!(Zone::new(&s.zone).is_err(), "the nested rule has no records yet");
+        // The nested rule has no records yet: the design runs, and the lint says the
+        // name stops resolving when Route 53 picks the alias to it.
+        let zone = Zone::new(&s.zone).expect("an unfinished rule still validates");
+        assert!(crate::route53::lint::lint(&zone).iter().any(|p| p.message.contains("which has no records")));
         let rows = tree(&s.zone, &s.service);
         assert_eq!(rows.len(), 3, "{rows:#?}");
         assert_eq!(rows[1].kind, RowKind::Branch);

@@ -8,7 +8,7 @@ mod field;
 use crate::spec::scenario::*;
 use crate::spec::zone::*;
 
-use field::{Weighted, base, geo_checks_only, geo_failover, latency_failover, latency_weighted};
+use field::{Weighted, base, geo_checks_only, geo_failover, latency_failover, latency_layer_pitfall, latency_weighted};
 
 /// A preset's name and builder.
 pub struct Preset {
@@ -32,8 +32,8 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset { name: "latency-failover-alb", build: || latency_failover(LbKind::Alb) },
     Preset { name: "latency-failover-nlb", build: || latency_failover(LbKind::Nlb) },
-    Preset { name: "latency-layer-pitfall-alb", build: || legacy_pitfall(LbKind::Alb) },
-    Preset { name: "latency-layer-pitfall-nlb", build: || legacy_pitfall(LbKind::Nlb) },
+    Preset { name: "latency-layer-pitfall-alb", build: || latency_layer_pitfall(LbKind::Alb) },
+    Preset { name: "latency-layer-pitfall-nlb", build: || latency_layer_pitfall(LbKind::Nlb) },
     Preset { name: "geo-checks-only-nlb", build: || geo_checks_only(LbKind::Nlb) },
     Preset { name: "geo-failover-alb", build: || geo_failover(LbKind::Alb) },
     Preset { name: "geo-failover-nlb", build: || geo_failover(LbKind::Nlb) },
@@ -65,115 +65,6 @@ pub fn empty() -> Scenario {
     s.zone.regions.clear();
     s.zone.load_balancers.clear();
     s.faults.clear();
-    s
-}
-
-const SERVICE: &str = "sso.example.com";
-/// The three regions of the experiment, in the probe's order of proximity.
-const REGIONS: [(&str, &str, &str); 3] =
-    [("us-east-1", "use1", "AMERS"), ("eu-west-1", "euw1", "EMEA"), ("ap-southeast-1", "apse1", "ASPAC")];
-
-fn lb_id(kind: LbKind, short: &str) -> String {
-    match kind {
-        LbKind::Alb => format!("alb-{short}"),
-        LbKind::Nlb => format!("nlb-{short}"),
-    }
-}
-
-fn endpoint_check(id: &str, lb: &str, interval_s: u32, failure_threshold: u32) -> HealthCheckSpec {
-    HealthCheckSpec {
-        id: id.into(),
-        kind: HealthCheckKind::Endpoint {
-            target: CheckTarget::LoadBalancer(lb.into()),
-            protocol: CheckProtocol::Http,
-            interval_s,
-            failure_threshold,
-            regions: all_checker_regions(),
-            search_string: None,
-        },
-        inverted: false,
-        disabled: false,
-    }
-}
-
-fn alias(
-    name: &str,
-    set_id: Option<&str>,
-    routing: Routing,
-    target: AliasTarget,
-    eth: bool,
-    hc: Option<String>,
-) -> RecordSpec {
-    RecordSpec {
-        name: name.into(),
-        rtype: RecordType::A,
-        set_id: set_id.map(str::to_string),
-        routing,
-        ttl_s: None,
-        value: RecordValue::Alias { target, evaluate_target_health: eth },
-        health_check: hc,
-    }
-}
-
-/// Field design 1a: the nested-failover tree with Route 53 health checks also on the
-/// latency-layer aliases.
-fn legacy_pitfall(kind: LbKind) -> Scenario {
-    let title = "Latency-layer health-check pitfall";
-    let desc = "The nested-failover tree with a health check attached to each latency alias as well. When us-east-1's check fails, Route 53 skips that whole branch and takes the next-best latency region, so the carefully ordered failover below it never acts.";
-    let watch: &[&str] = &[
-        "After the latency check fails, the answer comes from the next-best latency region, not from the tree's own secondary.",
-        "Compare with latency-failover: the same faults, a different path through the tree (use the query tester).",
-    ];
-    let mut s = base(kind, title, desc, watch);
-    let order = |i: usize| [REGIONS[i], REGIONS[(i + 1) % 3], REGIONS[(i + 2) % 3]];
-    for i in 0..3 {
-        let [(region, short, _), (_, second, _), (_, third, _)] = order(i);
-        let name1 = format!("{short}.{SERVICE}");
-        let name2 = format!("{short}-2.{SERVICE}");
-        let fo = |role| Routing::Failover { role };
-        s.zone.records.push(alias(
-            &name1,
-            Some("primary"),
-            fo(FailoverRole::Primary),
-            AliasTarget::LoadBalancer { id: lb_id(kind, short) },
-            true,
-            None,
-        ));
-        s.zone.records.push(alias(
-            &name1,
-            Some("secondary"),
-            fo(FailoverRole::Secondary),
-            AliasTarget::Record { name: name2.clone() },
-            true,
-            None,
-        ));
-        s.zone.records.push(alias(
-            &name2,
-            Some("primary"),
-            fo(FailoverRole::Primary),
-            AliasTarget::LoadBalancer { id: lb_id(kind, second) },
-            true,
-            None,
-        ));
-        s.zone.records.push(alias(
-            &name2,
-            Some("secondary"),
-            fo(FailoverRole::Secondary),
-            AliasTarget::LoadBalancer { id: lb_id(kind, third) },
-            true,
-            None,
-        ));
-        s.zone.health_checks.push(endpoint_check(&format!("hc-{short}"), &lb_id(kind, short), 30, 3));
-        let hc = Some(format!("hc-{short}"));
-        s.zone.records.push(alias(
-            SERVICE,
-            Some(region),
-            Routing::Latency { region: region.into() },
-            AliasTarget::Record { name: name1 },
-            true,
-            hc,
-        ));
-    }
     s
 }
 

@@ -176,6 +176,8 @@ pub enum NoDataReason {
     TypeAbsent,
     /// Geolocation or IP-based routing with no matching record and no default.
     NoMatch,
+    /// The chosen record is an alias to a name with no record of the queried type.
+    AliasTargetMissing,
 }
 
 impl Answer {
@@ -198,6 +200,9 @@ impl Answer {
                     })
                     .collect();
                 format!("{} (TTL {ttl_s})", parts.join(", "))
+            }
+            Answer::NoData { reason: NoDataReason::AliasTargetMissing, ttl_s } => {
+                format!("no answer: the alias's target has no records (NOERROR, negative TTL {ttl_s})")
             }
             Answer::NoData { reason: NoDataReason::NoMatch, ttl_s } => {
                 format!("no answer: no matching location and no default (NOERROR, negative TTL {ttl_s})")

@@ -98,7 +98,7 @@ impl Record {
 
     /// Is this record an alias?
     pub fn is_alias(&self) -> bool {
-        matches!(self.target, Target::AliasGroup(_) | Target::AliasLb(_))
+        matches!(self.target, Target::AliasGroup(_) | Target::AliasLb(_) | Target::AliasMissing(_))
     }
 }
 
@@ -172,6 +172,11 @@ pub enum Target {
     AliasGroup(GroupIdx),
     /// Alias to a load balancer.
     AliasLb(LbIdx),
+    /// Alias to a name in the zone that has no record of the alias's type: a tree
+    /// that was never built, or whose records were deleted. Route 53 answers it
+    /// with no address; with Evaluate Target Health it is unhealthy (nothing in the
+    /// target is healthy).
+    AliasMissing(String),
 }
 
 /// One literal value.

@@ -358,6 +358,53 @@ fn an_empty_target_group_makes_the_load_balancer_unhealthy() {
     assert_eq!(answers_over(&zone, "f.example.com", &dc, &Down::default(), 5), set(&[&["w@eu-west-1a"]]));
 }
 
+/// An alias to a name with no records (a tree never built) answers with no address;
+/// with Evaluate Target Health it is unhealthy, so a policy skips it; a health check
+/// on it decides alone when it has none (the field report's design 1a).
+#[test]
+fn an_alias_to_a_tree_never_built_answers_nothing() {
+    let mut spec = zone_spec();
+    spec.health_checks = vec![manual("east"), manual("west")];
+    spec.records = vec![
+        a("built.example.com", None, Routing::Simple, "192.0.2.1", None),
+        alias(
+            "s.example.com",
+            "east",
+            Routing::Latency { region: "us-east-1".into() },
+            to_record("built.example.com"),
+            false,
+            Some("east"),
+        ),
+        alias(
+            "s.example.com",
+            "west",
+            Routing::Latency { region: "eu-west-1".into() },
+            to_record("never.example.com"),
+            false,
+            Some("west"),
+        ),
+        alias(
+            "e.example.com",
+            "p",
+            Routing::Failover { role: FailoverRole::Primary },
+            to_record("never.example.com"),
+            true,
+            None,
+        ),
+        a("e.example.com", Some("s"), Routing::Failover { role: FailoverRole::Secondary }, "192.0.2.9", None),
+    ];
+    let zone = Zone::new(&spec).unwrap();
+    let dc = client_at("washington-dc", [198, 51, 100, 1], 32);
+    let mut rng = SimRng::new(1);
+    assert_eq!(addrs(&ask(&zone, "s.example.com", &dc, &Down::default(), &mut rng)), ["192.0.2.1"]);
+    // The nearest region's check fails: Route 53 takes the next-best region, whose
+    // tree was never built.
+    let a = ask(&zone, "s.example.com", &dc, &Down::checks(&zone, &["east"]), &mut rng);
+    assert_eq!(a, Answer::NoData { ttl_s: 900, reason: NoDataReason::AliasTargetMissing });
+    // With Evaluate Target Health the missing tree counts as unhealthy: skipped.
+    assert_eq!(addrs(&ask(&zone, "e.example.com", &dc, &Down::default(), &mut rng)), ["192.0.2.9"]);
+}
+
 /// The latency-layer pitfall (field design A.1): a check on the latency alias that
 /// fails skips the whole branch, so the nested failover below it never acts and the
 /// next-best latency region answers.

@@ -65,8 +65,10 @@ fn stepping_in_batches_equals_one_run() {
 /// us-east-1 stops, then ap-southeast-1 after eu-west-1 stops.
 #[test]
 fn probe_follows_the_failover_order_in_every_design() {
-    // Geolocation with checks alone never leaves us-east-1: see the next test.
-    for p in presets::PRESETS.iter().filter(|p| p.name != "geo-checks-only-nlb") {
+    // Geolocation with checks alone never leaves us-east-1, and the latency-layer
+    // pitfall stops resolving: see the next tests.
+    let elsewhere = |name: &str| name == "geo-checks-only-nlb" || name.starts_with("latency-layer-pitfall");
+    for p in presets::PRESETS.iter().filter(|p| !elsewhere(p.name)) {
         let r = run(&(p.build)());
         let obs = &r.probes["curl-dc"];
         let ok_regions: Vec<&str> = {
@@ -93,6 +95,23 @@ fn geolocation_with_checks_alone_never_leaves_the_region() {
     let fault = r.summary.fault_at_ms.unwrap();
     assert!(obs.iter().filter(|o| o.at.as_ms() > fault + 60_000).all(|o| o.result != RequestResult::Ok));
     assert_eq!(r.summary.switch_ms["curl-dc"], None);
+}
+
+/// The latency-layer pitfall (design 1a): once us-east-1's check on the latency
+/// alias fails, Route 53 skips the AMERS branch and picks the next-best latency
+/// region, whose tree was never built — the name stops resolving instead of failing
+/// over, and the failover pair under AMERS never acts.
+#[test]
+fn the_latency_layer_pitfall_stops_resolving() {
+    for name in ["latency-layer-pitfall-alb", "latency-layer-pitfall-nlb"] {
+        let r = run(&presets::preset(name).unwrap());
+        let obs = &r.probes["curl-dc"];
+        let fault = r.summary.fault_at_ms.unwrap();
+        assert!(obs.iter().filter(|o| o.result == RequestResult::Ok).all(|o| o.region.as_deref() == Some("us-east-1")));
+        let after: Vec<_> = obs.iter().filter(|o| o.at.as_ms() > fault + 60_000).collect();
+        assert!(!after.is_empty() && after.iter().all(|o| o.result == RequestResult::NoAnswer), "{name}");
+        assert_eq!(r.summary.switch_ms["curl-dc"], None, "{name}");
+    }
 }
 
 /// The phases add up to the switch time.

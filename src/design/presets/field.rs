@@ -425,6 +425,57 @@ pub(super) fn latency_failover(kind: LbKind) -> Scenario {
     s
 }
 
+/// Field design 1a: the latency-layer pitfall. Only the AMERS cascade was built; the
+/// EMEA and ASPAC latency records point at names whose trees were never built; every
+/// latency alias carries its region's check, and so do the failover primaries.
+pub(super) fn latency_layer_pitfall(kind: LbKind) -> Scenario {
+    let mut s = base(
+        kind,
+        "Latency-layer health-check pitfall",
+        &format!(
+            "Only the AMERS tree was built: its latency record aliases a failover pair (primary us-east-1, \
+             secondary a pair of eu-west-1 and ap-southeast-1). The EMEA and ASPAC latency records point at names \
+             whose trees were never built. Each latency record also carries its region's health check, so when \
+             us-east-1's check fails Route 53 skips the whole AMERS branch and takes the next-best latency region — \
+             whose tree does not exist. {}",
+            setup(
+                "checks 10 s × 1 on the failover primaries and on all three latency aliases, no Evaluate Target \
+                   Health; the report ran this design with ALB (the NLB variant is ours)"
+            )
+        ),
+        &[
+            "After us-east-1's check fails, the name stops resolving: the next-best latency region has no tree.",
+            "The failover pair under AMERS never gets to act: the latency layer skipped it.",
+            "How long do resolvers keep the empty answer? Look at the zone's negative TTL.",
+        ],
+    );
+    s.zone.health_checks = region_checks(kind, REPORT_CHECK);
+    let (amers, amers2) = cascade_names("amers");
+    let [(_, use1, _), (_, euw1, _), (_, apse1, _)] = REGIONS;
+    let to_lb = |name: &str, role, lb: &str, hc: Option<String>| {
+        alias(name, Some(role_id(role)), failover(role), lb_alias(kind, lb), false, hc)
+    };
+    s.zone.records = vec![
+        to_lb(&amers, FailoverRole::Primary, use1, Some(check_id(use1))),
+        alias(
+            &amers,
+            Some("secondary"),
+            failover(FailoverRole::Secondary),
+            AliasTarget::Record { name: amers2.clone() },
+            false,
+            None,
+        ),
+        to_lb(&amers2, FailoverRole::Primary, euw1, Some(check_id(euw1))),
+        to_lb(&amers2, FailoverRole::Secondary, apse1, None),
+    ];
+    let trees = [amers, format!("emea.{SERVICE}"), format!("aspac.{SERVICE}")];
+    for ((region, short, _), tree) in REGIONS.iter().zip(trees) {
+        let to = AliasTarget::Record { name: tree };
+        s.zone.records.push(alias(SERVICE, Some(region), latency(region), to, false, Some(check_id(short))));
+    }
+    s
+}
+
 /// The geolocation layer: continents and the default location onto the three
 /// regions (North and South America and the default → us-east-1, Europe and Africa
 /// → eu-west-1, Asia and Oceania → ap-southeast-1).
