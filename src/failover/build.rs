@@ -14,7 +14,7 @@ use crate::base::queue::EventQueue;
 use crate::base::rng::{SimRng, stream_id};
 use crate::base::time::SimTime;
 use crate::failover::client::{Client, ClientRules, Pacing};
-use crate::failover::faults::{FaultScript, check_action};
+use crate::failover::faults::{FaultScript, check_action, record_changes};
 use crate::failover::recording::{Probe, ProbeTrack, Recorder};
 use crate::failover::resolver::{CacheKey, Resolver, ResolverIdx, effective_ttl};
 use crate::failover::sim::{Event, Sim};
@@ -26,7 +26,7 @@ use crate::route53::latency::LatencyTable;
 use crate::route53::zone::Zone;
 use crate::spec::kinds::{ClientKind, ResolverKind};
 use crate::spec::problems::Problems;
-use crate::spec::scenario::{PopulationSpec, Scenario};
+use crate::spec::scenario::{FaultSpec, PopulationSpec, Scenario};
 use crate::spec::zone::RecordType;
 
 /// Milliseconds in a minute (request rates are given per minute).
@@ -267,12 +267,24 @@ impl Sim {
                 problems.push(format!("faults[{i}].action"), e);
             }
         }
+        // Record changes apply one after another, in time order, to the zone the
+        // control plane holds: each batch must leave a valid zone.
+        let mut control = scenario.zone.clone();
+        let mut in_time_order: Vec<(usize, &FaultSpec)> = scenario.faults.iter().enumerate().collect();
+        in_time_order.sort_by_key(|(_, f)| f.at_ms);
+        for (i, f) in in_time_order {
+            match record_changes(&control, &f.action) {
+                Some(Ok((spec, _))) => control = spec,
+                Some(Err(why)) => problems.push(format!("faults[{i}].action"), why),
+                None => {}
+            }
+        }
         problems.into_result(())?;
 
         for (i, (_, _, first_ms)) in cast.clients.iter().enumerate() {
             queue.schedule(SimTime(*first_ms), Event::Request(i));
         }
-        let faults = FaultScript::new(scenario.faults.clone(), scenario.params.config_delay_ms);
+        let faults = FaultScript::new(scenario.faults.clone(), scenario.params.config_delay_ms, scenario.zone.clone());
         for (i, f) in faults.faults.iter().enumerate() {
             queue.schedule(SimTime(f.at_ms), Event::Fault(i));
         }

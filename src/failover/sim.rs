@@ -35,7 +35,7 @@ use crate::base::queue::EventQueue;
 use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
 use crate::failover::client::Client;
-use crate::failover::faults::{FaultScript, check_action};
+use crate::failover::faults::{FaultScript, check_action, record_changes};
 use crate::failover::recording::Recorder;
 use crate::failover::resolver::Resolver;
 use crate::failover::tables::{NameTable, RegionTable};
@@ -186,6 +186,9 @@ impl Sim {
     /// Applies `action` now (a fault injected from the UI).
     pub fn inject(&mut self, action: FaultAction) -> Result<(), String> {
         check_action(&self.zone, &action)?;
+        if let Some(Err(why)) = record_changes(&self.faults.control, &action) {
+            return Err(why);
+        }
         let at = self.now();
         let i = self.faults.add(FaultSpec { at_ms: at.as_ms(), action });
         self.queue.schedule(at, Event::Fault(i));

@@ -40,6 +40,14 @@ pub enum TraceDetail {
         /// The fault that asked for it.
         fault: usize,
     },
+    /// Route 53's control plane refused a fault's record changes (as it refuses an
+    /// invalid change batch); nothing changed.
+    Refused {
+        /// The fault.
+        fault: usize,
+        /// Why, in words.
+        why: String,
+    },
     /// Something in health checking: a checker's opinion, a check's status, what the
     /// DNS servers see, a load balancer's opinion of a target.
     Health(HealthEventKind),
@@ -80,12 +88,13 @@ pub enum ResolverNow {
 }
 
 impl TraceEvent {
-    /// The kind of event: `fault`, `config`, `checker`, `status`, `dns-status`,
+    /// The kind of event: `fault`, `config`, `refused`, `checker`, `status`, `dns-status`,
     /// `target`, `dns-target`, `resolver` or `probe`.
     pub fn kind(&self) -> &'static str {
         match &self.detail {
             TraceDetail::Fault { .. } => "fault",
             TraceDetail::ConfigLive { .. } => "config",
+            TraceDetail::Refused { .. } => "refused",
             TraceDetail::Health(h) => match h {
                 HealthEventKind::CheckerFlip { .. } => "checker",
                 HealthEventKind::Status { .. } => "status",
@@ -142,6 +151,9 @@ impl TraceNames<'_> {
                 "route53".to_string(),
                 format!("{} is now live on the DNS servers", self.faults[*fault].action.describe()),
             ),
+            TraceDetail::Refused { fault, why } => {
+                ("route53".to_string(), format!("refuses {}: {why}", self.faults[*fault].action.describe()))
+            }
             TraceDetail::Health(h) => self.health(h),
             TraceDetail::Resolver { resolver, now } => {
                 let service = self.names.name(NameTable::SERVICE);

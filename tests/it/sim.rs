@@ -8,6 +8,7 @@ use routewave::route53::endpoints::Outcome;
 use routewave::spec::kinds::ClientKind;
 use routewave::spec::kinds::ResolverKind;
 use routewave::spec::scenario::*;
+use routewave::spec::zone::RecordValue;
 
 fn run(s: &Scenario) -> Report {
     let mut sim = Sim::new(s).expect("valid scenario");
@@ -288,6 +289,56 @@ fn weight_change_takes_effect_after_config_propagation() {
     sim.run_until(sim.duration());
     let config = sim.trace().iter().find(|e| e.kind() == "config").unwrap();
     assert_eq!(config.at, SimTime(130_000));
+}
+
+/// A change batch applied at a moment (a record swap: us-east-1's latency CNAME now
+/// points at eu-west-1's set) goes live on the DNS servers after the propagation
+/// delay; resolvers keep the old answer until their cached copy expires (300 s in
+/// the all-defaults design), so traffic drains from us-east-1 over the TTL.
+#[test]
+fn a_timed_change_batch_goes_live_and_drains_through_the_caches() {
+    use routewave::spec::changes::{ChangeAction, RecordChange};
+    let mut s = presets::preset("all-defaults-nlb").unwrap();
+    // Clients that reuse no connection, so every request looks the name up.
+    s.population.as_mut().unwrap().client_kinds = vec![(ClientKind::SystemdResolved, 1)];
+    let mut swapped = s
+        .zone
+        .records
+        .iter()
+        .find(|r| r.name == s.service && r.set_id.as_deref() == Some("us-east-1"))
+        .unwrap()
+        .clone();
+    swapped.value = RecordValue::Values(vec!["euw1.sso.example.com".into()]);
+    s.faults = vec![FaultSpec {
+        at_ms: 300_000,
+        action: FaultAction::ApplyChanges {
+            changes: vec![RecordChange { action: ChangeAction::Upsert, record: swapped }],
+        },
+    }];
+    let mut sim = Sim::new(&s).unwrap();
+    sim.run_until(sim.duration());
+    let live = sim.trace().iter().find(|e| e.kind() == "config").expect("the batch goes live").at.as_ms();
+    assert_eq!(live, 300_000 + s.params.config_delay_ms);
+    let r = sim.report();
+    let probe = &r.probes["curl-dc"];
+    let first_eu =
+        probe.iter().find(|o| o.region.as_deref() == Some("eu-west-1")).expect("moves to eu-west-1").at.as_ms();
+    assert!(first_eu >= live && first_eu <= live + 300_000 + 2_000, "{first_eu} vs live {live}");
+    assert!(probe.iter().all(|o| o.result == RequestResult::Ok), "a drain drops nothing");
+    // Resolvers holding the old CNAME keep sending clients to us-east-1 after the
+    // batch is live, and stop once their copies have expired (extenders excepted).
+    let use1 = &r.series.served_by_region["us-east-1"];
+    let sec = |ms: u64| (ms / 1000) as usize;
+    assert!(use1[sec(live) + 5] > 0.0, "old answers still cached just after the change");
+    let later: f64 = use1[sec(live) + 320..sec(live) + 400].iter().sum();
+    let before: f64 = use1[sec(live) - 80..sec(live)].iter().sum();
+    assert!(later < before * 0.2, "drained over the TTL: {later} vs {before}");
+    // A batch Route 53 would refuse is refused by path before the run.
+    let mut bad = s.clone();
+    let FaultAction::ApplyChanges { changes } = &mut bad.faults[0].action else { unreachable!() };
+    changes[0].action = ChangeAction::Create;
+    let err = Sim::new(&bad).err().unwrap().to_string();
+    assert!(err.contains("faults[0].action"), "{err}");
 }
 
 #[test]
