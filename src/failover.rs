@@ -4,6 +4,7 @@
 //! playhead, narration, the query tester, A/B comparison).
 
 pub mod client;
+pub mod moment;
 pub mod playback;
 pub mod resolver;
 pub mod sim;

@@ -15,9 +15,9 @@
 //! key the first record needs.
 //!
 //! The operations are in parts: [`adding`] (a rule or an endpoint under a group),
-//! [`moving`] (into another group), [`checks`] (a new health check on an endpoint)
-//! and [`rows`] (the tree as the page draws it, read from a spec that may be
-//! incomplete).
+//! [`moving`] (into another group, within a group, copies and deletions),
+//! [`checks`] (a new health check on an endpoint, a record's own problems) and
+//! [`rows`] (the tree as the page draws it, read from a spec that may be incomplete).
 
 mod adding;
 mod checks;
@@ -25,8 +25,8 @@ mod moving;
 mod rows;
 
 pub use adding::{add, host_ids};
-pub use checks::add_check;
-pub use moving::move_to;
+pub use checks::{add_check, can_add_check, pitfalls, record_problems};
+pub use moving::{drop_on, duplicate, move_to, move_within, remove};
 pub use rows::{RowKind, TreeRow, parents, tree};
 
 use crate::spec::zone::*;
@@ -93,6 +93,24 @@ pub enum Child {
     LoadBalancer(LbKind, String),
     /// A stand-alone host in this region, answered by an A record (TTL 60 s).
     Host(String),
+}
+
+impl Child {
+    /// The child a menu value names: `alb`, `nlb` or `host` (in `region`), or
+    /// `rule:<policy>`.
+    pub fn from_menu(value: &str, region: &str) -> Option<Child> {
+        Some(match value {
+            "alb" => Child::LoadBalancer(LbKind::Alb, region.to_string()),
+            "nlb" => Child::LoadBalancer(LbKind::Nlb, region.to_string()),
+            "host" => Child::Host(region.to_string()),
+            v => Child::Rule(Policy::parse(v.strip_prefix("rule:")?)?),
+        })
+    }
+
+    /// Is it an endpoint (placed in a region) rather than a rule?
+    pub fn is_endpoint(&self) -> bool {
+        !matches!(self, Child::Rule(_))
+    }
 }
 
 /// The group a record belongs to, and the policy its records use (or, for a group
@@ -168,5 +186,21 @@ mod fixtures {
             add(&mut s, name, Policy::Failover, &Child::LoadBalancer(LbKind::Alb, b.into())).unwrap();
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn menu_values_name_children() {
+        assert_eq!(Child::from_menu("nlb", "eu-west-1"), Some(Child::LoadBalancer(LbKind::Nlb, "eu-west-1".into())));
+        assert_eq!(Child::from_menu("host", "us-east-1"), Some(Child::Host("us-east-1".into())));
+        assert_eq!(Child::from_menu("rule:failover", "us-east-1"), Some(Child::Rule(Policy::Failover)));
+        assert!(Child::from_menu("host", "x").unwrap().is_endpoint());
+        assert!(!Child::from_menu("rule:simple", "x").unwrap().is_endpoint());
+        assert_eq!(Child::from_menu("rule:nonsense", "x"), None);
+        assert_eq!(Child::from_menu("cname", "x"), None);
     }
 }
