@@ -81,12 +81,22 @@ pub fn drop_on(s: &mut Scenario, from: usize, onto: &TreeRow) -> Option<Result<u
         RowKind::Rule { group } => group.clone(),
         _ => s.zone.records.get(onto.record?)?.name.clone(),
     };
+    let stays = s.zone.records.get(from).is_some_and(|r| r.name == group);
     let mut at = match move_to(s, from, &group) {
         Ok(at) => at,
         Err(e) => return Some(Err(e)),
     };
-    if let Some(j) = onto.record
-        && j != at
+    // Where the record dropped on is now: unmoved within a group; otherwise past the
+    // gap `from` left and the record inserted at `at`.
+    let target = onto.record.filter(|&j| j != from).map(|j| {
+        if stays {
+            j
+        } else {
+            let j = if j > from { j - 1 } else { j };
+            if j >= at { j + 1 } else { j }
+        }
+    });
+    if let Some(j) = target
         && s.zone.records.get(j).is_some_and(|r| r.name == group)
     {
         let r = s.zone.records.remove(at);
@@ -188,6 +198,20 @@ mod tests {
         let order: Vec<_> =
             w.zone.records.iter().filter(|r| r.name == lat).map(|r| r.set_id.clone().unwrap()).collect();
         assert_eq!(order, ["alb-use1", "host-euw1", "host-aps1"]);
+        // Onto a record of another group, from above it: it lands right before that
+        // record.
+        let mut z = crate::design::presets::empty();
+        add(&mut z, &svc, Policy::Weighted, &Child::LoadBalancer(LbKind::Nlb, "eu-west-1".into())).unwrap();
+        add(&mut z, &svc, Policy::Weighted, &Child::Rule(Policy::Latency)).unwrap();
+        add(&mut z, &lat, Policy::Latency, &Child::Host("us-east-1".into())).unwrap();
+        add(&mut z, &lat, Policy::Latency, &Child::Host("ap-southeast-1".into())).unwrap();
+        let onto = row(&z, "host host-use1");
+        let at = drop_on(&mut z, 0, &onto).unwrap().unwrap();
+        let order: Vec<_> =
+            z.zone.records.iter().filter(|r| r.name == lat).map(|r| r.set_id.clone().unwrap()).collect();
+        assert_eq!(order, ["nlb-euw1", "host-use1", "host-aps1"]);
+        assert_eq!(z.zone.records[at].set_id.as_deref(), Some("nlb-euw1"));
+        assert!(Zone::new(&z.zone).is_ok());
         // A loop is refused and the spec left alone; a row that is neither a rule nor
         // a record does nothing.
         let before = w.clone();
