@@ -131,6 +131,22 @@ test("small screens stack the panels", async () => {
   }
 });
 
+test("a wide screen puts the routing tree beside traffic and faults", async () => {
+  await withPage(
+    server.origin,
+    async (page) => {
+      const tree = await page.locator("section.rw-panel--tree").boundingBox();
+      const live = await page.locator("section.rw-panel--map").boundingBox();
+      assert.equal(Math.round(tree.y), Math.round(live.y), "side by side");
+      assert.ok(live.x >= tree.x + tree.width, `${JSON.stringify(tree)} then ${JSON.stringify(live)}`);
+      const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the page is ${overflow} px wider than 1440 px`);
+      await screenshot(page, "playground-wide");
+    },
+    { width: 1440, height: 900 },
+  );
+});
+
 test("pitfall warnings name the problem in the tree", async () => {
   await withPage(server.origin, async (page) => {
     await page.getByTestId("preset-picker").selectOption("latency-layer-pitfall-alb");
