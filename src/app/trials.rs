@@ -28,7 +28,7 @@ pub fn Trials() -> impl IntoView {
             match playback::trial(&s, s.seed.wrapping_add(seed)) {
                 Ok(r) => batch.push(r),
                 Err(e) => {
-                    error.set(Some(e));
+                    error.set(Some(e.to_string()));
                     return false;
                 }
             }

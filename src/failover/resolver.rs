@@ -15,13 +15,21 @@
 //! caches picked at random per query (default 4, [U]). It forwards ECS /24.
 //! A configurable share of resolvers extend TTLs (8.74 % measured, [S]); an extender
 //! caches every answer for at least `extend_ttl_s` (default 3,600 s, [U]).
+//!
+//! Below the kinds and the cache: a resolver's state during a run ([`Resolver`]).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::base::geo::Place;
+use crate::base::rng::{SimRng, stream_id};
 use crate::base::time::{SimDuration, SimTime};
+use crate::failover::client::Client;
+use crate::failover::tables::NameId;
 use crate::route53::answer::Answer;
+use crate::route53::answer::ClientAddr;
 use crate::spec::kinds::ResolverKind;
+use crate::spec::zone::RecordType;
 
 /// Cache rules of a resolver kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,9 +46,24 @@ pub struct CacheRules {
     pub ecs: bool,
 }
 
-/// A cache key: queried name, type, and the ECS scope (a client-subnet id) when the
+/// A cache key: queried name, type, and the ECS scope (the client's subnet) when the
 /// resolver sends one.
-pub type CacheKey = (u32, u8, Option<u32>);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CacheKey {
+    /// The queried name.
+    pub name: NameId,
+    /// The queried type (the simulated clients ask for A records).
+    pub rtype: RecordType,
+    /// The client subnet the answer is scoped to (its network address), if any.
+    pub ecs_scope: Option<u32>,
+}
+
+impl CacheKey {
+    /// The key of an A query for `name`, scoped to `ecs_scope`.
+    pub fn new(name: NameId, ecs_scope: Option<u32>) -> CacheKey {
+        CacheKey { name, rtype: RecordType::A, ecs_scope }
+    }
+}
 
 /// One cached answer.
 #[derive(Clone, Debug)]
@@ -125,6 +148,73 @@ impl ResolverKind {
     }
 }
 
+/// Index of a resolver in a run: the named ones, then the generated population.
+pub type ResolverIdx = usize;
+
+/// The prefix length Route 53 sees for a resolver's own address (one host).
+pub(super) const RESOLVER_PREFIX_LEN: u8 = 32;
+
+/// A recursive resolver during a run.
+#[derive(Clone, Debug)]
+pub(super) struct Resolver {
+    /// Its id (`pop-<n>` for the generated population).
+    pub id: String,
+    /// Its own address and place, as Route 53 sees it without ECS.
+    pub addr: ClientAddr,
+    /// Its kind's cache rules.
+    pub rules: CacheRules,
+    /// Whether it forwards the client's subnet (ECS).
+    pub ecs: bool,
+    /// Extends every TTL to at least this many seconds, if it is a TTL extender.
+    pub extend_ttl_s: Option<u32>,
+    /// Its cache nodes (one, or several for a large public resolver).
+    pub caches: Vec<Cache>,
+    /// Its random stream (which cache node a query lands on, warm-cache ages).
+    pub rng: SimRng,
+}
+
+impl Resolver {
+    /// A resolver `id` of `kind` at `place` with address `addr`; `ecs` overrides the
+    /// kind's default. Its random stream is derived from `seed` and its id.
+    pub fn new(
+        id: &str,
+        place: Place,
+        addr: u32,
+        kind: ResolverKind,
+        ecs: Option<bool>,
+        extend_ttl_s: Option<u32>,
+        seed: u64,
+    ) -> Resolver {
+        let rules = kind.rules();
+        Resolver {
+            id: id.to_string(),
+            addr: ClientAddr { addr, prefix_len: RESOLVER_PREFIX_LEN, place },
+            rules,
+            ecs: ecs.unwrap_or(rules.ecs),
+            extend_ttl_s,
+            caches: vec![Cache::default(); rules.cache_shards.max(1) as usize],
+            rng: SimRng::derive(seed, stream_id(&format!("resolver/{id}"))),
+        }
+    }
+
+    /// The cache node this query lands on (drawn only when there are several).
+    pub fn pick_shard(&mut self) -> usize {
+        let n = self.caches.len() as u64;
+        if n > 1 { self.rng.below(n) as usize } else { 0 }
+    }
+
+    /// The ECS it sends for `client`: the client's subnet if it forwards ECS.
+    pub fn ecs_for(&self, client: &Client) -> Option<ClientAddr> {
+        if self.ecs { client.ecs.clone() } else { None }
+    }
+
+    /// The scope its cache keys an answer for `client` by: the client's subnet if it
+    /// forwards ECS.
+    pub fn ecs_scope(&self, client: &Client) -> Option<u32> {
+        if self.ecs { client.ecs.as_ref().map(|e| e.addr) } else { None }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,8 +243,9 @@ mod tests {
     fn cache_expires_exactly_at_ttl() {
         let mut c = Cache::default();
         let rules = ResolverKind::Bind.rules();
-        c.put((1, 0, None), Arc::new(records(60)), SimTime(1_000), &rules, None);
-        assert!(c.get(&(1, 0, None), SimTime(60_999)).is_some());
-        assert!(c.get(&(1, 0, None), SimTime(61_000)).is_none());
+        let key = CacheKey::new(NameId(1), None);
+        c.put(key, Arc::new(records(60)), SimTime(1_000), &rules, None);
+        assert!(c.get(&key, SimTime(60_999)).is_some());
+        assert!(c.get(&key, SimTime(61_000)).is_none());
     }
 }

@@ -232,7 +232,7 @@ pub struct FaultSpec {
 }
 
 /// Things that can be done to the world or the configuration.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
 pub enum FaultAction {
     /// Stop the web servers of every host in a region (connections refused).
@@ -329,6 +329,13 @@ pub enum FaultAction {
     },
     /// Undo every world fault: all hosts up, all LBs up, no partitions.
     RestoreAll,
+    /// Apply a change batch to the zone's records (a control-plane change, like a
+    /// `ChangeResourceRecordSets` call at this moment); see
+    /// [`crate::spec::changes::apply_changes`].
+    ApplyChanges {
+        /// The changes, applied in order, all or nothing.
+        changes: Vec<crate::spec::changes::RecordChange>,
+    },
 }
 
 impl FaultAction {
@@ -370,6 +377,14 @@ impl FaultAction {
                 format!("set {check} {}", if *healthy { "healthy" } else { "unhealthy" })
             }
             FaultAction::RestoreAll => "restore everything".to_string(),
+            FaultAction::ApplyChanges { changes } => match changes.as_slice() {
+                [one] => format!(
+                    "{} {}",
+                    format!("{:?}", one.action).to_uppercase(),
+                    crate::spec::changes::record_label(&one.record)
+                ),
+                _ => format!("apply a change batch of {} changes", changes.len()),
+            },
         }
     }
 }

@@ -80,7 +80,8 @@ fn bad_links_each_give_their_message() {
         ("#s=1..".into(), "not valid base64url"),
         ("#s=1.".into(), "does not decompress"),
         ("#s=1.AAAA".into(), "does not decompress"),
-        (format!("#s=1.{}", &payload[..payload.len() / 2]), "does not decompress"),
+        // Cut at a multiple of four characters, so what is left is valid base64url.
+        (format!("#s=1.{}", &payload[..(payload.len() / 2) & !3]), "does not decompress"),
         (format!("#s=1.{}", URL_SAFE_NO_PAD.encode(b"\xff\xfe\xfd not deflate at all")), "does not decompress"),
         (pack(&vec![b' '; 6 * 1024 * 1024]), "larger than 4194304 bytes once decompressed"),
         (format!("#s=1.{}", "A".repeat(200_001)), "characters long; the limit is 200000"),

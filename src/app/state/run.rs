@@ -31,7 +31,10 @@ impl Run {
     pub fn new(design: Design, clock: Clock) -> Run {
         // Always "changed": a rebuilt playback is a new run even when it compares
         // equal, and comparing two runs would cost as much as building one.
-        let playback = Memo::new_with_compare(move |_| Arc::new(design.with(Playback::build)), |_, _| true);
+        let playback = Memo::new_with_compare(
+            move |_| Arc::new(design.with(Playback::build).map_err(|p| p.to_string())),
+            |_, _| true,
+        );
         let moment = Memo::new_with_compare(
             move |_| {
                 let t = SimTime(clock.playhead());
