@@ -32,6 +32,7 @@
 pub mod analysis;
 pub mod anycast;
 pub mod blast;
+pub mod board;
 pub mod control;
 pub mod editing;
 pub mod playback;

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
 
-use super::shell::Ctx;
+use super::state::use_deployment;
 use crate::charts::map::{self, View};
 use crate::deploy::playback::{DeployNow, DeployPlayback, LocShow, SiteStatus};
 
@@ -316,14 +316,14 @@ pub fn WorldMap(
     mode: RwSignal<DotMode>,
     now: Memo<Option<Arc<DeployNow>>>,
 ) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
+    let deploy = use_deployment();
     let canvas = NodeRef::<Canvas>::new();
     let view = RwSignal::new(View::fit(W, H));
     let hover = RwSignal::new(None::<String>);
     let phase = RwSignal::new(None::<f64>);
     let coast = StoredValue::new(base());
     // The playback, when there is one and it is valid.
-    let pb = Memo::new_with_compare(move |_| ctx.dplayback.get().filter(|r| r.is_ok()).map(Played), |_, _| true);
+    let pb = Memo::new_with_compare(move |_| deploy.playback().get().filter(|r| r.is_ok()).map(Played), |_, _| true);
     let geo = Memo::new_with_compare(move |_| pb.get().map(|p| Arc::new(geometry(p.get()))), |_, _| true);
     // Animate a selected resolver's queries (unless the user prefers reduced motion).
     let reduced = prefers_reduced_motion();
