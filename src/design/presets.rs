@@ -8,7 +8,10 @@ mod field;
 use crate::spec::scenario::*;
 use crate::spec::zone::*;
 
-use field::{Weighted, base, geo_checks_only, geo_failover, latency_failover, latency_layer_pitfall, latency_weighted};
+use field::{
+    Weighted, base, geo_checks_only, geo_failover, latency_failover, latency_layer_pitfall, latency_near_tie,
+    latency_weighted,
+};
 
 /// A preset's name and builder.
 pub struct Preset {
@@ -34,6 +37,7 @@ pub const PRESETS: &[Preset] = &[
     Preset { name: "latency-failover-nlb", build: || latency_failover(LbKind::Nlb) },
     Preset { name: "latency-layer-pitfall-alb", build: || latency_layer_pitfall(LbKind::Alb) },
     Preset { name: "latency-layer-pitfall-nlb", build: || latency_layer_pitfall(LbKind::Nlb) },
+    Preset { name: "latency-near-tie-nlb", build: || latency_near_tie(LbKind::Nlb) },
     Preset { name: "geo-checks-only-nlb", build: || geo_checks_only(LbKind::Nlb) },
     Preset { name: "geo-failover-alb", build: || geo_failover(LbKind::Alb) },
     Preset { name: "geo-failover-nlb", build: || geo_failover(LbKind::Nlb) },

@@ -50,10 +50,13 @@ pub struct LatencyModel {
     /// RTT per great-circle km, ms. Default 0.02.
     #[serde(default = "d_per_km")]
     pub ms_per_km: f64,
-    /// Seconds between re-measurements; 0 = the table never changes. Default 0.
-    #[serde(default)]
+    /// Seconds between re-measurements of the table; 0 = it never changes. Default
+    /// 900 (assumed: AWS says the data is measured continuously and "can change
+    /// frequently", but publishes no refresh period; see docs/model.md).
+    #[serde(default = "d_remeasure")]
     pub remeasure_period_s: u64,
-    /// Log-normal sigma of the per-epoch multiplicative noise. Default 0.15.
+    /// Log-normal sigma of the per-epoch multiplicative noise. Default 0.15
+    /// (assumed).
     #[serde(default = "d_sigma")]
     pub noise_sigma: f64,
 }
@@ -66,12 +69,21 @@ fn d_per_km() -> f64 {
     0.02
 }
 
+fn d_remeasure() -> u64 {
+    900
+}
+
 fn d_sigma() -> f64 {
     0.15
 }
 
 impl Default for LatencyModel {
     fn default() -> Self {
-        LatencyModel { base_ms: d_base(), ms_per_km: d_per_km(), remeasure_period_s: 0, noise_sigma: d_sigma() }
+        LatencyModel {
+            base_ms: d_base(),
+            ms_per_km: d_per_km(),
+            remeasure_period_s: d_remeasure(),
+            noise_sigma: d_sigma(),
+        }
     }
 }

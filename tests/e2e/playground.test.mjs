@@ -152,8 +152,8 @@ test("pitfall warnings name the problem in the tree", async () => {
     await page.getByTestId("preset-picker").selectOption("latency-layer-pitfall-alb");
     await page.getByTestId("pitfalls").filter({ hasText: "skips its whole branch" }).waitFor();
     assert.ok((await page.getByTestId("tree").textContent()).includes("⚠ pitfall"));
-    await page.getByTestId("preset-picker").selectOption("latency-failover-alb");
-    await page.getByTestId("scenario-title").filter({ hasText: "nested failover" }).waitFor();
+    await page.getByTestId("preset-picker").selectOption("latency-weighted-nlb");
+    await page.getByTestId("scenario-title").filter({ hasText: "Latency → weighted (NLB)" }).waitFor();
     assert.equal((await page.getByTestId("pitfalls").textContent()).trim(), "");
   });
 });

@@ -21,7 +21,7 @@ for (const width of [1280, 420]) {
       server.origin,
       async (page) => {
         await page.getByTestId("preset-picker").selectOption("latency-weighted-checks-nlb");
-        await page.getByTestId("scenario-title").filter({ hasText: "health checks" }).waitFor();
+        await page.getByTestId("scenario-title").filter({ hasText: "checks on both layers" }).waitFor();
         await seek(page, 420_000);
         await page.getByTestId("tree").filter({ hasText: "✗ unhealthy" }).waitFor();
         const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);

@@ -88,7 +88,8 @@ fn every_field_preset_is_listed_here() {
     let listed: Vec<&str> = FIELD.iter().map(|(n, _)| *n).collect();
     for p in presets::PRESETS {
         let s = (p.build)();
-        let is_field = s.deploy.is_none() && s.control_plane.is_none();
+        // The near-tie preset shows a mechanism of design 1 with its own setup (below).
+        let is_field = s.deploy.is_none() && s.control_plane.is_none() && p.name != "latency-near-tie-nlb";
         assert_eq!(is_field, listed.contains(&p.name), "{}", p.name);
     }
 }
@@ -121,6 +122,19 @@ fn the_pitfall_builds_only_the_amers_tree() {
         let built = targets.contains(name.as_str());
         assert_eq!(built, name.starts_with("amers."), "{name}");
     }
+}
+
+/// The near-tie preset: latency aliases straight to the load balancers with nothing
+/// checked, the probe in Dubai, a latency table that is re-measured.
+#[test]
+fn the_near_tie_has_nothing_checked_and_a_probe_between_two_regions() {
+    let s = preset("latency-near-tie-nlb");
+    assert!(s.zone.health_checks.is_empty());
+    for r in &s.zone.records {
+        assert_eq!((layer(r), eth(r), r.health_check.is_some()), (Layer::Latency, Some(false), false), "{}", r.name);
+    }
+    assert_eq!(s.probes[0].city, "dubai");
+    assert!(s.params.latency.remeasure_period_s > 0);
 }
 
 #[test]

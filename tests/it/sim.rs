@@ -68,7 +68,9 @@ fn stepping_in_batches_equals_one_run() {
 fn probe_follows_the_failover_order_in_every_design() {
     // Geolocation with checks alone never leaves us-east-1, and the latency-layer
     // pitfall stops resolving: see the next tests.
-    let elsewhere = |name: &str| name == "geo-checks-only-nlb" || name.starts_with("latency-layer-pitfall");
+    let elsewhere = |name: &str| {
+        ["geo-checks-only-nlb", "latency-near-tie-nlb"].contains(&name) || name.starts_with("latency-layer-pitfall")
+    };
     for p in presets::PRESETS.iter().filter(|p| !elsewhere(p.name)) {
         let r = run(&(p.build)());
         let obs = &r.probes["curl-dc"];
@@ -113,6 +115,43 @@ fn the_latency_layer_pitfall_stops_resolving() {
         assert!(!after.is_empty() && after.iter().all(|o| o.result == RequestResult::NoAnswer), "{name}");
         assert_eq!(r.summary.switch_ms["curl-dc"], None, "{name}");
     }
+}
+
+/// With nothing checked at the latency layer, only a change of Route 53's latency
+/// data moves a client off a dead region: the probe near a tie (Dubai) leaves
+/// Singapore within a resolver TTL after a re-measurement, at a different one in
+/// each run (or was not there when it stopped).
+#[test]
+fn a_client_near_a_tie_moves_only_when_the_latency_data_changes() {
+    use routewave::route53::latency::LatencyTable;
+    let base = presets::preset("latency-near-tie-nlb").unwrap();
+    let period_ms = base.params.latency.remeasure_period_s * 1000;
+    let mut switches = Vec::new();
+    for seed in 1..=12 {
+        let mut s = base.clone();
+        s.seed = seed;
+        s.population = None;
+        let r = run(&s);
+        let fault = r.summary.fault_at_ms.unwrap();
+        let obs = &r.probes["curl-dubai"];
+        let at_fault = obs.iter().rev().find(|o| o.at.as_ms() < fault).and_then(|o| o.region.clone());
+        if at_fault.as_deref() != Some("ap-southeast-1") {
+            continue; // the data sent Dubai to Dublin when Singapore stopped
+        }
+        let Some(switch) = r.summary.switch_ms["curl-dubai"] else { continue };
+        let at = fault + switch;
+        // The last re-measurement before the switch is at most a TTL (60 s) and a
+        // curl (1 s) before it.
+        let table = LatencyTable::new(s.params.latency, s.seed);
+        let epoch = table.epoch(SimTime(at));
+        let boundary = (0..at).rev().step_by(1000).find(|&t| table.epoch(SimTime(t)) != epoch).unwrap_or(0);
+        assert!(at - boundary <= 62_000, "seed {seed}: switched {} s after a re-measurement", (at - boundary) / 1000);
+        assert!(at > fault + 1_000);
+        switches.push(switch);
+    }
+    assert!(switches.len() >= 3, "{switches:?}");
+    let spread = switches.iter().max().unwrap() - switches.iter().min().unwrap();
+    assert!(spread >= period_ms / 2, "the switch comes at different re-measurements: {switches:?}");
 }
 
 /// The phases add up to the switch time.

@@ -19,6 +19,7 @@
 //! design by design; nothing here is chosen to produce an outcome.
 
 use crate::spec::kinds::{ClientKind, ResolverKind};
+use crate::spec::params::LatencyModel;
 use crate::spec::scenario::*;
 use crate::spec::zone::*;
 
@@ -473,6 +474,46 @@ pub(super) fn latency_layer_pitfall(kind: LbKind) -> Scenario {
         let to = AliasTarget::Record { name: tree };
         s.zone.records.push(alias(SERVICE, Some(region), latency(region), to, false, Some(check_id(short))));
     }
+    s
+}
+
+/// Design 1's other claim: without health checks (or Evaluate Target Health) at the
+/// latency layer, a region stays in the answer however dead it is, and a client
+/// leaves it only when Route 53's latency data next changes — which moves a client
+/// near a tie, never one near its region. Latency aliases straight to the load
+/// balancers, nothing checked; the probe in Dubai, almost as far from Singapore as
+/// from Dublin.
+pub(super) fn latency_near_tie(kind: LbKind) -> Scenario {
+    let mut s = base(
+        kind,
+        "Latency with nothing checked: a client near a tie",
+        &format!(
+            "Latency records alias each region's load balancer directly, with no health check and no Evaluate \
+             Target Health, so Route 53 never backs out of a dead region. The probe sits in Dubai, about as far from \
+             Singapore as from Dublin: which region it is sent to depends on Route 53's latency data, which is \
+             re-measured every {} s (an assumption: AWS publishes no period). Singapore's web server stops at 05:00. \
+             The curl loop and its resolver are the report's; the design is the report's design 1 without its \
+             checks; the region choice is ours.",
+            LatencyModel::default().remeasure_period_s
+        ),
+        &[
+            "Nothing detects the stopped server: the probe leaves Singapore only when the latency data changes.",
+            "Run trials: from one run to the next the switch comes at any re-measurement, or never.",
+            "A client in Washington, near us-east-1, would never be moved this way.",
+        ],
+    );
+    for (region, short, _) in REGIONS {
+        s.zone.records.push(alias(SERVICE, Some(region), latency(region), lb_alias(kind, short), false, None));
+    }
+    s.resolvers[0] =
+        ResolverSpec { id: "dubai-unbound".into(), city: "dubai".into(), ..ResolverSpec::field_experiment() };
+    s.probes[0] = ProbeSpec {
+        id: "curl-dubai".into(),
+        city: "dubai".into(),
+        resolver: "dubai-unbound".into(),
+        ..ProbeSpec::field_experiment()
+    };
+    s.faults = vec![FaultSpec { at_ms: 300_000, action: FaultAction::StopRegion { region: "ap-southeast-1".into() } }];
     s
 }
 
