@@ -95,7 +95,6 @@ pub fn validate(spec: &DeploySpec) -> Result<(), Problems> {
     time("plan.verify_s".into(), spec.plan.verify_s);
     time("plan.rollback_s".into(), spec.plan.rollback_s);
     time("plan.staging_bake_s".into(), spec.plan.staging_bake_s);
-    time("resolver_params.baseline_s".into(), spec.resolver_params.baseline_s);
     time("alarm.publish_delay_s".into(), spec.alarm.publish_delay_s);
     for (w, wave) in spec.plan.waves.iter().enumerate() {
         time(format!("plan.waves[{w}].bake_s"), wave.bake_s);
@@ -143,6 +142,12 @@ pub fn validate(spec: &DeploySpec) -> Result<(), Problems> {
         if !(0.0..=100.0).contains(&v) {
             p.push(path, format!("{v} (0 to 100)"));
         }
+    }
+    if r.baseline_s > 86_400 {
+        p.push("resolver_params.baseline_s", format!("{} s; the limit is 86400 s (a day)", r.baseline_s));
+    }
+    if spec.plan.staging_waves > 100 {
+        p.push("plan.staging_waves", format!("{}; the limit is 100", spec.plan.staging_waves));
     }
     if r.max_simulated == 0 {
         p.push("resolver_params.max_simulated", "0 (at least 1)");

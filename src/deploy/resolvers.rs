@@ -252,11 +252,15 @@ impl Learned {
     }
 }
 
+/// At most this many resolutions per resolver in the baseline (a computation bound
+/// that only a resolver asked thousands of times a second with a zero TTL reaches).
+pub const MAX_BASELINE_RESOLUTIONS: u32 = 10_000;
+
 /// Runs `walker` through the healthy baseline of `baseline_us`, counting its queries.
 pub fn learn(walker: &mut Walker, site: &Site, baseline_us: u64) -> Learned {
     let mut queries = [0u32; STRIPES];
     let (mut sum, mut n) = (0.0, 0u32);
-    while walker.next_miss < baseline_us {
+    while walker.next_miss < baseline_us && n < MAX_BASELINE_RESOLUTIONS {
         let o = walker.step(site, &healthy);
         for (s, q) in queries.iter_mut().enumerate() {
             *q += u32::from(o.queried & (1 << s) != 0);
@@ -264,6 +268,7 @@ pub fn learn(walker: &mut Walker, site: &Site, baseline_us: u64) -> Learned {
         sum += o.latency as f64;
         n += 1;
     }
+    walker.skip_to(baseline_us);
     let fastest = site.fastest_stripe().unwrap_or(0);
     const _: () = assert!(SERVERS == STRIPES);
     Learned {

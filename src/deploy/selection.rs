@@ -313,7 +313,8 @@ impl Unbound {
     }
 
     fn answered(&mut self, i: usize, rtt: u64, now: u64) {
-        let ms = (rtt / 1_000).min(i32::MAX as u64) as i32;
+        // Unbound's RTTs live under its 120 s ceiling; longer samples change nothing.
+        let ms = (rtt / 1_000).min(10 * UNBOUND_MAX_RTO_MS as u64) as i32;
         let h = self.entry(i, now);
         if h.unclamped() >= UNBOUND_MAX_RTO_MS {
             *h = Host { expires: h.expires, ..Host::fresh(now) };

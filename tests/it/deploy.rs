@@ -351,3 +351,26 @@ fn times_beyond_a_month_are_refused_with_the_limit() {
     assert!(problems.iter().any(|p| p.starts_with("plan.waves[0].bake_s") && p.contains("30 days")), "{problems:?}");
     assert!(problems.iter().any(|p| p.starts_with("outages[0].at_s")), "{problems:?}");
 }
+
+#[test]
+fn impossible_alarms_announcements_and_bounds_are_refused_by_path() {
+    let mut s = spec("data-plane-by-stripe");
+    s.alarm.datapoints_to_alarm = 4;
+    s.alarm.evaluation_periods = 3;
+    s.alarm.threshold_pct = 0.0;
+    s.anycast.groups_per_location = Some(9);
+    s.resolver_params.baseline_s = 100_000;
+    s.resolver_params.kinds = vec![(ResolverKind::Bind, 0)];
+    s.plan.staging_waves = 1_000;
+    let problems: Vec<String> = deploy::validate(&s).unwrap_err().0.iter().map(ToString::to_string).collect();
+    for path in [
+        "alarm.datapoints_to_alarm",
+        "alarm.threshold_pct",
+        "anycast.groups_per_location",
+        "resolver_params.baseline_s",
+        "resolver_params.kinds",
+        "plan.staging_waves",
+    ] {
+        assert!(problems.iter().any(|p| p.starts_with(path)), "{path}: {problems:?}");
+    }
+}
