@@ -53,16 +53,16 @@ pub fn WavePlanner() -> impl IntoView {
             <h3>"Wave plan"</h3>
             <div class="rw-waves__settings" role="group" aria-label="Plan settings">
                 {move || deployment.spec().map(|d| {
-                    let (stage, roll, delay, detected) = (d.plan.staging_waves, d.plan.rollback_s, d.bad_build.alarm_delay_s, d.bad_build.detected);
+                    let (stage, roll, points, detected) = (d.plan.staging_waves, d.plan.rollback_s, d.alarm.datapoints_to_alarm, d.bad_build.detected);
                     view! {
                         <label class="rw-field">"Staging waves "
                             <input type="number" min="0" max="5" data-testid="staging-waves" prop:value=stage.to_string()
                                 on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u32>() { design.edit_deploy(|d| d.plan.staging_waves = v.min(5)) } } />
                         </label>
-                        <label class="rw-field">"Halt when the alarm fires, "
-                            <input type="number" min="0" data-testid="alarm-delay" prop:value=(delay / 60).to_string()
-                                on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u64>() { design.edit_deploy(|d| d.bad_build.alarm_delay_s = v * 60) } } />
-                            " min after harm starts"
+                        <label class="rw-field">"Halt when the alarm fires: "
+                            <input type="number" min="1" max="60" data-testid="alarm-datapoints" prop:value=points.to_string()
+                                on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u32>() { design.edit_deploy(|d| { d.alarm.datapoints_to_alarm = v.clamp(1, 60); d.alarm.evaluation_periods = d.alarm.datapoints_to_alarm; }) } } />
+                            " one-minute datapoints in a row with failed canary answers"
                         </label>
                         <label class="rw-field">
                             <input type="checkbox" data-testid="alarm-detects" prop:checked=detected

@@ -103,7 +103,7 @@ fn data_plane(by_stripe: bool) -> Scenario {
     };
     s.watch_for = vec![
         "Worst name servers per zone: one with waves by stripe, several when a wave mixes stripes.".into(),
-        "Only resolvers whose fastest stripe the bad location served are hurt, by about the gap to their second-fastest.".into(),
+        "Only resolvers that reach the bad location for one of their zone's name servers are hurt: each waits out its kind's timeout, then another name server answers.".into(),
         "The alarm halts the plan; rollback bounds the damage to the waves already out.".into(),
     ];
     s.view.panel = "deploy".into();
@@ -117,16 +117,28 @@ fn data_plane(by_stripe: bool) -> Scenario {
         user_requests_per_min: 1.0,
         record_ttl_s: 300,
         impaired_ms: 100.0,
+        negative_ttl_s: 900,
         anycast: crate::spec::deploy::AnycastParams::default(),
+        resolver_params: crate::spec::deploy::ResolverParams::default(),
+        alarm: crate::spec::deploy::AlarmSpec::default(),
         plan: Plan {
             name: if by_stripe { "by stripe".into() } else { "neighbours".into() },
+            // Split-world staging: two staging waves.
             staging_waves: 2,
+            staging_bake_s: 3_600,
             waves,
             unit_deploy_s: 600,
             verify_s: 600,
             rollback_s: 900,
         },
-        bad_build: BadBuild { kind: BadKind::BlackHole, alarm_delay_s: 600, detected: true, slow_ms: 400, old_gen: 1 },
+        bad_build: BadBuild {
+            kind: BadKind::BlackHole,
+            alarm_delay_s: None,
+            detected: true,
+            slow_ms: 400,
+            old_gen: 1,
+            wrong_answer: crate::spec::deploy::WrongAnswer::Records,
+        },
         outages: Vec::new(),
     });
     s
