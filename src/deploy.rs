@@ -26,14 +26,12 @@ pub mod analysis;
 pub mod anycast;
 pub mod blast;
 pub mod board;
-pub mod caching;
 pub mod control;
 pub mod detector;
 pub mod editing;
 pub mod playback;
 pub mod resolvers;
 pub mod schedule;
-pub mod selection;
 
 pub use analysis::{PlanWarning, analyze};
 pub use blast::{DeployReport, SelectionReport, SelectionShares, WaveImpact, impact_csv, run};

@@ -15,7 +15,7 @@
 //!   location announcing the same name server once BGP has converged for it: a
 //!   log-normal delay with median 4.3 s and σ = 1 (80 % within about 10 s, a long tail).
 //!
-//! Which of its four name servers a resolver queries is [`crate::deploy::selection`];
+//! Which of its four name servers a resolver queries is [`crate::resolvers::selection`];
 //! how its queries fare over time is [`crate::deploy::resolvers`]. Everything here is a
 //! pure function of the spec and a seed.
 

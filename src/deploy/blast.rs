@@ -18,10 +18,10 @@ use serde::Serialize;
 use crate::base::rng::{SimRng, stream_id};
 use crate::base::time::SimTime;
 use crate::deploy::anycast::{self, LocState, Site, announcements, group_of};
-use crate::deploy::caching;
 use crate::deploy::resolvers::{self, Learned, Outcome, Walker};
 use crate::deploy::schedule::{Schedule, schedule};
 use crate::deploy::{population, validate};
+use crate::resolvers::caching;
 use crate::spec::deploy::{BadKind, DeploySpec, STRIPES};
 use crate::spec::kinds::ResolverKind;
 

@@ -1,9 +1,9 @@
 //! Each resolver's queries through time: its users' requests find the answer cached
 //! or not; on a miss the resolver queries the zone's name servers one at a time as its
-//! kind's algorithm ([`crate::deploy::selection`]) picks them, reaching each at the
+//! kind's algorithm ([`crate::resolvers::selection`]) picks them, reaching each at the
 //! location anycast gives it ([`crate::deploy::anycast`]), waiting out silent ones;
 //! the answer (right, wrong or none) is cached as its kind's rules say
-//! ([`crate::deploy::caching`]). Parameters and sources: `docs/model.md` ("Data
+//! ([`crate::resolvers::caching`]). Parameters and sources: `docs/model.md` ("Data
 //! plane: resolvers through time").
 //!
 //! Time is integer microseconds from the start of the healthy baseline (the
@@ -13,8 +13,8 @@
 
 use crate::base::rng::{SimRng, stream_id};
 use crate::deploy::anycast::{LocState, Site};
-use crate::deploy::caching::{self, CacheRules};
-use crate::deploy::selection::{Pick, SERVERS, Selector};
+use crate::resolvers::caching::{self, CacheRules};
+use crate::resolvers::selection::{Pick, SERVERS, Selector};
 use crate::spec::deploy::{DeploySpec, STRIPES, WrongAnswer};
 
 /// A location's state as one resolver sees it, at a time in µs.

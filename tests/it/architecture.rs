@@ -106,13 +106,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("base", &[]),
     ("spec", &["base"]),
     ("route53", &["base", "spec"]),
-    ("failover", &["base", "spec", "route53"]),
-    ("deploy", &["base", "spec"]),
+    ("resolvers", &["base", "spec"]),
+    ("failover", &["base", "spec", "route53", "resolvers"]),
+    ("deploy", &["base", "spec", "resolvers"]),
     ("formats", &["base", "spec", "route53"]),
-    ("design", &["base", "spec", "route53", "failover", "deploy", "formats"]),
-    ("charts", &["base", "spec", "route53", "failover", "deploy"]),
-    ("cli", &["base", "spec", "route53", "failover", "deploy", "formats", "design", "charts"]),
-    ("app", &["base", "spec", "route53", "failover", "deploy", "formats", "design", "charts"]),
+    ("design", &["base", "spec", "route53", "resolvers", "failover", "deploy", "formats"]),
+    ("charts", &["base", "spec", "route53", "resolvers", "failover", "deploy"]),
+    ("cli", &["base", "spec", "route53", "resolvers", "failover", "deploy", "formats", "design", "charts"]),
+    ("app", &["base", "spec", "route53", "resolvers", "failover", "deploy", "formats", "design", "charts"]),
 ];
 
 /// The layer a source file belongs to: its first folder under `src/` (or its own
