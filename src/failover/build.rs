@@ -23,8 +23,10 @@ use crate::route53::answer::{self, ClientAddr, Query};
 use crate::route53::endpoints::World;
 use crate::route53::health::HealthEngine;
 use crate::route53::latency::LatencyTable;
+use crate::route53::locations::DnsLocations;
 use crate::route53::zone::Zone;
 use crate::spec::kinds::{ClientKind, ResolverKind};
+use crate::spec::params::LatencyModel;
 use crate::spec::problems::Problems;
 use crate::spec::scenario::{FaultSpec, PopulationSpec, Scenario};
 use crate::spec::zone::RecordType;
@@ -245,9 +247,6 @@ impl Sim {
         let seed = scenario.seed;
         let world = World::healthy(&zone);
         let mut queue = EventQueue::default();
-        let health = HealthEngine::new(&zone, &world, scenario.params.health, seed, &mut |t, e| {
-            queue.schedule(t, Event::Health(e))
-        });
         let mut cast = Cast {
             seed,
             bins: scenario.params.cohort_bins.max(1),
@@ -281,6 +280,10 @@ impl Sim {
         }
         problems.into_result(())?;
 
+        let locations = route53_locations(&mut cast.resolvers, &scenario.params.latency);
+        let health = HealthEngine::new(&zone, &world, scenario.params.health, seed, locations.len(), &mut |t, e| {
+            queue.schedule(t, Event::Health(e))
+        });
         for (i, (_, _, first_ms)) in cast.clients.iter().enumerate() {
             queue.schedule(SimTime(*first_ms), Event::Request(i));
         }
@@ -306,6 +309,7 @@ impl Sim {
             latency: LatencyTable::new(scenario.params.latency, seed),
             r53_rng: SimRng::derive(seed, stream_id("route53")),
             resolvers: cast.resolvers,
+            locations,
             clients: cast.clients.into_iter().map(|(c, _, _)| c).collect(),
             faults,
             rec,
@@ -344,4 +348,27 @@ impl Sim {
             self.rec.resolver_answer(r, key, region);
         }
     }
+}
+
+/// The DNS locations that answer the run's resolvers: each resolver's query for each
+/// of the zone's four name servers lands at the nearest location of that stripe
+/// (`route53/locations.rs`). Only those locations are followed; each resolver learns
+/// its own (indices into the returned ids) and the round trip to each.
+fn route53_locations(resolvers: &mut [Resolver], latency: &LatencyModel) -> Vec<String> {
+    let all = DnsLocations::route53();
+    let mut used: BTreeMap<usize, usize> = BTreeMap::new();
+    let catchments: Vec<_> = resolvers.iter().map(|r| all.catchments(r.addr.place.at)).collect();
+    for c in catchments.iter().flatten().flatten() {
+        used.insert(*c, 0);
+    }
+    for (i, v) in used.values_mut().enumerate() {
+        *v = i;
+    }
+    for (r, c) in resolvers.iter_mut().zip(&catchments) {
+        for (server, loc) in c.iter().enumerate() {
+            let loc = loc.expect("every stripe has a location");
+            r.name_servers[server] = (used[&loc], all.rtt_us(r.addr.place.at, loc, latency));
+        }
+    }
+    used.keys().map(|&l| all.id(l).to_string()).collect()
 }

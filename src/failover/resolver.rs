@@ -19,8 +19,10 @@ use crate::base::time::{SimDuration, SimTime};
 use crate::failover::client::Client;
 use crate::failover::tables::NameId;
 use crate::resolvers::caching;
+use crate::resolvers::selection::{SERVERS, Selector};
 use crate::route53::answer::Answer;
 use crate::route53::answer::ClientAddr;
+use crate::spec::deploy::PUBLIC_EXPLORE_PCT;
 use crate::spec::kinds::ResolverKind;
 use crate::spec::zone::RecordType;
 
@@ -126,8 +128,14 @@ pub(super) struct Resolver {
     pub extend_ttl_s: Option<u32>,
     /// Its cache nodes (one, or several for a large public resolver).
     pub caches: Vec<Cache>,
-    /// Its random stream (which cache node a query lands on, warm-cache ages).
+    /// Its random stream (which cache node a query lands on, warm-cache ages, its
+    /// choices among the zone's name servers).
     pub rng: SimRng,
+    /// How its kind picks which of the zone's four name servers to query.
+    pub selector: Selector,
+    /// Where each name server's queries land: a DNS location (an index into the
+    /// run's locations) and the round trip to it, µs.
+    pub name_servers: [(usize, u64); SERVERS],
 }
 
 impl Resolver {
@@ -143,6 +151,8 @@ impl Resolver {
         seed: u64,
     ) -> Resolver {
         let public = kind == ResolverKind::PublicAnycast;
+        let mut rng = SimRng::derive(seed, stream_id(&format!("resolver/{id}")));
+        let selector = Selector::new(kind, PUBLIC_EXPLORE_PCT / 100.0, &mut rng);
         Resolver {
             id: id.to_string(),
             addr: ClientAddr { addr, prefix_len: RESOLVER_PREFIX_LEN, place },
@@ -150,8 +160,23 @@ impl Resolver {
             ecs: ecs.unwrap_or(public),
             extend_ttl_s,
             caches: vec![Cache::default(); if public { PUBLIC_CACHE_NODES } else { 1 }],
-            rng: SimRng::derive(seed, stream_id(&format!("resolver/{id}"))),
+            rng,
+            selector,
+            name_servers: [(0, 0); SERVERS],
         }
+    }
+
+    /// Queries one of the zone's name servers at `now`, as its kind picks: the DNS
+    /// location the query lands at. The answer comes back after the round trip,
+    /// which the selection learns from.
+    pub fn query_location(&mut self, now: SimTime) -> usize {
+        let now_us = now.as_ms() * 1000;
+        self.selector.begin(now_us, &mut self.rng);
+        let server = self.selector.pick(0, 0, now_us, &mut self.rng).map_or(0, |p| p.server);
+        let (loc, rtt_us) = self.name_servers[server];
+        self.selector.answered(server, rtt_us, now_us + rtt_us);
+        self.selector.end(1 << server, now_us + rtt_us);
+        loc
     }
 
     /// The cache node this query lands on (drawn only when there are several).

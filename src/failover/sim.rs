@@ -97,6 +97,8 @@ pub struct Sim {
     // Who asks.
     /// Recursive resolvers: the named ones, then the generated population.
     pub(super) resolvers: Vec<Resolver>,
+    /// The DNS locations that answer them (ids; the health engine's location indices).
+    pub(super) locations: Vec<String>,
     /// Representative clients: the groups', the population's, then the probes.
     pub(super) clients: Vec<Client>,
 

@@ -136,6 +136,7 @@ pub(super) struct TraceNames<'a> {
     pub faults: &'a [FaultSpec],
     pub resolvers: &'a [Resolver],
     pub probes: &'a [Probe],
+    pub locations: &'a [String],
 }
 
 fn healthy_or_not(healthy: bool) -> &'static str {
@@ -201,9 +202,11 @@ impl TraceNames<'_> {
                 };
                 (id, detail)
             }
-            HealthEventKind::DnsStatus { check, healthy } => {
+            HealthEventKind::DnsStatus { check, healthy, location, seeing, of } => {
                 let id = check_id(*check);
-                let detail = format!("Route 53's DNS servers now answer as if {id} is {}", healthy_or_not(*healthy));
+                let at = self.where_seen(*location, *seeing, *of);
+                let detail =
+                    format!("Route 53's DNS servers {at} now answer as if {id} is {}", healthy_or_not(*healthy));
                 (id, detail)
             }
             HealthEventKind::TargetHealth { host, healthy, passive } => {
@@ -216,11 +219,24 @@ impl TraceNames<'_> {
                 );
                 (id, detail)
             }
-            HealthEventKind::DnsTargetHealth { host, healthy } => {
+            HealthEventKind::DnsTargetHealth { host, healthy, location, seeing, of } => {
                 let id = host_id(*host);
-                let detail = format!("Route 53 now sees target {id} {}", healthy_or_not(*healthy));
+                let at = self.where_seen(*location, *seeing, *of);
+                let detail = format!("Route 53's DNS servers {at} now see target {id} {}", healthy_or_not(*healthy));
                 (id, detail)
             }
+        }
+    }
+
+    /// Which DNS locations: `at fra (the first of 23 locations)`, `at all 23
+    /// locations`, or `at 5 of 23 locations (latest fra)`.
+    fn where_seen(&self, location: usize, seeing: u32, of: u32) -> String {
+        let id = &self.locations[location];
+        match (seeing, of) {
+            (s, o) if s == o && o > 1 => format!("at all {o} locations"),
+            (_, 1) => format!("at {id}"),
+            (1, o) => format!("at {id} (the first of {o} locations)"),
+            (s, o) => format!("at {s} of {o} locations (latest {id})"),
         }
     }
 }
@@ -235,6 +251,7 @@ impl Sim {
             faults: &self.faults.faults,
             resolvers: &self.resolvers,
             probes: &self.rec.probes,
+            locations: &self.locations,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use routewave::base::time::SimTime;
 use routewave::design::presets;
-use routewave::failover::sim::{Report, RequestResult, Sim};
+use routewave::failover::sim::{Report, RequestResult, Sim, TraceDetail};
 use routewave::route53::endpoints::Outcome;
 use routewave::spec::kinds::ClientKind;
 use routewave::spec::kinds::ResolverKind;
@@ -152,6 +152,38 @@ fn a_client_near_a_tie_moves_only_when_the_latency_data_changes() {
     assert!(switches.len() >= 3, "{switches:?}");
     let spread = switches.iter().max().unwrap() - switches.iter().min().unwrap();
     assert!(spread >= period_ms / 2, "the switch comes at different re-measurements: {switches:?}");
+}
+
+/// Each DNS location works out a check's status from the checker opinions that have
+/// reached it (each within the delivery delay, 1–10 s by default): the locations
+/// flip one after another, the first no sooner than 1 s after the checkers' own
+/// verdict and the last within 10 s of it.
+#[test]
+fn dns_locations_flip_one_after_another_within_the_delivery_delay() {
+    use routewave::route53::health::HealthEventKind;
+    let mut sim = Sim::new(&presets::preset("latency-weighted-nlb").unwrap()).unwrap();
+    sim.run_until(SimTime(600_000));
+    let verdict = sim
+        .trace()
+        .iter()
+        .find_map(|e| match e.detail {
+            TraceDetail::Health(HealthEventKind::Status { healthy: false, .. }) => Some(e.at.as_ms()),
+            _ => None,
+        })
+        .expect("the check fails");
+    let flips: Vec<(u64, u32, u32)> = sim
+        .trace()
+        .iter()
+        .filter_map(|e| match e.detail {
+            TraceDetail::Health(HealthEventKind::DnsStatus { healthy: false, seeing, of, .. }) => {
+                Some((e.at.as_ms(), seeing, of))
+            }
+            _ => None,
+        })
+        .collect();
+    let [(first, 1, of), (last, all, of2)] = flips[..] else { panic!("the first and the last location: {flips:?}") };
+    assert!(of > 10 && all == of && of2 == of, "{flips:?}");
+    assert!(first >= verdict + 1_000 && last <= verdict + 10_000 && first < last, "{verdict}: {flips:?}");
 }
 
 /// The phases add up to the switch time.
