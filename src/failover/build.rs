@@ -291,6 +291,10 @@ impl Sim {
         for (i, f) in faults.faults.iter().enumerate() {
             queue.schedule(SimTime(f.at_ms), Event::Fault(i));
         }
+        let latency = LatencyTable::new(scenario.params.latency, seed);
+        if let Some(first) = latency.next_change_after(SimTime::ZERO) {
+            queue.schedule(first, Event::LatencyData);
+        }
         let regions = RegionTable::new(&zone);
         let secs = scenario.duration_s as usize + 1;
         let weights = cast.clients.iter().map(|(_, w, _)| *w).collect();
@@ -306,7 +310,7 @@ impl Sim {
             zone,
             world,
             health,
-            latency: LatencyTable::new(scenario.params.latency, seed),
+            latency,
             r53_rng: SimRng::derive(seed, stream_id("route53")),
             resolvers: cast.resolvers,
             locations,

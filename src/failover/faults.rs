@@ -10,6 +10,7 @@
 //! resolvers keep serving the old answer from their caches until it expires.
 
 use crate::base::time::{SimDuration, SimTime};
+use crate::failover::recording::Cause;
 use crate::failover::sim::{Event, Sim};
 use crate::failover::trace::TraceDetail;
 use crate::route53::endpoints::{HostState, World};
@@ -282,6 +283,7 @@ impl Sim {
             }
         }
         self.rec.note(t, TraceDetail::ConfigLive { fault });
+        self.note_dns_change(t, Some(t), None, Cause::Config(fault));
     }
 }
 

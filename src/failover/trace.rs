@@ -40,6 +40,8 @@ pub enum TraceDetail {
         /// The fault that asked for it.
         fault: usize,
     },
+    /// Route 53's latency data was re-measured.
+    LatencyData,
     /// Route 53's control plane refused a fault's record changes (as it refuses an
     /// invalid change batch); nothing changed.
     Refused {
@@ -88,13 +90,14 @@ pub enum ResolverNow {
 }
 
 impl TraceEvent {
-    /// The kind of event: `fault`, `config`, `refused`, `checker`, `status`, `dns-status`,
+    /// The kind of event: `fault`, `config`, `refused`, `latency`, `checker`, `status`, `dns-status`,
     /// `target`, `dns-target`, `resolver` or `probe`.
     pub fn kind(&self) -> &'static str {
         match &self.detail {
             TraceDetail::Fault { .. } => "fault",
             TraceDetail::ConfigLive { .. } => "config",
             TraceDetail::Refused { .. } => "refused",
+            TraceDetail::LatencyData => "latency",
             TraceDetail::Health(h) => match h {
                 HealthEventKind::CheckerFlip { .. } => "checker",
                 HealthEventKind::Status { .. } => "status",
@@ -154,6 +157,9 @@ impl TraceNames<'_> {
             ),
             TraceDetail::Refused { fault, why } => {
                 ("route53".to_string(), format!("refuses {}: {why}", self.faults[*fault].action.describe()))
+            }
+            TraceDetail::LatencyData => {
+                ("route53".to_string(), "latency data re-measured: the best region may change for some clients".into())
             }
             TraceDetail::Health(h) => self.health(h),
             TraceDetail::Resolver { resolver, now } => {

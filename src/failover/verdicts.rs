@@ -7,7 +7,7 @@
 
 use crate::base::rng::{SimRng, stream_id};
 use crate::base::time::SimTime;
-use crate::failover::recording::VerdictOf;
+use crate::failover::recording::{Cause, VerdictOf};
 use crate::failover::sim::Sim;
 use crate::failover::tables::{NameTable, RegionId};
 use crate::failover::trace::TraceDetail;
@@ -34,8 +34,9 @@ impl Sim {
                 HealthEventKind::DnsStatus { check, healthy, location, seeing, of } => {
                     self.rec.dns_sees(ev.at, *healthy);
                     self.snapshot_statuses(ev.at);
-                    let origin = self.rec.verdict_at(VerdictOf::Check(*check));
-                    self.note_dns_change(ev.at, origin, *location);
+                    let of_check = VerdictOf::Check(*check);
+                    let origin = self.rec.verdict_at(of_check);
+                    self.note_dns_change(ev.at, origin, Some(*location), Cause::Verdict(of_check));
                     traced = *seeing == 1 || seeing == of;
                 }
                 HealthEventKind::DnsTargetHealth { host, healthy, location, seeing, of } => {
@@ -44,8 +45,9 @@ impl Sim {
                         // Most locations now see it: the per-second series follows.
                         self.rec.target_points.push((ev.at, *host, *healthy));
                     }
-                    let origin = self.rec.verdict_at(VerdictOf::Target(*host));
-                    self.note_dns_change(ev.at, origin, *location);
+                    let of_target = VerdictOf::Target(*host);
+                    let origin = self.rec.verdict_at(of_target);
+                    self.note_dns_change(ev.at, origin, Some(*location), Cause::Verdict(of_target));
                     traced = *seeing == 1 || seeing == of;
                 }
             }
@@ -66,16 +68,16 @@ impl Sim {
         }
     }
 
-    /// After DNS location `loc` sees a change (reached from the verdict at `origin`):
-    /// does any probe's resolver that queries that location now get an answer
-    /// pointing away from the region it used before the fault? (A side computation
-    /// with its own RNG, so the run's draws are untouched.)
-    fn note_dns_change(&mut self, at: SimTime, origin: Option<SimTime>, loc: usize) {
+    /// After DNS location `loc` (`None`: every location) sees a change that `cause`
+    /// made (reached at `origin`): does any probe's resolver that queries that
+    /// location now get an answer pointing away from the region it used before the
+    /// fault? (A side computation with its own RNG, so the run's draws are
+    /// untouched.)
+    pub(super) fn note_dns_change(&mut self, at: SimTime, origin: Option<SimTime>, loc: Option<usize>, cause: Cause) {
         for (p, c) in self.rec.probes_awaiting_dns() {
             let r = self.clients[c].resolver;
-            if !self.resolvers[r].name_servers.iter().any(|&(l, _)| l == loc) {
-                continue;
-            }
+            let ns = &self.resolvers[r].name_servers;
+            let Some(loc) = loc.or(Some(ns[0].0)).filter(|l| ns.iter().any(|&(x, _)| x == *l)) else { continue };
             let ecs = self.resolvers[r].ecs_for(&self.clients[c]);
             let q = Query {
                 name: self.names.name(NameTable::SERVICE),
@@ -88,7 +90,7 @@ impl Sim {
             let mut rng = SimRng::derive(self.seed, stream_id("phases"));
             let a = answer::answer(&self.zone, &q, &view, &self.latency, &mut rng);
             let region = self.resolved_region(&a);
-            self.rec.probe_dns_answer(p, at, origin, region);
+            self.rec.probe_dns_answer(p, at, origin, cause, region);
         }
     }
 

@@ -50,6 +50,13 @@ impl LatencyTable {
         (now.as_ms() + self.phase_ms).checked_div(period_ms).unwrap_or(0)
     }
 
+    /// The first moment after `now` at which the table is re-measured (`None` when
+    /// it never changes).
+    pub fn next_change_after(&self, now: SimTime) -> Option<SimTime> {
+        let period_ms = self.model.remeasure_period_s * 1000;
+        (period_ms > 0).then(|| SimTime((self.epoch(now) + 1) * period_ms - self.phase_ms))
+    }
+
     /// Route 53's belief of the RTT from `from` to `region` at `now`, in whole
     /// microseconds (integers compare the same everywhere). Unknown regions are
     /// infinitely far.

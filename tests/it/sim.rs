@@ -147,6 +147,8 @@ fn a_client_near_a_tie_moves_only_when_the_latency_data_changes() {
         let boundary = (0..at).rev().step_by(1000).find(|&t| table.epoch(SimTime(t)) != epoch).unwrap_or(0);
         assert!(at - boundary <= 62_000, "seed {seed}: switched {} s after a re-measurement", (at - boundary) / 1000);
         assert!(at > fault + 1_000);
+        let cause = r.summary.phases["curl-dubai"].cause.as_deref();
+        assert_eq!(cause, Some("Route 53's latency data re-measured"), "seed {seed}");
         switches.push(switch);
     }
     assert!(switches.len() >= 3, "{switches:?}");
@@ -198,6 +200,9 @@ fn phases_add_up_to_the_switch_time() {
             .map(|x| x.unwrap())
             .sum();
         assert_eq!(Some(sum), r.summary.switch_ms["curl-dc"], "{name}: {p:?}");
+        // Something checked the stopped region and Route 53 acted on its verdict.
+        let cause = p.cause.as_deref().unwrap_or_default();
+        assert!(cause.starts_with("health check ") || cause.contains("target check on"), "{name}: {cause}");
     }
 }
 
@@ -396,6 +401,8 @@ fn a_timed_change_batch_goes_live_and_drains_through_the_caches() {
         probe.iter().find(|o| o.region.as_deref() == Some("eu-west-1")).expect("moves to eu-west-1").at.as_ms();
     assert!(first_eu >= live && first_eu <= live + 300_000 + 2_000, "{first_eu} vs live {live}");
     assert!(probe.iter().all(|o| o.result == RequestResult::Ok), "a drain drops nothing");
+    // Not a fault: no failover phases start.
+    assert_eq!(r.summary.phases["curl-dc"].cause, None);
     // Resolvers holding the old CNAME keep sending clients to us-east-1 after the
     // batch is live, and stop once their copies have expired (extenders excepted).
     let use1 = &r.series.served_by_region["us-east-1"];
@@ -410,6 +417,38 @@ fn a_timed_change_batch_goes_live_and_drains_through_the_caches() {
     changes[0].action = ChangeAction::Create;
     let err = Sim::new(&bad).err().unwrap().to_string();
     assert!(err.contains("faults[0].action"), "{err}");
+}
+
+/// When an operator's change moves the answer before any check has a verdict, the
+/// phases name the change as the cause; without it, the check's verdict.
+#[test]
+fn the_phases_name_what_moved_the_answer() {
+    use routewave::spec::changes::{ChangeAction, RecordChange};
+    let mut s = presets::preset("all-defaults-nlb").unwrap();
+    s.population = None;
+    let stop = s.faults[0].at_ms;
+    let cause = |s: &Scenario| run(s).summary.phases["curl-dc"].cause.clone().unwrap_or_default();
+    assert!(cause(&s).starts_with("health check "), "{}", cause(&s));
+    let mut swapped = s
+        .zone
+        .records
+        .iter()
+        .find(|r| r.name == s.service && r.set_id.as_deref() == Some("us-east-1"))
+        .unwrap()
+        .clone();
+    swapped.value = RecordValue::Values(vec!["euw1.sso.example.com".into()]);
+    s.faults.insert(
+        1,
+        FaultSpec {
+            at_ms: stop + 1_000,
+            action: FaultAction::ApplyChanges {
+                changes: vec![RecordChange { action: ChangeAction::Upsert, record: swapped }],
+            },
+        },
+    );
+    // Live well before three failed 30 s checks could have a verdict.
+    assert!(s.params.config_delay_ms + 1_000 < 60_000);
+    assert!(cause(&s).starts_with("configuration change: UPSERT sso.example.com"), "{}", cause(&s));
 }
 
 #[test]
