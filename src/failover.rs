@@ -9,6 +9,7 @@ mod build;
 pub mod client;
 mod faults;
 mod lookups;
+pub mod moment;
 pub mod playback;
 mod recording;
 mod report;

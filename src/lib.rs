@@ -5,13 +5,14 @@
 //! - the **simulation core** — every module except `app` and `cli` — is plain Rust
 //!   with no web dependency; it builds and tests natively and runs unchanged in the
 //!   browser;
-//! - the **front ends**: [`app`] (Leptos, wasm32 only) and [`cli`] (native only).
+//! - the **front ends**: `app` (Leptos, wasm32 only) and `cli` (native only).
 pub mod base;
 pub mod charts;
 pub mod deploy;
 pub mod design;
 pub mod failover;
 pub mod formats;
+pub mod resolvers;
 pub mod route53;
 pub mod spec;
 

@@ -9,4 +9,5 @@ pub mod endpoints;
 pub mod health;
 pub mod latency;
 pub mod lint;
+pub mod locations;
 pub mod zone;

@@ -68,6 +68,7 @@ pub(super) fn deploy(parser: &mut lexopt::Parser, out: &mut String, check_only: 
     let _ = writeln!(out, "{} — plan '{}', bad build: {}", scenario.title, r.plan, r.kind.as_str());
     if r.caught_in_staging {
         out.push_str("caught in staging: production untouched\n");
+        out.push_str(&selection_text(&r.selection));
         return Ok(());
     }
     let _ = writeln!(
@@ -95,13 +96,28 @@ pub(super) fn deploy(parser: &mut lexopt::Parser, out: &mut String, check_only: 
     let s = |v: Option<u64>| v.map_or_else(|| "—".to_string(), |v| format!("{v} s"));
     let _ = writeln!(
         out,
-        "waves started {} · detect {} · halt {} · rolled back {}",
+        "waves started {} · detect {} · halt {} · rolled back {} · last wrong answer used {}",
         r.waves_started,
         s(r.time_to_detect_s),
         s(r.time_to_halt_s),
-        s(r.time_to_rollback_s)
+        s(r.time_to_rollback_s),
+        s(r.last_wrong_answer_s)
     );
+    out.push_str(&selection_text(&r.selection));
     Ok(())
+}
+
+/// The name-server selection shares in two lines.
+fn selection_text(sel: &crate::deploy::SelectionReport) -> String {
+    let kinds: Vec<String> =
+        sel.by_kind.iter().map(|(k, v)| format!("{} {:.0} %", k.label(), v.majority_to_fastest_pct)).collect();
+    format!(
+        "name servers: {:.0} % of resolvers send most queries to their fastest (mean share {:.0} %, over {} s)\n  {}\n",
+        sel.overall.majority_to_fastest_pct,
+        sel.overall.mean_share_pct,
+        sel.window_s,
+        kinds.join(" · ")
+    )
 }
 
 fn control_plane(

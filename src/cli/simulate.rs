@@ -157,6 +157,9 @@ fn print_report(sim: &Sim, r: &Report, out: &mut String) {
                 secs(p.client_cache_ms),
                 secs(p.connection_ms)
             );
+            if let Some(cause) = &p.cause {
+                let _ = writeln!(out, "    moved by: {cause}");
+            }
         }
     }
     let _ = writeln!(

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::deploy::anycast::{self, LocState, Site};
-use crate::deploy::{population, validate};
+use crate::deploy::anycast::{LocState, Site};
+use crate::deploy::{validate, world};
 use crate::spec::deploy::{DeploySpec, STRIPES};
 
 /// A problem found by [`analyze`], with its numbers.
@@ -23,7 +23,7 @@ pub fn analyze(spec: &DeploySpec, seed: u64) -> Result<Vec<PlanWarning>, crate::
     validate(spec)?;
     let fleet = &spec.fleet;
     let idx = |id: &str| fleet.iter().position(|l| l.id == id).expect("validated");
-    let sites: Vec<Site> = anycast::sites(fleet, &population(spec, seed), &spec.anycast, seed);
+    let (_, sites): (_, Vec<Site>) = world(spec, seed);
     let mut out = Vec::new();
     let oldest = fleet.iter().map(|l| l.hardware_gen).min().unwrap_or(1);
     for (w, wave) in spec.plan.waves.iter().enumerate() {
@@ -33,7 +33,7 @@ pub fn analyze(spec: &DeploySpec, seed: u64) -> Result<Vec<PlanWarning>, crate::
             out.push(PlanWarning {
                 wave: w + 1,
                 message: format!(
-                    "spans {} stripes ({}): every zone can lose {} of its 4 name servers at once (100 % of zones)",
+                    "spans {} stripes ({}): a zone can lose up to {} of its 4 name servers at once",
                     stripes.len(),
                     stripes.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", "),
                     stripes.len()

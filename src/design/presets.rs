@@ -1,4 +1,4 @@
-//! Built-in scenarios: the regional-failover field designs (in [`field`], each set
+//! Built-in scenarios: the regional-failover field designs (in `field`, each set
 //! up exactly as the field report ran it), the deployment designs, and an empty
 //! design to build from. Settings come from the report and from documented
 //! defaults, never tuned toward an outcome; each preset's story says which is which.
@@ -8,7 +8,10 @@ mod field;
 use crate::spec::scenario::*;
 use crate::spec::zone::*;
 
-use field::{Weighted, base, geo_checks_only, geo_failover, latency_failover, latency_weighted};
+use field::{
+    Weighted, base, geo_checks_only, geo_failover, latency_failover, latency_layer_pitfall, latency_near_tie,
+    latency_weighted,
+};
 
 /// A preset's name and builder.
 pub struct Preset {
@@ -32,8 +35,9 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset { name: "latency-failover-alb", build: || latency_failover(LbKind::Alb) },
     Preset { name: "latency-failover-nlb", build: || latency_failover(LbKind::Nlb) },
-    Preset { name: "latency-layer-pitfall-alb", build: || legacy_pitfall(LbKind::Alb) },
-    Preset { name: "latency-layer-pitfall-nlb", build: || legacy_pitfall(LbKind::Nlb) },
+    Preset { name: "latency-layer-pitfall-alb", build: || latency_layer_pitfall(LbKind::Alb) },
+    Preset { name: "latency-layer-pitfall-nlb", build: || latency_layer_pitfall(LbKind::Nlb) },
+    Preset { name: "latency-near-tie-nlb", build: || latency_near_tie(LbKind::Nlb) },
     Preset { name: "geo-checks-only-nlb", build: || geo_checks_only(LbKind::Nlb) },
     Preset { name: "geo-failover-alb", build: || geo_failover(LbKind::Alb) },
     Preset { name: "geo-failover-nlb", build: || geo_failover(LbKind::Nlb) },
@@ -68,115 +72,6 @@ pub fn empty() -> Scenario {
     s
 }
 
-const SERVICE: &str = "sso.example.com";
-/// The three regions of the experiment, in the probe's order of proximity.
-const REGIONS: [(&str, &str, &str); 3] =
-    [("us-east-1", "use1", "AMERS"), ("eu-west-1", "euw1", "EMEA"), ("ap-southeast-1", "apse1", "ASPAC")];
-
-fn lb_id(kind: LbKind, short: &str) -> String {
-    match kind {
-        LbKind::Alb => format!("alb-{short}"),
-        LbKind::Nlb => format!("nlb-{short}"),
-    }
-}
-
-fn endpoint_check(id: &str, lb: &str, interval_s: u32, failure_threshold: u32) -> HealthCheckSpec {
-    HealthCheckSpec {
-        id: id.into(),
-        kind: HealthCheckKind::Endpoint {
-            target: CheckTarget::LoadBalancer(lb.into()),
-            protocol: CheckProtocol::Http,
-            interval_s,
-            failure_threshold,
-            regions: all_checker_regions(),
-            search_string: None,
-        },
-        inverted: false,
-        disabled: false,
-    }
-}
-
-fn alias(
-    name: &str,
-    set_id: Option<&str>,
-    routing: Routing,
-    target: AliasTarget,
-    eth: bool,
-    hc: Option<String>,
-) -> RecordSpec {
-    RecordSpec {
-        name: name.into(),
-        rtype: RecordType::A,
-        set_id: set_id.map(str::to_string),
-        routing,
-        ttl_s: None,
-        value: RecordValue::Alias { target, evaluate_target_health: eth },
-        health_check: hc,
-    }
-}
-
-/// Field design 1a: the nested-failover tree with Route 53 health checks also on the
-/// latency-layer aliases.
-fn legacy_pitfall(kind: LbKind) -> Scenario {
-    let title = "Latency-layer health-check pitfall";
-    let desc = "The nested-failover tree with a health check attached to each latency alias as well. When us-east-1's check fails, Route 53 skips that whole branch and takes the next-best latency region, so the carefully ordered failover below it never acts.";
-    let watch: &[&str] = &[
-        "After the latency check fails, the answer comes from the next-best latency region, not from the tree's own secondary.",
-        "Compare with latency-failover: the same faults, a different path through the tree (use the query tester).",
-    ];
-    let mut s = base(kind, title, desc, watch);
-    let order = |i: usize| [REGIONS[i], REGIONS[(i + 1) % 3], REGIONS[(i + 2) % 3]];
-    for i in 0..3 {
-        let [(region, short, _), (_, second, _), (_, third, _)] = order(i);
-        let name1 = format!("{short}.{SERVICE}");
-        let name2 = format!("{short}-2.{SERVICE}");
-        let fo = |role| Routing::Failover { role };
-        s.zone.records.push(alias(
-            &name1,
-            Some("primary"),
-            fo(FailoverRole::Primary),
-            AliasTarget::LoadBalancer { id: lb_id(kind, short) },
-            true,
-            None,
-        ));
-        s.zone.records.push(alias(
-            &name1,
-            Some("secondary"),
-            fo(FailoverRole::Secondary),
-            AliasTarget::Record { name: name2.clone() },
-            true,
-            None,
-        ));
-        s.zone.records.push(alias(
-            &name2,
-            Some("primary"),
-            fo(FailoverRole::Primary),
-            AliasTarget::LoadBalancer { id: lb_id(kind, second) },
-            true,
-            None,
-        ));
-        s.zone.records.push(alias(
-            &name2,
-            Some("secondary"),
-            fo(FailoverRole::Secondary),
-            AliasTarget::LoadBalancer { id: lb_id(kind, third) },
-            true,
-            None,
-        ));
-        s.zone.health_checks.push(endpoint_check(&format!("hc-{short}"), &lb_id(kind, short), 30, 3));
-        let hc = Some(format!("hc-{short}"));
-        s.zone.records.push(alias(
-            SERVICE,
-            Some(region),
-            Routing::Latency { region: region.into() },
-            AliasTarget::Record { name: name1 },
-            true,
-            hc,
-        ));
-    }
-    s
-}
-
 /// Field design B.3: the data plane. `by_stripe`: a first wave of one location on
 /// the oldest hardware, then waves of one stripe each, spread over continents, 24 h
 /// bakes early. Otherwise the contrast: waves of neighbouring locations that mix
@@ -208,7 +103,7 @@ fn data_plane(by_stripe: bool) -> Scenario {
     };
     s.watch_for = vec![
         "Worst name servers per zone: one with waves by stripe, several when a wave mixes stripes.".into(),
-        "Only resolvers whose fastest stripe the bad location served are hurt, by about the gap to their second-fastest.".into(),
+        "Only resolvers that reach the bad location for one of their zone's name servers are hurt: each waits out its kind's timeout, then another name server answers.".into(),
         "The alarm halts the plan; rollback bounds the damage to the waves already out.".into(),
     ];
     s.view.panel = "deploy".into();
@@ -222,16 +117,28 @@ fn data_plane(by_stripe: bool) -> Scenario {
         user_requests_per_min: 1.0,
         record_ttl_s: 300,
         impaired_ms: 100.0,
+        negative_ttl_s: 900,
         anycast: crate::spec::deploy::AnycastParams::default(),
+        resolver_params: crate::spec::deploy::ResolverParams::default(),
+        alarm: crate::spec::deploy::AlarmSpec::default(),
         plan: Plan {
             name: if by_stripe { "by stripe".into() } else { "neighbours".into() },
+            // Split-world staging: two staging waves.
             staging_waves: 2,
+            staging_bake_s: 3_600,
             waves,
             unit_deploy_s: 600,
             verify_s: 600,
             rollback_s: 900,
         },
-        bad_build: BadBuild { kind: BadKind::BlackHole, alarm_delay_s: 600, detected: true, slow_ms: 400, old_gen: 1 },
+        bad_build: BadBuild {
+            kind: BadKind::BlackHole,
+            alarm_delay_s: None,
+            detected: true,
+            slow_ms: 400,
+            old_gen: 1,
+            wrong_answer: crate::spec::deploy::WrongAnswer::Records,
+        },
         outages: Vec::new(),
     });
     s

@@ -16,7 +16,7 @@ use crate::base::queue::EventQueue;
 use crate::base::rng::{SimRng, stream_id};
 use crate::base::time::SimTime;
 use crate::failover::client::{Client, ClientRules, Pacing, Sessions};
-use crate::failover::faults::{FaultScript, check_action};
+use crate::failover::faults::{FaultScript, check_action, record_changes};
 use crate::failover::recording::{Probe, ProbeTrack, Recorder};
 use crate::failover::resolver::{CacheKey, Resolver, ResolverIdx, effective_ttl};
 use crate::failover::sim::{Event, Sim};
@@ -25,17 +25,19 @@ use crate::route53::answer::{self, ClientAddr, Query};
 use crate::route53::endpoints::World;
 use crate::route53::health::HealthEngine;
 use crate::route53::latency::LatencyTable;
+use crate::route53::locations::DnsLocations;
 use crate::route53::zone::Zone;
 use crate::spec::kinds::{ClientKind, ResolverKind};
+use crate::spec::params::LatencyModel;
 use crate::spec::problems::Problems;
-use crate::spec::scenario::{PopulationSpec, Scenario, TrafficModel};
+use crate::spec::scenario::{FaultSpec, PopulationSpec, Scenario, TrafficModel};
 use crate::spec::zone::RecordType;
 
 /// Milliseconds in a minute (request rates are given per minute).
 const MS_PER_MINUTE: f64 = 60_000.0;
 
 /// The prefix length of a client subnet sent as ECS: /24, what large public
-/// resolvers forward for IPv4 (`route53-reference.md` §2.9).
+/// resolvers forward for IPv4 (`docs/model.md`, answers).
 pub(super) const CLIENT_SUBNET_PREFIX_LEN: u8 = 24;
 
 /// The generated population's resolvers are named `pop-0`, `pop-1`, …
@@ -292,9 +294,6 @@ impl Sim {
         let seed = scenario.seed;
         let world = World::healthy(&zone);
         let mut queue = EventQueue::default();
-        let health = HealthEngine::new(&zone, &world, scenario.params.health, seed, &mut |t, e| {
-            queue.schedule(t, Event::Health(e))
-        });
         let mut cast = Cast {
             seed,
             bins: scenario.params.cohort_bins.max(1),
@@ -314,14 +313,34 @@ impl Sim {
                 problems.push(format!("faults[{i}].action"), e);
             }
         }
+        // Record changes apply one after another, in time order, to the zone the
+        // control plane holds: each batch must leave a valid zone.
+        let mut control = scenario.zone.clone();
+        let mut in_time_order: Vec<(usize, &FaultSpec)> = scenario.faults.iter().enumerate().collect();
+        in_time_order.sort_by_key(|(_, f)| f.at_ms);
+        for (i, f) in in_time_order {
+            match record_changes(&control, &f.action) {
+                Some(Ok((spec, _))) => control = spec,
+                Some(Err(why)) => problems.push(format!("faults[{i}].action"), why),
+                None => {}
+            }
+        }
         problems.into_result(())?;
 
+        let locations = route53_locations(&mut cast.resolvers, &scenario.params.latency);
+        let health = HealthEngine::new(&zone, &world, scenario.params.health, seed, locations.len(), &mut |t, e| {
+            queue.schedule(t, Event::Health(e))
+        });
         for (i, (_, _, first_ms)) in cast.clients.iter().enumerate() {
             queue.schedule(SimTime(*first_ms), Event::Request(i));
         }
-        let faults = FaultScript::new(scenario.faults.clone(), scenario.params.config_delay_ms);
+        let faults = FaultScript::new(scenario.faults.clone(), scenario.params.config_delay_ms, scenario.zone.clone());
         for (i, f) in faults.faults.iter().enumerate() {
             queue.schedule(SimTime(f.at_ms), Event::Fault(i));
+        }
+        let latency = LatencyTable::new(scenario.params.latency, seed);
+        if let Some(first) = latency.next_change_after(SimTime::ZERO) {
+            queue.schedule(first, Event::LatencyData);
         }
         let regions = RegionTable::new(&zone);
         let secs = scenario.duration_s as usize + 1;
@@ -338,9 +357,10 @@ impl Sim {
             zone,
             world,
             health,
-            latency: LatencyTable::new(scenario.params.latency, seed),
+            latency,
             r53_rng: SimRng::derive(seed, stream_id("route53")),
             resolvers: cast.resolvers,
+            locations,
             clients: cast.clients.into_iter().map(|(c, _, _)| c).collect(),
             faults,
             rec,
@@ -352,7 +372,7 @@ impl Sim {
 
     /// Runs start with warm resolver caches: each resolver holds the service's answer
     /// with a remaining TTL uniform on (0, TTL], as a busy resolver would when the
-    /// run's clock starts (reference §8.1, step 5).
+    /// run's clock starts (`docs/model.md`, health checks).
     fn warm_caches(&mut self) {
         let key = CacheKey::new(NameTable::SERVICE, None);
         for r in 0..self.resolvers.len() {
@@ -379,4 +399,27 @@ impl Sim {
             self.rec.resolver_answer(r, key, region);
         }
     }
+}
+
+/// The DNS locations that answer the run's resolvers: each resolver's query for each
+/// of the zone's four name servers lands at the nearest location of that stripe
+/// (`route53/locations.rs`). Only those locations are followed; each resolver learns
+/// its own (indices into the returned ids) and the round trip to each.
+fn route53_locations(resolvers: &mut [Resolver], latency: &LatencyModel) -> Vec<String> {
+    let all = DnsLocations::route53();
+    let mut used: BTreeMap<usize, usize> = BTreeMap::new();
+    let catchments: Vec<_> = resolvers.iter().map(|r| all.catchments(r.addr.place.at)).collect();
+    for c in catchments.iter().flatten().flatten() {
+        used.insert(*c, 0);
+    }
+    for (i, v) in used.values_mut().enumerate() {
+        *v = i;
+    }
+    for (r, c) in resolvers.iter_mut().zip(&catchments) {
+        for (server, loc) in c.iter().enumerate() {
+            let loc = loc.expect("every stripe has a location");
+            r.name_servers[server] = (used[&loc], all.rtt_us(r.addr.place.at, loc, latency));
+        }
+    }
+    used.keys().map(|&l| all.id(l).to_string()).collect()
 }

@@ -1,18 +1,18 @@
 //! Clients: what sits behind a resolver and makes requests — its own DNS cache, its
 //! connection reuse, its connect timeout, and whether it tries the next address.
 //!
-//! Defaults (docs/model.md, "Clients"; `route53-reference.md` §6.4, §8.1; [C] unless
-//! marked):
+//! Defaults, each documented unless marked (sources and status in `docs/model.md`,
+//! "Clients"):
 //!
 //! | kind | DNS cache | failed lookups cached | keeps an idle connection | next address on connect failure |
 //! |---|---|---|---|---|
 //! | `curl` loop | none | no | no (a new process each time) | yes |
-//! | browser (Chrome, its built-in resolver: the default) | the TTL, at least 60 s | no [U] | 300 s (used idle sockets) | yes |
+//! | browser (Chrome, its built-in resolver: the default) | the TTL, at least 60 s | no (assumed) | 300 s (used idle sockets) | yes |
 //! | Chrome through the system resolver | 60 s whatever the TTL | no | 300 s | yes |
-//! | Firefox (Linux: the TTL is not read) | 60 s + 60 s grace (stale while refreshing) | 60 s | 115 s | yes |
-//! | JVM (`InetAddress`; `java.net.http.HttpClient`, JDK 20+) | 30 s whatever the TTL | 10 s | 30 s | no [U] |
-//! | nscd-backed app | TTL + up to 15 s (pruner period) | not modelled | no [U] | yes |
-//! | systemd-resolved app | TTL (capped at 2 h) | not modelled | no [U] | yes |
+//! | Firefox (Linux: the TTL is not read) | 60 s + 60 s grace (stale while refreshing) | 60 s | 115 s | yes (assumed) |
+//! | JVM (`InetAddress`; `java.net.http.HttpClient`, JDK 20+) | 30 s whatever the TTL | 10 s | 30 s | no (assumed) |
+//! | nscd-backed app | TTL + up to 15 s (pruner period) | not modelled | no (assumed) | yes (assumed) |
+//! | systemd-resolved app | TTL (capped at 2 h) | not modelled | no (assumed) | yes (assumed) |
 //!
 //! A connect to a black-holed address waits for Linux's SYN retries: 127 s
 //! (`tcp_syn_retries` 6) — Chrome gives up the whole connect job at 240 s, so the
@@ -94,7 +94,8 @@ pub struct ClientRules {
     pub next_address: bool,
 }
 
-/// Linux's connect give-up time with `tcp_syn_retries` = 6 [§8.1, C].
+/// Linux's connect give-up time with `tcp_syn_retries` = 6: 1 + 2 + … + 64 s
+/// (`docs/model.md`, "Clients").
 pub const LINUX_CONNECT_TIMEOUT_MS: u64 = 127_000;
 
 /// Chrome's host cache keeps an answer this long, s: 60 whatever the TTL through

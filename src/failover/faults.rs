@@ -3,14 +3,21 @@
 //! [`Effect`] — which hosts, load balancers, checker regions or manual checks get
 //! which state now, or which configuration edits reach the DNS servers after the
 //! propagation delay — and [`Sim`] applies effects, telling the health engine.
+//!
+//! Record changes (a weight, a change batch) go through the zone as Route 53's
+//! control plane holds it: the batch is applied there at once, all or nothing, and
+//! the resulting zone goes live on the DNS servers after the propagation delay, so
+//! resolvers keep serving the old answer from their caches until it expires.
 
 use crate::base::time::{SimDuration, SimTime};
+use crate::failover::recording::Cause;
 use crate::failover::sim::{Event, Sim};
 use crate::failover::trace::TraceDetail;
 use crate::route53::endpoints::HostState;
 use crate::route53::zone::{CheckIdx, Host, HostIdx, LbIdx, Policy, RecordIdx, Zone};
+use crate::spec::changes::apply_changes;
 use crate::spec::scenario::{FaultAction, FaultSpec};
-use crate::spec::zone::{CHECKER_REGIONS, HealthCheckKind};
+use crate::spec::zone::{CHECKER_REGIONS, HealthCheckKind, Routing, ZoneSpec};
 
 /// The faults of a run and the configuration changes on their way.
 #[derive(Clone, Debug)]
@@ -22,13 +29,17 @@ pub(super) struct FaultScript {
     pending: Vec<(usize, Vec<ConfigEdit>)>,
     /// How long a configuration change takes to reach the DNS servers, ms.
     config_delay_ms: u64,
+    /// The zone as Route 53's control plane holds it: every accepted record change
+    /// applied, whether or not it is live on the DNS servers yet.
+    pub control: ZoneSpec,
 }
 
 impl FaultScript {
-    /// The scripted faults (sorted by time here) with a propagation delay.
-    pub fn new(mut faults: Vec<FaultSpec>, config_delay_ms: u64) -> FaultScript {
+    /// The scripted faults (sorted by time here) with a propagation delay, over
+    /// `zone` as written.
+    pub fn new(mut faults: Vec<FaultSpec>, config_delay_ms: u64, zone: ZoneSpec) -> FaultScript {
         faults.sort_by_key(|f| f.at_ms);
-        FaultScript { faults, pending: Vec::new(), config_delay_ms }
+        FaultScript { faults, pending: Vec::new(), config_delay_ms, control: zone }
     }
 
     /// Adds a fault; returns its index.
@@ -66,10 +77,37 @@ pub(super) enum Change {
 /// One configuration edit.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum ConfigEdit {
-    /// A weighted record's weight (capped at 255).
-    Weight(RecordIdx, u32),
+    /// The zone's records as the control plane now holds them (a weight changed, a
+    /// change batch applied), validated.
+    Records(Box<Zone>),
     /// A health check's inversion.
     Inverted(CheckIdx, bool),
+}
+
+/// `control` with `action`'s record changes applied, validated: the zone that goes
+/// live, or why Route 53 would refuse the change. `None` for an action that changes
+/// no record.
+pub(super) fn record_changes(control: &ZoneSpec, action: &FaultAction) -> Option<Result<(ZoneSpec, Zone), String>> {
+    let spec = match action {
+        FaultAction::SetWeight { name, set_id, weight } => {
+            let mut spec = control.clone();
+            for r in &mut spec.records {
+                if r.name == *name
+                    && r.set_id.as_deref() == Some(set_id.as_str())
+                    && let Routing::Weighted { weight: w } = &mut r.routing
+                {
+                    *w = (*weight).min(255);
+                }
+            }
+            Ok(spec)
+        }
+        FaultAction::ApplyChanges { changes } => apply_changes(control, changes).map_err(|p| p.join("; ")),
+        _ => return None,
+    };
+    Some(spec.and_then(|spec| match Zone::new(&spec) {
+        Ok(zone) => Ok((spec, zone)),
+        Err(p) => Err(format!("the zone after these changes is not valid: {}", p.join("; "))),
+    }))
 }
 
 /// Whether `a` names things the zone has (hosts, regions, LBs, checks, records).
@@ -115,9 +153,8 @@ pub(super) fn check_action(zone: &Zone, a: &FaultAction) -> Result<(), String> {
             None => Err(format!("no health check '{check}'")),
         },
         FaultAction::RestoreAll => Ok(()),
-        FaultAction::ApplyChanges { .. } => {
-            Err("applying a change batch during a run is not yet supported by the simulator".into())
-        }
+        // Checked against the zone the control plane holds when it applies them.
+        FaultAction::ApplyChanges { .. } => Ok(()),
     }
 }
 
@@ -173,14 +210,11 @@ pub(super) fn effect(zone: &Zone, action: &FaultAction) -> Effect {
         FaultAction::SetManual { check, healthy } => {
             Effect::Now(zone.check_by_id(check).map(|c| Change::Manual(c, *healthy)).into_iter().collect())
         }
-        FaultAction::SetWeight { name, set_id, weight } => Effect::Config(
-            weighted_records(zone, name, set_id).map(|r| ConfigEdit::Weight(r, (*weight).min(255))).collect(),
-        ),
+        // Record changes: see `record_changes`.
+        FaultAction::SetWeight { .. } | FaultAction::ApplyChanges { .. } => Effect::Config(Vec::new()),
         FaultAction::SetInverted { check, inverted } => {
             Effect::Config(zone.check_by_id(check).map(|c| ConfigEdit::Inverted(c, *inverted)).into_iter().collect())
         }
-        // Refused by `check_action`.
-        FaultAction::ApplyChanges { .. } => Effect::Now(Vec::new()),
     }
 }
 
@@ -189,7 +223,18 @@ impl Sim {
     /// one, and its effect applied (or its configuration change sent on its way).
     pub(super) fn apply_fault(&mut self, i: usize, t: SimTime) {
         let action = &self.faults.faults[i].action;
-        let (breaking, effect) = (action.is_breaking(), effect(&self.zone, action));
+        let (breaking, mut effect) = (action.is_breaking(), effect(&self.zone, action));
+        match record_changes(&self.faults.control, action) {
+            Some(Ok((spec, zone))) => {
+                self.faults.control = spec;
+                effect = Effect::Config(vec![ConfigEdit::Records(Box::new(zone))]);
+            }
+            Some(Err(why)) => {
+                self.rec.note(t, TraceDetail::Refused { fault: i, why });
+                return;
+            }
+            None => {}
+        }
         self.rec.note(t, TraceDetail::Fault { fault: i });
         if breaking {
             self.rec.breaking_fault(t);
@@ -199,8 +244,6 @@ impl Sim {
                 for change in changes {
                     self.apply_change(change, t);
                 }
-                let q = &mut self.queue;
-                self.health.world_changed(t, &self.zone, &self.world, &mut |at, e| q.schedule(at, Event::Health(e)));
             }
             Effect::Config(edits) => {
                 self.faults.pending.push((i, edits));
@@ -233,15 +276,14 @@ impl Sim {
         let (fault, edits) = self.faults.pending[i].clone();
         for edit in edits {
             match edit {
-                ConfigEdit::Weight(r, weight) => {
-                    if let Policy::Weighted { weight: w } = &mut self.zone.records[r].policy {
-                        *w = weight;
-                    }
-                }
+                // Only records change: health checks, load balancers and hosts keep
+                // their indices, so the health engine and the world carry on.
+                ConfigEdit::Records(zone) => self.zone = *zone,
                 ConfigEdit::Inverted(c, inverted) => self.health.set_inverted(c, inverted),
             }
         }
         self.rec.note(t, TraceDetail::ConfigLive { fault });
+        self.note_dns_change(t, Some(t), None, Cause::Config(fault));
     }
 }
 
@@ -266,11 +308,12 @@ mod tests {
         let weighted = (0..zone.records.len()).find(|&r| matches!(zone.records[r].policy, Policy::Weighted { .. }));
         let r = weighted.expect("a weighted record");
         let (name, set_id) = (zone.records[r].name.clone(), zone.records[r].set_id.clone().unwrap());
-        assert_eq!(
-            effect(&zone, &FaultAction::SetWeight { name, set_id, weight: 300 }),
-            Effect::Config(vec![ConfigEdit::Weight(r, 255)]),
-            "a configuration change, capped at 255"
-        );
+        // A record change goes through the zone the control plane holds: the new
+        // weight, capped at 255, in a zone that goes live after the delay.
+        let (_, changed) =
+            record_changes(&s.zone, &FaultAction::SetWeight { name, set_id, weight: 300 }).unwrap().unwrap();
+        assert_eq!(changed.records[r].policy, Policy::Weighted { weight: 255 });
+        assert!(record_changes(&s.zone, &FaultAction::LbDown { lb: "x".into() }).is_none());
         assert!(check_action(&zone, &FaultAction::StopHost { host: "ghost".into() }).is_err());
     }
 }

@@ -1,7 +1,10 @@
 //! Looking the service up for a client: its own DNS cache first (with Firefox's
 //! grace period), then its resolver — the resolver's cache, else Route 53, following
 //! CNAME chains to in-zone names and load balancers' own names — and the
-//! authoritative query itself (the answer engine, or a load balancer's name).
+//! authoritative query itself: the resolver picks one of the zone's name servers as
+//! its kind does, the query lands at that name server's nearest DNS location, and
+//! the location answers (the answer engine, or a load balancer's name) from the
+//! health it has heard.
 
 use std::sync::Arc;
 
@@ -142,13 +145,16 @@ impl Sim {
     /// Route 53's answer to client `c`'s resolver for `name` at `t`: a load
     /// balancer's own name, or the answer engine over the zone.
     fn authoritative(&mut self, c: ClientIdx, name: NameId, t: SimTime) -> Answer {
+        let r = self.clients[c].resolver;
+        // The resolver queries one of the zone's name servers, as its kind picks; the
+        // query lands at a DNS location, which answers from what it has heard.
+        let loc = self.resolvers[r].query_location(t);
         if let Some(lb) = self.names.as_lb(name) {
-            let view = self.health.view(&self.zone);
+            let view = self.health.view_at(&self.zone, loc);
             let mut items = answer::lb_answer(&self.zone, lb, &view);
             self.r53_rng.shuffle(&mut items);
             return Answer::Records { items, ttl_s: answer::LB_TTL_S, path: vec![] };
         }
-        let r = self.clients[c].resolver;
         let ecs = self.resolvers[r].ecs_for(&self.clients[c]);
         let q = Query {
             name: self.names.name(name),
@@ -157,7 +163,7 @@ impl Sim {
             ecs: ecs.as_ref(),
             now: t,
         };
-        let view = self.health.view(&self.zone);
+        let view = self.health.view_at(&self.zone, loc);
         let mut a = answer::answer(&self.zone, &q, &view, &self.latency, &mut self.r53_rng);
         if let Answer::Records { items, .. } = &mut a
             && items.len() > 1

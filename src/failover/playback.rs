@@ -47,7 +47,7 @@ pub struct Playback {
 /// What the page shows at a playhead.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LiveView {
-    /// The playhead.
+    /// The simulated time it shows.
     pub at: SimTime,
     /// Per record: healthy as the DNS servers see it (what Route 53 would use).
     pub record_healthy: Vec<bool>,
@@ -216,7 +216,11 @@ impl Playback {
 
     /// The live view at `t`.
     pub fn live(&self, t: SimTime) -> LiveView {
-        let sim = self.state_at(t);
+        self.live_in(&self.state_at(t), t)
+    }
+
+    /// The live view in `sim`, this run's state at `t` ([`Playback::state_at`]).
+    pub fn live_in(&self, sim: &Sim, t: SimTime) -> LiveView {
         let zone = sim.zone();
         let view = sim.health().view(zone);
         let record_healthy = (0..zone.records.len())
@@ -291,6 +295,11 @@ impl Playback {
     /// Asks Route 53, at `t`, what a resolver in `from` (with an ECS client in
     /// `ecs`, if given) gets for the service, with the explanation.
     pub fn test_query(&self, t: SimTime, from: &str, ecs: Option<&str>) -> Result<Tested, String> {
+        self.query_in(&self.state_at(t), t, from, ecs)
+    }
+
+    /// [`Playback::test_query`] in `sim`, this run's state at `t`.
+    pub fn query_in(&self, sim: &Sim, t: SimTime, from: &str, ecs: Option<&str>) -> Result<Tested, String> {
         let city = |id: &str| geo::city(id).ok_or_else(|| format!("unknown city '{id}'"));
         let resolver = ClientAddr {
             addr: u32::from_be_bytes(TESTER_RESOLVER_ADDR),
@@ -305,7 +314,6 @@ impl Playback {
             }),
             None => None,
         };
-        let sim = self.state_at(t);
         let view = sim.health().view(sim.zone());
         let latency = LatencyTable::new(self.scenario.params.latency, self.scenario.seed);
         let q = Query {
@@ -331,7 +339,7 @@ impl Playback {
 /// One trial of a scenario under another seed.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TrialResult {
-    /// The seed.
+    /// The seed this trial ran under.
     pub seed: u64,
     /// The first probe's switch time, s.
     pub switch_s: Option<f64>,

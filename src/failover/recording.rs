@@ -42,8 +42,10 @@ pub(super) struct ProbeTrack {
     pub region_before: Option<RegionId>,
     /// When the DNS servers started answering its resolver with another region…
     pub dns_new: Option<SimTime>,
-    /// …and when the health verdict behind that change was reached.
+    /// …and when the health verdict behind that change was reached…
     pub detect_new: Option<SimTime>,
+    /// …and what moved the answer.
+    pub cause: Option<Cause>,
     /// When its resolver fetched an answer leading elsewhere.
     pub resolver_new: Option<SimTime>,
     /// When its own DNS cache took such an answer.
@@ -68,6 +70,17 @@ pub(super) struct ClientTally {
     pub err_since: Option<SimTime>,
     /// Whether it has seen any error.
     pub had_error: bool,
+}
+
+/// What moved a probe's DNS answer, named in its phase breakdown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Cause {
+    /// A health verdict (a check's status, or a load balancer's target check).
+    Verdict(VerdictOf),
+    /// A configuration change going live (a weight, a change batch: the fault).
+    Config(usize),
+    /// Route 53's latency data was re-measured.
+    LatencyData,
 }
 
 /// A health verdict the phases trace back to.
@@ -341,12 +354,20 @@ impl Recorder {
     }
 
     /// The DNS servers would now answer probe `p`'s resolver with `region` (at `at`,
-    /// after the verdict at `origin`).
-    pub fn probe_dns_answer(&mut self, p: ProbeIdx, at: SimTime, origin: Option<SimTime>, region: Option<RegionId>) {
+    /// moved by `cause`, reached at `origin`).
+    pub fn probe_dns_answer(
+        &mut self,
+        p: ProbeIdx,
+        at: SimTime,
+        origin: Option<SimTime>,
+        cause: Cause,
+        region: Option<RegionId>,
+    ) {
         let track = &mut self.probes[p].track;
         if track.moved(region) {
             track.dns_new = Some(at);
             track.detect_new = origin;
+            track.cause = Some(cause);
         }
     }
 }

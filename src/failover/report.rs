@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::base::time::SimTime;
-use crate::failover::recording::Recorder;
+use crate::failover::recording::{Cause, Recorder, VerdictOf};
 use crate::failover::requests::RequestResult;
 use crate::failover::sim::Sim;
 use crate::failover::tables::RegionTable;
@@ -69,6 +69,9 @@ pub struct Phases {
     pub client_cache_ms: Option<u64>,
     /// → the first success from another region (connection reuse, retries).
     pub connection_ms: Option<u64>,
+    /// What moved the answer: a health check, a load balancer's target check, a
+    /// configuration change, or Route 53's latency data.
+    pub cause: Option<String>,
 }
 
 /// Summary metrics of a run.
@@ -100,9 +103,9 @@ pub struct Summary {
 /// Everything a run produced.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
-    /// Scenario title.
+    /// The scenario's title.
     pub title: String,
-    /// Seed.
+    /// The seed of the run (with the scenario, it fixes every draw).
     pub seed: u64,
     /// Simulated duration, s.
     pub duration_s: u64,
@@ -119,13 +122,33 @@ pub struct Report {
 }
 
 impl Sim {
+    /// What moved a probe's answer, in words.
+    fn cause_text(&self, cause: Cause) -> String {
+        match cause {
+            Cause::Verdict(VerdictOf::Check(c)) => format!("health check {}", self.zone.health_checks[c].spec.id),
+            Cause::Verdict(VerdictOf::Target(h)) => {
+                let host = &self.zone.hosts[h];
+                let lb = host.lb.map_or("the load balancer", |l| self.zone.load_balancers[l].spec.id.as_str());
+                format!("{lb}'s target check on {}", host.spec.id)
+            }
+            Cause::Config(fault) => format!("configuration change: {}", self.faults.faults[fault].action.describe()),
+            Cause::LatencyData => "Route 53's latency data re-measured".to_string(),
+        }
+    }
+
     /// The report of the run so far.
     pub fn report(&self) -> Report {
+        let mut summary = self.rec.summary(self.now());
+        for p in &self.rec.probes {
+            if let (Some(cause), Some(phases)) = (p.track.cause, summary.phases.get_mut(&p.id)) {
+                phases.cause = Some(self.cause_text(cause));
+            }
+        }
         Report {
             title: self.title.clone(),
             seed: self.seed,
             duration_s: self.duration.as_ms() / 1000,
-            summary: self.rec.summary(self.now()),
+            summary,
             series: self.rec.full_series(&self.zone, &self.regions),
             probes: self.rec.probes.iter().map(|p| (p.id.clone(), p.observations.clone())).collect(),
             events: self.events,
@@ -210,6 +233,7 @@ impl Recorder {
                     resolver_ttl_ms: since(dns, tr.resolver_new.map(|r| r.max(dns.unwrap_or(r)))),
                     client_cache_ms: since(tr.resolver_new.or(dns), tr.client_new),
                     connection_ms: since(tr.client_new, tr.switched),
+                    cause: None,
                 },
             );
         }

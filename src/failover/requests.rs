@@ -20,7 +20,7 @@ use crate::failover::sim::{Event, Sim};
 use crate::failover::tables::RegionId;
 use crate::route53::answer::{Dest, Item};
 use crate::route53::endpoints::{self, Attempt, Caller, HostState, Outcome, Patience};
-use crate::route53::zone::{Endpoint, HostIdx};
+use crate::route53::zone::{Endpoint, HostIdx, LbIdx};
 use crate::spec::zone::LbKind;
 
 /// How long a client waits for the response once connected, ms. Assumption: 60 s,
@@ -252,7 +252,9 @@ impl Sim {
         let caller = Caller { patience, rtt_ms: rtt, lb_view: &lb_view };
         match dest {
             Dest::LbNode { lb, az } => {
-                endpoints::attempt_lb(&self.zone, &self.world, *lb, Some(az), caller, &mut self.clients[c].rng)
+                let a = endpoints::attempt_lb(&self.zone, &self.world, *lb, Some(az), caller, &mut self.clients[c].rng);
+                self.nlb_observes(*lb, &a);
+                a
             }
             Dest::Host(h) => endpoints::attempt_host(&self.world, *h, patience, rtt),
             Dest::Unknown => Attempt { outcome: Outcome::Timeout, elapsed_ms: patience.connect_ms, target: None },
@@ -293,12 +295,27 @@ impl Sim {
                         if !self.health.lb_considers_healthy(h) {
                             return failed(Outcome::Reset, rtt, Some(h));
                         }
-                        flow(self.world.hosts[h], rtt, timeout, h)
+                        let a = flow(self.world.hosts[h], rtt, timeout, h);
+                        self.nlb_observes(*lb, &a);
+                        a
                     }
                 }
             }
             Dest::Host(h) => flow(self.world.hosts[*h], rtt, timeout, *h),
             Dest::Unknown => failed(Outcome::Timeout, timeout, None),
+        }
+    }
+}
+
+impl Sim {
+    /// An NLB watches the connections it forwards (its passive check): a refused,
+    /// reset or silent one stops new flows to that target, a served one restores it.
+    fn nlb_observes(&mut self, lb: LbIdx, a: &Attempt) {
+        if self.zone.load_balancers[lb].spec.kind == LbKind::Nlb
+            && let Some(h) = a.target
+        {
+            let now = self.now();
+            self.health.observe_flow(h, a.outcome == Outcome::Ok, now);
         }
     }
 }

@@ -35,8 +35,8 @@ use crate::base::queue::EventQueue;
 use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
 use crate::failover::client::Client;
-use crate::failover::faults::{FaultScript, check_action};
-use crate::failover::recording::Recorder;
+use crate::failover::faults::{FaultScript, check_action, record_changes};
+use crate::failover::recording::{Cause, Recorder};
 use crate::failover::resolver::Resolver;
 use crate::failover::tables::{NameTable, RegionTable};
 use crate::route53::endpoints::World;
@@ -61,6 +61,8 @@ pub enum Event {
     /// A configuration change reaches the DNS servers (an index into the pending
     /// changes).
     Config(usize),
+    /// Route 53's latency data is re-measured.
+    LatencyData,
 }
 
 /// The simulation: the world it runs, the one queue, and what it records.
@@ -97,6 +99,8 @@ pub struct Sim {
     // Who asks.
     /// Recursive resolvers: the named ones, then the generated population.
     pub(super) resolvers: Vec<Resolver>,
+    /// The DNS locations that answer them (ids; the health engine's location indices).
+    pub(super) locations: Vec<String>,
     /// Representative clients: the groups', the population's, then the probes.
     pub(super) clients: Vec<Client>,
 
@@ -186,6 +190,9 @@ impl Sim {
     /// Applies `action` now (a fault injected from the UI).
     pub fn inject(&mut self, action: FaultAction) -> Result<(), String> {
         check_action(&self.zone, &action)?;
+        if let Some(Err(why)) = record_changes(&self.faults.control, &action) {
+            return Err(why);
+        }
         let at = self.now();
         let i = self.faults.add(FaultSpec { at_ms: at.as_ms(), action });
         self.queue.schedule(at, Event::Fault(i));
@@ -209,6 +216,18 @@ impl Sim {
         out
     }
 
+    /// Route 53's latency data changed at `t`: answers may now lead elsewhere for
+    /// clients near a tie; the next re-measurement is scheduled.
+    fn latency_data_changed(&mut self, t: SimTime) {
+        self.rec.note(t, TraceDetail::LatencyData);
+        self.note_dns_change(t, Some(t), None, Cause::LatencyData);
+        if let Some(next) = self.latency.next_change_after(t)
+            && next <= self.duration
+        {
+            self.queue.schedule(next, Event::LatencyData);
+        }
+    }
+
     /// Dispatches one event to the part of the simulation it concerns.
     fn handle(&mut self, t: SimTime, ev: Event) {
         match ev {
@@ -220,6 +239,7 @@ impl Sim {
             Event::Request(c) => self.request(c, t),
             Event::Fault(i) => self.apply_fault(i, t),
             Event::Config(i) => self.apply_config(i, t),
+            Event::LatencyData => self.latency_data_changed(t),
         }
     }
 }

@@ -32,7 +32,7 @@ pub struct TraceEvent {
 pub enum TraceDetail {
     /// A scripted or injected fault (an index into the run's faults).
     Fault {
-        /// The fault.
+        /// Its index in the scenario's fault script.
         fault: usize,
     },
     /// A fault's configuration change is live on the DNS servers.
@@ -40,19 +40,29 @@ pub enum TraceDetail {
         /// The fault that asked for it.
         fault: usize,
     },
+    /// Route 53's latency data was re-measured.
+    LatencyData,
+    /// Route 53's control plane refused a fault's record changes (as it refuses an
+    /// invalid change batch); nothing changed.
+    Refused {
+        /// Its index in the scenario's fault script.
+        fault: usize,
+        /// Why, in words.
+        why: String,
+    },
     /// Something in health checking: a checker's opinion, a check's status, what the
     /// DNS servers see, a load balancer's opinion of a target.
     Health(HealthEventKind),
     /// A resolver's fresh answer for the service leads somewhere new.
     Resolver {
-        /// The resolver.
+        /// Which resolver of the run (named ones first, then the population).
         resolver: ResolverIdx,
         /// Where its answer leads now.
         now: ResolverNow,
     },
     /// A probe's request.
     Probe {
-        /// The probe.
+        /// Which probe, in the scenario's order.
         probe: ProbeIdx,
         /// The DNS answer it used, as its log shows it.
         answer: Arc<str>,
@@ -80,12 +90,14 @@ pub enum ResolverNow {
 }
 
 impl TraceEvent {
-    /// The kind of event: `fault`, `config`, `checker`, `status`, `dns-status`,
+    /// The kind of event: `fault`, `config`, `refused`, `latency`, `checker`, `status`, `dns-status`,
     /// `target`, `dns-target`, `resolver` or `probe`.
     pub fn kind(&self) -> &'static str {
         match &self.detail {
             TraceDetail::Fault { .. } => "fault",
             TraceDetail::ConfigLive { .. } => "config",
+            TraceDetail::Refused { .. } => "refused",
+            TraceDetail::LatencyData => "latency",
             TraceDetail::Health(h) => match h {
                 HealthEventKind::CheckerFlip { .. } => "checker",
                 HealthEventKind::Status { .. } => "status",
@@ -127,6 +139,7 @@ pub(super) struct TraceNames<'a> {
     pub faults: &'a [FaultSpec],
     pub resolvers: &'a [Resolver],
     pub probes: &'a [Probe],
+    pub locations: &'a [String],
 }
 
 fn healthy_or_not(healthy: bool) -> &'static str {
@@ -142,6 +155,12 @@ impl TraceNames<'_> {
                 "route53".to_string(),
                 format!("{} is now live on the DNS servers", self.faults[*fault].action.describe()),
             ),
+            TraceDetail::Refused { fault, why } => {
+                ("route53".to_string(), format!("refuses {}: {why}", self.faults[*fault].action.describe()))
+            }
+            TraceDetail::LatencyData => {
+                ("route53".to_string(), "latency data re-measured: the best region may change for some clients".into())
+            }
             TraceDetail::Health(h) => self.health(h),
             TraceDetail::Resolver { resolver, now } => {
                 let service = self.names.name(NameTable::SERVICE);
@@ -189,9 +208,11 @@ impl TraceNames<'_> {
                 };
                 (id, detail)
             }
-            HealthEventKind::DnsStatus { check, healthy } => {
+            HealthEventKind::DnsStatus { check, healthy, location, seeing, of } => {
                 let id = check_id(*check);
-                let detail = format!("Route 53's DNS servers now answer as if {id} is {}", healthy_or_not(*healthy));
+                let at = self.where_seen(*location, *seeing, *of);
+                let detail =
+                    format!("Route 53's DNS servers {at} now answer as if {id} is {}", healthy_or_not(*healthy));
                 (id, detail)
             }
             HealthEventKind::TargetHealth { host, healthy, passive } => {
@@ -204,11 +225,24 @@ impl TraceNames<'_> {
                 );
                 (id, detail)
             }
-            HealthEventKind::DnsTargetHealth { host, healthy } => {
+            HealthEventKind::DnsTargetHealth { host, healthy, location, seeing, of } => {
                 let id = host_id(*host);
-                let detail = format!("Route 53 now sees target {id} {}", healthy_or_not(*healthy));
+                let at = self.where_seen(*location, *seeing, *of);
+                let detail = format!("Route 53's DNS servers {at} now see target {id} {}", healthy_or_not(*healthy));
                 (id, detail)
             }
+        }
+    }
+
+    /// Which DNS locations: `at fra (the first of 23 locations)`, `at all 23
+    /// locations`, or `at 5 of 23 locations (latest fra)`.
+    fn where_seen(&self, location: usize, seeing: u32, of: u32) -> String {
+        let id = &self.locations[location];
+        match (seeing, of) {
+            (s, o) if s == o && o > 1 => format!("at all {o} locations"),
+            (_, 1) => format!("at {id}"),
+            (1, o) => format!("at {id} (the first of {o} locations)"),
+            (s, o) => format!("at {s} of {o} locations (latest {id})"),
         }
     }
 }
@@ -223,6 +257,7 @@ impl Sim {
             faults: &self.faults.faults,
             resolvers: &self.resolvers,
             probes: &self.rec.probes,
+            locations: &self.locations,
         }
     }
 

@@ -2,8 +2,8 @@
 //! the DNS servers currently see, the latency table and an RNG, answer exactly as
 //! Route 53 would — and, on request, explain every step.
 //!
-//! Implements `route53-reference.md` §2 (policies), §4 (Evaluate Target Health and
-//! tree health) and the pseudo-code of §9:
+//! Implements the routing policies, Evaluate Target Health and tree health as
+//! `docs/model.md` (answers) describes them:
 //! - pick candidates by policy, skip unhealthy ones, **fail open per group** when
 //!   none is healthy (weighted: by weight among weight > 0; failover: primary;
 //!   geolocation / IP-based: the smallest matching region; multivalue: up to 8
@@ -27,7 +27,7 @@ use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
 use crate::route53::latency::LatencyTable;
 use crate::route53::zone::{CheckIdx, Endpoint, HostIdx, LbIdx, RecordIdx, Zone};
-use crate::spec::zone::RecordType;
+use crate::spec::zone::{LbKind, RecordType};
 
 mod engine;
 mod explain;
@@ -36,9 +36,9 @@ mod policies;
 use engine::Engine;
 pub use explain::{Explain, Step, Verdict};
 
-/// TTL of a load balancer's own DNS name and of aliases to it [§1.3].
+/// TTL of a load balancer's own DNS name and of aliases to it (model: answers).
 pub const LB_TTL_S: u32 = 60;
-/// Most records a multivalue answer returns [§2.7].
+/// Most records a multivalue answer returns (model: answers).
 pub const MULTIVALUE_MAX: usize = 8;
 
 /// Health as the Route 53 DNS servers currently see it.
@@ -90,7 +90,7 @@ pub struct Query<'a> {
 }
 
 impl Query<'_> {
-    /// The address Route 53 routes by: ECS when present, else the resolver [§2.9].
+    /// The address Route 53 routes by: ECS when present, else the resolver (model: answers).
     pub fn client(&self) -> &ClientAddr {
         self.ecs.unwrap_or(self.resolver)
     }
@@ -147,7 +147,7 @@ pub enum CnameTo {
 pub enum Answer {
     /// Records, all with one TTL.
     Records {
-        /// The items.
+        /// The answer section: addresses, or a CNAME and where it leads.
         items: Vec<Item>,
         /// TTL in seconds.
         ttl_s: u32,
@@ -176,6 +176,8 @@ pub enum NoDataReason {
     TypeAbsent,
     /// Geolocation or IP-based routing with no matching record and no default.
     NoMatch,
+    /// The chosen record is an alias to a name with no record of the queried type.
+    AliasTargetMissing,
 }
 
 impl Answer {
@@ -198,6 +200,9 @@ impl Answer {
                     })
                     .collect();
                 format!("{} (TTL {ttl_s})", parts.join(", "))
+            }
+            Answer::NoData { reason: NoDataReason::AliasTargetMissing, ttl_s } => {
+                format!("no answer: the alias's target has no records (NOERROR, negative TTL {ttl_s})")
             }
             Answer::NoData { reason: NoDataReason::NoMatch, ttl_s } => {
                 format!("no answer: no matching location and no default (NOERROR, negative TTL {ttl_s})")
@@ -241,17 +246,21 @@ pub fn answer_explained(
     (a, e.explain.unwrap_or_default())
 }
 
-/// What a load balancer's own DNS name answers: one node per availability zone with
-/// a target the LB considers healthy; every node when none is (fail open) [§5.2].
+/// What a load balancer's own DNS name answers: one node address per enabled
+/// availability zone. An **NLB** removes a zone's address while no target group has
+/// a healthy target in that zone, and answers with every zone when none has (NLB
+/// user guide, "Target group health checks"). An **ALB** keeps every zone's node in
+/// DNS whatever its targets' health: cross-zone load balancing is always on at the
+/// load balancer (ALB user guide; a per-target-group switch exists only since
+/// November 2022 and is not modelled). TTL [`LB_TTL_S`].
 pub fn lb_answer(zone: &Zone, lb: LbIdx, health: &dyn HealthView) -> Vec<Item> {
     let l = &zone.load_balancers[lb];
-    let healthy_azs: Vec<&String> = l
-        .azs
-        .iter()
-        .filter(|az| {
-            l.target_groups.iter().flatten().any(|&h| zone.hosts[h].spec.az == **az && health.target_healthy(h))
-        })
-        .collect();
+    let has_healthy_target =
+        |az: &str| l.target_groups.iter().flatten().any(|&h| zone.hosts[h].spec.az == az && health.target_healthy(h));
+    let healthy_azs: Vec<&String> = match l.spec.kind {
+        LbKind::Nlb => l.azs.iter().filter(|az| has_healthy_target(az)).collect(),
+        LbKind::Alb => l.azs.iter().collect(),
+    };
     let azs: Vec<&String> = if healthy_azs.is_empty() { l.azs.iter().collect() } else { healthy_azs };
     azs.into_iter()
         .map(|az| Item::Addr { text: format!("{}@{az}", l.spec.id), dest: Dest::LbNode { lb, az: az.clone() } })
@@ -259,13 +268,14 @@ pub fn lb_answer(zone: &Zone, lb: LbIdx, health: &dyn HealthView) -> Vec<Item> {
 }
 
 /// Is load balancer `lb` healthy for Evaluate Target Health: every target group
-/// that has targets contains a healthy one [§4.1].
+/// that has registered targets contains a healthy one, and a target group with no
+/// registered targets counts as **unhealthy** (Route 53 developer guide, values
+/// for failover alias records; so documented since 25 February 2019 — earlier
+/// texts counted an empty target group as healthy). A load balancer with no
+/// target group at all has no registered target either, and is unhealthy too.
 pub fn lb_healthy(zone: &Zone, lb: LbIdx, health: &dyn HealthView) -> bool {
-    zone.load_balancers[lb]
-        .target_groups
-        .iter()
-        .filter(|tg| !tg.is_empty())
-        .all(|tg| tg.iter().any(|&h| health.target_healthy(h)))
+    let tgs = &zone.load_balancers[lb].target_groups;
+    !tgs.is_empty() && tgs.iter().all(|tg| tg.iter().any(|&h| health.target_healthy(h)))
 }
 
 /// The endpoint an answer item reaches, if it is a modelled one.

@@ -14,7 +14,7 @@ pub struct Pitfall {
 }
 
 /// Rough time for an endpoint check to call a black-holed endpoint unhealthy, s
-/// (reference §8.1: about the slowest checker's `threshold` cycles of
+/// (`docs/model.md`, health checks: about the slowest checker's `threshold` cycles of
 /// interval + 4 s timeout).
 fn detection_s(interval_s: u32, threshold: u32) -> u32 {
     threshold * (interval_s + 4)
@@ -34,8 +34,8 @@ pub fn lint(zone: &Zone) -> Vec<Pitfall> {
                     out.push(Pitfall {
                         record: Some(g.members[0]),
                         message: format!(
-                            "'{}' has no default location: clients matching no record get no answer (NOERROR, cached 900 s)",
-                            g.name
+                            "'{}' has no default location: clients matching no record get no answer (NOERROR, cached {} s)",
+                            g.name, zone.negative_ttl_s
                         ),
                     });
                 }
@@ -58,6 +58,16 @@ pub fn lint(zone: &Zone) -> Vec<Pitfall> {
             out.push(Pitfall {
                 record: Some(i),
                 message: format!("{}: a simple record is never health checked; its check has no effect", r.label()),
+            });
+        }
+        if let Target::AliasMissing(name) = &r.target {
+            out.push(Pitfall {
+                record: Some(i),
+                message: format!(
+                    "{}: aliases '{name}', which has no records: when Route 53 picks this record the name stops resolving (an empty answer, cached up to the zone's negative TTL, {} s)",
+                    r.label(),
+                    zone.negative_ttl_s
+                ),
             });
         }
         if let (Policy::Latency { .. } | Policy::Geolocation { .. }, Some(_), Target::AliasGroup(t)) =
@@ -119,9 +129,14 @@ mod tests {
 
     #[test]
     fn the_pitfall_preset_is_flagged_and_the_clean_ones_are_not() {
+        // Design 1a: the branch-skipping check on the AMERS latency alias, the two
+        // latency records pointing at trees never built, and the secondaries that
+        // carry neither a check nor target evaluation.
         let p = lint_preset("latency-layer-pitfall-alb");
-        assert_eq!(p.len(), 3, "{p:#?}");
-        assert!(p[0].contains("skips its whole branch"));
+        assert_eq!(p.len(), 5, "{p:#?}");
+        assert_eq!(p.iter().filter(|m| m.contains("skips its whole branch")).count(), 1, "{p:#?}");
+        assert_eq!(p.iter().filter(|m| m.contains("which has no records")).count(), 2, "{p:#?}");
+        assert_eq!(p.iter().filter(|m| m.contains("never backs out")).count(), 2, "{p:#?}");
         // The report's latency → nested failover puts nothing on the latency layer or on
         // the alias to the second pair: those records can never be backed out of.
         let p = lint_preset("latency-failover-alb");

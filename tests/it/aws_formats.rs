@@ -425,14 +425,16 @@ fn a_timed_change_batch_applies_to_a_zone_spec() {
     let zone = apply_changes(&base.zone, &changes).unwrap();
     assert_eq!(zone.records[0], moved);
     Zone::new(&zone).unwrap();
-    // As a scripted fault: stored and read back; the simulator says it cannot run it yet.
+    // As a scripted fault: stored, read back, and run (it goes live on the DNS
+    // servers after the propagation delay; tests/it/sim.rs follows the drain).
     let mut s = base.clone();
     s.faults.push(FaultSpec { at_ms: 60_000, action: FaultAction::ApplyChanges { changes } });
     let back = Scenario::from_json(&s.to_json()).unwrap();
     assert_eq!(back, s);
     assert!(s.to_json().contains("\"do\": \"apply_changes\""));
-    let e = Sim::new(&s).err().unwrap().to_string();
-    assert!(e.contains("not yet supported by the simulator"), "{e}");
+    let mut sim = Sim::new(&s).unwrap();
+    sim.run_until(SimTime(60_000 + s.params.config_delay_ms));
+    assert!(sim.trace().iter().any(|e| e.kind() == "config"), "live after the propagation delay");
 }
 
 const POLICY: &str = include_str!("../fixtures/traffic-policy.json");

@@ -160,15 +160,26 @@ fn behind_an_nlb_a_stopped_web_server_resets_the_flow_and_the_client_looks_up_ag
 }
 
 /// The field experiment's `curl` runs as a new process each time: it never reuses a
-/// connection and never answers from a cache of its own.
+/// connection and never answers from a cache of its own (every failover preset's
+/// `curl` probes, wherever they are).
 #[test]
 fn curl_never_reuses_a_connection_or_caches_an_answer() {
+    let mut checked = 0;
     for p in presets::PRESETS.iter().filter(|p| !p.name.starts_with("data-plane") && !p.name.contains("-api-")) {
-        let r = run(p.name, vec![ProbeSpec::field_experiment()], |_| {});
-        let obs = &r.probes["curl-dc"];
-        assert!(obs.len() > 1_000, "{}", p.name);
-        assert!(obs.iter().all(|o| !o.reused_connection && !o.client_cache_hit), "{}", p.name);
+        let curl: Vec<ProbeSpec> =
+            presets::preset(p.name).unwrap().probes.into_iter().filter(|q| q.kind == ClientKind::Curl).collect();
+        if curl.is_empty() {
+            continue;
+        }
+        let r = run(p.name, curl.clone(), |_| {});
+        for q in &curl {
+            let obs = &r.probes[&q.id];
+            assert!(obs.len() > 1_000, "{} {}", p.name, q.id);
+            assert!(obs.iter().all(|o| !o.reused_connection && !o.client_cache_hit), "{} {}", p.name, q.id);
+        }
+        checked += 1;
     }
+    assert!(checked > 5, "{checked} presets with curl probes");
 }
 
 /// The era decides whether an ALB has a client keep-alive duration (March 2024 on);

@@ -10,6 +10,8 @@ use routewave::spec::zone::*;
 
 /// Every regional-failover field preset and its design number.
 const FIELD: &[(&str, &str)] = &[
+    ("latency-layer-pitfall-alb", "1a"),
+    ("latency-layer-pitfall-nlb", "1a"),
     ("latency-failover-alb", "1b"),
     ("latency-failover-nlb", "1b"),
     ("latency-weighted-alb", "2a"),
@@ -61,9 +63,13 @@ fn eth(r: &RecordSpec) -> Option<bool> {
 }
 
 /// (has a Route 53 check, Evaluate Target Health: None for a CNAME) per layer.
-fn expected(design: &str, layer: &Layer) -> (bool, Option<bool>) {
+fn expected(design: &str, layer: &Layer, r: &RecordSpec) -> (bool, Option<bool>) {
     use Layer::*;
+    let primary = matches!(r.routing, Routing::Failover { role: FailoverRole::Primary });
     match (design, layer) {
+        ("1a", Latency) => (true, Some(false)),
+        ("1a", FailoverToLb) => (primary, Some(false)),
+        ("1a", FailoverToPair) => (false, Some(false)),
         ("1b" | "3b", Latency | Geolocation) => (false, Some(false)),
         ("1b" | "3b", FailoverToLb) => (true, Some(true)),
         ("1b" | "3b", FailoverToPair) => (false, Some(false)),
@@ -82,7 +88,8 @@ fn every_field_preset_is_listed_here() {
     let listed: Vec<&str> = FIELD.iter().map(|(n, _)| *n).collect();
     for p in presets::PRESETS {
         let s = (p.build)();
-        let is_field = s.deploy.is_none() && s.control_plane.is_none() && !p.name.starts_with("latency-layer-pitfall");
+        // The near-tie preset shows a mechanism of design 1 with its own setup (below).
+        let is_field = s.deploy.is_none() && s.control_plane.is_none() && p.name != "latency-near-tie-nlb";
         assert_eq!(is_field, listed.contains(&p.name), "{}", p.name);
     }
 }
@@ -93,11 +100,41 @@ fn checks_and_evaluate_target_health_sit_where_the_report_put_them() {
         let s = preset(name);
         for r in &s.zone.records {
             let l = layer(r);
-            let (check, eth_expected) = expected(design, &l);
+            let (check, eth_expected) = expected(design, &l, r);
             assert_eq!(r.health_check.is_some(), check, "{name} ({design}): check on {} ({l:?})", r.name);
             assert_eq!(eth(r), eth_expected, "{name} ({design}): ETH on {} ({l:?})", r.name);
         }
     }
+}
+
+/// Design 1a: only the AMERS cascade was built; the EMEA and ASPAC latency records
+/// point at names with no records.
+#[test]
+fn the_pitfall_builds_only_the_amers_tree() {
+    let s = preset("latency-layer-pitfall-alb");
+    let names = |pred: &dyn Fn(&RecordSpec) -> bool| {
+        s.zone.records.iter().filter(|r| pred(r)).map(|r| r.name.as_str()).collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(names(&|r| r.name != s.service), ["amers-2.sso.example.com", "amers.sso.example.com"].into());
+    let targets = names(&|_| true);
+    for r in s.zone.records.iter().filter(|r| r.name == s.service) {
+        let RecordValue::Alias { target: AliasTarget::Record { name }, .. } = &r.value else { panic!() };
+        let built = targets.contains(name.as_str());
+        assert_eq!(built, name.starts_with("amers."), "{name}");
+    }
+}
+
+/// The near-tie preset: latency aliases straight to the load balancers with nothing
+/// checked, the probe in Dubai, a latency table that is re-measured.
+#[test]
+fn the_near_tie_has_nothing_checked_and_a_probe_between_two_regions() {
+    let s = preset("latency-near-tie-nlb");
+    assert!(s.zone.health_checks.is_empty());
+    for r in &s.zone.records {
+        assert_eq!((layer(r), eth(r), r.health_check.is_some()), (Layer::Latency, Some(false), false), "{}", r.name);
+    }
+    assert_eq!(s.probes[0].city, "dubai");
+    assert!(s.params.latency.remeasure_period_s > 0);
 }
 
 #[test]

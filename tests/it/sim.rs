@@ -3,11 +3,12 @@
 
 use routewave::base::time::SimTime;
 use routewave::design::presets;
-use routewave::failover::sim::{Report, RequestResult, Sim};
+use routewave::failover::sim::{Report, RequestResult, Sim, TraceDetail};
 use routewave::route53::endpoints::Outcome;
 use routewave::spec::kinds::ClientKind;
 use routewave::spec::kinds::ResolverKind;
 use routewave::spec::scenario::*;
+use routewave::spec::zone::RecordValue;
 
 fn run(s: &Scenario) -> Report {
     let mut sim = Sim::new(s).expect("valid scenario");
@@ -65,8 +66,12 @@ fn stepping_in_batches_equals_one_run() {
 /// us-east-1 stops, then ap-southeast-1 after eu-west-1 stops.
 #[test]
 fn probe_follows_the_failover_order_in_every_design() {
-    // Geolocation with checks alone never leaves us-east-1: see the next test.
-    for p in presets::PRESETS.iter().filter(|p| p.name != "geo-checks-only-nlb") {
+    // Geolocation with checks alone never leaves us-east-1, and the latency-layer
+    // pitfall stops resolving: see the next tests.
+    let elsewhere = |name: &str| {
+        ["geo-checks-only-nlb", "latency-near-tie-nlb"].contains(&name) || name.starts_with("latency-layer-pitfall")
+    };
+    for p in presets::PRESETS.iter().filter(|p| !elsewhere(p.name)) {
         let r = run(&(p.build)());
         let obs = &r.probes["curl-dc"];
         let ok_regions: Vec<&str> = {
@@ -95,6 +100,94 @@ fn geolocation_with_checks_alone_never_leaves_the_region() {
     assert_eq!(r.summary.switch_ms["curl-dc"], None);
 }
 
+/// The latency-layer pitfall (design 1a): once us-east-1's check on the latency
+/// alias fails, Route 53 skips the AMERS branch and picks the next-best latency
+/// region, whose tree was never built — the name stops resolving instead of failing
+/// over, and the failover pair under AMERS never acts.
+#[test]
+fn the_latency_layer_pitfall_stops_resolving() {
+    for name in ["latency-layer-pitfall-alb", "latency-layer-pitfall-nlb"] {
+        let r = run(&presets::preset(name).unwrap());
+        let obs = &r.probes["curl-dc"];
+        let fault = r.summary.fault_at_ms.unwrap();
+        assert!(obs.iter().filter(|o| o.result == RequestResult::Ok).all(|o| o.region.as_deref() == Some("us-east-1")));
+        let after: Vec<_> = obs.iter().filter(|o| o.at.as_ms() > fault + 60_000).collect();
+        assert!(!after.is_empty() && after.iter().all(|o| o.result == RequestResult::NoAnswer), "{name}");
+        assert_eq!(r.summary.switch_ms["curl-dc"], None, "{name}");
+    }
+}
+
+/// With nothing checked at the latency layer, only a change of Route 53's latency
+/// data moves a client off a dead region: the probe near a tie (Dubai) leaves
+/// Singapore within a resolver TTL after a re-measurement, at a different one in
+/// each run (or was not there when it stopped).
+#[test]
+fn a_client_near_a_tie_moves_only_when_the_latency_data_changes() {
+    use routewave::route53::latency::LatencyTable;
+    let base = presets::preset("latency-near-tie-nlb").unwrap();
+    let period_ms = base.params.latency.remeasure_period_s * 1000;
+    let mut switches = Vec::new();
+    for seed in 1..=12 {
+        let mut s = base.clone();
+        s.seed = seed;
+        s.population = None;
+        let r = run(&s);
+        let fault = r.summary.fault_at_ms.unwrap();
+        let obs = &r.probes["curl-dubai"];
+        let at_fault = obs.iter().rev().find(|o| o.at.as_ms() < fault).and_then(|o| o.region.clone());
+        if at_fault.as_deref() != Some("ap-southeast-1") {
+            continue; // the data sent Dubai to Dublin when Singapore stopped
+        }
+        let Some(switch) = r.summary.switch_ms["curl-dubai"] else { continue };
+        let at = fault + switch;
+        // The last re-measurement before the switch is at most a TTL (60 s) and a
+        // curl (1 s) before it.
+        let table = LatencyTable::new(s.params.latency, s.seed);
+        let epoch = table.epoch(SimTime(at));
+        let boundary = (0..at).rev().step_by(1000).find(|&t| table.epoch(SimTime(t)) != epoch).unwrap_or(0);
+        assert!(at - boundary <= 62_000, "seed {seed}: switched {} s after a re-measurement", (at - boundary) / 1000);
+        assert!(at > fault + 1_000);
+        let cause = r.summary.phases["curl-dubai"].cause.as_deref();
+        assert_eq!(cause, Some("Route 53's latency data re-measured"), "seed {seed}");
+        switches.push(switch);
+    }
+    assert!(switches.len() >= 3, "{switches:?}");
+    let spread = switches.iter().max().unwrap() - switches.iter().min().unwrap();
+    assert!(spread >= period_ms / 2, "the switch comes at different re-measurements: {switches:?}");
+}
+
+/// Each DNS location works out a check's status from the checker opinions that have
+/// reached it (each within the delivery delay, 1–10 s by default): the locations
+/// flip one after another, the first no sooner than 1 s after the checkers' own
+/// verdict and the last within 10 s of it.
+#[test]
+fn dns_locations_flip_one_after_another_within_the_delivery_delay() {
+    use routewave::route53::health::HealthEventKind;
+    let mut sim = Sim::new(&presets::preset("latency-weighted-nlb").unwrap()).unwrap();
+    sim.run_until(SimTime(600_000));
+    let verdict = sim
+        .trace()
+        .iter()
+        .find_map(|e| match e.detail {
+            TraceDetail::Health(HealthEventKind::Status { healthy: false, .. }) => Some(e.at.as_ms()),
+            _ => None,
+        })
+        .expect("the check fails");
+    let flips: Vec<(u64, u32, u32)> = sim
+        .trace()
+        .iter()
+        .filter_map(|e| match e.detail {
+            TraceDetail::Health(HealthEventKind::DnsStatus { healthy: false, seeing, of, .. }) => {
+                Some((e.at.as_ms(), seeing, of))
+            }
+            _ => None,
+        })
+        .collect();
+    let [(first, 1, of), (last, all, of2)] = flips[..] else { panic!("the first and the last location: {flips:?}") };
+    assert!(of > 10 && all == of && of2 == of, "{flips:?}");
+    assert!(first >= verdict + 1_000 && last <= verdict + 10_000 && first < last, "{verdict}: {flips:?}");
+}
+
 /// The phases add up to the switch time.
 #[test]
 fn phases_add_up_to_the_switch_time() {
@@ -107,6 +200,9 @@ fn phases_add_up_to_the_switch_time() {
             .map(|x| x.unwrap())
             .sum();
         assert_eq!(Some(sum), r.summary.switch_ms["curl-dc"], "{name}: {p:?}");
+        // Something checked the stopped region and Route 53 acted on its verdict.
+        let cause = p.cause.as_deref().unwrap_or_default();
+        assert!(cause.starts_with("health check ") || cause.contains("target check on"), "{name}: {cause}");
     }
 }
 
@@ -303,6 +399,90 @@ fn weight_change_takes_effect_after_config_propagation() {
     sim.run_until(sim.duration());
     let config = sim.trace().iter().find(|e| e.kind() == "config").unwrap();
     assert_eq!(config.at, SimTime(130_000));
+}
+
+/// A change batch applied at a moment (a record swap: us-east-1's latency CNAME now
+/// points at eu-west-1's set) goes live on the DNS servers after the propagation
+/// delay; resolvers keep the old answer until their cached copy expires (300 s in
+/// the all-defaults design), so traffic drains from us-east-1 over the TTL.
+#[test]
+fn a_timed_change_batch_goes_live_and_drains_through_the_caches() {
+    use routewave::spec::changes::{ChangeAction, RecordChange};
+    let mut s = presets::preset("all-defaults-nlb").unwrap();
+    // Clients that reuse no connection, so every request looks the name up.
+    s.population.as_mut().unwrap().client_kinds = vec![(ClientKind::SystemdResolved, 1)];
+    let mut swapped = s
+        .zone
+        .records
+        .iter()
+        .find(|r| r.name == s.service && r.set_id.as_deref() == Some("us-east-1"))
+        .unwrap()
+        .clone();
+    swapped.value = RecordValue::Values(vec!["euw1.sso.example.com".into()]);
+    s.faults = vec![FaultSpec {
+        at_ms: 300_000,
+        action: FaultAction::ApplyChanges {
+            changes: vec![RecordChange { action: ChangeAction::Upsert, record: swapped }],
+        },
+    }];
+    let mut sim = Sim::new(&s).unwrap();
+    sim.run_until(sim.duration());
+    let live = sim.trace().iter().find(|e| e.kind() == "config").expect("the batch goes live").at.as_ms();
+    assert_eq!(live, 300_000 + s.params.config_delay_ms);
+    let r = sim.report();
+    let probe = &r.probes["curl-dc"];
+    let first_eu =
+        probe.iter().find(|o| o.region.as_deref() == Some("eu-west-1")).expect("moves to eu-west-1").at.as_ms();
+    assert!(first_eu >= live && first_eu <= live + 300_000 + 2_000, "{first_eu} vs live {live}");
+    assert!(probe.iter().all(|o| o.result == RequestResult::Ok), "a drain drops nothing");
+    // Not a fault: no failover phases start.
+    assert_eq!(r.summary.phases["curl-dc"].cause, None);
+    // Resolvers holding the old CNAME keep sending clients to us-east-1 after the
+    // batch is live, and stop once their copies have expired (extenders excepted).
+    let use1 = &r.series.served_by_region["us-east-1"];
+    let sec = |ms: u64| (ms / 1000) as usize;
+    assert!(use1[sec(live) + 5] > 0.0, "old answers still cached just after the change");
+    let later: f64 = use1[sec(live) + 320..sec(live) + 400].iter().sum();
+    let before: f64 = use1[sec(live) - 80..sec(live)].iter().sum();
+    assert!(later < before * 0.2, "drained over the TTL: {later} vs {before}");
+    // A batch Route 53 would refuse is refused by path before the run.
+    let mut bad = s.clone();
+    let FaultAction::ApplyChanges { changes } = &mut bad.faults[0].action else { unreachable!() };
+    changes[0].action = ChangeAction::Create;
+    let err = Sim::new(&bad).err().unwrap().to_string();
+    assert!(err.contains("faults[0].action"), "{err}");
+}
+
+/// When an operator's change moves the answer before any check has a verdict, the
+/// phases name the change as the cause; without it, the check's verdict.
+#[test]
+fn the_phases_name_what_moved_the_answer() {
+    use routewave::spec::changes::{ChangeAction, RecordChange};
+    let mut s = presets::preset("all-defaults-nlb").unwrap();
+    s.population = None;
+    let stop = s.faults[0].at_ms;
+    let cause = |s: &Scenario| run(s).summary.phases["curl-dc"].cause.clone().unwrap_or_default();
+    assert!(cause(&s).starts_with("health check "), "{}", cause(&s));
+    let mut swapped = s
+        .zone
+        .records
+        .iter()
+        .find(|r| r.name == s.service && r.set_id.as_deref() == Some("us-east-1"))
+        .unwrap()
+        .clone();
+    swapped.value = RecordValue::Values(vec!["euw1.sso.example.com".into()]);
+    s.faults.insert(
+        1,
+        FaultSpec {
+            at_ms: stop + 1_000,
+            action: FaultAction::ApplyChanges {
+                changes: vec![RecordChange { action: ChangeAction::Upsert, record: swapped }],
+            },
+        },
+    );
+    // Live well before three failed 30 s checks could have a verdict.
+    assert!(s.params.config_delay_ms + 1_000 < 60_000);
+    assert!(cause(&s).starts_with("configuration change: UPSERT sso.example.com"), "{}", cause(&s));
 }
 
 #[test]

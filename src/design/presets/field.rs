@@ -19,6 +19,7 @@
 //! design by design; nothing here is chosen to produce an outcome.
 
 use crate::spec::kinds::{ClientKind, ResolverKind};
+use crate::spec::params::LatencyModel;
 use crate::spec::scenario::*;
 use crate::spec::zone::*;
 
@@ -424,6 +425,97 @@ pub(super) fn latency_failover(kind: LbKind) -> Scenario {
         let to = AliasTarget::Record { name: cascade_names(short).0 };
         s.zone.records.push(alias(SERVICE, Some(region), latency(region), to, false, None));
     }
+    s
+}
+
+/// Field design 1a: the latency-layer pitfall. Only the AMERS cascade was built; the
+/// EMEA and ASPAC latency records point at names whose trees were never built; every
+/// latency alias carries its region's check, and so do the failover primaries.
+pub(super) fn latency_layer_pitfall(kind: LbKind) -> Scenario {
+    let mut s = base(
+        kind,
+        "Latency-layer health-check pitfall",
+        &format!(
+            "Only the AMERS tree was built: its latency record aliases a failover pair (primary us-east-1, \
+             secondary a pair of eu-west-1 and ap-southeast-1). The EMEA and ASPAC latency records point at names \
+             whose trees were never built. Each latency record also carries its region's health check, so when \
+             us-east-1's check fails Route 53 skips the whole AMERS branch and takes the next-best latency region — \
+             whose tree does not exist. {}",
+            setup(
+                "checks 10 s × 1 on the failover primaries and on all three latency aliases, no Evaluate Target \
+                   Health; the report ran this design with ALB (the NLB variant is ours)"
+            )
+        ),
+        &[
+            "After us-east-1's check fails, the name stops resolving: the next-best latency region has no tree.",
+            "The failover pair under AMERS never gets to act: the latency layer skipped it.",
+            "How long do resolvers keep the empty answer? Look at the zone's negative TTL.",
+        ],
+    );
+    s.zone.health_checks = region_checks(kind, REPORT_CHECK);
+    let (amers, amers2) = cascade_names("amers");
+    let [(_, use1, _), (_, euw1, _), (_, apse1, _)] = REGIONS;
+    let to_lb = |name: &str, role, lb: &str, hc: Option<String>| {
+        alias(name, Some(role_id(role)), failover(role), lb_alias(kind, lb), false, hc)
+    };
+    s.zone.records = vec![
+        to_lb(&amers, FailoverRole::Primary, use1, Some(check_id(use1))),
+        alias(
+            &amers,
+            Some("secondary"),
+            failover(FailoverRole::Secondary),
+            AliasTarget::Record { name: amers2.clone() },
+            false,
+            None,
+        ),
+        to_lb(&amers2, FailoverRole::Primary, euw1, Some(check_id(euw1))),
+        to_lb(&amers2, FailoverRole::Secondary, apse1, None),
+    ];
+    let trees = [amers, format!("emea.{SERVICE}"), format!("aspac.{SERVICE}")];
+    for ((region, short, _), tree) in REGIONS.iter().zip(trees) {
+        let to = AliasTarget::Record { name: tree };
+        s.zone.records.push(alias(SERVICE, Some(region), latency(region), to, false, Some(check_id(short))));
+    }
+    s
+}
+
+/// Design 1's other claim: without health checks (or Evaluate Target Health) at the
+/// latency layer, a region stays in the answer however dead it is, and a client
+/// leaves it only when Route 53's latency data next changes — which moves a client
+/// near a tie, never one near its region. Latency aliases straight to the load
+/// balancers, nothing checked; the probe in Dubai, almost as far from Singapore as
+/// from Dublin.
+pub(super) fn latency_near_tie(kind: LbKind) -> Scenario {
+    let mut s = base(
+        kind,
+        "Latency with nothing checked: a client near a tie",
+        &format!(
+            "Latency records alias each region's load balancer directly, with no health check and no Evaluate \
+             Target Health, so Route 53 never backs out of a dead region. The probe sits in Dubai, about as far from \
+             Singapore as from Dublin: which region it is sent to depends on Route 53's latency data, which is \
+             re-measured every {} s (an assumption: AWS publishes no period). Singapore's web server stops at 05:00. \
+             The curl loop and its resolver are the report's; the design is the report's design 1 without its \
+             checks; the region choice is ours.",
+            LatencyModel::default().remeasure_period_s
+        ),
+        &[
+            "Nothing detects the stopped server: the probe leaves Singapore only when the latency data changes.",
+            "Run trials: from one run to the next the switch comes at any re-measurement, or never.",
+            "A client in Washington, near us-east-1, would never be moved this way.",
+        ],
+    );
+    for (region, short, _) in REGIONS {
+        s.zone.records.push(alias(SERVICE, Some(region), latency(region), lb_alias(kind, short), false, None));
+    }
+    s.resolvers[0] =
+        ResolverSpec { id: "dubai-unbound".into(), city: "dubai".into(), ..ResolverSpec::field_experiment() };
+    s.probes[0] = ProbeSpec {
+        id: "curl-dubai".into(),
+        city: "dubai".into(),
+        resolver: "dubai-unbound".into(),
+        ..ProbeSpec::field_experiment()
+    };
+    s.faults = vec![FaultSpec { at_ms: 300_000, action: FaultAction::StopRegion { region: "ap-southeast-1".into() } }];
     s
 }
 

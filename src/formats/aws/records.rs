@@ -54,6 +54,8 @@ pub(crate) struct ZoneBuilder {
     region_origin: Vec<(Input, String)>,
     region_map: BTreeMap<String, String>,
     ip_hosts: usize,
+    /// Every record name the input held, including the records it skipped.
+    input_names: BTreeSet<String>,
 }
 
 /// `name TYPE [set]` of an AWS record set.
@@ -95,6 +97,7 @@ impl ZoneBuilder {
             notes: vec![],
             region_map: BTreeMap::new(),
             ip_hosts: 0,
+            input_names: BTreeSet::new(),
         }
     }
 
@@ -242,6 +245,7 @@ impl ZoneBuilder {
     /// simulator does not answer it. `at` names it in the input.
     pub fn record(&mut self, at: &str, s: &ResourceRecordSet) -> Option<RecordSpec> {
         let name = dns_name(&s.name);
+        self.input_names.insert(name.clone());
         let at = format!("{at} ({})", label(s));
         let rtype = match s.rtype.as_str() {
             "A" => RecordType::A,
@@ -481,20 +485,30 @@ impl ZoneBuilder {
         id
     }
 
-    /// Finishes the zone: aliases left pointing at nothing are dropped (noted), checks
+    /// Finishes the zone: aliases left pointing at records the import skipped are
+    /// dropped (noted), aliases to names the input never held are kept (noted: Route
+    /// 53 answers them with no address, as for a tree never built), checks
     /// that records name but the input lacks become manual checks (noted), and the
     /// zone is validated; the first problem is reported against its input.
     pub fn finish(mut self) -> Result<(ZoneSpec, Vec<String>), ImportError> {
-        // Aliases whose target was skipped (or never existed), until none is left.
+        // Aliases whose target the import skipped, until none is left.
+        let mut never_built = BTreeSet::new();
         loop {
             let groups: BTreeSet<(String, RecordType)> =
                 self.spec.records.iter().map(|r| (r.name.clone(), r.rtype)).collect();
-            let dangling = self.spec.records.iter().position(|r| match &r.value {
-                RecordValue::Alias { target: AliasTarget::Record { name }, .. } => {
-                    !groups.contains(&(name.clone(), r.rtype))
+            let in_input = |name: &str| self.input_names.contains(name) || groups.iter().any(|(n, _)| n == name);
+            let mut dangling = None;
+            for (i, r) in self.spec.records.iter().enumerate() {
+                if let RecordValue::Alias { target: AliasTarget::Record { name }, .. } = &r.value
+                    && !groups.contains(&(name.clone(), r.rtype))
+                {
+                    if in_input(name) {
+                        dangling = Some(i);
+                        break;
+                    }
+                    never_built.insert((i, name.clone()));
                 }
-                _ => false,
-            });
+            }
             let Some(i) = dangling else { break };
             let r = &self.spec.records[i];
             let RecordValue::Alias { target: AliasTarget::Record { name }, .. } = &r.value else { break };
@@ -505,6 +519,14 @@ impl ZoneBuilder {
                 r.rtype.as_str()
             ));
             self.remove_record(i);
+            never_built.clear();
+        }
+        for (i, name) in never_built {
+            self.notes.push(format!(
+                "{}: alias to {name}, which has no records in the input: kept, and answered with no address when \
+                 Route 53 picks it (as for a tree never built)",
+                self.record_origin[i].1
+            ));
         }
         // Two latency records that now stand for one region (a region mapped to its
         // nearest): the later one is dropped.

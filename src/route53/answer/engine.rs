@@ -31,8 +31,14 @@ pub(super) struct Engine<'a> {
 
 /// The result of selecting inside a group.
 pub(super) enum Selected {
-    Records { items: Vec<Item>, ttl_s: u32, path: Vec<RecordIdx> },
+    Records {
+        items: Vec<Item>,
+        ttl_s: u32,
+        path: Vec<RecordIdx>,
+    },
     NoMatch,
+    /// An alias chosen on the way points at a name with no records.
+    Missing,
 }
 
 impl Engine<'_> {
@@ -55,7 +61,7 @@ impl Engine<'_> {
         let z = self.zone;
         let q = self.query;
         let neg = z.negative_ttl_s;
-        // A CNAME at the name answers every type [§1.2].
+        // A CNAME at the name answers every type (model: answers).
         let group = z.group(q.name, q.rtype).or_else(|| z.group(q.name, RecordType::CNAME));
         let Some(g) = group else {
             if z.name_exists(q.name) {
@@ -84,6 +90,7 @@ impl Engine<'_> {
         match self.select(g, 0, rng) {
             Selected::Records { items, ttl_s, path } => Answer::Records { items, ttl_s, path },
             Selected::NoMatch => Answer::NoData { ttl_s: neg, reason: NoDataReason::NoMatch },
+            Selected::Missing => Answer::NoData { ttl_s: neg, reason: NoDataReason::AliasTargetMissing },
         }
     }
 
@@ -112,8 +119,8 @@ impl Engine<'_> {
             }
         }
         if rec.eth {
-            match rec.target {
-                Target::AliasGroup(t) => {
+            match &rec.target {
+                &Target::AliasGroup(t) => {
                     let mut any = false;
                     for i in 0..z.groups[t].members.len() {
                         if self.healthy(z.groups[t].members[i]).0 {
@@ -130,7 +137,7 @@ impl Engine<'_> {
                         });
                     }
                 }
-                Target::AliasLb(l) => {
+                &Target::AliasLb(l) => {
                     let h = lb_healthy(z, l, self.health);
                     ok &= h;
                     if explaining {
@@ -140,6 +147,12 @@ impl Engine<'_> {
                         } else {
                             format!("load balancer '{id}' has a target group with no healthy target")
                         });
+                    }
+                }
+                Target::AliasMissing(name) => {
+                    ok = false;
+                    if explaining {
+                        reasons.push(format!("'{name}' has no records (evaluate target health)"));
                     }
                 }
                 Target::Values(_) => {}
@@ -232,7 +245,7 @@ impl Engine<'_> {
                     ttl = ttl.min(ttl_s);
                     path.extend(p);
                 }
-                Selected::NoMatch => return Selected::NoMatch,
+                empty @ (Selected::NoMatch | Selected::Missing) => return empty,
             }
         }
         Selected::Records { items, ttl_s: ttl, path }
@@ -246,7 +259,7 @@ impl Engine<'_> {
             Target::Values(values) => {
                 let mut items: Vec<Item> = values.iter().map(|v| value_item(z, v)).collect();
                 if matches!(rec.policy, Policy::Simple) && items.len() > 1 {
-                    // Simple records return every value, shuffled [§2.1].
+                    // Simple records return every value, shuffled (model: answers).
                     rng.shuffle(&mut items);
                 }
                 Selected::Records { items, ttl_s: rec.ttl_s.unwrap_or(0), path: Vec::new() }
@@ -257,6 +270,12 @@ impl Engine<'_> {
                     format!("alias → '{}' (the answer takes the target's TTL)", z.groups[t].name)
                 });
                 self.select(t, depth + 1, rng)
+            }
+            Target::AliasMissing(name) => {
+                self.note(depth + 1, rec.group, None, Verdict::Info, || {
+                    format!("alias → '{name}', which has no records: no address to answer")
+                });
+                Selected::Missing
             }
             Target::AliasLb(l) => {
                 let items = lb_answer(z, *l, self.health);
