@@ -18,14 +18,14 @@
 //! (`tcp_syn_retries` 6) — Chrome gives up the whole connect job at 240 s, so the
 //! kernel's limit applies first.
 //!
-//! A kept-alive connection ([`Conn`]) ends at the earliest of the client's idle
+//! A kept-alive connection (`Conn`) ends at the earliest of the client's idle
 //! limit above, the server side's idle limit (an ALB 60 s; the web server itself,
 //! reached directly or through an NLB, 5 s), the server's close after its keep-alive
 //! duration (an ALB in the current era, 3600 s after opening) or after its 100th
 //! request (Apache), and a reset (its web server stopped); see
 //! `route53::endpoints::server_keepalive`.
 //!
-//! Below the kinds: a client's state during a run ([`Client`]) — its cached answer,
+//! Below the kinds: a client's state during a run (`Client`) — its cached answer,
 //! its kept-alive connection, its random stream.
 
 use std::sync::Arc;
@@ -34,49 +34,11 @@ use crate::base::rng::SimRng;
 use crate::base::time::{SimDuration, SimTime};
 use crate::failover::requests::RequestResult;
 use crate::failover::resolver::ResolverIdx;
+use crate::resolvers::caching::{self, DnsCache};
 use crate::route53::answer::{ClientAddr, Dest, Item};
 use crate::route53::endpoints::{ServerKeepAlive, World};
 use crate::route53::zone::HostIdx;
 use crate::spec::kinds::ClientKind;
-
-/// How a client kind caches DNS answers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DnsCache {
-    /// Every lookup goes to the resolver.
-    None,
-    /// Fixed lifetime whatever the TTL, s.
-    Fixed(u32),
-    /// The record's TTL, raised to at least this many seconds.
-    AtLeast(u32),
-    /// Fixed lifetime, then a grace period during which the stale answer is used
-    /// while a refresh runs, s.
-    FixedWithGrace(u32, u32),
-    /// The record's TTL plus up to `extra` seconds, capped at `cap`.
-    Ttl {
-        /// Extra lifetime, uniform in 0..=extra (nscd's pruner), s.
-        extra: u32,
-        /// Cap, s.
-        cap: u32,
-    },
-}
-
-impl DnsCache {
-    /// How long an answer with TTL `ttl_s` stays fresh in the cache, and how long
-    /// after that it may still serve while a refresh runs: (lifetime, grace), s.
-    /// A random extra lifetime (nscd's pruner) is drawn from `rng`.
-    pub fn lifetime_s(self, ttl_s: u32, rng: &mut SimRng) -> (u32, u32) {
-        match self {
-            DnsCache::None => (0, 0),
-            DnsCache::Fixed(s) => (s, 0),
-            DnsCache::AtLeast(s) => (ttl_s.max(s), 0),
-            DnsCache::FixedWithGrace(s, grace) => (s, grace),
-            DnsCache::Ttl { extra, cap } => {
-                let ex = if extra > 0 { rng.below(u64::from(extra) + 1) as u32 } else { 0 };
-                (ttl_s.saturating_add(ex).min(cap), 0)
-            }
-        }
-    }
-}
 
 /// The behaviour of a client kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,11 +60,6 @@ pub struct ClientRules {
 /// (`docs/model.md`, "Clients").
 pub const LINUX_CONNECT_TIMEOUT_MS: u64 = 127_000;
 
-/// Chrome's host cache keeps an answer this long, s: 60 whatever the TTL through
-/// the system resolver (`kCacheEntryTTLSeconds`), and at least 60 (the TTL raised
-/// to `kMinimumTTLSeconds`) through its built-in resolver, the default.
-pub const CHROME_HOST_CACHE_S: u32 = 60;
-
 /// Chrome keeps a used idle socket in its pool this long, ms: 300 s
 /// (`g_used_idle_socket_timeout_s` in `net/socket/client_socket_pool.cc`).
 pub const CHROME_USED_IDLE_SOCKET_MS: u64 = 300_000;
@@ -119,40 +76,23 @@ pub const JAVA_HTTPCLIENT_KEEPALIVE_MS: u64 = 30_000;
 impl ClientKind {
     /// The kind's documented behaviour.
     pub fn rules(self) -> ClientRules {
+        let dns = caching::client_dns(self);
         let base = ClientRules {
-            cache: DnsCache::None,
-            negative_cache_s: 0,
+            cache: dns.cache,
+            negative_cache_s: dns.negative_s,
             keepalive_idle_ms: 0,
             connect_timeout_ms: LINUX_CONNECT_TIMEOUT_MS,
             next_address: true,
         };
         match self {
-            ClientKind::Curl => base,
-            ClientKind::Browser => ClientRules {
-                cache: DnsCache::AtLeast(CHROME_HOST_CACHE_S),
-                keepalive_idle_ms: CHROME_USED_IDLE_SOCKET_MS,
-                ..base
-            },
-            ClientKind::ChromeSystemResolver => ClientRules {
-                cache: DnsCache::Fixed(CHROME_HOST_CACHE_S),
-                keepalive_idle_ms: CHROME_USED_IDLE_SOCKET_MS,
-                ..base
-            },
-            ClientKind::Firefox => ClientRules {
-                cache: DnsCache::FixedWithGrace(60, 60),
-                negative_cache_s: 60,
-                keepalive_idle_ms: FIREFOX_KEEPALIVE_TIMEOUT_MS,
-                ..base
-            },
-            ClientKind::Jvm => ClientRules {
-                cache: DnsCache::Fixed(30),
-                negative_cache_s: 10,
-                keepalive_idle_ms: JAVA_HTTPCLIENT_KEEPALIVE_MS,
-                next_address: false,
-                ..base
-            },
-            ClientKind::Nscd => ClientRules { cache: DnsCache::Ttl { extra: 15, cap: u32::MAX }, ..base },
-            ClientKind::SystemdResolved => ClientRules { cache: DnsCache::Ttl { extra: 0, cap: 7_200 }, ..base },
+            ClientKind::Curl | ClientKind::Nscd | ClientKind::SystemdResolved => base,
+            ClientKind::Browser | ClientKind::ChromeSystemResolver => {
+                ClientRules { keepalive_idle_ms: CHROME_USED_IDLE_SOCKET_MS, ..base }
+            }
+            ClientKind::Firefox => ClientRules { keepalive_idle_ms: FIREFOX_KEEPALIVE_TIMEOUT_MS, ..base },
+            ClientKind::Jvm => {
+                ClientRules { keepalive_idle_ms: JAVA_HTTPCLIENT_KEEPALIVE_MS, next_address: false, ..base }
+            }
         }
     }
 }
