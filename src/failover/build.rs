@@ -31,7 +31,7 @@ use crate::spec::kinds::{ClientKind, ResolverKind};
 use crate::spec::params::LatencyModel;
 use crate::spec::problems::Problems;
 use crate::spec::scenario::{FaultSpec, PopulationSpec, Scenario, TrafficModel};
-use crate::spec::zone::RecordType;
+use crate::spec::zone::{RecordType, ZoneSpec};
 
 /// Milliseconds in a minute (request rates are given per minute).
 const MS_PER_MINUTE: f64 = 60_000.0;
@@ -308,23 +308,7 @@ impl Sim {
             cast.population(pop, &mut problems);
         }
         cast.probes(scenario, &mut problems);
-        for (i, f) in scenario.faults.iter().enumerate() {
-            if let Err(e) = check_action(&zone, &f.action) {
-                problems.push(format!("faults[{i}].action"), e);
-            }
-        }
-        // Record changes apply one after another, in time order, to the zone the
-        // control plane holds: each batch must leave a valid zone.
-        let mut control = scenario.zone.clone();
-        let mut in_time_order: Vec<(usize, &FaultSpec)> = scenario.faults.iter().enumerate().collect();
-        in_time_order.sort_by_key(|(_, f)| f.at_ms);
-        for (i, f) in in_time_order {
-            match record_changes(&control, &f.action) {
-                Some(Ok((spec, _))) => control = spec,
-                Some(Err(why)) => problems.push(format!("faults[{i}].action"), why),
-                None => {}
-            }
-        }
+        check_faults(&zone, &scenario.zone, &scenario.faults, &mut problems);
         problems.into_result(())?;
 
         let locations = route53_locations(&mut cast.resolvers, &scenario.params.latency);
@@ -338,6 +322,7 @@ impl Sim {
         for (i, f) in faults.faults.iter().enumerate() {
             queue.schedule(SimTime(f.at_ms), Event::Fault(i));
         }
+        let fault_seq = queue.last_seq();
         let latency = LatencyTable::new(scenario.params.latency, seed);
         if let Some(first) = latency.next_change_after(SimTime::ZERO) {
             queue.schedule(first, Event::LatencyData);
@@ -363,6 +348,7 @@ impl Sim {
             locations,
             clients: cast.clients.into_iter().map(|(c, _, _)| c).collect(),
             faults,
+            fault_seq,
             rec,
         };
         sim.snapshot_statuses(SimTime::ZERO);
@@ -422,4 +408,25 @@ fn route53_locations(resolvers: &mut [Resolver], latency: &LatencyModel) -> Vec<
         }
     }
     used.keys().map(|&l| all.id(l).to_string()).collect()
+}
+
+/// Every problem of a fault script over `zone` (validated) and `spec` (as written):
+/// each action names what exists, and record changes, applied one after another in
+/// time order to the zone the control plane holds, each leave a valid zone.
+pub(super) fn check_faults(zone: &Zone, spec: &ZoneSpec, faults: &[FaultSpec], problems: &mut Problems) {
+    for (i, f) in faults.iter().enumerate() {
+        if let Err(e) = check_action(zone, &f.action) {
+            problems.push(format!("faults[{i}].action"), e);
+        }
+    }
+    let mut control = spec.clone();
+    let mut in_time_order: Vec<(usize, &FaultSpec)> = faults.iter().enumerate().collect();
+    in_time_order.sort_by_key(|(_, f)| f.at_ms);
+    for (i, f) in in_time_order {
+        match record_changes(&control, &f.action) {
+            Some(Ok((next, _))) => control = next,
+            Some(Err(why)) => problems.push(format!("faults[{i}].action"), why),
+            None => {}
+        }
+    }
 }

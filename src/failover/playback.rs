@@ -42,6 +42,8 @@ pub struct Playback {
     end: Sim,
     report: Arc<Report>,
     moments: Arc<Vec<(SimTime, String)>>,
+    /// Where this run was simulated from: 0, or the checkpoint a fork restarted at.
+    restarted_at: SimTime,
 }
 
 /// What the page shows at a playhead.
@@ -157,10 +159,54 @@ impl Playback {
     /// Runs `scenario` to the end, keeping a checkpoint every [`CHECKPOINT_S`]; a
     /// scenario that cannot run gives every problem, by path (see [`Sim::new`]).
     pub fn build(scenario: &Scenario) -> Result<Playback, Problems> {
-        let mut sim = Sim::new(scenario)?;
-        let mut checkpoints = vec![sim.clone()];
+        let sim = Sim::new(scenario)?;
+        Ok(Playback::finish(scenario, vec![sim]))
+    }
+
+    /// The playback of `scenario`, reusing `prev`'s run where it can: when the
+    /// scenario is `prev`'s with faults added at the end of its script (a fault
+    /// added at the playhead), the run restarts from the last checkpoint before the
+    /// first added fault; anything else runs from the start. Either way the result
+    /// is the one [`Playback::build`] gives.
+    pub fn rebuild(prev: Option<&Playback>, scenario: &Scenario) -> Result<Playback, Problems> {
+        match prev.and_then(|p| p.fork(scenario)) {
+            Some(forked) => Ok(forked),
+            None => Playback::build(scenario),
+        }
+    }
+
+    /// `scenario` run on from this run's last checkpoint before the faults it adds,
+    /// if that is all it changes and those faults are valid.
+    fn fork(&self, scenario: &Scenario) -> Option<Playback> {
+        let old = &self.scenario.faults;
+        let n = old.len();
+        let added = scenario.faults.get(n..).filter(|a| !a.is_empty() && scenario.faults[..n] == old[..])?;
+        let first = added[0].at_ms;
+        let in_order = added.windows(2).all(|w| w[0].at_ms <= w[1].at_ms);
+        if !in_order || first == 0 || old.last().is_some_and(|f| f.at_ms > first) {
+            return None;
+        }
+        let same_otherwise = Scenario { faults: Vec::new(), ..scenario.clone() }
+            == Scenario { faults: Vec::new(), ..(*self.scenario).clone() };
+        if !same_otherwise {
+            return None;
+        }
+        // The last checkpoint that has not yet run the moment of the first added fault.
+        let i = (((first - 1) / 1000 / CHECKPOINT_S) as usize).min(self.checkpoints.len() - 1);
+        let mut sim = self.checkpoints[i].clone();
+        sim.script_more_faults(self.checkpoints[0].zone(), &scenario.zone, &scenario.faults).ok()?;
+        let mut checkpoints = self.checkpoints[..i].to_vec();
+        checkpoints.push(sim);
+        Some(Playback::finish(scenario, checkpoints))
+    }
+
+    /// Runs the last of `checkpoints` to the end, keeping one every
+    /// [`CHECKPOINT_S`] (the first is at time 0, the last given at its own time).
+    fn finish(scenario: &Scenario, mut checkpoints: Vec<Sim>) -> Playback {
+        let from = checkpoints.len() - 1;
+        let mut sim = checkpoints[from].clone();
         let end_t = sim.duration();
-        let mut t = 0;
+        let mut t = (checkpoints.len() as u64 - 1) * CHECKPOINT_S * 1000;
         while SimTime(t) < end_t {
             t += CHECKPOINT_S * 1000;
             sim.run_until(SimTime(t));
@@ -168,7 +214,14 @@ impl Playback {
         }
         let report = Arc::new(sim.report());
         let moments = Arc::new(moments(&sim, &report));
-        Ok(Playback { scenario: Arc::new(scenario.clone()), checkpoints, end: sim, report, moments })
+        let restarted_at = SimTime(from as u64 * CHECKPOINT_S * 1000);
+        Playback { scenario: Arc::new(scenario.clone()), checkpoints, end: sim, report, moments, restarted_at }
+    }
+
+    /// Where this run was simulated from: time 0 for a fresh build, the checkpoint
+    /// before the first added fault for a fork.
+    pub fn restarted_at(&self) -> SimTime {
+        self.restarted_at
     }
 
     /// The scenario played.
@@ -351,11 +404,11 @@ pub struct TrialResult {
 pub fn trial(scenario: &Scenario, seed: u64) -> Result<TrialResult, Problems> {
     let mut s = scenario.clone();
     s.seed = seed;
-    let mut sim = Sim::new(&s)?;
+    let mut sim = Sim::new(&s)?.without_trace();
     sim.run_until(sim.duration());
-    let r = sim.report();
-    let switch_s = r.summary.switch_ms.values().next().copied().flatten().map(|v| v as f64 / 1000.0);
-    Ok(TrialResult { seed, switch_s, error_window_max_s: r.summary.error_window_max_ms.map(|v| v as f64 / 1000.0) })
+    let summary = sim.summary();
+    let switch_s = summary.switch_ms.values().next().copied().flatten().map(|v| v as f64 / 1000.0);
+    Ok(TrialResult { seed, switch_s, error_window_max_s: summary.error_window_max_ms.map(|v| v as f64 / 1000.0) })
 }
 
 /// p50, p95 and max by nearest rank (`None` for no values).

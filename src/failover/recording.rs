@@ -106,6 +106,8 @@ pub(super) enum CacheLookup {
 pub(super) struct Recorder {
     /// The trace, as typed events.
     trace: Vec<TraceEvent>,
+    /// Whether events are kept in the trace (a trial keeps none).
+    tracing: bool,
     /// The series counted as the run goes (the rest are derived in the report).
     pub series: Series,
     /// Requests served per region (indexed by [`RegionId`]) per second.
@@ -144,6 +146,7 @@ impl Recorder {
     pub fn new(secs: usize, regions: &RegionTable, weights: Vec<f64>, probes: Vec<Probe>) -> Recorder {
         Recorder {
             trace: Vec::new(),
+            tracing: true,
             series: Series {
                 ok: vec![0.0; secs],
                 cache_hits: vec![0.0; secs],
@@ -176,9 +179,18 @@ impl Recorder {
         &self.trace
     }
 
-    /// Adds a trace event.
+    /// Adds a trace event (unless tracing is off).
     pub fn note(&mut self, at: SimTime, detail: TraceDetail) {
-        self.trace.push(TraceEvent { at, detail });
+        if self.tracing {
+            self.trace.push(TraceEvent { at, detail });
+        }
+    }
+
+    /// Stops keeping trace events: the run's counts, series and phases are the same,
+    /// its trace (and so its trace hash) is empty.
+    pub fn stop_tracing(&mut self) {
+        self.tracing = false;
+        self.trace = Vec::new();
     }
 
     /// Whether `t` is at or after the first breaking fault (phases count from it).
@@ -243,6 +255,9 @@ impl Recorder {
             elapsed_ms: o.elapsed_ms,
             reused_connection: o.reused_connection,
         });
+        if !self.tracing {
+            return;
+        }
         self.note(
             t,
             TraceDetail::Probe {

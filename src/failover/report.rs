@@ -136,14 +136,21 @@ impl Sim {
         }
     }
 
-    /// The report of the run so far.
-    pub fn report(&self) -> Report {
+    /// The summary metrics of the run so far, without the series, the probes'
+    /// observations or the trace hash: what a trial keeps.
+    pub fn summary(&self) -> Summary {
         let mut summary = self.rec.summary(self.now());
         for p in &self.rec.probes {
             if let (Some(cause), Some(phases)) = (p.track.cause, summary.phases.get_mut(&p.id)) {
                 phases.cause = Some(self.cause_text(cause));
             }
         }
+        summary
+    }
+
+    /// The report of the run so far.
+    pub fn report(&self) -> Report {
+        let summary = self.summary();
         Report {
             title: self.title.clone(),
             seed: self.seed,

@@ -34,6 +34,7 @@
 use crate::base::queue::EventQueue;
 use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
+use crate::failover::build::check_faults;
 use crate::failover::client::Client;
 use crate::failover::faults::{FaultScript, check_action, record_changes};
 use crate::failover::recording::{Cause, Recorder};
@@ -43,7 +44,9 @@ use crate::route53::endpoints::World;
 use crate::route53::health::{HealthEngine, HealthEv};
 use crate::route53::latency::LatencyTable;
 use crate::route53::zone::Zone;
+use crate::spec::problems::Problems;
 use crate::spec::scenario::{FaultAction, FaultSpec};
+use crate::spec::zone::ZoneSpec;
 
 pub use crate::failover::report::{Phases, ProbeObs, Report, Series, Summary};
 pub use crate::failover::requests::{RequestOutcome, RequestResult};
@@ -107,6 +110,9 @@ pub struct Sim {
     // What happens to the world.
     /// The fault script and configuration changes on their way.
     pub(super) faults: FaultScript,
+    /// The queue's sequence number after the scripted faults were scheduled: faults
+    /// added to the script later are slotted in there, as if scripted from the start.
+    pub(super) fault_seq: u64,
 
     // What is recorded.
     /// Metrics, series, probes, phase milestones and the trace.
@@ -150,6 +156,13 @@ impl Sim {
         self.rec.trace()
     }
 
+    /// The same run without a trace, for trials: every count, series and phase is
+    /// the same; `trace()` stays empty. Call before running.
+    pub fn without_trace(mut self) -> Sim {
+        self.rec.stop_tracing();
+        self
+    }
+
     /// Events processed so far.
     pub fn events(&self) -> u64 {
         self.events
@@ -185,6 +198,27 @@ impl Sim {
             self.handle(at, ev);
         }
         self.queue.peek_time().is_none_or(|n| n > t)
+    }
+
+    /// Adds faults to the end of the script of a run not yet at their time, exactly
+    /// as if the scenario had scripted them from the start (the same indices, the same
+    /// order among equal times). `all` is the whole new script over the original
+    /// zone `original` (the run's zone at time 0); `all[..n]` must be the faults the
+    /// run was built with, and the added ones no earlier than any of those.
+    pub fn script_more_faults(&mut self, original: &Zone, spec: &ZoneSpec, all: &[FaultSpec]) -> Result<(), Problems> {
+        let n = self.faults.faults.len();
+        let mut problems = Problems(Vec::new());
+        check_faults(original, spec, all, &mut problems);
+        problems.into_result(())?;
+        let extra = &all[n..];
+        let last = self.faults.faults.last().map_or(0, |f| f.at_ms);
+        assert!(all[..n] == self.faults.faults[..], "the run's faults are the start of the script");
+        assert!(extra.iter().all(|f| f.at_ms >= last && SimTime(f.at_ms) > self.now()), "added faults come later");
+        for f in extra {
+            let i = self.faults.add(f.clone());
+            self.queue.schedule_after(self.fault_seq, SimTime(f.at_ms), Event::Fault(i));
+        }
+        Ok(())
     }
 
     /// Applies `action` now (a fault injected from the UI).

@@ -19,7 +19,7 @@
 use crate::spec::params::LatencyModel;
 
 use crate::base::geo::{self, Place};
-use crate::base::rng::{SimRng, stream_id};
+use crate::base::rng::{SimRng, decimal, stream_id, stream_id_parts};
 use crate::base::time::SimTime;
 
 /// The latency table Route 53 routes by, at any simulated time.
@@ -66,8 +66,18 @@ impl LatencyTable {
         let mut ms = self.model.base_ms + self.model.ms_per_km * km;
         if self.model.remeasure_period_s > 0 && self.model.noise_sigma > 0.0 {
             let epoch = self.epoch(now);
-            let key = format!("latency/{}/{}/{}", from.key, region, epoch);
-            ms *= SimRng::derive(self.seed, stream_id(&key)).lognormal(1.0, self.model.noise_sigma);
+            // The stream of "latency/<place>/<region>/<epoch>", hashed without building
+            // the string (this runs for every latency answer).
+            let mut epoch_digits = [0u8; 20];
+            let stream = stream_id_parts(&[
+                b"latency/",
+                from.key.as_bytes(),
+                b"/",
+                region.as_bytes(),
+                b"/",
+                decimal(epoch, &mut epoch_digits),
+            ]);
+            ms *= SimRng::derive(self.seed, stream).lognormal(1.0, self.model.noise_sigma);
         }
         (ms * 1000.0) as u64
     }

@@ -500,3 +500,73 @@ fn bad_references_are_reported_by_path() {
         assert!(err.contains(needle), "{needle}\n{err}");
     }
 }
+
+/// A trial keeps no trace, and nothing else changes: the same summary, phases and
+/// causes as the traced run.
+#[test]
+fn a_run_without_a_trace_counts_the_same() {
+    for name in ["latency-weighted-cname-ttl1-nlb", "geo-failover-alb"] {
+        let s = presets::preset(name).unwrap();
+        let mut traced = Sim::new(&s).unwrap();
+        traced.run_until(traced.duration());
+        let mut bare = Sim::new(&s).unwrap().without_trace();
+        bare.run_until(bare.duration());
+        assert!(!traced.trace().is_empty());
+        assert!(bare.trace().is_empty());
+        assert_eq!(bare.summary(), traced.summary(), "{name}");
+        assert_eq!(bare.events(), traced.events(), "{name}");
+    }
+}
+
+/// A fault added at the playhead re-runs only from the last checkpoint before it,
+/// and gives exactly the run a fresh build of the new scenario gives: the same
+/// trace, report and state at every moment — whether the fault lands on a
+/// checkpoint, between two, at the same moment as a scripted one, or several at once.
+#[test]
+fn a_fault_added_later_forks_the_run_and_matches_a_fresh_build() {
+    use routewave::design::faults::add_fault;
+    use routewave::failover::playback::Playback;
+    let base = presets::preset("latency-weighted-cname-ttl1-alb").unwrap();
+    let prev = Playback::build(&base).unwrap();
+    let last_scripted = base.faults.last().unwrap().at_ms;
+    let lb = base.zone.load_balancers[0].id.clone();
+    let cases: Vec<Vec<(u64, FaultAction)>> = vec![
+        vec![(last_scripted + 60_000, FaultAction::RestoreAll)],
+        vec![(last_scripted + 61_234, FaultAction::LbDown { lb: lb.clone() })],
+        vec![(last_scripted, FaultAction::RestoreAll)],
+        vec![
+            (last_scripted + 30_000, FaultAction::LbDown { lb: lb.clone() }),
+            (last_scripted + 90_500, FaultAction::RestoreAll),
+        ],
+    ];
+    for added in cases {
+        let mut s = base.clone();
+        for (at, action) in &added {
+            add_fault(&mut s, *at, action.clone());
+        }
+        let forked = Playback::rebuild(Some(&prev), &s).unwrap();
+        let fresh = Playback::build(&s).unwrap();
+        let restart = forked.restarted_at().as_ms();
+        assert!(restart > 0 && restart < added[0].0 && added[0].0 - restart <= 30_000, "{added:?}: {restart}");
+        assert_eq!(fresh.restarted_at(), SimTime::ZERO);
+        assert_eq!(forked.report().trace_hash, fresh.report().trace_hash, "{added:?}");
+        assert_eq!(forked.report().summary, fresh.report().summary, "{added:?}");
+        assert_ne!(forked.report().trace_hash, prev.report().trace_hash, "the added faults act");
+        for t in [0, 45_000, added[0].0 - 1, added[0].0, added[0].0 + 17_000] {
+            let (a, b) = (forked.state_at(SimTime(t)), fresh.state_at(SimTime(t)));
+            assert_eq!(a.trace().len(), b.trace().len(), "{added:?} at {t}");
+        }
+    }
+    // A fault before the last scripted one, or any other edit, runs from the start
+    // (and still gives the fresh build's run).
+    let mut earlier = base.clone();
+    add_fault(&mut earlier, 1_000, FaultAction::RestoreAll);
+    let from_start = Playback::rebuild(Some(&prev), &earlier).unwrap();
+    assert_eq!(from_start.restarted_at(), SimTime::ZERO);
+    assert_eq!(from_start.report().trace_hash, Playback::build(&earlier).unwrap().report().trace_hash);
+    // An added fault that names nothing is refused by path, as in a fresh build.
+    let mut bad = base.clone();
+    add_fault(&mut bad, last_scripted + 1_000, FaultAction::StopHost { host: "ghost".into() });
+    let err = Playback::rebuild(Some(&prev), &bad).err().unwrap().to_string();
+    assert!(err.contains(&format!("faults[{}].action", bad.faults.len() - 1)), "{err}");
+}

@@ -31,8 +31,12 @@ impl Run {
     pub fn new(design: Design, clock: Clock) -> Run {
         // Always "changed": a rebuilt playback is a new run even when it compares
         // equal, and comparing two runs would cost as much as building one.
+        // A fault added at the playhead re-runs from the last checkpoint before it.
         let playback = Memo::new_with_compare(
-            move |_| Arc::new(design.with(Playback::build).map_err(|p| p.to_string())),
+            move |prev: Option<&Arc<Result<Playback, String>>>| {
+                let prev = prev.and_then(|p| p.as_ref().as_ref().ok());
+                Arc::new(design.with(|s| Playback::rebuild(prev, s)).map_err(|p| p.to_string()))
+            },
             |_, _| true,
         );
         let moment = Memo::new_with_compare(

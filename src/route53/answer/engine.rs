@@ -205,7 +205,7 @@ impl Engine<'_> {
                 vec![self.failover(g, p, s, depth)]
             }
             Policy::Geolocation { .. } => {
-                let cands = geo_candidates(z, &members, &client.place);
+                let cands = geo_candidates(z, &members, &client.place, self.explain.is_some());
                 if cands.is_empty() {
                     self.note(depth, g, None, Verdict::Info, || {
                         format!(
@@ -218,12 +218,12 @@ impl Engine<'_> {
                 vec![self.first_healthy(g, &cands, depth, "most specific location")]
             }
             Policy::Geoproximity { .. } => {
-                let cands = geoproximity_candidates(z, &members, &client.place);
+                let cands = geoproximity_candidates(z, &members, &client.place, self.explain.is_some());
                 vec![self.first_healthy(g, &cands, depth, "closest (biased)")]
             }
             Policy::Multivalue => self.multivalue(g, &members, depth, rng),
             Policy::IpBased { .. } => {
-                let cands = ip_candidates(z, &members, &client);
+                let cands = ip_candidates(z, &members, &client, self.explain.is_some());
                 if cands.is_empty() {
                     self.note(depth, g, None, Verdict::Info, || {
                         format!("no CIDR block contains {} and there is no default: no answer", fmt_prefix(&client))

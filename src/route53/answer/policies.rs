@@ -15,6 +15,7 @@ impl Engine<'_> {
     /// group share its policy, as validated).
     pub(super) fn latency_candidates(&self, members: &[RecordIdx], client: &ClientAddr) -> Vec<(RecordIdx, String)> {
         let now = self.query.now;
+        let explaining = self.explain.is_some();
         let mut ordered: Vec<(u64, RecordIdx, &str)> = members
             .iter()
             .filter_map(|&m| match &self.zone.records[m].policy {
@@ -27,7 +28,14 @@ impl Engine<'_> {
         ordered.sort();
         ordered
             .into_iter()
-            .map(|(rtt, m, region)| (m, format!("{region} at {:.1} ms from {}", rtt as f64 / 1000.0, client.place.key)))
+            .map(|(rtt, m, region)| {
+                let why = if explaining {
+                    format!("{region} at {:.1} ms from {}", rtt as f64 / 1000.0, client.place.key)
+                } else {
+                    String::new()
+                };
+                (m, why)
+            })
             .collect()
     }
 
@@ -219,37 +227,51 @@ impl Engine<'_> {
     }
 }
 
-/// Geolocation candidates for `place`, most specific first, default last (model: answers).
-pub(super) fn geo_candidates(z: &Zone, members: &[RecordIdx], place: &Place) -> Vec<(RecordIdx, String)> {
-    let find = |want: &GeoLocationSpec| {
+/// Geolocation candidates for `place`, most specific first, default last (model: answers);
+/// each with why it matches when `explaining` (else an empty string).
+pub(super) fn geo_candidates(
+    z: &Zone,
+    members: &[RecordIdx],
+    place: &Place,
+    explaining: bool,
+) -> Vec<(RecordIdx, String)> {
+    let find = |want: &dyn Fn(&GeoLocationSpec) -> bool| {
         members
             .iter()
             .copied()
-            .find(|&m| matches!(&z.records[m].policy, Policy::Geolocation { location } if location == want))
+            .find(|&m| matches!(&z.records[m].policy, Policy::Geolocation { location } if want(location)))
     };
+    let why = |text: &dyn Fn() -> String| if explaining { text() } else { String::new() };
     let mut out = Vec::new();
     if let Some(country) = &place.country {
         if let Some(sub) = &place.subdivision
-            && let Some(m) = find(&GeoLocationSpec::Subdivision { country: country.clone(), code: sub.clone() })
+            && let Some(m) =
+                find(&|l| matches!(l, GeoLocationSpec::Subdivision { country: c, code } if c == country && code == sub))
         {
-            out.push((m, format!("matches state {country}-{sub}")));
+            out.push((m, why(&|| format!("matches state {country}-{sub}"))));
         }
-        if let Some(m) = find(&GeoLocationSpec::Country(country.clone())) {
-            out.push((m, format!("matches country {country}")));
+        if let Some(m) = find(&|l| matches!(l, GeoLocationSpec::Country(c) if c == country)) {
+            out.push((m, why(&|| format!("matches country {country}"))));
         }
-        if let Some(m) = find(&GeoLocationSpec::Continent(place.continent.code().to_string())) {
-            out.push((m, format!("matches continent {}", place.continent.code())));
+        let continent = place.continent.code();
+        if let Some(m) = find(&|l| matches!(l, GeoLocationSpec::Continent(c) if c == continent)) {
+            out.push((m, why(&|| format!("matches continent {continent}"))));
         }
     }
-    if let Some(m) = find(&GeoLocationSpec::Default) {
-        out.push((m, "the default location".to_string()));
+    if let Some(m) = find(&|l| matches!(l, GeoLocationSpec::Default)) {
+        out.push((m, why(&|| "the default location".to_string())));
     }
     out
 }
 
 /// Geoproximity candidates, closest first by biased distance (model: answers): a positive
 /// bias shrinks the distance (grows the catchment), a negative one stretches it.
-pub(super) fn geoproximity_candidates(z: &Zone, members: &[RecordIdx], place: &Place) -> Vec<(RecordIdx, String)> {
+pub(super) fn geoproximity_candidates(
+    z: &Zone,
+    members: &[RecordIdx],
+    place: &Place,
+    explaining: bool,
+) -> Vec<(RecordIdx, String)> {
     let mut ordered: Vec<(u64, RecordIdx, String)> = members
         .iter()
         .filter_map(|&m| {
@@ -257,7 +279,8 @@ pub(super) fn geoproximity_candidates(z: &Zone, members: &[RecordIdx], place: &P
             let km = place.at.distance_km(at);
             let b = f64::from(bias);
             let biased = if bias >= 0 { km * (1.0 - b / 100.0) } else { km / (1.0 + b / 100.0) };
-            Some(((biased * 1000.0) as u64, m, format!("{km:.0} km, bias {bias} → {biased:.0} km")))
+            let why = if explaining { format!("{km:.0} km, bias {bias} → {biased:.0} km") } else { String::new() };
+            Some(((biased * 1000.0) as u64, m, why))
         })
         .collect();
     ordered.sort_by_key(|a| (a.0, a.1));
@@ -266,7 +289,12 @@ pub(super) fn geoproximity_candidates(z: &Zone, members: &[RecordIdx], place: &P
 
 /// IP-based candidates: records whose blocks contain the client prefix, longest
 /// match first, then the `*` default (model: answers).
-pub(super) fn ip_candidates(z: &Zone, members: &[RecordIdx], client: &ClientAddr) -> Vec<(RecordIdx, String)> {
+pub(super) fn ip_candidates(
+    z: &Zone,
+    members: &[RecordIdx],
+    client: &ClientAddr,
+    explaining: bool,
+) -> Vec<(RecordIdx, String)> {
     let mut matched: Vec<(u8, RecordIdx)> = members
         .iter()
         .filter_map(|&m| {
@@ -280,8 +308,12 @@ pub(super) fn ip_candidates(z: &Zone, members: &[RecordIdx], client: &ClientAddr
         })
         .collect();
     matched.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut out: Vec<(RecordIdx, String)> =
-        matched.into_iter().map(|(len, m)| (m, format!("a /{len} block contains {}", fmt_prefix(client)))).collect();
+    let mut out: Vec<(RecordIdx, String)> = matched
+        .into_iter()
+        .map(|(len, m)| {
+            (m, if explaining { format!("a /{len} block contains {}", fmt_prefix(client)) } else { String::new() })
+        })
+        .collect();
     if let Some(&m) = members.iter().find(|&&m| matches!(&z.records[m].policy, Policy::IpBased { default: true, .. })) {
         out.push((m, "the default location '*'".to_string()));
     }
