@@ -62,7 +62,7 @@ impl Sim {
             addrs
                 .iter()
                 .filter_map(|i| match i {
-                    Item::Addr { text, .. } => Some(text.as_str()),
+                    Item::Addr { text, .. } => Some(&**text),
                     _ => None,
                 })
                 .collect::<Vec<_>>()
@@ -155,14 +155,9 @@ impl Sim {
             self.r53_rng.shuffle(&mut items);
             return Answer::Records { items, ttl_s: answer::LB_TTL_S, path: vec![] };
         }
-        let ecs = self.resolvers[r].ecs_for(&self.clients[c]);
-        let q = Query {
-            name: self.names.name(name),
-            rtype: RecordType::A,
-            resolver: &self.resolvers[r].addr,
-            ecs: ecs.as_ref(),
-            now: t,
-        };
+        let ecs = if self.resolvers[r].ecs { self.clients[c].ecs.as_ref() } else { None };
+        let q =
+            Query { name: self.names.name(name), rtype: RecordType::A, resolver: &self.resolvers[r].addr, ecs, now: t };
         let view = self.health.view_at(&self.zone, loc);
         let mut a = answer::answer(&self.zone, &q, &view, &self.latency, &mut self.r53_rng);
         if let Answer::Records { items, .. } = &mut a

@@ -22,6 +22,8 @@
 //! `answer/policies.rs` applies each routing policy to a group's records;
 //! `answer/explain.rs` is the explanation's data and text.
 
+use std::sync::Arc;
+
 use crate::base::geo::Place;
 use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
@@ -117,15 +119,16 @@ pub enum Dest {
 pub enum Item {
     /// An address record.
     Addr {
-        /// The address as shown (`192.0.2.1`, or `lb-id@us-east-1a` for an LB node).
-        text: String,
+        /// The address as shown (`192.0.2.1`, or `lb-id@us-east-1a` for an LB node);
+        /// shared, since every cache that holds the answer copies its items.
+        text: Arc<str>,
         /// What it reaches.
         dest: Dest,
     },
     /// A CNAME the resolver must follow.
     Cname {
-        /// The target name.
-        target: String,
+        /// The target name (shared, like an address's text).
+        target: Arc<str>,
         /// Where the name is answered.
         to: CnameTo,
     },
@@ -195,7 +198,7 @@ impl Answer {
                 let parts: Vec<String> = items
                     .iter()
                     .map(|i| match i {
-                        Item::Addr { text, .. } => text.clone(),
+                        Item::Addr { text, .. } => text.to_string(),
                         Item::Cname { target, .. } => format!("CNAME {target}"),
                     })
                     .collect();
@@ -263,7 +266,7 @@ pub fn lb_answer(zone: &Zone, lb: LbIdx, health: &dyn HealthView) -> Vec<Item> {
     };
     let azs: Vec<&String> = if healthy_azs.is_empty() { l.azs.iter().collect() } else { healthy_azs };
     azs.into_iter()
-        .map(|az| Item::Addr { text: format!("{}@{az}", l.spec.id), dest: Dest::LbNode { lb, az: az.clone() } })
+        .map(|az| Item::Addr { text: format!("{}@{az}", l.spec.id).into(), dest: Dest::LbNode { lb, az: az.clone() } })
         .collect()
 }
 

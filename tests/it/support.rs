@@ -133,7 +133,7 @@ pub fn addrs(a: &Answer) -> Vec<String> {
             let mut v: Vec<String> = items
                 .iter()
                 .map(|i| match i {
-                    Item::Addr { text, .. } => text.clone(),
+                    Item::Addr { text, .. } => text.to_string(),
                     Item::Cname { target, .. } => format!("CNAME {target}"),
                 })
                 .collect();
