@@ -83,6 +83,9 @@ pub struct Scenario {
     /// A control-plane deployment: API fleets, waves, a bad build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control_plane: Option<crate::spec::control::ControlPlaneSpec>,
+    /// A challenge: goals over the simulations' metrics and constraints on the design.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<crate::spec::challenge::ChallengeSpec>,
     /// What the page showed when the scenario was saved or shared.
     #[serde(default)]
     pub view: ViewState,
