@@ -248,8 +248,8 @@ fn goal(runs: &mut Runs<'_>, g: &Goal) -> Result<Check, Problems> {
                 .as_ref()
                 .ok_or_else(|| problem("the scenario has no \"control_plane\" section"))?;
             let r = crate::deploy::control::run(cp).map_err(|p| prefixed(p, "control_plane."))?;
-            let failed: f64 = r.waves.iter().map(|w| w.customer_failed).sum();
-            let other: f64 = r.waves.iter().map(|w| w.other_failed).sum();
+            let failed = r.waves.iter().map(|w| w.customer_failed).fold(0.0, |a, b| a + b);
+            let other = r.waves.iter().map(|w| w.other_failed).fold(0.0, |a, b| a + b);
             let how = if r.caught_in_staging {
                 "caught in staging".to_string()
             } else {
@@ -364,7 +364,7 @@ fn constraint(s: &Scenario, c: &Constraint) -> Result<Check, Problems> {
             } else {
                 return Err(Problems(vec![crate::spec::problems::Problem::new(
                     "challenge.constraints",
-                    "every_deployed needs a \"deploy\" or \"control_plane\" section",
+                    "everyone_deployed needs a \"deploy\" or \"control_plane\" section",
                 )]));
             };
             let explanation = if missing.is_empty() {
