@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::deploy::control::CpReport;
 use crate::failover::sim::{Report, Sim};
 use crate::spec::challenge::{Constraint, Goal};
 use crate::spec::deploy::BadKind;
@@ -71,7 +72,7 @@ pub fn evaluate(scenario: &Scenario) -> Result<Evaluation, Problems> {
     let Some(ch) = &scenario.challenge else {
         return Err(Problems(vec![crate::spec::problems::Problem::new("challenge", "the scenario has no challenge")]));
     };
-    let mut runs = Runs { scenario, failover: None };
+    let mut runs = Runs { scenario, failover: None, worst: None, control: None };
     let mut checks = Vec::new();
     let mut problems = Problems::none();
     for (i, g) in ch.goals.iter().enumerate() {
@@ -100,6 +101,9 @@ pub fn evaluate(scenario: &Scenario) -> Result<Evaluation, Problems> {
 struct Runs<'a> {
     scenario: &'a Scenario,
     failover: Option<Report>,
+    /// The costliest bad build over [`BAD_KINDS`]: kind, user-minutes, waves started.
+    worst: Option<(BadKind, f64, usize)>,
+    control: Option<CpReport>,
 }
 
 impl Runs<'_> {
@@ -110,6 +114,36 @@ impl Runs<'_> {
             self.failover = Some(sim.report());
         }
         Ok(self.failover.as_ref().expect("just run"))
+    }
+
+    fn worst_bad_build(&mut self) -> Result<(BadKind, f64, usize), Problems> {
+        if let Some(w) = self.worst {
+            return Ok(w);
+        }
+        let spec = self.scenario.deploy.as_ref().ok_or_else(|| problem("the scenario has no \"deploy\" section"))?;
+        let mut worst: Option<(BadKind, f64, usize)> = None;
+        for kind in BAD_KINDS {
+            let mut spec = spec.clone();
+            spec.bad_build.kind = kind;
+            let r = crate::deploy::run(&spec, self.scenario.seed).map_err(|p| prefixed(p, "deploy."))?;
+            if worst.is_none_or(|w| r.total.user_minutes > w.1) {
+                worst = Some((kind, r.total.user_minutes, r.waves_started));
+            }
+        }
+        self.worst = worst;
+        Ok(worst.expect("five kinds"))
+    }
+
+    fn control(&mut self) -> Result<&CpReport, Problems> {
+        if self.control.is_none() {
+            let cp = self
+                .scenario
+                .control_plane
+                .as_ref()
+                .ok_or_else(|| problem("the scenario has no \"control_plane\" section"))?;
+            self.control = Some(crate::deploy::control::run(cp).map_err(|p| prefixed(p, "control_plane."))?);
+        }
+        Ok(self.control.as_ref().expect("just run"))
     }
 }
 
@@ -221,33 +255,16 @@ fn goal(runs: &mut Runs<'_>, g: &Goal) -> Result<Check, Problems> {
             check(what, worst.1 <= *max, Some(worst.1 as f64), explanation)
         }
         Goal::WorstBadBuild { max_user_minutes } => {
-            let spec =
-                runs.scenario.deploy.as_ref().ok_or_else(|| problem("the scenario has no \"deploy\" section"))?;
-            let what = format!("worst bad build < {max_user_minutes} user-minutes");
-            let mut worst: Option<(BadKind, f64, usize)> = None;
-            for kind in BAD_KINDS {
-                let mut spec = spec.clone();
-                spec.bad_build.kind = kind;
-                let r = crate::deploy::run(&spec, runs.scenario.seed).map_err(|p| prefixed(p, "deploy."))?;
-                if worst.is_none_or(|w| r.total.user_minutes > w.1) {
-                    worst = Some((kind, r.total.user_minutes, r.waves_started));
-                }
-            }
-            let (kind, um, waves) = worst.expect("five kinds");
+            let (kind, um, waves) = runs.worst_bad_build()?;
             check(
-                what,
+                format!("worst bad build < {max_user_minutes} user-minutes"),
                 um < *max_user_minutes,
                 Some(um),
                 format!("{} costs {um:.0} user-minutes (waves started before the halt: {waves})", kind.as_str()),
             )
         }
         Goal::CustomerFailures { max } => {
-            let cp = runs
-                .scenario
-                .control_plane
-                .as_ref()
-                .ok_or_else(|| problem("the scenario has no \"control_plane\" section"))?;
-            let r = crate::deploy::control::run(cp).map_err(|p| prefixed(p, "control_plane."))?;
+            let r = runs.control()?;
             let failed = r.waves.iter().map(|w| w.customer_failed).fold(0.0, |a, b| a + b);
             let other = r.waves.iter().map(|w| w.other_failed).fold(0.0, |a, b| a + b);
             let how = if r.caught_in_staging {

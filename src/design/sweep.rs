@@ -187,7 +187,7 @@ pub fn sweep(base: &Scenario, axes: &[Axis], metric: &Metric, trials: u32) -> Re
 pub fn cell(base: &Scenario, knobs: &[Knob], values: &[&str], metric: &Metric, trials: u32) -> Result<Cell, Problems> {
     let mut s = base.clone();
     for (k, v) in knobs.iter().zip(values) {
-        k.apply(&mut s, v).map_err(|m| Problems(vec![Problem::new(format!("--knob {}", k.name()), m)]))?;
+        k.apply(&mut s, v).map_err(|m| Problems(vec![Problem::new("--knob", m)]))?;
     }
     let mut samples = Vec::with_capacity(trials as usize);
     for i in 0..u64::from(trials) {
