@@ -198,18 +198,14 @@ pub fn cell(base: &Scenario, knobs: &[Knob], values: &[&str], metric: &Metric, t
         let summary = sim.report().summary;
         let ms = match metric {
             Metric::Switch(probe) => {
-                let v = match probe {
-                    Some(p) => summary
-                        .switch_ms
-                        .get(p)
-                        .ok_or_else(|| Problems(vec![Problem::new("--probe", format!("no probe '{p}'"))]))?,
-                    None => summary
-                        .switch_ms
-                        .values()
-                        .next()
-                        .ok_or_else(|| Problems(vec![Problem::new("probes", "the switch metric needs a probe")]))?,
-                };
-                *v
+                let id = probe
+                    .as_deref()
+                    .or_else(|| s.probes.first().map(|p| p.id.as_str()))
+                    .ok_or_else(|| Problems(vec![Problem::new("probes", "the switch metric needs a probe")]))?;
+                *summary
+                    .switch_ms
+                    .get(id)
+                    .ok_or_else(|| Problems(vec![Problem::new("--probe", format!("no probe '{id}'"))]))?
             }
             Metric::ErrorWindow => summary.error_window_p95_ms,
         };

@@ -308,5 +308,5 @@ fn a_knob_the_design_lacks_is_a_named_problem() {
     let s = preset("latency-weighted-nlb"); // aliases only: no record carries a TTL
     let axes = [Axis { knob: Knob::Ttl, values: vec!["1".into()] }];
     let e = sweep(&s, &axes, &Metric::Switch(None), 1).unwrap_err();
-    assert!(e.0[0].path.contains("ttl") && e.0[0].message.contains("no record carries a TTL"), "{e}");
+    assert!(e.0[0].path == "--knob" && e.0[0].message.contains("ttl: no record carries a TTL"), "{e}");
 }
