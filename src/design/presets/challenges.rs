@@ -25,14 +25,16 @@ fn client_groups(s: &mut Scenario) {
             resolver: "dc-unbound".into(),
             count: 1_000,
             kind: ClientKind::Browser,
-            requests_per_min: 1.0,
+            traffic: None,
+            requests_per_min: Some(1.0),
             city: None,
         },
         ClientGroupSpec {
             resolver: "london-bind".into(),
             count: 1_000,
             kind: ClientKind::Jvm,
-            requests_per_min: 1.0,
+            traffic: None,
+            requests_per_min: Some(1.0),
             city: None,
         },
     ];

@@ -1,6 +1,7 @@
 //! Validation of the zone's world: its regions, its load balancers with their
-//! health settings and target groups, and the hosts (LB targets and stand-alone
-//! servers) [§5].
+//! health settings (the zone's era's defaults where a load balancer gives none) and
+//! target groups, and the hosts (LB targets and stand-alone servers) (model: load
+//! balancers).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
@@ -54,7 +55,7 @@ impl Validator {
             if !regions.contains(&l.region) {
                 self.err(format!("{path}.region"), format!("region '{}' is not in the zone's regions", l.region));
             }
-            let health = l.health.unwrap_or_else(|| LbHealthSettings::default_for(l.kind));
+            let health = l.health.unwrap_or_else(|| LbHealthSettings::defaults(l.kind, spec.aws_era));
             self.lb_health(&format!("{path}.health"), l.kind, &health);
             let mut tgs = Vec::new();
             let mut tg_ids = BTreeSet::new();
@@ -108,7 +109,7 @@ impl Validator {
         eps.hosts.len() - 1
     }
 
-    /// A load balancer's own target health settings [§5.1, §5.2].
+    /// A load balancer's own target health settings (model: load balancers).
     fn lb_health(&mut self, path: &str, kind: LbKind, h: &LbHealthSettings) {
         if !(5..=300).contains(&h.interval_s) {
             self.err(format!("{path}.interval_s"), format!("{} s: the interval is 5 to 300 s", h.interval_s));
