@@ -4,11 +4,11 @@
 //! every constraint against the design. Pure: the same scenario always gives the
 //! same verdicts.
 //!
-//! Each [`Check`] says pass or fail, the number measured, the limit, and one line
+//! Each [`Check`] says pass or fail, the number measured (its limit is in `what`) and one line
 //! with the numbers. Nothing is decided here but the comparison: the numbers are
 //! the failover [`Summary`](crate::failover::sim::Summary) and probe log, the
 //! deployment's [`DeployReport`](crate::deploy::DeployReport) and the control
-//! plane's [`CpReport`](crate::deploy::control::CpReport).
+//! plane's [`CpReport`].
 
 use std::collections::BTreeSet;
 
