@@ -1,17 +1,22 @@
 //! The native command-line tool `routewave` over the simulation core; one module
 //! per group of commands (`cli/simulate.rs`, `cli/deploy.rs`, `cli/formats.rs` for the
-//! AWS formats and share links, `cli/terraform.rs`).
+//! AWS formats and share links, `cli/terraform.rs`, `cli/challenge.rs` for challenges
+//! and sweeps).
 //!
 //! ```text
 //! routewave presets
 //! routewave simulate <scenario.json|preset:NAME> [--seed N] [--trials N] [--json]
 //! routewave explain <scenario.json|preset:NAME> --query NAME [--type A|AAAA|CNAME]
 //!                   [--from CITY] [--ecs CITY] [--at SECONDS] [--seed N]
+//! routewave challenge <scenario.json|preset:NAME> [--json]
+//! routewave sweep <scenario.json|preset:NAME> --knob K=V,V… [--knob K=V,V…]
+//!                 [--metric switch|error_window] [--probe ID] [--trials N] [--seed N] [--json]
 //! routewave import-aws | import-changes | import-policy | import-terraform …
 //! ```
-//! Bad input gives one line naming the file, the position and the problem, and a
-//! non-zero exit; never a panic.
+//! Bad input gives one line naming the file, the position and the problem, and exit
+//! code 2; never a panic. A challenge that fails exits with 1.
 
+mod challenge;
 mod deploy;
 mod formats;
 mod simulate;
@@ -31,13 +36,13 @@ pub use simulate::quantiles;
 pub fn main(args: Vec<OsString>) -> ExitCode {
     let mut out = String::new();
     let mut notes = Vec::new();
-    match run_with_notes(args, &mut out, &mut notes) {
-        Ok(()) => {
+    match run_status(args, &mut out, &mut notes) {
+        Ok(passed) => {
             for n in &notes {
                 eprintln!("note: {n}");
             }
             print!("{out}");
-            ExitCode::SUCCESS
+            if passed { ExitCode::SUCCESS } else { ExitCode::from(1) }
         }
         Err(message) => {
             eprintln!("routewave: {message}");
@@ -56,6 +61,14 @@ commands:
   explain <scenario.json|preset:NAME> --query NAME
       [--type A|AAAA|CNAME] [--from CITY] [--ecs CITY] [--at SECONDS] [--seed N]
                                             show Route 53's answer and the path through the tree
+  challenge <scenario.json|preset:NAME> [--json]
+                                            check the scenario's challenge: one line per goal and
+                                            constraint; exit 0 when all pass, 1 when one fails
+  sweep <scenario.json|preset:NAME> --knob KNOB=V,V… [--knob KNOB=V,V…]
+      [--metric switch|error_window] [--probe ID] [--trials N] [--seed N] [--json]
+                                            run a grid of one or two knobs (ttl, check_interval,
+                                            failure_threshold, lb), N seeded trials per cell;
+                                            print p50 and p95 per cell
   deploy <scenario.json|preset:NAME> [--seed N] [--json] [--kind KIND]
                                             push the scenario's bad build through its wave plan;
                                             print the per-wave blast radius
@@ -99,12 +112,18 @@ pub fn run(args: Vec<OsString>, out: &mut String) -> Result<(), String> {
 
 /// Runs one command, collecting its notes (skipped or assumed items) in `notes`.
 pub fn run_with_notes(args: Vec<OsString>, out: &mut String, notes: &mut Vec<String>) -> Result<(), String> {
+    run_status(args, out, notes).map(|_| ())
+}
+
+/// Runs one command; `Ok(false)` when it ran but a verdict failed (a challenge's
+/// goal or constraint), which the process reports as exit code 1.
+fn run_status(args: Vec<OsString>, out: &mut String, notes: &mut Vec<String>) -> Result<bool, String> {
     let mut parser = lexopt::Parser::from_args(args);
     let command = match parser.next().map_err(|e| e.to_string())? {
         Some(lexopt::Arg::Value(v)) => v.to_string_lossy().into_owned(),
         Some(lexopt::Arg::Long("help")) | Some(lexopt::Arg::Short('h')) | None => {
             out.push_str(USAGE);
-            return Ok(());
+            return Ok(true);
         }
         Some(other) => return Err(format!("unexpected {}", describe(&other))),
     };
@@ -118,6 +137,8 @@ pub fn run_with_notes(args: Vec<OsString>, out: &mut String, notes: &mut Vec<Str
             }
         }
         "simulate" => simulate::simulate(&mut parser, out)?,
+        "challenge" => return challenge::challenge(&mut parser, out),
+        "sweep" => challenge::sweep(&mut parser, out)?,
         "explain" => simulate::explain(&mut parser, out)?,
         "deploy" => deploy::deploy(&mut parser, out, false)?,
         "plan-check" => deploy::deploy(&mut parser, out, true)?,
@@ -132,7 +153,7 @@ pub fn run_with_notes(args: Vec<OsString>, out: &mut String, notes: &mut Vec<Str
         "export-terraform" => terraform::export(&mut parser, out, notes)?,
         other => return Err(format!("unknown command '{other}' (try 'routewave help')")),
     }
-    Ok(())
+    Ok(true)
 }
 
 fn describe(arg: &lexopt::Arg<'_>) -> String {

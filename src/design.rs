@@ -1,11 +1,14 @@
 //! The design layer: editing a design as the page does — the builder, the fault
 //! script and outages, undo / redo, comparing like for like, which scenario opens and
-//! the saved list — and the built-in scenarios (presets).
+//! the saved list — the built-in scenarios (presets), evaluating a scenario's
+//! challenge and sweeping a design's parameters.
 
 pub mod builder;
+pub mod challenge;
 pub mod compare;
 pub mod faults;
 pub mod history;
 pub mod opening;
 pub mod presets;
 pub mod saved;
+pub mod sweep;

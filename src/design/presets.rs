@@ -1,8 +1,10 @@
 //! Built-in scenarios: the regional-failover field designs (in `field`, each set
-//! up exactly as the field report ran it), the deployment designs, and an empty
-//! design to build from. Settings come from the report and from documented
+//! up exactly as the field report ran it), the deployment designs, the challenges
+//! (in `challenges`, each a design that fails its goals as shipped, named
+//! `challenge-…`), and an empty design to build from. Settings come from the report and from documented
 //! defaults, never tuned toward an outcome; each preset's story says which is which.
 
+mod challenges;
 mod field;
 
 use crate::spec::scenario::*;
@@ -47,6 +49,15 @@ pub const PRESETS: &[Preset] = &[
     Preset { name: "data-plane-bad-plan", build: || data_plane(false) },
     Preset { name: "external-api-by-az", build: || control_plane(true) },
     Preset { name: "internal-api-by-fleet", build: || control_plane(false) },
+    Preset { name: "challenge-fast-switch", build: challenges::fast_switch },
+    Preset { name: "challenge-keepalive-trap", build: challenges::keepalive_trap },
+    Preset { name: "challenge-no-checks", build: challenges::no_checks },
+    Preset { name: "challenge-eu-stays-in-eu", build: challenges::eu_stays_in_eu },
+    Preset { name: "challenge-one-stripe-per-wave", build: challenges::one_stripe_per_wave },
+    Preset { name: "challenge-small-first-wave", build: challenges::small_first_wave },
+    Preset { name: "challenge-split-world", build: challenges::split_world },
+    Preset { name: "challenge-one-az-per-wave", build: challenges::one_az_per_wave },
+    Preset { name: "challenge-least-critical-first", build: challenges::least_critical_first },
 ];
 
 /// The preset named `name`.

@@ -36,6 +36,8 @@ pub mod limits {
     pub const DURATION_S: u64 = 86_400;
     /// Length of free text (title, description, hints).
     pub const TEXT_LEN: usize = 4_000;
+    /// Goals, and constraints, of a challenge (each).
+    pub const CHALLENGE_CHECKS: usize = 100;
     /// Bytes of a scenario document.
     pub const DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
 }
@@ -87,6 +89,9 @@ pub struct Scenario {
     /// A control-plane deployment: API fleets, waves, a bad build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control_plane: Option<crate::spec::control::ControlPlaneSpec>,
+    /// A challenge: goals over the simulations' metrics and constraints on the design.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<crate::spec::challenge::ChallengeSpec>,
     /// What the page showed when the scenario was saved or shared.
     #[serde(default)]
     pub view: ViewState,
@@ -635,6 +640,12 @@ impl Scenario {
         }
         for (i, w) in self.watch_for.iter().enumerate() {
             lim(&format!("watch_for[{i}]"), w.len() as u64, limits::TEXT_LEN as u64, "characters");
+        }
+        if let Some(ch) = &self.challenge {
+            lim("challenge.title", ch.title.len() as u64, limits::TEXT_LEN as u64, "characters");
+            lim("challenge.brief", ch.brief.len() as u64, limits::TEXT_LEN as u64, "characters");
+            lim("challenge.goals", ch.goals.len() as u64, limits::CHALLENGE_CHECKS as u64, "goals");
+            lim("challenge.constraints", ch.constraints.len() as u64, limits::CHALLENGE_CHECKS as u64, "constraints");
         }
         if p.is_empty() { Ok(()) } else { Err(ScenarioError::Invalid(p)) }
     }

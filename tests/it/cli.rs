@@ -258,3 +258,85 @@ fn format_errors_are_one_line_naming_the_file_at_fault() {
         assert!(err.contains(&needle), "{args:?}: {err}\nwanted: {needle}");
     }
 }
+
+#[test]
+fn challenge_prints_one_line_per_check_and_exits_by_verdict() {
+    let (code, out, err) = routewave(&["presets"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.lines().filter(|l| l.starts_with("challenge-")).count() >= 8, "{out}");
+    // As shipped: the goal fails, the constraints hold; exit 1.
+    let (code, out, err) = routewave(&["challenge", "preset:challenge-fast-switch"]);
+    assert_eq!(code, 1, "{err}");
+    let checks: Vec<&str> = out.lines().filter(|l| l.starts_with("PASS ") || l.starts_with("FAIL ")).collect();
+    assert_eq!(checks.len(), 3, "{out}");
+    assert!(checks[0].starts_with("FAIL goal") && checks[0].contains("curl-dc switch < 60 s"), "{out}");
+    assert!(checks[1].starts_with("PASS constraint") && checks[1].contains("3 health checks (budget 3)"), "{out}");
+    // Fixed in a file: exit 0.
+    let mut s = routewave::design::presets::preset("challenge-fast-switch").unwrap();
+    for r in s.zone.records.iter_mut() {
+        r.ttl_s = r.ttl_s.map(|_| 10);
+    }
+    for c in &mut s.zone.health_checks {
+        if let routewave::spec::zone::HealthCheckKind::Endpoint { interval_s, failure_threshold, .. } = &mut c.kind {
+            *interval_s = 10;
+            *failure_threshold = 1;
+        }
+    }
+    let path = temp_file("solved.json", &s.to_json());
+    let (code, out, err) = routewave(&["challenge", &path, "--json"]);
+    assert_eq!(code, 0, "{err}\n{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["passed"], true);
+    assert!(v["checks"][0]["measured"].as_f64().unwrap() < 60.0, "{out}");
+    // Bad input: one line naming the file and the place; exit 2.
+    let plain = temp_file("plain.json", &routewave::design::presets::preset("geo-failover-nlb").unwrap().to_json());
+    let text = s.to_json().replace("\"max_s\": 60.0", "\"max\": 60.0");
+    let typo = temp_file("typo.json", &text);
+    for (file, needle) in [(plain, "plain.json: challenge: the scenario has no challenge"), (typo, "typo.json: ")] {
+        let (code, out, err) = routewave(&["challenge", &file]);
+        assert_eq!(code, 2, "{err}");
+        assert!(out.is_empty() && err.lines().count() == 1 && err.contains(needle), "{err}");
+    }
+    let (_, _, err) = routewave(&["challenge", &temp_file("typo2.json", &text)]);
+    assert!(err.contains("unknown field `max`") && err.contains("line "), "{err}");
+}
+
+#[test]
+fn sweep_prints_a_grid_of_percentiles_and_json() {
+    let (code, out, err) = routewave(&[
+        "sweep",
+        "preset:all-defaults-nlb",
+        "--knob",
+        "ttl=1,300",
+        "--knob",
+        "lb=alb,nlb",
+        "--trials",
+        "2",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("p50 s") && out.contains("p95 s") && out.contains("2 trials per cell"), "{out}");
+    let rows: Vec<&str> =
+        out.lines().filter(|l| l.trim_start().starts_with("1 ") || l.trim_start().starts_with("300 ")).collect();
+    assert_eq!(rows.len(), 4, "{out}");
+    let (code, out, err) = routewave(&[
+        "sweep",
+        "preset:all-defaults-nlb",
+        "--knob",
+        "failure_threshold=1,3",
+        "--metric",
+        "error_window",
+        "--trials",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["cells"].as_array().unwrap().len(), 2);
+    assert_eq!(v["metric"], "error_window");
+    let (code, _, err) = routewave(&["sweep", "preset:all-defaults-nlb", "--knob", "colour=red"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--knob: 'colour' is not a knob"), "{err}");
+    let (code, _, err) = routewave(&["sweep", "preset:latency-weighted-nlb", "--knob", "ttl=5"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("preset:latency-weighted-nlb: --knob: ttl: no record carries a TTL"), "{err}");
+}

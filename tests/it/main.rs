@@ -3,6 +3,7 @@
 mod answer_rules; // every routing rule of the reference, table-driven
 mod architecture; // the core never names a web crate; every module has a `//!` doc
 mod aws_formats; // Route 53 record sets, health checks, change batches, traffic policies: import, export, guarantees
+mod challenges; // challenges: shipped designs fail, fixes pass, constraints hold; sweeps
 mod cli; // the command-line tool as a process
 mod connections; // how long a kept-alive connection lasts, and what ends it
 mod deploy; // waves over the anycast data plane and their blast radius

@@ -67,9 +67,12 @@ fn stepping_in_batches_equals_one_run() {
 #[test]
 fn probe_follows_the_failover_order_in_every_design() {
     // Geolocation with checks alone never leaves us-east-1, and the latency-layer
-    // pitfall stops resolving: see the next tests.
+    // pitfall stops resolving: see the next tests. A challenge starts from a design
+    // changed to fail on purpose (tests/it/challenges.rs).
     let elsewhere = |name: &str| {
-        ["geo-checks-only-nlb", "latency-near-tie-nlb"].contains(&name) || name.starts_with("latency-layer-pitfall")
+        ["geo-checks-only-nlb", "latency-near-tie-nlb"].contains(&name)
+            || name.starts_with("latency-layer-pitfall")
+            || name.starts_with("challenge-")
     };
     for p in presets::PRESETS.iter().filter(|p| !elsewhere(p.name)) {
         let r = run(&(p.build)());

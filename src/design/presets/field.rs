@@ -221,6 +221,7 @@ pub(super) fn base(kind: LbKind, title: &str, description: &str, watch_for: &[&s
         params: SimParams::default(),
         deploy: None,
         control_plane: None,
+        challenge: None,
         view: ViewState { panel: "timeline".into(), playhead_ms: 0, speed: 10.0, deploy_ms: 0 },
     }
 }

@@ -691,6 +691,7 @@ pub(crate) fn scenario_for(zone: ZoneSpec, service: String, source: &str) -> Sce
         params: SimParams::default(),
         deploy: None,
         control_plane: None,
+        challenge: None,
         view: ViewState::default(),
     }
 }
