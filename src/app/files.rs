@@ -1,21 +1,38 @@
-//! Scenario files and history: export and import JSON files, paste Route 53 output,
-//! and undo / redo (Ctrl+Z / Ctrl+Shift+Z) across edits.
+//! Scenario files and history: export the scenario, import any format Routewave
+//! reads (files chosen or dropped, several at once, or pasted text; the format is
+//! detected and the files combined by [`crate::formats::import`]), and undo / redo
+//! (Ctrl+Z / Ctrl+Shift+Z) across edits.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::app::state::{use_design, use_notice, use_run};
+use crate::app::state::{ImportReport, use_design, use_import_notes, use_notice, use_run};
 use crate::app::storage;
 use crate::app::widgets::download::download;
 use crate::design::saved;
 use crate::formats::aws;
+use crate::formats::import::{self, Source};
 use crate::spec::scenario::Scenario;
 
-/// The file menu: export, import, paste Route 53 output, undo, redo.
+/// The files, read as text; the error names the first that could not be read.
+async fn read_files(files: Vec<web_sys::File>) -> Result<Vec<Source>, String> {
+    let mut out = Vec::new();
+    for file in files {
+        let name = file.name();
+        let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string());
+        out.push(Source::new(name.clone(), text.ok_or(name)?));
+    }
+    Ok(out)
+}
+
+/// The file menu: undo, redo, save, the saved list, export, the one Import (files
+/// chosen or dropped, or pasted text) and the change-batch export.
 #[component]
 pub fn FileMenu() -> impl IntoView {
-    let (design, clock, notice) = (use_design(), use_run().clock(), use_notice());
-    let (paste_open, set_paste_open) = signal(false);
+    let (design, clock, notice, notes) = (use_design(), use_run().clock(), use_notice(), use_import_notes());
+    let (import_open, set_import_open) = signal(false);
+    let dragging = RwSignal::new(false);
+    let pasted = RwSignal::new(String::new());
     let saves = RwSignal::new(storage::load_saved());
     let save = move |_| {
         let s = design.get_untracked();
@@ -46,46 +63,59 @@ pub fn FileMenu() -> impl IntoView {
             saves.set(list);
         }
     };
-    let records = RwSignal::new(String::new());
-    let checks = RwSignal::new(String::new());
     let export = move |_| {
         let s = design.get_untracked();
         if let Err(e) = download("routewave-scenario.json", &s.to_json(), "application/json") {
             notice.say(format!("Export failed: {e}."));
         }
     };
-    let import = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-        let name = file.name();
-        wasm_bindgen_futures::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string());
-            match text.map(|t| Scenario::from_json(&t)) {
-                Some(Ok(s)) => {
-                    clock.pause_at(s.view.playhead_ms);
-                    design.replace(s);
-                    notice.clear();
+    // One undoable edit on success; on failure the design is untouched and one line
+    // names the file and the place.
+    let run_import = move |sources: Vec<Source>| {
+        let outcome = design.with_untracked(|current| import::import(&sources, current));
+        match outcome {
+            Ok(out) => {
+                if !out.onto_current {
+                    clock.pause_at(out.scenario.view.playhead_ms);
                 }
-                Some(Err(e)) => notice.say(format!("{name} could not be opened: {e}. Your work is unchanged.")),
-                None => notice.say(format!("{name} could not be read. Your work is unchanged.")),
+                design.replace(out.scenario);
+                notes.show(ImportReport { summary: out.summary, notes: out.notes });
+                notice.clear();
+                set_import_open.set(false);
+                pasted.set(String::new());
             }
-        });
-        input.set_value("");
-    };
-    let import_aws = move |_| {
-        let hc = checks.get_untracked();
-        match aws::import_record_sets(&records.get_untracked(), (!hc.trim().is_empty()).then_some(hc.as_str())) {
-            Ok(imp) => {
-                clock.pause_at(0);
-                design.replace(imp.scenario);
-                let notes =
-                    if imp.notes.is_empty() { "nothing was skipped".to_string() } else { imp.notes.join(" · ") };
-                notice.say(format!("Imported. {notes}"));
-                set_paste_open.set(false);
-            }
-            Err(e) => notice.say(format!("Route 53 import failed: {e}. Your work is unchanged.")),
+            Err(e) => notice.say(format!("Import failed: {e}. Your design is unchanged.")),
         }
     };
+    // The files are taken from the list at once: clearing the input empties it.
+    let import_list = move |list: Option<web_sys::FileList>| {
+        let files: Vec<web_sys::File> =
+            list.map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect()).unwrap_or_default();
+        if files.is_empty() {
+            return;
+        }
+        wasm_bindgen_futures::spawn_local(async move {
+            match read_files(files).await {
+                Ok(sources) => run_import(sources),
+                Err(name) => notice.say(format!("Import failed: {name} could not be read. Your design is unchanged.")),
+            }
+        });
+    };
+    let choose = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        import_list(input.files());
+        input.set_value("");
+    };
+    let drag_over = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(true);
+    };
+    let drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        import_list(ev.data_transfer().and_then(|d| d.files()));
+    };
+    let import_pasted = move |_| run_import(import::pasted(&pasted.get_untracked()));
     let export_changes = move |_| {
         let (batch, notes) = design.with_untracked(|s| aws::change_batch(&s.zone, "<your hosted zone id>"));
         if let Err(e) = download("change-batch.json", &batch, "application/json") {
@@ -116,37 +146,50 @@ pub fn FileMenu() -> impl IntoView {
                 "Delete saved"
             </button>
             <button class="rw-button" data-testid="export-json" on:click=export>"Export JSON"</button>
-            <label class="rw-button" data-testid="import-json-label">
-                "Import JSON"
-                <input type="file" accept=".json,application/json" class="rw-visually-hidden" data-testid="import-json" on:change=import />
-            </label>
-            <button class="rw-button" data-testid="paste-aws" on:click=move |_| set_paste_open.update(|o| *o = !*o)>
-                "Paste Route 53 output"
+            <button
+                class="rw-button"
+                class:rw-drop--over=move || dragging.get()
+                data-testid="import"
+                aria-expanded=move || import_open.get().to_string()
+                title="Import a scenario, Route 53 output, a change batch, a traffic policy or Terraform (or drop files here)"
+                on:click=move |_| set_import_open.update(|o| *o = !*o)
+                on:dragover=drag_over
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=drop
+            >
+                "Import…"
             </button>
             <button class="rw-button" data-testid="export-changes" on:click=export_changes>"Export change batch"</button>
         </div>
-        <Show when=move || paste_open.get()>
-            <div class="rw-paste" data-testid="paste-panel">
+        <Show when=move || import_open.get()>
+            <div class="rw-paste" data-testid="import-panel" role="group" aria-label="Import">
+                <label
+                    class="rw-drop"
+                    class:rw-drop--over=move || dragging.get()
+                    data-testid="import-drop"
+                    on:dragover=drag_over
+                    on:dragleave=move |_| dragging.set(false)
+                    on:drop=drop
+                >
+                    <span>
+                        "Choose files or drop them here — a Routewave scenario; Route 53 record sets "
+                        "with their health checks; a change batch (applied onto this design); a traffic "
+                        "policy; a Terraform module's .tf / .tf.json files with their .tfvars, or a state "
+                        "or plan from terraform show -json. The format is detected."
+                    </span>
+                    <input type="file" multiple=true class="rw-visually-hidden" data-testid="import-files" on:change=choose />
+                </label>
                 <label>
-                    "aws route53 list-resource-record-sets output"
+                    "…or paste it (several JSON documents one after another are read as several files)"
                     <textarea
                         rows="6"
-                        data-testid="paste-records"
-                        prop:value=move || records.get()
-                        on:input=move |ev| records.set(event_target_value(&ev))
+                        data-testid="import-text"
+                        prop:value=move || pasted.get()
+                        on:input=move |ev| pasted.set(event_target_value(&ev))
                     ></textarea>
                 </label>
-                <label>
-                    "aws route53 list-health-checks output (optional)"
-                    <textarea
-                        rows="4"
-                        data-testid="paste-checks"
-                        prop:value=move || checks.get()
-                        on:input=move |ev| checks.set(event_target_value(&ev))
-                    ></textarea>
-                </label>
-                <button class="rw-button rw-button--primary" data-testid="paste-import" on:click=import_aws>
-                    "Import and simulate"
+                <button class="rw-button rw-button--primary" data-testid="import-pasted" on:click=import_pasted>
+                    "Import pasted text"
                 </button>
             </div>
         </Show>

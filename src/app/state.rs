@@ -7,6 +7,7 @@
 //! - [`Deployment`] — the deployment player: its clock, playbacks and the picture at
 //!   its playhead;
 //! - [`Notice`] — the message shown until dismissed;
+//! - [`ImportNotes`] — the last import's report and notes, shown beside the tree;
 //! - [`PinnedRun`] — run A of a comparison;
 //! - [`Query`] — the query tester's question and Route 53's answer at the playhead.
 //!
@@ -16,6 +17,7 @@
 mod clock;
 mod deployment;
 mod design;
+mod imported;
 mod notice;
 mod pinned;
 mod query;
@@ -24,6 +26,7 @@ mod run;
 pub use clock::Clock;
 pub use deployment::{Deployment, use_deployment};
 pub use design::{Design, use_design};
+pub use imported::{ImportNotes, ImportReport, use_import_notes};
 pub use notice::{Notice, use_notice};
 pub use pinned::{PinnedRun, use_pinned};
 pub use query::{Query, use_query};
@@ -45,6 +48,7 @@ pub fn provide(first: Scenario, notice: Option<String>) {
     provide_context(run);
     provide_context(Deployment::new(design, deploy_clock));
     provide_context(Notice::new(notice));
+    provide_context(ImportNotes::new());
     provide_context(PinnedRun::new());
     provide_context(Query::new(run));
 }

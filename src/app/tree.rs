@@ -9,7 +9,7 @@
 use leptos::prelude::*;
 
 use crate::app::inspector::Inspector;
-use crate::app::state::{use_design, use_notice, use_query, use_run};
+use crate::app::state::{use_design, use_import_notes, use_notice, use_query, use_run};
 use crate::design::builder::{self, Child, Policy, RowKind, TreeRow};
 use crate::route53::lint::Pitfall;
 
@@ -17,7 +17,8 @@ use crate::route53::lint::Pitfall;
 const ROW_PX: usize = 34;
 const INDENT_PX: usize = 28;
 
-/// The tree panel: pitfalls, the builder, the graph and the inspector.
+/// The tree panel: the last import's notes, pitfalls, the builder, the graph and the
+/// inspector.
 #[component]
 pub fn Tree() -> impl IntoView {
     let design = use_design();
@@ -26,6 +27,7 @@ pub fn Tree() -> impl IntoView {
     let rows = Memo::new(move |_| design.with(|s| builder::tree(&s.zone, &s.service)));
     let checked = Memo::new(move |_| design.with(|s| builder::pitfalls(&s.zone)));
     view! {
+        <ImportNotesPanel />
         <ul class="rw-pitfalls" data-testid="pitfalls" aria-label="Design warnings">
             {move || {
                 checked
@@ -54,6 +56,39 @@ pub fn Tree() -> impl IntoView {
                 })
         }}
         <Inspector selected=selected />
+    }
+}
+
+/// What the last import read, and what it modelled, skipped or assumed, until
+/// dismissed (the notes stay when the import is undone: they describe the input).
+#[component]
+fn ImportNotesPanel() -> impl IntoView {
+    let notes = use_import_notes();
+    move || {
+        notes.get().map(|report| {
+            let list = if report.notes.is_empty() {
+                view! { <p>"Nothing was skipped or assumed."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="rw-import-notes__list" data-testid="import-notes-list">
+                        {report.notes.into_iter().map(|n| view! { <li>{n}</li> }).collect::<Vec<_>>()}
+                    </ul>
+                }
+                .into_any()
+            };
+            view! {
+                <section class="rw-import-notes" data-testid="import-notes" aria-label="Import notes">
+                    <p>
+                        <strong data-testid="import-summary">{report.summary}</strong>
+                        " "
+                        <button class="rw-button" data-testid="import-notes-dismiss" on:click=move |_| notes.dismiss()>
+                            "Dismiss"
+                        </button>
+                    </p>
+                    {list}
+                </section>
+            }
+        })
     }
 }
 

@@ -38,23 +38,28 @@ test("export the scenario as JSON and import it back", async () => {
     assert.match(json, /"title": "Geolocation → nested failover \(NLB\)"/);
     await page.getByTestId("preset-picker").selectOption("all-defaults-alb");
     await page.getByTestId("scenario-title").filter({ hasText: "All defaults" }).waitFor();
-    await page.getByTestId("import-json").setInputFiles(path);
+    await page.getByTestId("import").click();
+    await page.getByTestId("import-files").setInputFiles(path);
     await page.getByTestId("scenario-title").filter({ hasText: "Geolocation" }).waitFor();
     // A broken file: a message, and the work stays.
-    await page.getByTestId("import-json").setInputFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from("{ nope") });
-    await page.getByTestId("notice").filter({ hasText: "broken.json could not be opened" }).waitFor();
+    await page.getByTestId("import").click();
+    await page.getByTestId("import-files").setInputFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from("{ nope") });
+    await page.getByTestId("notice").filter({ hasText: "Import failed: broken.json: not valid JSON" }).waitFor();
     assert.match(await page.getByTestId("scenario-title").textContent(), /Geolocation/);
   });
 });
 
 test("paste real Route 53 output and simulate it", async () => {
   await withPage(server.origin, async (page) => {
-    await page.getByTestId("paste-aws").click();
-    await page.getByTestId("paste-records").fill(readFileSync(join(ROOT, "tests/fixtures/aws-record-sets.json"), "utf8"));
-    await page.getByTestId("paste-checks").fill(readFileSync(join(ROOT, "tests/fixtures/aws-health-checks.json"), "utf8"));
-    await page.getByTestId("paste-import").click();
+    // Both outputs pasted one after the other are read as two documents.
+    const records = readFileSync(join(ROOT, "tests/fixtures/aws-record-sets.json"), "utf8");
+    const checks = readFileSync(join(ROOT, "tests/fixtures/aws-health-checks.json"), "utf8");
+    await page.getByTestId("import").click();
+    await page.getByTestId("import-text").fill(`${records}\n${checks}`);
+    await page.getByTestId("import-pasted").click();
     await page.getByTestId("scenario-title").filter({ hasText: "Imported: app.example.com" }).waitFor();
-    assert.match(await page.getByTestId("notice").textContent(), /record type MX is not simulated/);
+    assert.match(await page.getByTestId("import-summary").textContent(), /pasted text, document 2 as Route 53 health checks/);
+    assert.match(await page.getByTestId("import-notes-list").textContent(), /record type MX is not simulated/);
     assert.match(await page.getByTestId("tree").textContent(), /app-use1-1234567890/);
     assert.match(await page.getByTestId("query-answer").textContent(), /app-use1-1234567890/);
     await screenshot(page, "imported-zone");
