@@ -1,12 +1,11 @@
-// The loading screen's script (classic, same origin, runs before the app's loader):
-// marks that scripts run, says so at once if this browser has no WebAssembly, and turns
-// the loading screen into a message if the app's files fail to load. It only sets text
-// and classes on the loading screen's own elements; the app removes the screen when it
-// mounts. boot/progress.mjs reports the download's progress to the same elements.
+// The loading screen's script (classic, same origin, deferred: it runs once the page is
+// parsed, before the app's loader): says so at once if this browser has no WebAssembly,
+// and turns the loading screen into a message if a file of the app fails to load. It
+// only sets text and classes on the loading screen's own elements; the app removes the
+// screen when it mounts. boot/progress.mjs reports the download's progress to the same
+// elements.
 "use strict";
 (function () {
-  document.documentElement.classList.add("rw-js");
-
   /** Replaces the progress bar with `message` (text only, never HTML). */
   function fail(message) {
     var boot = document.getElementById("rw-boot");

@@ -93,6 +93,21 @@ test("without WebAssembly the loading screen says what is missing", async () => 
   }
 });
 
+test("without JavaScript the loading screen says to turn it on, with no progress bar left waiting", async () => {
+  const b = await launch();
+  try {
+    const cdp = await b.context.newCDPSession(b.page);
+    await cdp.send("Emulation.setScriptExecutionDisabled", { value: true });
+    await b.page.goto(`${server.origin}/`);
+    await b.page.locator(".rw-boot__error").filter({ hasText: "enable JavaScript" }).waitFor();
+    assert.ok(!(await b.page.locator("#rw-boot-bar").isVisible()), "no bar");
+    assert.ok(!(await b.page.getByTestId("boot-status").isVisible()), "no status");
+    await screenshot(b.page, "boot-no-javascript");
+  } finally {
+    await b.close();
+  }
+});
+
 test("if the wasm or the app's script cannot be fetched, the loading screen says so", async () => {
   for (const pattern of ["**/*.wasm", "**/routewave-*.js"]) {
     const b = await launch();
