@@ -12,6 +12,8 @@
 //
 // Definitions (times from navigation start, performance.now() in the page, median of
 // the runs, each run in a fresh browser profile so nothing is cached):
+//   first contentful paint: the browser's own (the loading screen; in a build without
+//     one, the app);
 //   first render: the first animation frame after the app's header (".rw-header__brand")
 //     is in the page and the loading screen (#rw-boot) is gone;
 //   interactive: the first animation frame that shows the run of another preset
@@ -103,6 +105,17 @@ function serve(dir) {
 /** Runs in the page before its own scripts: records the two moments defined above. */
 function recordLoad() {
   const t = (window.__rwLoad = {});
+  // Milestones on the way: the module compiled and instantiated, the app's main returned.
+  const wasm = window.WebAssembly;
+  if (wasm?.instantiateStreaming) {
+    const instantiate = wasm.instantiateStreaming.bind(wasm);
+    wasm.instantiateStreaming = async (...args) => {
+      const result = await instantiate(...args);
+      t.instantiated ??= performance.now();
+      return result;
+    };
+  }
+  addEventListener("TrunkApplicationStarted", () => (t.started ??= performance.now()));
   // The moment an animation frame's callbacks run, just before it is painted.
   const frame = () => new Promise((r) => requestAnimationFrame(() => r(performance.now())));
   const rendered = () => document.querySelector(".rw-header__brand") && !document.getElementById("rw-boot");
@@ -148,8 +161,11 @@ async function loadOnce(origin, network) {
     await b.page.goto(`${origin}/`);
     await b.page.waitForFunction(() => window.__rwLoad?.interactive !== undefined, null, { timeout: 120_000, polling: 100 });
     const t = await b.page.evaluate(() => window.__rwLoad);
-    const wasm = await b.page.evaluate(() => performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"))?.responseEnd);
-    return { ...t, wasmArrived: wasm, urls: b.log.requests.slice() };
+    const [wasm, paint] = await b.page.evaluate(() => [
+      performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"))?.responseEnd,
+      performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+    ]);
+    return { ...t, wasmArrived: wasm, firstPaint: paint, urls: b.log.requests.slice() };
   } finally {
     await b.close();
   }
@@ -199,9 +215,12 @@ for (const [name, network] of [["localhost", null], [NETWORK_NAME, NETWORK]]) {
   const runs = [];
   for (let i = 0; i < RUNS; i++) runs.push(i === 0 && !network ? first : await loadOnce(server.origin, network));
   console.log(`\nloading, ${name} (median of ${RUNS} cold loads)`);
+  line("first contentful paint (the loading screen, if any)", ms(median(runs.map((r) => r.firstPaint ?? NaN))));
   line("first render", ms(median(runs.map((r) => r.firstRender))), network ? "" : `≤ ${TARGETS.firstRender} ms`);
   line("interactive", ms(median(runs.map((r) => r.interactive))), network ? "" : `≤ ${TARGETS.interactive} ms`);
-  line("  of which: the wasm has arrived", ms(median(runs.map((r) => r.wasmArrived ?? NaN))));
+  line("  on the way: the wasm has arrived", ms(median(runs.map((r) => r.wasmArrived ?? NaN))));
+  line("  on the way: compiled and instantiated", ms(median(runs.map((r) => r.instantiated ?? NaN))));
+  line("  on the way: main returned (mounted, first run simulated)", ms(median(runs.map((r) => r.started ?? NaN))));
 }
 if (LOAD_ONLY) {
   await server.close();
