@@ -14,11 +14,12 @@
 // the runs, each run in a fresh browser profile so nothing is cached):
 //   first contentful paint: the browser's own (the loading screen; in a build without
 //     one, the app);
-//   first render: the first animation frame after the app's header (".rw-header__brand")
-//     is in the page and the loading screen (#rw-boot) is gone;
-//   interactive: the first animation frame that shows the run of another preset
-//     (geo-failover-alb), chosen in the preset picker as soon as the app has rendered:
-//     the header's title and the run's summary have both changed.
+//   first render: the app's header (".rw-header__brand") is in the page, the loading
+//     screen (#rw-boot) is gone, and a frame with them has been painted (the start of
+//     the animation frame after the one that drew them);
+//   interactive: another preset (geo-failover-alb), chosen in the preset picker as soon
+//     as the app has rendered, shows its run: the header's title and the run's summary
+//     have both changed, and a frame with them has been painted.
 // The server answers as a static host with precompressed files does: the .br or .gz
 // beside a file when the browser accepts it (compressed in memory when a build has none).
 import { createServer } from "node:http";
@@ -116,14 +117,16 @@ function recordLoad() {
     };
   }
   addEventListener("TrunkApplicationStarted", () => (t.started ??= performance.now()));
-  // The moment an animation frame's callbacks run, just before it is painted.
+  // The moment an animation frame's callbacks run, just before it is painted; and the
+  // start of the frame after that one: the first moment the change is on screen.
   const frame = () => new Promise((r) => requestAnimationFrame(() => r(performance.now())));
+  const painted = async () => (await frame(), frame());
   const rendered = () => document.querySelector(".rw-header__brand") && !document.getElementById("rw-boot");
   const summary = () => document.querySelector("[data-testid=summary]")?.textContent ?? "";
   const observer = new MutationObserver(async () => {
     if (t.mounted !== undefined || !rendered()) return;
     t.mounted = performance.now();
-    t.firstRender = await frame();
+    t.firstRender = await painted();
     // Interactive: another preset, chosen at once, and its run on screen.
     const picker = document.querySelector("[data-testid=preset-picker]");
     const title = document.querySelector("[data-testid=scenario-title]");
@@ -135,13 +138,13 @@ function recordLoad() {
     picker.value = other.value;
     picker.dispatchEvent(new Event("change", { bubbles: true }));
     for (;;) {
-      const now = await frame();
+      await frame();
       if (title.textContent !== before[0] && summary() && summary() !== before[1]) {
-        t.interactive = now;
+        t.interactive = await painted();
         t.picked = other.value;
         break;
       }
-      if (now - t.firstRender > 60_000) break;
+      if (performance.now() - t.firstRender > 60_000) break;
     }
     observer.disconnect();
   });
