@@ -3,8 +3,8 @@
 //! - `standard_regional_fault`: 3 regions, 1,000 resolvers, 100,000 clients,
 //!   30 simulated minutes, one regional fault. Target ≤ 100 ms natively.
 //! - `trials_smallest_preset`: 1,000 trials (seeds) of the smallest preset.
-//! - `deploy_six_waves`: 60 locations, 10,000 resolvers, 100,000 zones, a 6-wave
-//!   plan with a bad build. Target ≤ 200 ms natively.
+//! - `deploy_six_waves`: 60 locations, 10,000 resolvers (2,000 followed query by
+//!   query), 100,000 zones, a 6-wave plan with a bad build. Target ≤ 200 ms natively.
 
 use divan::counter::ItemsCount;
 use routewave::design::presets;

@@ -2,23 +2,30 @@
 //! simulation core.
 //!
 //! Components stay thin: everything they show is computed by core types and only
-//! rendered here. No HTML is ever built from strings: user text reaches the DOM as
-//! text nodes only.
-
-use leptos::prelude::*;
+//! rendered here. State lives in small contexts ([`state`]); shared widgets and
+//! hooks have their own modules ([`widgets`], [`hooks`]). No HTML is ever built
+//! from strings: user text reaches the DOM as text nodes only.
 
 mod chart;
 mod control;
 mod deploy;
+mod faults;
 mod files;
+mod header;
+mod hooks;
 mod inspector;
+mod live;
 mod map;
 mod playground;
+mod query;
 mod shell;
+mod state;
 mod storage;
+mod summary;
 mod tree;
 mod trials;
 mod waves;
+mod widgets;
 
 pub use shell::App;
 
@@ -55,22 +62,4 @@ fn show_fatal(detail: &str) {
          your saved work is kept.\n\nDetails: {detail}"
     )));
     let _ = body.append_child(&banner);
-}
-
-/// Renders the message of every error caught by the top-level error boundary.
-fn error_list(errors: ArcRwSignal<Errors>) -> impl IntoView {
-    view! {
-        <div class="rw-fatal" role="alert" data-testid="error-boundary">
-            <p>"Something went wrong while showing this view:"</p>
-            <ul>
-                {move || {
-                    errors
-                        .get()
-                        .into_iter()
-                        .map(|(_, e)| view! { <li>{e.to_string()}</li> })
-                        .collect::<Vec<_>>()
-                }}
-            </ul>
-        </div>
-    }
 }

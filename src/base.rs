@@ -4,6 +4,7 @@
 
 pub mod fingerprint;
 pub mod geo;
+pub mod playhead;
 pub mod queue;
 pub mod rng;
 pub mod time;

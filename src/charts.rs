@@ -2,6 +2,7 @@
 //! draws them on a canvas, the tests render them to SVG natively.
 
 pub mod map;
+pub mod readout;
 
 use plotters::prelude::*;
 

@@ -1,5 +1,11 @@
-//! The design layer: editing a design as the page does (the builder) and the
-//! built-in scenarios (presets).
+//! The design layer: editing a design as the page does — the builder, the fault
+//! script and outages, undo / redo, comparing like for like, which scenario opens and
+//! the saved list — and the built-in scenarios (presets).
 
 pub mod builder;
+pub mod compare;
+pub mod faults;
+pub mod history;
+pub mod opening;
 pub mod presets;
+pub mod saved;

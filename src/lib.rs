@@ -12,6 +12,7 @@ pub mod deploy;
 pub mod design;
 pub mod failover;
 pub mod formats;
+pub mod resolvers;
 pub mod route53;
 pub mod spec;
 

@@ -3,6 +3,7 @@
 //! engine: specs are validated once, at the boundary, by the layers above
 //! ([`crate::route53::zone::Zone::new`], the failover and deployment builders).
 
+pub mod changes;
 pub mod control;
 pub mod deploy;
 pub mod kinds;

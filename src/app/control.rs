@@ -8,12 +8,14 @@
 
 use leptos::prelude::*;
 
-use super::playground::Player;
-use super::shell::Ctx;
-use super::waves::{BoardCol, Chip, WaveBoard};
+use crate::app::state::{use_deployment, use_design};
+use crate::app::widgets::player::Player;
+use crate::app::widgets::wave_board::WaveBoard;
+use crate::base::playhead::{density, latest};
 use crate::base::time::SimTime;
-use crate::deploy::control::{CpReport, HostNow};
-use crate::spec::control::{ControlPlaneSpec, CpBadKind};
+use crate::deploy::board;
+use crate::deploy::control::HostNow;
+use crate::spec::control::CpBadKind;
 
 const KINDS: [(CpBadKind, &str, &str); 4] = [
     (CpBadKind::Crash, "crash", "crash on start (the host check fails)"),
@@ -22,36 +24,29 @@ const KINDS: [(CpBadKind, &str, &str); 4] = [
     (CpBadKind::VersionIncompat, "incompat", "version incompatibility"),
 ];
 
-fn edit_cp(ctx: &Ctx, f: impl FnOnce(&mut ControlPlaneSpec)) {
-    ctx.edit(|s| {
-        if let Some(c) = s.control_plane.as_mut() {
-            f(c);
-        }
-    });
-}
-
-fn report(ctx: &Ctx) -> Option<Result<CpReport, String>> {
-    ctx.cplayback.with(|p| p.as_ref().map(|r| r.as_ref().clone()))
-}
-
 /// The control-plane section, shown for scenarios with a control-plane deployment.
 #[component]
 pub fn ControlPanel() -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let spec = move || ctx.scenario.with(|s| s.control_plane.clone());
-    let has = move || ctx.cplayback.with(Option::is_some);
-    let t = move || SimTime(ctx.deploy.playhead.get());
+    let (design, deployment) = (use_design(), use_deployment());
+    let clock = deployment.clock();
+    let spec = move || design.with(|s| s.control_plane.clone());
+    let t = move || SimTime(clock.playhead());
     view! {
-        <Show when=has>
+        <Show when=move || deployment.has_control()>
             <section class="rw-panel rw-panel--deploy" aria-labelledby="rw-cp-h" data-testid="control-panel">
                 <h2 id="rw-cp-h">{move || spec().map(|s| format!("Control-plane deployment: {}", s.name))}</h2>
                 <Player
-                    clock=ctx.deploy
-                    duration=Signal::derive(move || report(&ctx).and_then(Result::ok).map_or(0, |r| r.end().as_ms()))
+                    clock=clock
+                    duration=Signal::derive(move || {
+                        deployment.with_control(|r| r.as_ref().map_or(0, |r| r.end().as_ms())).unwrap_or(0)
+                    })
                     density=Signal::derive(move || {
-                        report(&ctx)
-                            .and_then(Result::ok)
-                            .map(|r| super::playground::density(r.timeline.iter().map(|e| e.0), r.end().as_ms(), 120))
+                        deployment
+                            .with_control(|r| {
+                                r.as_ref()
+                                    .map(|r| density(r.timeline.iter().map(|e| e.0), r.end().as_ms(), 120))
+                                    .unwrap_or_default()
+                            })
                             .unwrap_or_default()
                     })
                     prefix="deploy-"
@@ -59,17 +54,17 @@ pub fn ControlPanel() -> impl IntoView {
                     max_speed_log=4.0
                 />
                 <p class="rw-narration__now" aria-live="polite" data-testid="cp-now">
-                    {move || match report(&ctx) {
-                        Some(Ok(r)) => {
-                            let now = t();
-                            r.timeline
-                                .iter()
-                                .rev()
-                                .find(|e| e.0 <= now)
-                                .map_or_else(|| "Before the deployment: press Play.".to_string(), |(at, text)| format!("{at} — {text}"))
-                        }
-                        Some(Err(e)) => e,
-                        None => String::new(),
+                    {move || {
+                        let now = t();
+                        deployment
+                            .with_control(|r| match r {
+                                Ok(r) => latest(&r.timeline, now).map_or_else(
+                                    || "Before the deployment: press Play.".to_string(),
+                                    |(at, text)| format!("{at} — {text}"),
+                                ),
+                                Err(e) => e.clone(),
+                            })
+                            .unwrap_or_default()
                     }}
                 </p>
                 <div class="rw-inspector__actions">
@@ -79,7 +74,7 @@ pub fn ControlPanel() -> impl IntoView {
                             on:change=move |ev| {
                                 let v = event_target_value(&ev);
                                 if let Some((k, ..)) = KINDS.iter().find(|k| k.1 == v) {
-                                    edit_cp(&ctx, |c| c.bad.kind = *k);
+                                    design.edit_control(|c| c.bad.kind = *k);
                                 }
                             }>
                             {KINDS.iter().map(|(_, v, l)| view! { <option value=*v>{*l}</option> }).collect::<Vec<_>>()}
@@ -87,18 +82,17 @@ pub fn ControlPanel() -> impl IntoView {
                     </label>
                     <label class="rw-field">
                         <input type="checkbox" data-testid="cp-split-world" prop:checked=move || spec().is_some_and(|s| s.split_world_staging)
-                            on:change=move |ev| { let on = event_target_checked(&ev); edit_cp(&ctx, |c| c.split_world_staging = on) } />
+                            on:change=move |ev| { let on = event_target_checked(&ev); design.edit_control(|c| c.split_world_staging = on) } />
                         " split-world staging (old and new side by side before production)"
                     </label>
-                    <button class="rw-button rw-button--primary" data-testid="cp-run" on:click=move |_| {
-                        ctx.deploy.playhead.set(0);
-                        ctx.deploy.playing.set(true);
-                    }>"▶ Run it and watch"</button>
+                    <button class="rw-button rw-button--primary" data-testid="cp-run" on:click=move |_| clock.play_from(0)>"▶ Run it and watch"</button>
                 </div>
                 <div class="rw-fleets" data-testid="fleets">
                     {move || {
-                        let (Some(s), Some(Ok(r))) = (spec(), report(&ctx)) else { return Vec::new() };
+                        let Some(s) = spec() else { return Vec::new() };
                         let now = t();
+                        deployment.with_control(|r| {
+                        let Ok(r) = r else { return Vec::new() };
                         s.fleets.iter().enumerate().map(|(f, fleet)| {
                             let states: Vec<HostNow> = (0..fleet.hosts as usize).map(|h| r.host(&s, f, h, now)).collect();
                             let serving = states.iter().filter(|h| **h != HostNow::OutOfService).count();
@@ -131,66 +125,28 @@ pub fn ControlPanel() -> impl IntoView {
                                 </div>
                             }
                         }).collect::<Vec<_>>()
+                        }).unwrap_or_default()
                     }}
                 </div>
                 <p class="rw-muted">"○ previous build · ● new build · ✗ failing requests · ⊘ out of service · ↺ rolled back"</p>
                 <h3>"Waves of fleets"</h3>
                 <WaveBoard
-                    cols=Signal::derive(move || {
-                        let Some(s) = spec() else { return Vec::new() };
-                        let chip = |name: &String| {
-                            let f = s.fleets.iter().find(|f| &f.name == name);
-                            let customer = f.is_some_and(|f| f.customer_facing);
-                            Chip {
-                                id: name.clone(),
-                                label: format!("{name} · {} hosts", f.map_or(0, |f| f.hosts)),
-                                aria: format!("{name}{}", if customer { ", customer-facing" } else { "" }),
-                                colour: if customer { "#d55e00" } else { "#0072b2" },
-                                glyph: if customer { "◆" } else { "●" },
-                            }
-                        };
-                        let mut cols: Vec<BoardCol> = s.waves.iter().enumerate().map(|(i, w)| BoardCol {
-                            wave: Some(i),
-                            bake_s: w.bake_s,
-                            warn: {
-                                let customer = w.fleets.iter().filter(|n| s.fleets.iter().any(|f| &f.name == *n && f.customer_facing)).count();
-                                if customer > 1 {
-                                    Some(format!("{customer} customer-facing fleets at once"))
-                                } else if i == 0 && customer > 0 && s.fleets.iter().any(|f| !f.customer_facing) {
-                                    Some("customers first".to_string())
-                                } else {
-                                    None
-                                }
-                            },
-                            status: None,
-                            chips: w.fleets.iter().map(chip).collect(),
-                        }).collect();
-                        let planned: Vec<&String> = s.waves.iter().flat_map(|w| &w.fleets).collect();
-                        cols.push(BoardCol {
-                            wave: None,
-                            bake_s: 0,
-                            warn: None,
-                            status: None,
-                            chips: s.fleets.iter().map(|f| &f.name).filter(|n| !planned.contains(n)).map(chip).collect(),
-                        });
-                        cols
-                    })
-                    on_move=Callback::new(move |(id, to): (String, Option<usize>)| edit_cp(&ctx, |c| { crate::deploy::move_item(&mut c.waves, &id, to); }))
-                    on_bake=Callback::new(move |(w, b): (usize, u64)| edit_cp(&ctx, |c| if let Some(x) = c.waves.get_mut(w) { x.bake_s = b }))
+                    cols=Signal::derive(move || design.with(|s| s.control_plane.as_ref().map(board::fleets).unwrap_or_default()))
+                    on_move=Callback::new(move |(id, to): (String, Option<usize>)| design.edit_control(|c| { crate::deploy::move_item(&mut c.waves, &id, to); }))
+                    on_bake=Callback::new(move |(w, b): (usize, u64)| design.edit_control(|c| if let Some(x) = c.waves.get_mut(w) { x.bake_s = b }))
                 />
                 <div class="rw-build__scroll">
                 <table class="rw-table rw-build__table" data-testid="cp-impact">
-                    <caption>{move || match report(&ctx) {
-                        Some(Ok(r)) if r.caught_in_staging => "Split-world staging caught it: production never saw the build.".to_string(),
-                        Some(Ok(r)) => format!("{} wave(s) started; halted after {}", r.waves.len(), r.halted_at_s.map_or("—".into(), |s| SimTime(s * 1000).to_string())),
-                        Some(Err(e)) => e,
-                        None => String::new(),
-                    }}</caption>
+                    <caption>{move || deployment.with_control(|r| match r {
+                        Ok(r) if r.caught_in_staging => "Split-world staging caught it: production never saw the build.".to_string(),
+                        Ok(r) => format!("{} wave(s) started; halted after {}", r.waves.len(), r.halted_at_s.map_or("—".into(), |s| SimTime(s * 1000).to_string())),
+                        Err(e) => e.clone(),
+                    }).unwrap_or_default()}</caption>
                     <thead><tr><th scope="col">"wave"</th><th scope="col">"fleets"</th><th scope="col">"hosts deployed"</th><th scope="col">"customer requests failed"</th><th scope="col">"other requests failed"</th></tr></thead>
                     <tbody>
-                        {move || report(&ctx).and_then(Result::ok).map(|r| r.waves.iter().map(|w| view! {
+                        {move || deployment.with_control(|r| r.as_ref().ok().map(|r| r.waves.iter().map(|w| view! {
                             <tr><th scope="row">{w.wave}</th><td>{w.fleets.join(", ")}</td><td>{w.hosts_deployed}</td><td>{format!("{:.0}", w.customer_failed)}</td><td>{format!("{:.0}", w.other_failed)}</td></tr>
-                        }).collect::<Vec<_>>())}
+                        }).collect::<Vec<_>>())).flatten()}
                     </tbody>
                 </table>
                 </div>

@@ -1,7 +1,7 @@
 //! The deployment half of the page: the deployment player over the world map, what
 //! is happening now in words, resolvers by how they fare, the resolution-time
 //! histogram, the controls that withdraw or black-hole a location or fail a whole
-//! stripe at the playhead, and (in [`super::waves`]) the wave planner and the bad
+//! stripe at the playhead, and (in [`crate::app::waves`]) the wave planner and the bad
 //! build's blast radius. Everything shown comes from [`crate::deploy::playback`] and
 //! [`crate::deploy`].
 
@@ -12,43 +12,37 @@ use leptos::prelude::*;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 
-use super::map::{DotMode, STRIPE_RGB, STRIPE_SHAPE, Selected, WorldMap};
-use super::playground::Player;
-use super::shell::Ctx;
+use crate::app::map::{DotMode, STRIPE_RGB, STRIPE_SHAPE, Selected, WorldMap};
+use crate::app::state::{use_deployment, use_design, use_notice};
+use crate::app::waves::{BuildRun, WavePlanner};
+use crate::app::widgets::player::Player;
+use crate::base::geo;
+use crate::base::playhead::{density, latest};
 use crate::base::time::SimTime;
-use crate::deploy::playback::{DeployNow, DeployPlayback, HIST_BIN_MS};
-use crate::spec::deploy::{Outage, OutageKind, OutageTarget};
-
-fn with_pb<T>(ctx: &Ctx, f: impl FnOnce(&DeployPlayback) -> T) -> Option<T> {
-    ctx.dplayback.with(|p| p.as_ref().and_then(|r| r.as_ref().as_ref().ok().map(f)))
-}
+use crate::deploy::playback::{DeployNow, HIST_BIN_MS};
+use crate::design::faults::{add_outage, remove_outage, restore};
+use crate::spec::deploy::{OutageKind, OutageTarget};
 
 /// The deployment section, shown for scenarios with a data-plane deployment.
 #[component]
 pub fn DeployPanel() -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let has = move || ctx.dplayback.with(Option::is_some);
-    let problems = move || ctx.dplayback.with(|p| p.as_ref().and_then(|r| r.as_ref().as_ref().err().cloned()));
+    let deployment = use_deployment();
+    let clock = deployment.clock();
     let selected = RwSignal::new(None::<Selected>);
     let mode = RwSignal::new(DotMode::Status);
     // The whole picture at the playhead, computed once for the map and the side panel.
-    let now = Memo::new_with_compare(
-        move |_| {
-            let t = SimTime(ctx.deploy.playhead.get());
-            with_pb(&ctx, |p| Arc::new(p.at(t)))
-        },
-        |_, _| true,
-    );
+    let now = deployment.now();
     view! {
-        <Show when=has>
+        <Show when=move || deployment.has_playback()>
             <section class="rw-panel rw-panel--deploy" aria-labelledby="rw-deploy-h" data-testid="deploy-panel">
                 <h2 id="rw-deploy-h">"Deployment over the anycast edge"</h2>
-                {move || problems().map(|p| view! { <p class="rw-problems" role="alert" data-testid="deploy-problems">{p}</p> })}
+                {move || deployment.playback_error().map(|p| view! { <p class="rw-problems" role="alert" data-testid="deploy-problems">{p}</p> })}
                 <Player
-                    clock=ctx.deploy
-                    duration=Signal::derive(move || with_pb(&ctx, |p| p.duration().as_ms()).unwrap_or(0))
+                    clock=clock
+                    duration=Signal::derive(move || deployment.with_playback(|p| p.duration().as_ms()).unwrap_or(0))
                     density=Signal::derive(move || {
-                        with_pb(&ctx, |p| super::playground::density(p.events().iter().map(|e| e.0), p.duration().as_ms(), 120))
+                        deployment
+                            .with_playback(|p| density(p.events().iter().map(|e| e.0), p.duration().as_ms(), 120))
                             .unwrap_or_default()
                     })
                     prefix="deploy-"
@@ -57,24 +51,21 @@ pub fn DeployPanel() -> impl IntoView {
                 />
                 <p class="rw-narration__now" aria-live="polite" data-testid="deploy-now">
                     {move || {
-                        let t = SimTime(ctx.deploy.playhead.get());
-                        with_pb(&ctx, |p| {
-                            let ev = p.events();
-                            let upto = ev.partition_point(|e| e.0 <= t);
-                            match upto.checked_sub(1).map(|i| &ev[i]) {
+                        let t = SimTime(clock.playhead());
+                        deployment
+                            .with_playback(|p| match latest(p.events(), t) {
                                 Some((at, text)) => format!("{at} — {text}"),
                                 None => "Before the deployment: press Play to push the build through the plan.".into(),
-                            }
-                        })
-                        .unwrap_or_default()
+                            })
+                            .unwrap_or_default()
                     }}
                 </p>
                 <div class="rw-deploy__grid">
                     <WorldMap selected=selected mode=mode now=now />
                     <Side selected=selected mode=mode now=now />
                 </div>
-                <super::waves::WavePlanner />
-                <super::waves::BuildRun />
+                <WavePlanner />
+                <BuildRun />
             </section>
         </Show>
     }
@@ -87,52 +78,43 @@ fn Side(
     mode: RwSignal<DotMode>,
     now: Memo<Option<Arc<DeployNow>>>,
 ) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
+    let (design, deployment, notice) = (use_design(), use_deployment(), use_notice());
+    let clock = deployment.clock();
     let now = Memo::new(move |_| now.get().map(|n| (n.counts, n.histogram.clone())));
-    let fleet = move || ctx.scenario.with(|s| s.deploy.as_ref().map(|d| d.fleet.clone()).unwrap_or_default());
+    let fleet = move || design.with(|s| s.deploy.as_ref().map(|d| d.fleet.clone()).unwrap_or_default());
     let add = move |target: OutageTarget, kind: OutageKind| {
-        let at_s = ctx.deploy.playhead.get_untracked() / 1000;
-        ctx.edit(|s| {
-            if let Some(d) = s.deploy.as_mut() {
-                d.outages.push(Outage { at_s, until_s: None, target, kind });
-            }
-        });
+        let at_s = clock.playhead_untracked() / 1000;
+        design.edit(|s| add_outage(s, at_s, target, kind));
     };
-    let restore = move |target: OutageTarget| {
-        let at_s = ctx.deploy.playhead.get_untracked() / 1000;
-        ctx.edit(|s| {
-            if let Some(d) = s.deploy.as_mut() {
-                d.outages.retain(|o| !(o.target == target && o.at_s >= at_s));
-                for o in d.outages.iter_mut().filter(|o| o.target == target && o.until_s.is_none_or(|u| u > at_s)) {
-                    o.until_s = Some(at_s);
-                }
-            }
-        });
+    let restore_at_playhead = move |target: OutageTarget| {
+        let at_s = clock.playhead_untracked() / 1000;
+        design.edit(|s| restore(s, at_s, &target));
     };
     let sel_loc = move || match selected.get() {
         Some(Selected::Location(l)) => fleet().get(l).map(|loc| loc.id.clone()),
         _ => None,
     };
     let cities = move || {
-        with_pb(&ctx, |p| {
-            let mut seen: Vec<(String, usize)> = Vec::new();
-            for (i, s) in p.sites().iter().enumerate() {
-                if !seen.iter().any(|c| c.0 == s.city) {
-                    seen.push((s.city.clone(), i));
+        deployment
+            .with_playback(|p| {
+                let mut seen: Vec<(String, usize)> = Vec::new();
+                for (i, s) in p.sites().iter().enumerate() {
+                    if !seen.iter().any(|c| c.0 == s.city) {
+                        seen.push((s.city.clone(), i));
+                    }
                 }
-            }
-            seen.sort();
-            seen
-        })
-        .unwrap_or_default()
+                seen.sort();
+                seen
+            })
+            .unwrap_or_default()
     };
     let hist = NodeRef::<Canvas>::new();
-    let base = Memo::new(move |_| with_pb(&ctx, |p| p.at(SimTime::ZERO).histogram));
+    let base = Memo::new(move |_| deployment.with_playback(|p| p.at(SimTime::ZERO).histogram));
     Effect::new(move |_| {
         let (Some(el), Some((counts, h)), Some(b)) = (hist.get(), now.get(), base.get()) else { return };
         let Some(backend) = CanvasBackend::with_canvas_object(el) else { return };
         if let Err(e) = crate::charts::draw_latency(&backend.into_drawing_area(), &h, &b, HIST_BIN_MS, counts[2]) {
-            ctx.notice.set(Some(format!("The histogram could not be drawn: {e}")));
+            notice.say(format!("The histogram could not be drawn: {e}"));
         }
     });
     view! {
@@ -177,7 +159,7 @@ fn Side(
                 <div class="rw-inspector__actions" role="group" aria-label="Fail the selected location at the playhead">
                     <button class="rw-button" data-testid="withdraw-location" on:click=move |_| if let Some(id) = sel_loc() { add(OutageTarget::Location(id), OutageKind::Withdraw) }>"Withdraw it"</button>
                     <button class="rw-button" data-testid="blackhole-location" on:click=move |_| if let Some(id) = sel_loc() { add(OutageTarget::Location(id), OutageKind::BlackHole) }>"Black-hole it"</button>
-                    <button class="rw-button" data-testid="restore-location" on:click=move |_| if let Some(id) = sel_loc() { restore(OutageTarget::Location(id)) }>"Restore it"</button>
+                    <button class="rw-button" data-testid="restore-location" on:click=move |_| if let Some(id) = sel_loc() { restore_at_playhead(OutageTarget::Location(id)) }>"Restore it"</button>
                 </div>
             </Show>
             <div class="rw-inspector__actions" role="group" aria-label="Fail a whole stripe at the playhead">
@@ -192,7 +174,7 @@ fn Side(
                 }>
                     <option value="">"(pick on the map or here)"</option>
                     {move || cities().into_iter().map(|(c, i)| {
-                        let name = crate::base::geo::city(&c).map_or(c.clone(), |x| x.name.to_string());
+                        let name = geo::city(&c).map_or(c.clone(), |x| x.name.to_string());
                         view! { <option value=i.to_string()>{name}</option> }
                     }).collect::<Vec<_>>()}
                 </select>
@@ -200,7 +182,7 @@ fn Side(
             <h3>"Scripted outages"</h3>
             <ol class="rw-script" data-testid="outages">
                 {move || {
-                    ctx.scenario.with(|s| s.deploy.as_ref().map(|d| d.outages.clone()).unwrap_or_default())
+                    design.with(|s| s.deploy.as_ref().map(|d| d.outages.clone()).unwrap_or_default())
                         .into_iter()
                         .enumerate()
                         .map(|(i, o)| {
@@ -209,11 +191,7 @@ fn Side(
                                 <li>
                                     <time>{SimTime(o.at_s * 1000).to_string()}</time>
                                     {format!(" {}{until} ", o.describe())}
-                                    <button class="rw-button rw-button--small" aria-label=format!("Remove outage {}", i + 1) on:click=move |_| ctx.edit(|s| {
-                                        if let Some(d) = s.deploy.as_mut() && i < d.outages.len() {
-                                            d.outages.remove(i);
-                                        }
-                                    })>"Remove"</button>
+                                    <button class="rw-button rw-button--small" aria-label=format!("Remove outage {}", i + 1) on:click=move |_| design.edit(|s| remove_outage(s, i))>"Remove"</button>
                                 </li>
                             }
                         })

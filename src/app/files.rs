@@ -4,95 +4,54 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::shell::Ctx;
+use crate::app::state::{use_design, use_notice, use_run};
+use crate::app::storage;
+use crate::app::widgets::download::download;
+use crate::design::saved;
+use crate::formats::aws;
 use crate::spec::scenario::Scenario;
-
-/// Offers `text` as a download named `name` (a blob URL on this origin).
-pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
-    let parts = js_sys_array(text);
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob =
-        web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(|_| "could not create the file")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "could not create the file")?;
-    let r = download_url(name, &url);
-    let _ = web_sys::Url::revoke_object_url(&url);
-    r
-}
-
-/// Offers the resource at `url` (a blob: or data: URL) as a download named `name`.
-pub fn download_url(name: &str, url: &str) -> Result<(), String> {
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement =
-        document.create_element("a").map_err(|_| "no link")?.dyn_into().map_err(|_| "no link")?;
-    a.set_href(url);
-    a.set_download(name);
-    a.click();
-    Ok(())
-}
-
-fn js_sys_array(text: &str) -> wasm_bindgen::JsValue {
-    let arr = js_array_new();
-    js_array_push(&arr, &wasm_bindgen::JsValue::from_str(text));
-    arr
-}
-
-fn js_array_new() -> wasm_bindgen::JsValue {
-    wasm_bindgen::JsValue::from(web_sys::js_sys::Array::new())
-}
-
-fn js_array_push(arr: &wasm_bindgen::JsValue, v: &wasm_bindgen::JsValue) {
-    if let Some(a) = arr.dyn_ref::<web_sys::js_sys::Array>() {
-        a.push(v);
-    }
-}
 
 /// The file menu: export, import, paste Route 53 output, undo, redo.
 #[component]
 pub fn FileMenu() -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
+    let (design, clock, notice) = (use_design(), use_run().clock(), use_notice());
     let (paste_open, set_paste_open) = signal(false);
-    let saved = RwSignal::new(super::storage::load_saved());
+    let saves = RwSignal::new(storage::load_saved());
     let save = move |_| {
-        let s = ctx.scenario.get_untracked();
-        let mut list = saved.get_untracked();
-        list.retain(|(k, _)| *k != s.title);
-        list.push((s.title.clone(), s.to_json()));
-        list.sort();
-        if super::storage::store_saved(&list) {
-            saved.set(list);
+        let s = design.get_untracked();
+        let mut list = saves.get_untracked();
+        saved::save(&mut list, &s.title, s.to_json());
+        if storage::store_saved(&list) {
+            saves.set(list);
         } else {
-            ctx.notice.set(Some(
-                "Saving failed: the browser's storage is unavailable or full. Export the scenario instead.".into(),
-            ));
+            notice.say("Saving failed: the browser's storage is unavailable or full. Export the scenario instead.");
         }
     };
     let open_saved = move |ev: leptos::ev::Event| {
         let name = event_target_value(&ev);
-        let Some((_, json)) = saved.get_untracked().into_iter().find(|(k, _)| *k == name) else { return };
+        let Some(json) = saves.with_untracked(|list| saved::find(list, &name).map(String::from)) else { return };
         match Scenario::from_json(&json) {
             Ok(s) => {
-                ctx.playing.set(false);
-                ctx.playhead.set(s.view.playhead_ms);
-                ctx.edit(|cur| *cur = s);
+                clock.pause_at(s.view.playhead_ms);
+                design.replace(s);
             }
-            Err(e) => ctx.notice.set(Some(format!("The saved scenario '{name}' could not be opened: {e}"))),
+            Err(e) => notice.say(format!("The saved scenario '{name}' could not be opened: {e}")),
         }
     };
     let delete_saved = move |_| {
-        let title = ctx.scenario.get_untracked().title;
-        let mut list = saved.get_untracked();
-        list.retain(|(k, _)| *k != title);
-        if super::storage::store_saved(&list) {
-            saved.set(list);
+        let title = design.with_untracked(|s| s.title.clone());
+        let mut list = saves.get_untracked();
+        saved::remove(&mut list, &title);
+        if storage::store_saved(&list) {
+            saves.set(list);
         }
     };
     let records = RwSignal::new(String::new());
     let checks = RwSignal::new(String::new());
     let export = move |_| {
-        let s = ctx.scenario.get_untracked();
+        let s = design.get_untracked();
         if let Err(e) = download("routewave-scenario.json", &s.to_json(), "application/json") {
-            ctx.notice.set(Some(format!("Export failed: {e}.")));
+            notice.say(format!("Export failed: {e}."));
         }
     };
     let import = move |ev: leptos::ev::Event| {
@@ -103,64 +62,56 @@ pub fn FileMenu() -> impl IntoView {
             let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string());
             match text.map(|t| Scenario::from_json(&t)) {
                 Some(Ok(s)) => {
-                    ctx.playing.set(false);
-                    ctx.playhead.set(s.view.playhead_ms);
-                    ctx.edit(|cur| *cur = s);
-                    ctx.notice.set(None);
+                    clock.pause_at(s.view.playhead_ms);
+                    design.replace(s);
+                    notice.clear();
                 }
-                Some(Err(e)) => {
-                    ctx.notice.set(Some(format!("{name} could not be opened: {e}. Your work is unchanged.")))
-                }
-                None => ctx.notice.set(Some(format!("{name} could not be read. Your work is unchanged."))),
+                Some(Err(e)) => notice.say(format!("{name} could not be opened: {e}. Your work is unchanged.")),
+                None => notice.say(format!("{name} could not be read. Your work is unchanged.")),
             }
         });
         input.set_value("");
     };
     let import_aws = move |_| {
         let hc = checks.get_untracked();
-        match crate::formats::aws::import_record_sets(
-            &records.get_untracked(),
-            (!hc.trim().is_empty()).then_some(hc.as_str()),
-        ) {
+        match aws::import_record_sets(&records.get_untracked(), (!hc.trim().is_empty()).then_some(hc.as_str())) {
             Ok(imp) => {
-                ctx.playing.set(false);
-                ctx.playhead.set(0);
-                ctx.edit(|cur| *cur = imp.scenario);
+                clock.pause_at(0);
+                design.replace(imp.scenario);
                 let notes =
                     if imp.notes.is_empty() { "nothing was skipped".to_string() } else { imp.notes.join(" · ") };
-                ctx.notice.set(Some(format!("Imported. {notes}")));
+                notice.say(format!("Imported. {notes}"));
                 set_paste_open.set(false);
             }
-            Err(e) => ctx.notice.set(Some(format!("Route 53 import failed: {e}. Your work is unchanged."))),
+            Err(e) => notice.say(format!("Route 53 import failed: {e}. Your work is unchanged.")),
         }
     };
     let export_changes = move |_| {
-        let s = ctx.scenario.get_untracked();
-        let (batch, notes) = crate::formats::aws::change_batch(&s.zone, "<your hosted zone id>");
+        let (batch, notes) = design.with_untracked(|s| aws::change_batch(&s.zone, "<your hosted zone id>"));
         if let Err(e) = download("change-batch.json", &batch, "application/json") {
-            ctx.notice.set(Some(format!("Export failed: {e}.")));
+            notice.say(format!("Export failed: {e}."));
         } else if !notes.is_empty() {
-            ctx.notice.set(Some(format!("Change batch exported; fill in: {}", notes.join(" · "))));
+            notice.say(format!("Change batch exported; fill in: {}", notes.join(" · ")));
         }
     };
     view! {
         <div class="rw-files" role="group" aria-label="Scenario file and history">
-            <button class="rw-button" data-testid="undo" on:click=move |_| ctx.undo() prop:disabled=move || !ctx.can_undo()>
+            <button class="rw-button" data-testid="undo" on:click=move |_| design.undo() prop:disabled=move || !design.can_undo()>
                 "Undo"
             </button>
-            <button class="rw-button" data-testid="redo" on:click=move |_| ctx.redo() prop:disabled=move || !ctx.can_redo()>
+            <button class="rw-button" data-testid="redo" on:click=move |_| design.redo() prop:disabled=move || !design.can_redo()>
                 "Redo"
             </button>
             <button class="rw-button" data-testid="save" on:click=save>"Save"</button>
             <select data-testid="saved" aria-label="Open a saved scenario" on:change=open_saved>
-                <option value="" selected=true>{move || format!("Saved scenarios ({})", saved.with(Vec::len))}</option>
-                {move || saved.get().into_iter().map(|(k, _)| { let label = k.clone(); view! { <option value=k>{label}</option> } }).collect::<Vec<_>>()}
+                <option value="" selected=true>{move || format!("Saved scenarios ({})", saves.with(Vec::len))}</option>
+                {move || saves.get().into_iter().map(|(k, _)| { let label = k.clone(); view! { <option value=k>{label}</option> } }).collect::<Vec<_>>()}
             </select>
             <button
                 class="rw-button"
                 data-testid="delete-saved"
                 on:click=delete_saved
-                prop:disabled=move || { let t = ctx.scenario.with(|s| s.title.clone()); !saved.with(|l| l.iter().any(|(k, _)| *k == t)) }
+                prop:disabled=move || { let t = design.with(|s| s.title.clone()); saves.with(|l| saved::find(l, &t).is_none()) }
             >
                 "Delete saved"
             </button>

@@ -6,52 +6,36 @@
 
 use leptos::prelude::*;
 
-use super::shell::Ctx;
-use crate::route53::zone::Zone;
-use crate::spec::zone::{FailoverRole, RecordValue, Routing};
-
-/// Moves record `i` up (`-1`) or down (`+1`) among the records of its name and type.
-pub fn move_record(ctx: &Ctx, i: usize, dir: i32) -> Option<usize> {
-    let s = ctx.scenario.get_untracked();
-    let r = s.zone.records.get(i)?;
-    let same: Vec<usize> = s
-        .zone
-        .records
-        .iter()
-        .enumerate()
-        .filter(|(_, x)| x.name == r.name && x.rtype == r.rtype)
-        .map(|(j, _)| j)
-        .collect();
-    let pos = same.iter().position(|&j| j == i)?;
-    let target = if dir < 0 { pos.checked_sub(1)? } else { (pos + 1 < same.len()).then_some(pos + 1)? };
-    let j = same[target];
-    ctx.edit(|s| s.zone.records.swap(i, j));
-    Some(j)
-}
+use crate::app::state::{use_design, use_notice};
+use crate::base::geo;
+use crate::design::builder;
+use crate::spec::zone::{FailoverRole, RecordSpec, RecordValue, Routing};
 
 /// The inspector panel for `selected`.
 #[component]
 pub fn Inspector(selected: RwSignal<Option<usize>>) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let record = move || selected.get().and_then(|i| ctx.scenario.with(|s| s.zone.records.get(i).cloned()));
+    let (design, notice) = (use_design(), use_notice());
+    let record = move || selected.get().and_then(|i| design.with(|s| s.zone.records.get(i).cloned()));
     let problems = move || {
         let Some(i) = selected.get() else { return Vec::new() };
-        let prefix = format!("records[{i}]");
-        ctx.scenario.with(|s| match Zone::new(&s.zone) {
-            Ok(_) => Vec::new(),
-            Err(p) => p.0.iter().filter(|p| p.path.starts_with(&prefix)).map(|p| p.to_string()).collect(),
-        })
+        design.with(|s| builder::record_problems(&s.zone, i))
     };
-    let set = move |f: Box<dyn FnOnce(&mut crate::spec::zone::RecordSpec)>| {
+    let set = move |f: Box<dyn FnOnce(&mut RecordSpec)>| {
         if let Some(i) = selected.get_untracked() {
-            ctx.edit(|s| {
+            design.edit(|s| {
                 if let Some(r) = s.zone.records.get_mut(i) {
                     f(r);
                 }
             });
         }
     };
-    let checks = move || ctx.scenario.with(|s| s.zone.health_checks.iter().map(|c| c.id.clone()).collect::<Vec<_>>());
+    let move_record = move |dir: i32| {
+        if let Some(i) = selected.get_untracked() {
+            let moved = design.try_edit(|s| builder::move_within(s, i, dir).ok_or(())).ok();
+            selected.set(moved.or(Some(i)));
+        }
+    };
+    let checks = move || design.with(|s| s.zone.health_checks.iter().map(|c| c.id.clone()).collect::<Vec<_>>());
     view! {
         <div class="rw-inspector" data-testid="inspector" aria-label="Inspector">
             {move || match record() {
@@ -64,11 +48,7 @@ pub fn Inspector(selected: RwSignal<Option<usize>>) -> impl IntoView {
                     let role = match r.routing { Routing::Failover { role } => Some(role), _ => None };
                     let latency = match &r.routing { Routing::Latency { region } => Some(region.clone()), _ => None };
                     let here = r.name.clone();
-                    let can_check = match &r.value {
-                        RecordValue::Alias { target: crate::spec::zone::AliasTarget::LoadBalancer { .. }, .. } => true,
-                        RecordValue::Values(v) => v.len() == 1 && v[0].starts_with("host:"),
-                        _ => false,
-                    };
+                    let can_check = builder::can_add_check(&r);
                     let hc = r.health_check.clone().unwrap_or_default();
                     view! {
                         <h3 data-testid="inspector-title">{label}</h3>
@@ -99,7 +79,7 @@ pub fn Inspector(selected: RwSignal<Option<usize>>) -> impl IntoView {
                                     let region = event_target_value(&ev);
                                     set(Box::new(move |r| r.routing = Routing::Latency { region }));
                                 }>
-                                    {crate::base::geo::AWS_REGIONS.iter().map(|(reg, _)| view! { <option value=*reg selected=*reg == cur>{*reg}</option> }).collect::<Vec<_>>()}
+                                    {geo::AWS_REGIONS.iter().map(|(reg, _)| view! { <option value=*reg selected=*reg == cur>{*reg}</option> }).collect::<Vec<_>>()}
                                 </select>
                             </label>
                         })}
@@ -107,16 +87,12 @@ pub fn Inspector(selected: RwSignal<Option<usize>>) -> impl IntoView {
                             <select data-testid="edit-move" on:change=move |ev| {
                                 let group = event_target_value(&ev);
                                 let Some(i) = selected.get_untracked() else { return };
-                                let mut s = ctx.scenario.get_untracked();
-                                match crate::design::builder::move_to(&mut s, i, &group) {
-                                    Ok(at) => {
-                                        ctx.edit(|cur| *cur = s);
-                                        selected.set(Some(at));
-                                    }
-                                    Err(e) => ctx.notice.set(Some(format!("Cannot move the record: {e}."))),
+                                match design.try_edit(|s| builder::move_to(s, i, &group)) {
+                                    Ok(at) => selected.set(Some(at)),
+                                    Err(e) => notice.say(format!("Cannot move the record: {e}.")),
                                 }
                             }>
-                                {ctx.scenario.with_untracked(|s| crate::design::builder::groups(&s.zone, &s.service)).into_iter().map(|g| {
+                                {design.with_untracked(|s| builder::groups(&s.zone, &s.service)).into_iter().map(|g| {
                                     let sel = g.name == here;
                                     let label = format!("{} ({})", g.name, g.policy.map_or("?", |p| p.name()));
                                     view! { <option value=g.name selected=sel>{label}</option> }
@@ -153,13 +129,12 @@ pub fn Inspector(selected: RwSignal<Option<usize>>) -> impl IntoView {
                             </select>
                         </label>
                         <div class="rw-inspector__actions">
-                            <button class="rw-button" data-testid="move-up" on:click=move |_| { if let Some(i) = selected.get_untracked() { selected.set(move_record(&ctx, i, -1).or(Some(i))); } }>"Move up"</button>
-                            <button class="rw-button" data-testid="move-down" on:click=move |_| { if let Some(i) = selected.get_untracked() { selected.set(move_record(&ctx, i, 1).or(Some(i))); } }>"Move down"</button>
+                            <button class="rw-button" data-testid="move-up" on:click=move |_| move_record(-1)>"Move up"</button>
+                            <button class="rw-button" data-testid="move-down" on:click=move |_| move_record(1)>"Move down"</button>
                             <button class="rw-button" data-testid="duplicate" on:click=move |_| {
                                 if let Some(i) = selected.get_untracked() {
-                                    ctx.edit(|s| if let Some(mut r) = s.zone.records.get(i).cloned() {
-                                        r.set_id = Some(format!("{}-copy", r.set_id.unwrap_or_else(|| "record".into())));
-                                        s.zone.records.insert(i + 1, r);
+                                    design.edit(|s| {
+                                        builder::duplicate(s, i);
                                     });
                                     selected.set(Some(i + 1));
                                 }
@@ -167,16 +142,14 @@ pub fn Inspector(selected: RwSignal<Option<usize>>) -> impl IntoView {
                             {can_check.then(|| view! {
                                 <button class="rw-button" data-testid="add-check" on:click=move |_| {
                                     let Some(i) = selected.get_untracked() else { return };
-                                    let mut s = ctx.scenario.get_untracked();
-                                    match crate::design::builder::add_check(&mut s, i) {
-                                        Ok(_) => ctx.edit(|cur| *cur = s),
-                                        Err(e) => ctx.notice.set(Some(format!("Cannot add a health check: {e}."))),
+                                    if let Err(e) = design.try_edit(|s| builder::add_check(s, i)) {
+                                        notice.say(format!("Cannot add a health check: {e}."));
                                     }
                                 }>"New health check on this endpoint"</button>
                             })}
                             <button class="rw-button" data-testid="delete-record" on:click=move |_| {
                                 if let Some(i) = selected.get_untracked() {
-                                    ctx.edit(|s| { if i < s.zone.records.len() { s.zone.records.remove(i); } });
+                                    design.edit(|s| builder::remove(s, i));
                                     selected.set(None);
                                 }
                             }>"Delete"</button>

@@ -2,7 +2,8 @@
 //! Equal Earth projection ([`crate::charts::map`]), edge locations as markers coloured *and*
 //! shaped by stripe, resolvers as small dots coloured by how they fare (or by the
 //! stripe of the location answering them fastest), a selected resolver's catchment
-//! on each stripe with its RTT and its queries racing (first answer wins), at the
+//! on each stripe with its RTT and its queries (one name server at a time, the next after
+//! a silent one's timeout), at the
 //! deployment player's playhead. Drag or arrow keys pan, the wheel or +/− zoom, click
 //! or Enter selects; "reduced motion" turns the query animation into a still.
 //!
@@ -18,7 +19,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
 
-use super::shell::Ctx;
+use super::state::use_deployment;
 use crate::charts::map::{self, View};
 use crate::deploy::playback::{DeployNow, DeployPlayback, LocShow, SiteStatus};
 
@@ -213,7 +214,7 @@ fn draw(
             cx.fill_rect(x - 1.2, y - 1.2, 2.4, 2.4);
         }
     }
-    // A selected resolver: its catchment per stripe, RTTs, and its queries racing.
+    // A selected resolver: its catchment per stripe, RTTs, and its queries in flight.
     if let Some(Selected::Resolver(i)) = selected {
         let from = v.to_screen(g.sites[i]);
         let legs = pb.queries(i, t);
@@ -242,12 +243,17 @@ fn draw(
             let _ = cx.fill_text(&label, to.0 + 8.0, to.1 - 6.0 - 12.0 * stripe as f64);
         }
         if let Some(now_ms) = phase_ms {
+            // Loop the queries themselves, slowed enough to be seen even when the
+            // answer comes from the same city in a few milliseconds.
+            let race = legs.iter().map(|l| l.sent_ms + l.rtt_ms + l.extra_ms).fold(0.0, f64::max);
+            let slow = SLOW_MOTION.max(1_200.0 / race.max(0.1));
+            let now_ms = now_ms % (race * slow + 300.0);
             for leg in &legs {
                 let Some((l, _)) = catch[leg.stripe] else { continue };
                 let to = v.to_screen(g.locations[usize::from(l)]);
-                let start = leg.sent_ms * SLOW_MOTION;
-                let out = leg.rtt_ms / 2.0 * SLOW_MOTION;
-                let back = (leg.rtt_ms / 2.0 + leg.extra_ms) * SLOW_MOTION;
+                let start = leg.sent_ms * slow;
+                let out = leg.rtt_ms / 2.0 * slow;
+                let back = (leg.rtt_ms / 2.0 + leg.extra_ms) * slow;
                 let k = now_ms - start;
                 let f = if k < 0.0 {
                     continue;
@@ -365,7 +371,7 @@ pub fn WorldMap(
     mode: RwSignal<DotMode>,
     now: Memo<Option<Arc<DeployNow>>>,
 ) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
+    let deploy = use_deployment();
     let canvas = NodeRef::<Canvas>::new();
     let view = RwSignal::new(View::fit(W, H));
     let hover = RwSignal::new(None::<String>);
@@ -388,7 +394,7 @@ pub fn WorldMap(
         });
     }
     // The playback, when there is one and it is valid.
-    let pb = Memo::new_with_compare(move |_| ctx.dplayback.get().filter(|r| r.is_ok()).map(Played), |_, _| true);
+    let pb = Memo::new_with_compare(move |_| deploy.playback().get().filter(|r| r.is_ok()).map(Played), |_, _| true);
     let geo = Memo::new_with_compare(move |_| pb.get().map(|p| Arc::new(geometry(p.get()))), |_, _| true);
     // Animate a selected resolver's queries (unless the user prefers reduced motion).
     let reduced = prefers_reduced_motion();

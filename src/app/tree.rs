@@ -8,11 +8,10 @@
 
 use leptos::prelude::*;
 
-use super::shell::Ctx;
+use crate::app::inspector::Inspector;
+use crate::app::state::{use_design, use_notice, use_query, use_run};
 use crate::design::builder::{self, Child, Policy, RowKind, TreeRow};
-use crate::failover::playback::LiveView;
-use crate::route53::zone::Zone;
-use crate::spec::zone::LbKind;
+use crate::route53::lint::Pitfall;
 
 /// Row height and indent of the graph, in px (the connectors are drawn to them).
 const ROW_PX: usize = 34;
@@ -20,17 +19,12 @@ const INDENT_PX: usize = 28;
 
 /// The tree panel: pitfalls, the builder, the graph and the inspector.
 #[component]
-pub fn Tree(live: Memo<Option<LiveView>>) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
+pub fn Tree() -> impl IntoView {
+    let design = use_design();
     let selected = RwSignal::new(None::<usize>);
-    let target = RwSignal::new(ctx.scenario.with_untracked(|s| s.service.clone()));
-    let rows = Memo::new(move |_| ctx.scenario.with(|s| builder::tree(&s.zone, &s.service)));
-    let checked = Memo::new(move |_| {
-        ctx.scenario.with(|s| match Zone::new(&s.zone) {
-            Ok(z) => Ok(crate::route53::lint::lint(&z)),
-            Err(p) => Err(p.0.iter().map(|p| p.to_string()).collect::<Vec<_>>()),
-        })
-    });
+    let target = RwSignal::new(design.with_untracked(|s| s.service.clone()));
+    let rows = Memo::new(move |_| design.with(|s| builder::tree(&s.zone, &s.service)));
+    let checked = Memo::new(move |_| design.with(|s| builder::pitfalls(&s.zone)));
     view! {
         <ul class="rw-pitfalls" data-testid="pitfalls" aria-label="Design warnings">
             {move || {
@@ -43,7 +37,7 @@ pub fn Tree(live: Memo<Option<LiveView>>) -> impl IntoView {
             }}
         </ul>
         <Builder target=target />
-        <Graph rows=rows live=live selected=selected target=target checked=checked />
+        <Graph rows=rows selected=selected target=target checked=checked />
         {move || {
             checked
                 .get()
@@ -59,7 +53,7 @@ pub fn Tree(live: Memo<Option<LiveView>>) -> impl IntoView {
                     }
                 })
         }}
-        <super::inspector::Inspector selected=selected />
+        <Inspector selected=selected />
     }
 }
 
@@ -76,20 +70,11 @@ const CHILDREN: [(&str, &str); 9] = [
     ("rule:simple", "a simple rule"),
 ];
 
-fn child_from(value: &str, region: &str) -> Option<Child> {
-    Some(match value {
-        "alb" => Child::LoadBalancer(LbKind::Alb, region.to_string()),
-        "nlb" => Child::LoadBalancer(LbKind::Nlb, region.to_string()),
-        "host" => Child::Host(region.to_string()),
-        v => Child::Rule(Policy::parse(v.strip_prefix("rule:")?)?),
-    })
-}
-
 /// Add a rule or an endpoint under the chosen rule.
 #[component]
 fn Builder(target: RwSignal<String>) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let groups = Memo::new(move |_| ctx.scenario.with(|s| builder::groups(&s.zone, &s.service)));
+    let design = use_design();
+    let groups = Memo::new(move |_| design.with(|s| builder::groups(&s.zone, &s.service)));
     let current = move || {
         let t = target.get();
         groups.get().into_iter().find(|g| g.name == t).or_else(|| groups.get().into_iter().next())
@@ -98,7 +83,7 @@ fn Builder(target: RwSignal<String>) -> impl IntoView {
     let child = RwSignal::new(String::from("alb"));
     let region = RwSignal::new(String::from("us-east-1"));
     let message = RwSignal::new(None::<Result<String, String>>);
-    let is_endpoint = move || matches!(child.get().as_str(), "alb" | "nlb" | "host");
+    let is_endpoint = move || Child::from_menu(&child.get(), "").is_some_and(|c| c.is_endpoint());
     Effect::new(move |_| {
         if let Some(p) = current().and_then(|g| g.policy) {
             policy.set(p);
@@ -107,16 +92,12 @@ fn Builder(target: RwSignal<String>) -> impl IntoView {
     let add = move |_| {
         let Some(g) = current() else { return };
         let pol = policy.get_untracked();
-        let Some(c) = child_from(&child.get_untracked(), &region.get_untracked()) else { return };
-        let mut s = ctx.scenario.get_untracked();
-        match builder::add(&mut s, &g.name, pol, &c) {
-            Ok(i) => {
-                let what = CHILDREN.iter().find(|c| c.0 == child.get_untracked()).map_or("a record", |c| c.1);
-                message.set(Some(Ok(format!("Added {what} under {} (record {}).", g.name, i + 1))));
-                ctx.edit(|cur| *cur = s);
-            }
-            Err(e) => message.set(Some(Err(e))),
-        }
+        let Some(c) = Child::from_menu(&child.get_untracked(), &region.get_untracked()) else { return };
+        let added = design.try_edit(|s| builder::add(s, &g.name, pol, &c)).map(|i| {
+            let what = CHILDREN.iter().find(|c| c.0 == child.get_untracked()).map_or("a record", |c| c.1);
+            format!("Added {what} under {} (record {}).", g.name, i + 1)
+        });
+        message.set(Some(added));
     };
     view! {
         <form
@@ -209,49 +190,32 @@ fn connectors(rows: &[TreeRow]) -> String {
     d
 }
 
+/// The rows of the tree, their connectors, and what a row does when clicked,
+/// dragged, dropped on or keyed.
 #[component]
 fn Graph(
     rows: Memo<Vec<TreeRow>>,
-    live: Memo<Option<LiveView>>,
     selected: RwSignal<Option<usize>>,
     target: RwSignal<String>,
-    checked: Memo<Result<Vec<crate::route53::lint::Pitfall>, Vec<String>>>,
+    checked: Memo<Result<Vec<Pitfall>, Vec<String>>>,
 ) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
+    let (design, notice) = (use_design(), use_notice());
+    let live = use_run().live();
+    let on_path = use_query().path();
     let dragging = RwSignal::new(None::<usize>);
-    let path = use_context::<super::playground::QueryPath>().map(|p| p.0);
     let healthy = Memo::new(move |_| live.get().map(|l| l.record_healthy).unwrap_or_default());
-    let on_path = Memo::new(move |_| path.map(|p| p.get()).unwrap_or_default());
+    let move_record = move |i: usize, dir: i32| design.try_edit(|s| builder::move_within(s, i, dir).ok_or(())).ok();
     let drop_on = move |row: TreeRow| {
         let Some(from) = dragging.get_untracked() else { return };
         dragging.set(None);
-        let group = match &row.kind {
-            RowKind::Rule { group } => group.clone(),
-            _ => match row
-                .record
-                .and_then(|j| ctx.scenario.with_untracked(|s| s.zone.records.get(j).map(|r| r.name.clone())))
-            {
-                Some(n) => n,
-                None => return,
-            },
-        };
-        let mut s = ctx.scenario.get_untracked();
-        match builder::move_to(&mut s, from, &group) {
-            Ok(mut at) => {
-                // Dropped on a record: take its place.
-                if let Some(j) = row.record
-                    && j != at
-                    && s.zone.records.get(j).is_some_and(|r| r.name == group)
-                {
-                    let r = s.zone.records.remove(at);
-                    let j = if j > at { j - 1 } else { j };
-                    s.zone.records.insert(j, r);
-                    at = j;
-                }
-                ctx.edit(|cur| *cur = s);
+        let mut s = design.get_untracked();
+        match builder::drop_on(&mut s, from, &row) {
+            None => {}
+            Some(Ok(at)) => {
+                design.replace(s);
                 selected.set(Some(at));
             }
-            Err(e) => ctx.notice.set(Some(format!("Cannot move the record: {e}."))),
+            Some(Err(e)) => notice.say(format!("Cannot move the record: {e}.")),
         }
     };
     view! {
@@ -345,16 +309,12 @@ fn Graph(
                                             let Some(i) = rec else { return };
                                             e.prevent_default();
                                             let dir = if e.key() == "ArrowUp" { -1 } else { 1 };
-                                            selected.set(super::inspector::move_record(&ctx, i, dir).or(Some(i)));
+                                            selected.set(move_record(i, dir).or(Some(i)));
                                         }
                                         "Delete" => {
                                             let Some(i) = rec else { return };
                                             e.prevent_default();
-                                            ctx.edit(|s| {
-                                                if i < s.zone.records.len() {
-                                                    s.zone.records.remove(i);
-                                                }
-                                            });
+                                            design.edit(|s| builder::remove(s, i));
                                             selected.set(None);
                                         }
                                         _ => {}

@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 
-use super::shell::Ctx;
+use crate::app::hooks::raf_loop::use_raf_loop;
+use crate::app::state::use_design;
 use crate::failover::playback::{self, TrialResult};
 
 /// Trials run per animation frame.
@@ -13,28 +14,13 @@ const PER_FRAME: u64 = 2;
 /// The trials panel.
 #[component]
 pub fn Trials() -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
+    let design = use_design();
     let total = RwSignal::new(500u64);
     let results = RwSignal::new(Vec::<TrialResult>::new());
-    let running = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    // Editing the scenario invalidates the results.
-    Effect::new(move |_| {
-        ctx.scenario.track();
-        running.set(false);
-        results.set(Vec::new());
-    });
-    fn frame(
-        ctx: Ctx,
-        total: RwSignal<u64>,
-        results: RwSignal<Vec<TrialResult>>,
-        running: RwSignal<bool>,
-        error: RwSignal<Option<String>>,
-    ) {
-        if !running.get_untracked() {
-            return;
-        }
-        let s = ctx.scenario.get_untracked();
+    // One frame's batch; `false` once every trial ran or one failed.
+    let batch = use_raf_loop(move || {
+        let s = design.get_untracked();
         let done = results.with_untracked(|r| r.len() as u64);
         let n = total.get_untracked();
         let mut batch = Vec::new();
@@ -42,24 +28,24 @@ pub fn Trials() -> impl IntoView {
             match playback::trial(&s, s.seed.wrapping_add(seed)) {
                 Ok(r) => batch.push(r),
                 Err(e) => {
-                    error.set(Some(e));
-                    running.set(false);
-                    return;
+                    error.set(Some(e.to_string()));
+                    return false;
                 }
             }
         }
         results.update(|r| r.extend(batch));
-        if results.with_untracked(|r| r.len() as u64) >= n {
-            running.set(false);
-        } else {
-            request_animation_frame(move || frame(ctx, total, results, running, error));
-        }
-    }
+        results.with_untracked(|r| r.len() as u64) < n
+    });
+    // Editing the scenario invalidates the results.
+    Effect::new(move |_| {
+        design.track();
+        batch.stop();
+        results.set(Vec::new());
+    });
     let start = move |_| {
         results.set(Vec::new());
         error.set(None);
-        running.set(true);
-        request_animation_frame(move || frame(ctx, total, results, running, error));
+        batch.start();
     };
     let hist = move |pick: fn(&TrialResult) -> Option<f64>, label: &'static str, testid: &'static str| {
         move || {
@@ -105,10 +91,10 @@ pub fn Trials() -> impl IntoView {
                     }
                 />
             </label>
-            <button class="rw-button rw-button--primary" data-testid="trials-run" on:click=start prop:disabled=move || running.get()>
+            <button class="rw-button rw-button--primary" data-testid="trials-run" on:click=start prop:disabled=move || batch.is_running()>
                 {move || format!("Run {} trials", total.get())}
             </button>
-            <button class="rw-button" data-testid="trials-cancel" on:click=move |_| running.set(false) prop:disabled=move || !running.get()>
+            <button class="rw-button" data-testid="trials-cancel" on:click=move |_| batch.stop() prop:disabled=move || !batch.is_running()>
                 "Cancel"
             </button>
             <progress

@@ -1,29 +1,40 @@
-//! Control-plane deployments (`field-designs.md` §B.1, §B.2, §B.4): fleets of API
-//! hosts behind load balancers, deployed host by host, wave by wave, with health
-//! checks that halt a wave and a load balancer that removes failed hosts.
+//! Control-plane deployments: fleets of API hosts behind load balancers, deployed
+//! host by host, wave by wave, with health checks that halt a wave, a load balancer
+//! that removes failed hosts, and an error-rate alarm. Parameters and sources:
+//! `docs/model.md` ("Control plane (API deployments)").
 //!
 //! - **External API**: one wave per availability zone, hosts one at a time; a failed
 //!   host halts the AZ's deployment; the AZ's load balancer removes failed hosts
 //!   after its own detection time (ALB 30 s × 2 by default); for failures the LB
-//!   check misses, operators shift traffic away from the AZ once the error alarm
-//!   fires (`shift_s`).
+//!   check misses, operators shift traffic away from the AZ once the error-rate
+//!   alarm fires (`shift_s`).
 //! - **Internal API**: fleets by traffic type — batch, operations, customer —
 //!   deployed in that order, each host by host with a deep application health check
-//!   that halts on failure. Staging splits every fleet over two waves on purpose, so
-//!   old and new versions run side by side ("split world") and incompatibilities show
-//!   before production.
-//! - **Shared dependency**: a change used by a critical and a less critical consumer
-//!   goes to the less critical one first — the fleet order does the same job here.
+//!   that halts on failure.
+//! - **Staging** runs every fleet's build in one wave, or, with split-world staging,
+//!   in two: between them old and new serve side by side, so a share `2·f·(1−f)` of
+//!   requests (`f`, the new hosts' share) cross versions. The error-rate alarm sees a
+//!   version incompatibility there only when the versions meet.
+//! - **The error-rate alarm** is a CloudWatch-style alarm per fleet
+//!   ([`crate::deploy::detector`]): one datapoint per period, the share of the fleet's
+//!   requests that failed. A host that fails every request is `1/hosts` of its
+//!   fleet's traffic; a version incompatibility fails `2·f·(1−f)` of every fleet's.
 //!
 //! Bad builds: crash on start (the host check fails), a failure only the deep check
-//! sees, a failure no check sees (requests fail until the error alarm), and a
-//! version incompatibility (requests that cross an old and a new host fail while
-//! both run: a share `2·f·(1−f)` of them, `f` the new hosts' share).
+//! sees, a failure no check sees (requests fail until the error-rate alarm and the
+//! traffic shift), and a version incompatibility.
 
 use serde::Serialize;
 
 use crate::base::time::{SimDuration, SimTime};
+use crate::deploy::detector::{self, Step};
 use crate::spec::control::{ControlPlaneSpec, CpBadBuild, CpBadKind, CpWave, Fleet};
+use crate::spec::deploy::AlarmSpec;
+use crate::spec::problems::Problems;
+
+/// A host check (the deep application check, or the first host's own check on a crash)
+/// fails the host within this long, s (an assumption, as for the data plane).
+pub const CHECK_S: u64 = 60;
 
 /// One wave's outcome.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -122,139 +133,233 @@ impl CpReport {
     }
 }
 
+/// When staging's alarm fires (ms) and the share of requests failing while the
+/// versions are mixed, for a build that fails requests crossing versions, staged in
+/// `waves` waves each baking `bake_s`; `None` when staging lets it through.
+pub fn split_world(alarm: &AlarmSpec, waves: u32, bake_s: u64) -> Option<(u64, f64)> {
+    let w = u64::from(waves);
+    let bake = bake_s * 1_000;
+    let steps: Vec<Step> = (1..=w)
+        .map(|k| {
+            let f = k as f64 / w as f64;
+            ((k - 1) * bake, 2.0 * f * (1.0 - f))
+        })
+        .collect();
+    let worst = steps.iter().map(|s| s.1).fold(0.0, f64::max);
+    detector::fires_at(alarm, &steps, w * bake).map(|t| (t, worst))
+}
+
 /// Runs the bad build through the plan.
-pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Vec<String>> {
-    let mut problems = Vec::new();
+pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Problems> {
+    let mut problems = Problems::none();
     let max_s = crate::deploy::MAX_SPAN_S;
     for (path, v) in [
         ("host_deploy_s", spec.host_deploy_s),
         ("rollback_s", spec.rollback_s),
         ("lb_detect_s", spec.lb_detect_s),
         ("shift_s", spec.shift_s),
-        ("bad.alarm_delay_s", spec.bad.alarm_delay_s),
+        ("staging_bake_s", spec.staging_bake_s),
     ]
+    .map(|(p, v)| (p.to_string(), v))
     .into_iter()
-    .chain(spec.waves.iter().map(|w| ("waves[].bake_s", w.bake_s)))
+    .chain(spec.waves.iter().enumerate().map(|(w, wave)| (format!("waves[{w}].bake_s"), wave.bake_s)))
     {
         if v > max_s {
-            problems.push(format!("{path}: {v} s; the limit is {max_s} s (30 days)"));
+            problems.push(path, format!("{v} s; the limit is {max_s} s (30 days)"));
         }
     }
     for (i, f) in spec.fleets.iter().enumerate() {
         if f.hosts > 10_000 {
-            problems.push(format!("fleets[{i}].hosts: {}; the limit is 10000", f.hosts));
+            problems.push(format!("fleets[{i}].hosts"), format!("{}; the limit is 10000", f.hosts));
+        }
+        if !(f.requests_per_s.is_finite() && f.requests_per_s >= 0.0) {
+            problems.push(format!("fleets[{i}].requests_per_s"), format!("{} (0 or more)", f.requests_per_s));
         }
     }
     if spec.fleets.len() > 100 || spec.waves.len() > 100 {
-        problems.push(format!("{} fleets and {} waves; the limit is 100 of each", spec.fleets.len(), spec.waves.len()));
+        problems.push(
+            "fleets",
+            format!("{} fleets and {} waves; the limit is 100 of each", spec.fleets.len(), spec.waves.len()),
+        );
     }
     for (w, wave) in spec.waves.iter().enumerate() {
         for (j, f) in wave.fleets.iter().enumerate() {
             if !spec.fleets.iter().any(|x| x.name == *f) {
-                problems.push(format!("waves[{w}].fleets[{j}]: no fleet '{f}'"));
+                problems.push(format!("waves[{w}].fleets[{j}]"), format!("no fleet '{f}'"));
             }
         }
     }
+    problems.0.extend(crate::deploy::validate_alarm("alarm", &spec.alarm).0);
     if !problems.is_empty() {
         return Err(problems);
     }
     let mut timeline = Vec::new();
-    if spec.bad.kind == CpBadKind::VersionIncompat && spec.split_world_staging {
-        timeline.push((
-            SimTime::ZERO,
-            "split-world staging runs old and new side by side: the incompatibility shows there".into(),
-        ));
-        return Ok(CpReport {
-            plan: spec.name.clone(),
-            caught_in_staging: true,
-            waves: vec![],
-            halted_at_s: None,
-            timeline,
-            deployed_at: spec.fleets.iter().map(|f| vec![None; f.hosts as usize]).collect(),
-            halt: None,
-        });
+    let no_hosts = || spec.fleets.iter().map(|f| vec![None; f.hosts as usize]).collect::<Vec<Vec<Option<SimTime>>>>();
+    if spec.bad.kind == CpBadKind::VersionIncompat {
+        let waves = if spec.split_world_staging { 2 } else { 1 };
+        match split_world(&spec.alarm, waves, spec.staging_bake_s) {
+            Some((at, share)) => {
+                timeline.push((
+                    SimTime::ZERO,
+                    format!(
+                        "split-world staging runs old and new side by side: {:.0} % of requests cross versions and fail; the error-rate alarm fires after {}",
+                        share * 100.0,
+                        SimDuration::from_ms(at)
+                    ),
+                ));
+                return Ok(CpReport {
+                    plan: spec.name.clone(),
+                    caught_in_staging: true,
+                    waves: vec![],
+                    halted_at_s: None,
+                    timeline,
+                    deployed_at: no_hosts(),
+                    halt: None,
+                });
+            }
+            None => timeline.push((
+                SimTime::ZERO,
+                "staging switches every host in one wave: old and new never serve side by side there".into(),
+            )),
+        }
     }
-    let fleet = |name: &str| spec.fleets.iter().find(|f| f.name == name).expect("validated");
-    let total_hosts: u32 = spec.fleets.iter().map(|f| f.hosts).sum();
+    let fleet_idx = |name: &str| spec.fleets.iter().position(|f| f.name == name).expect("validated");
+    // The deployment without a halt: each host's moment, and the wave it belongs to.
     let mut t = SimTime::ZERO;
-    let mut out = Vec::new();
-    let mut halted_at = None;
-    let mut new_hosts = 0u32;
-    let mut deployed_at: Vec<Vec<Option<SimTime>>> = spec.fleets.iter().map(|f| vec![None; f.hosts as usize]).collect();
-    let mut halt_span = None;
-    'waves: for (w, wave) in spec.waves.iter().enumerate() {
-        let mut impact = CpWaveImpact { wave: w + 1, fleets: wave.fleets.clone(), ..CpWaveImpact::default() };
-        timeline.push((t, format!("wave {} starts: {}", w + 1, wave.fleets.join(", "))));
+    let mut hosts: Vec<(SimTime, usize, u32, usize)> = Vec::new(); // (at, fleet, host, wave)
+    let mut wave_start = Vec::new();
+    for (w, wave) in spec.waves.iter().enumerate() {
+        wave_start.push(t);
         // Fleets of a wave deploy in parallel, host by host: step through host slots.
-        let max_hosts = wave.fleets.iter().map(|f| fleet(f).hosts).max().unwrap_or(0);
+        let max_hosts = wave.fleets.iter().map(|f| spec.fleets[fleet_idx(f)].hosts).max().unwrap_or(0);
         for slot in 0..max_hosts {
             t += SimDuration::from_secs(spec.host_deploy_s);
             for name in &wave.fleets {
-                let f = fleet(name);
-                if slot >= f.hosts {
-                    continue;
-                }
-                impact.hosts_deployed += 1;
-                new_hosts += 1;
-                if let Some(i) = spec.fleets.iter().position(|x| x.name == *name) {
-                    deployed_at[i][slot as usize] = Some(t);
-                }
-                let per_host_rps = f.requests_per_s / f64::from(f.hosts.max(1));
-                let (failed, halt, why) = match spec.bad.kind {
-                    // The host refuses until the LB removes it; its check halts the wave.
-                    CpBadKind::Crash => (per_host_rps * spec.lb_detect_s as f64, true, "host health check failed"),
-                    // Errors until the deep check (run right after the host) halts.
-                    CpBadKind::DeepCheckFails => (per_host_rps * 60.0, true, "deep health check failed"),
-                    // Errors until the alarm, then until traffic is shifted and rolled back.
-                    CpBadKind::ChecksMiss => {
-                        (per_host_rps * (spec.bad.alarm_delay_s + spec.shift_s) as f64, true, "error-rate alarm fired")
-                    }
-                    CpBadKind::VersionIncompat => {
-                        let fnew = f64::from(new_hosts) / f64::from(total_hosts.max(1));
-                        let share = 2.0 * fnew * (1.0 - fnew);
-                        let rps: f64 = spec.fleets.iter().map(|f| f.requests_per_s).sum();
-                        (
-                            rps * share * spec.bad.alarm_delay_s as f64,
-                            true,
-                            "error-rate alarm fired (old and new disagree)",
-                        )
-                    }
-                };
-                if f.customer_facing {
-                    impact.customer_failed += failed;
-                } else {
-                    impact.other_failed += failed;
-                }
-                if halt {
-                    let delay = match spec.bad.kind {
-                        CpBadKind::Crash | CpBadKind::DeepCheckFails => 60,
-                        _ => spec.bad.alarm_delay_s,
-                    };
-                    let at = t + SimDuration::from_secs(delay);
-                    timeline.push((at, format!("{why} on {name} host {}: deployment halted, rolling back", slot + 1)));
-                    timeline.push((at + SimDuration::from_secs(spec.rollback_s), "rollback complete".into()));
-                    halted_at = Some(at.as_ms() / 1000);
-                    halt_span = Some((at, at + SimDuration::from_secs(spec.rollback_s)));
-                    out.push(impact);
-                    break 'waves;
+                let f = fleet_idx(name);
+                if slot < spec.fleets[f].hosts {
+                    hosts.push((t, f, slot, w));
                 }
             }
         }
-        out.push(impact);
         t += SimDuration::from_secs(wave.bake_s);
     }
+    let until = t.as_ms() + 86_400_000;
+    let total_hosts: u32 = spec.fleets.iter().map(|f| f.hosts).sum();
+    // The share of new hosts from each deployment on.
+    let f_new: Vec<Step> = hosts
+        .iter()
+        .enumerate()
+        .map(|(k, h)| (h.0.as_ms(), f64::from(k as u32 + 1) / f64::from(total_hosts.max(1))))
+        .collect();
+    // When (and why) the deployment halts.
+    let halt: Option<(SimTime, usize, String)> = match (spec.bad.kind, hosts.first()) {
+        (_, None) => None,
+        (CpBadKind::Crash, Some(h)) => Some((
+            h.0 + SimDuration::from_secs(CHECK_S),
+            0,
+            format!("host health check failed on {} host {}", spec.fleets[h.1].name, h.2 + 1),
+        )),
+        (CpBadKind::DeepCheckFails, Some(h)) => Some((
+            h.0 + SimDuration::from_secs(CHECK_S),
+            0,
+            format!("deep health check failed on {} host {}", spec.fleets[h.1].name, h.2 + 1),
+        )),
+        (CpBadKind::ChecksMiss, _) => (0..spec.fleets.len())
+            .filter_map(|f| {
+                // Each new host fails its share (1/hosts) of the fleet's requests.
+                let n = f64::from(spec.fleets[f].hosts.max(1));
+                let steps: Vec<Step> = hosts
+                    .iter()
+                    .filter(|h| h.1 == f)
+                    .enumerate()
+                    .map(|(k, h)| (h.0.as_ms(), (k + 1) as f64 / n))
+                    .collect();
+                detector::fires_at(&spec.alarm, &steps, until).map(|at| (SimTime(at), f))
+            })
+            .min()
+            .map(|(at, f)| (at, f, format!("error-rate alarm fired on {}", spec.fleets[f].name))),
+        (CpBadKind::VersionIncompat, _) => {
+            let steps: Vec<Step> = f_new.iter().map(|&(t, f)| (t, 2.0 * f * (1.0 - f))).collect();
+            detector::fires_at(&spec.alarm, &steps, until)
+                .map(|at| (SimTime(at), 0, "error-rate alarm fired (old and new disagree)".to_string()))
+        }
+    };
+    let halt_at = halt.as_ref().map(|h| h.0);
+    let deployed: Vec<&(SimTime, usize, u32, usize)> =
+        hosts.iter().filter(|h| halt_at.is_none_or(|a| h.0 <= a)).collect();
+    let mut deployed_at = no_hosts();
+    for h in &deployed {
+        deployed_at[h.1][h.2 as usize] = Some(h.0);
+    }
+    let waves_started = wave_start.iter().filter(|&&s| halt_at.is_none_or(|a| s <= a)).count();
+    let mut out: Vec<CpWaveImpact> = (0..waves_started)
+        .map(|w| CpWaveImpact { wave: w + 1, fleets: spec.waves[w].fleets.clone(), ..CpWaveImpact::default() })
+        .collect();
+    for (w, &s) in wave_start.iter().enumerate().take(waves_started) {
+        timeline.push((s, format!("wave {} starts: {}", w + 1, spec.waves[w].fleets.join(", "))));
+    }
+    // Failed requests, charged to the wave of the host that failed them.
+    let stop = |h_at: SimTime| -> f64 {
+        // How long a failing host's requests fail.
+        let end = match spec.bad.kind {
+            CpBadKind::Crash => h_at + SimDuration::from_secs(spec.lb_detect_s),
+            CpBadKind::DeepCheckFails => h_at + SimDuration::from_secs(CHECK_S),
+            _ => halt_at.map_or(SimTime(until), |a| a + SimDuration::from_secs(spec.shift_s)),
+        };
+        end.as_ms().saturating_sub(h_at.as_ms()) as f64 / 1000.0
+    };
+    for h in &deployed {
+        let fl = &spec.fleets[h.1];
+        out[h.3].hosts_deployed += 1;
+        if spec.bad.kind == CpBadKind::VersionIncompat {
+            continue;
+        }
+        let failed = fl.requests_per_s / f64::from(fl.hosts.max(1)) * stop(h.0);
+        if fl.customer_facing {
+            out[h.3].customer_failed += failed;
+        } else {
+            out[h.3].other_failed += failed;
+        }
+    }
+    if spec.bad.kind == CpBadKind::VersionIncompat && !deployed.is_empty() {
+        // Every fleet's requests cross versions at 2·f·(1−f) from the first new host
+        // until traffic is shifted away; charged to the wave deploying at the time.
+        let end = halt_at.map_or(until, |a| a.as_ms() + spec.shift_s * 1_000);
+        for (k, h) in deployed.iter().enumerate() {
+            let from = h.0.as_ms();
+            let to = deployed.get(k + 1).map_or(end, |n| n.0.as_ms()).min(end);
+            let f = f_new[k].1;
+            let secs = to.saturating_sub(from) as f64 / 1000.0;
+            for fl in &spec.fleets {
+                let failed = fl.requests_per_s * 2.0 * f * (1.0 - f) * secs;
+                if fl.customer_facing {
+                    out[h.3].customer_failed += failed;
+                } else {
+                    out[h.3].other_failed += failed;
+                }
+            }
+        }
+    }
+    let mut halt_span = None;
+    if let Some((at, _, why)) = &halt {
+        timeline.push((*at, format!("{why}: deployment halted, rolling back")));
+        let done = *at + SimDuration::from_secs(spec.rollback_s);
+        timeline.push((done, "rollback complete".into()));
+        halt_span = Some((*at, done));
+    }
+    timeline.sort_by_key(|e| e.0);
     Ok(CpReport {
         plan: spec.name.clone(),
         caught_in_staging: false,
         waves: out,
-        halted_at_s: halted_at,
+        halted_at_s: halt_at.map(|a| a.as_ms() / 1000),
         timeline,
         deployed_at,
         halt: halt_span,
     })
 }
 
-/// The external API of §B.1: three AZs, six hosts each, one AZ per wave.
+/// The external API of the field designs: three AZs, six hosts each, one AZ per wave.
 pub fn external_api() -> ControlPlaneSpec {
     let azs = ["us-east-1a", "us-east-1b", "us-east-1c"];
     ControlPlaneSpec {
@@ -265,15 +370,18 @@ pub fn external_api() -> ControlPlaneSpec {
             .collect(),
         waves: azs.iter().map(|az| CpWave { fleets: vec![az.to_string()], bake_s: 86_400 }).collect(),
         split_world_staging: false,
+        staging_bake_s: 3_600,
+        alarm: AlarmSpec::default(),
         host_deploy_s: 300,
         rollback_s: 600,
         lb_detect_s: 60,
         shift_s: 300,
-        bad: CpBadBuild { kind: CpBadKind::ChecksMiss, alarm_delay_s: 300 },
+        bad: CpBadBuild { kind: CpBadKind::ChecksMiss, alarm_delay_s: None },
     }
 }
 
-/// The internal API of §B.2: batch → operations → customer, split-world staging.
+/// The internal API of the field designs: batch → operations → customer, split-world
+/// staging.
 pub fn internal_api() -> ControlPlaneSpec {
     let fleets = [("batch", 4, 50.0, false), ("operations", 6, 150.0, false), ("customer", 10, 600.0, true)];
     ControlPlaneSpec {
@@ -284,11 +392,13 @@ pub fn internal_api() -> ControlPlaneSpec {
             .collect(),
         waves: fleets.iter().map(|(n, ..)| CpWave { fleets: vec![n.to_string()], bake_s: 86_400 }).collect(),
         split_world_staging: true,
+        staging_bake_s: 3_600,
+        alarm: AlarmSpec::default(),
         host_deploy_s: 300,
         rollback_s: 600,
         lb_detect_s: 60,
         shift_s: 300,
-        bad: CpBadBuild { kind: CpBadKind::DeepCheckFails, alarm_delay_s: 300 },
+        bad: CpBadBuild { kind: CpBadKind::DeepCheckFails, alarm_delay_s: None },
     }
 }
 
@@ -383,12 +493,56 @@ mod tests {
     }
 
     #[test]
+    fn the_error_rate_alarm_fires_from_its_datapoints() {
+        // One failing host of six: 1/6 of the AZ's requests fail from its deploy at
+        // 300 s (a period boundary): 3 of 3 breaching minutes, then the publication delay.
+        let s = external_api();
+        let r = run(&s).unwrap();
+        let a = &s.alarm;
+        assert_eq!(r.halted_at_s, Some(300 + 3 * a.period_s + a.publish_delay_s));
+        assert!(r.timeline.iter().any(|e| e.1.starts_with("error-rate alarm fired on us-east-1a")));
+        // A threshold above one host's share (16.7 %) waits for the second host (33 %).
+        let mut s = external_api();
+        s.alarm.threshold_pct = 20.0;
+        let r = run(&s).unwrap();
+        assert_eq!(r.waves[0].hosts_deployed, 2);
+        assert_eq!(r.halted_at_s, Some(600 + 3 * a.period_s + a.publish_delay_s));
+        // Above every share the AZ can reach before the next deploys, M of N never holds:
+        // the whole AZ gets the build before the alarm.
+        let mut s = external_api();
+        s.alarm.threshold_pct = 90.0;
+        let r = run(&s).unwrap();
+        assert_eq!(r.waves[0].hosts_deployed, 6);
+    }
+
+    #[test]
+    fn staging_in_two_waves_shows_the_incompatibility_one_wave_does_not() {
+        let a = AlarmSpec::default();
+        let (at, share) = split_world(&a, 2, 3_600).expect("old and new side by side");
+        assert_eq!(share, 0.5);
+        assert_eq!(at, 3 * 60_000 + a.publish_delay_s * 1_000);
+        assert_eq!(split_world(&a, 1, 3_600), None, "one wave: f jumps from 0 to 1");
+        // Too short a bake to collect M datapoints: not caught.
+        assert_eq!(split_world(&a, 2, 120), None);
+        // In production, crossing requests fail at 2·f·(1−f) of the traffic.
+        let mut s = internal_api();
+        s.bad.kind = CpBadKind::VersionIncompat;
+        s.split_world_staging = false;
+        let r = run(&s).unwrap();
+        let total: u32 = s.fleets.iter().map(|f| f.hosts).sum();
+        let f = 1.0 / f64::from(total);
+        let share = 2.0 * f * (1.0 - f);
+        assert!(share >= a.threshold_pct / 100.0, "one new host of {total} already breaches");
+        assert_eq!(r.waves[0].hosts_deployed, 1);
+    }
+
+    #[test]
     fn huge_fleets_and_times_are_refused_with_the_limit() {
         let mut s = external_api();
         s.fleets[0].hosts = u32::MAX;
         s.waves[0].bake_s = u64::MAX;
         let e = run(&s).unwrap_err();
-        assert!(e.iter().any(|p| p.starts_with("fleets[0].hosts")), "{e:?}");
-        assert!(e.iter().any(|p| p.starts_with("waves[].bake_s")), "{e:?}");
+        assert!(e.0.iter().any(|p| p.path == "fleets[0].hosts"), "{e:?}");
+        assert!(e.0.iter().any(|p| p.path == "waves[0].bake_s"), "{e:?}");
     }
 }

@@ -3,16 +3,22 @@
 //! and how fast, the latency histogram, and one resolver's queries stripe by stripe.
 //!
 //! It replays the same mechanisms as [`crate::deploy::run`] — the deployment
-//! [`schedule`](crate::deploy::schedule), the resolver sites and their steady-state
-//! resolution in [`crate::deploy::anycast`] — plus the scripted [`Outage`]s, and adds time:
-//! after a withdrawal each resolver keeps sending to the withdrawn location (and gets
+//! [`schedule`](crate::deploy::schedule), the resolver sites of
+//! [`crate::deploy::anycast`], and what each resolver learnt about the zone's name
+//! servers in the healthy baseline ([`crate::deploy::resolvers::learn`]) — plus the
+//! scripted [`Outage`]s. The picture at a moment is each resolver's settled
+//! behaviour: it sends to the name server it used most in the baseline, and, when
+//! that one is silent, waits its learnt timeout before the next in its order; once it
+//! has learnt to avoid a silent server it is answered by the next one. After a
+//! withdrawal each resolver keeps sending to the withdrawn location (and gets
 //! nothing) until BGP has converged *for it*, a log-normal delay drawn per resolver
 //! ([`anycast::convergence_ms`]), so catchments move one resolver at a time.
 
 use crate::base::geo::LatLon;
 use crate::base::rng::{SimRng, stream_id};
 use crate::base::time::{SimDuration, SimTime};
-use crate::deploy::anycast::{self, LocState, Selection, Site};
+use crate::deploy::anycast::{self, LocState, Site};
+use crate::deploy::resolvers::{self, Learned, Walker};
 use crate::deploy::{self, Schedule};
 use crate::spec::deploy::{BadKind, DeploySpec, OutageKind, OutageTarget, STRIPES};
 
@@ -110,6 +116,14 @@ pub struct DeployNow {
     pub events: Vec<(SimTime, String)>,
 }
 
+/// A settled resolution at a moment.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Resolution {
+    latency_ms: f64,
+    wrong: bool,
+    served_by: Option<u16>,
+}
+
 fn secs(s: u64) -> SimTime {
     SimTime(s.saturating_mul(1000))
 }
@@ -125,7 +139,11 @@ pub struct DeployPlayback {
     spec: DeploySpec,
     schedule: Schedule,
     sites: Vec<Site>,
-    picks: Vec<usize>,
+    learned: Vec<Learned>,
+    order: Vec<[usize; STRIPES]>,
+    /// Per resolver, a draw in 0..1000: it gets a stale answer from a location whose
+    /// crossing share (per mille) is above it.
+    draw: Vec<u16>,
     base_ms: Vec<f64>,
     convergence: Vec<SimDuration>,
     duration: SimTime,
@@ -134,13 +152,20 @@ pub struct DeployPlayback {
 
 impl DeployPlayback {
     /// Prepares the playback of `spec` under `seed`.
-    pub fn build(spec: &DeploySpec, seed: u64) -> Result<DeployPlayback, Vec<String>> {
+    pub fn build(spec: &DeploySpec, seed: u64) -> Result<DeployPlayback, crate::spec::problems::Problems> {
         deploy::validate(spec)?;
         let schedule = deploy::schedule(spec);
-        let sites = anycast::sites(&spec.fleet, &deploy::population(spec, seed), &spec.anycast, seed);
-        let picks: Vec<usize> =
-            (0..sites.len()).map(|i| SimRng::derive(seed, stream_id(&format!("pick/{i}"))).below(4) as usize).collect();
-        let base_ms = sites.iter().zip(&picks).map(|(s, &p)| s.resolve(&|_| LocState::Ok, p).latency_ms).collect();
+        let (_, sites) = deploy::world(spec, seed);
+        let baseline_us = spec.resolver_params.baseline_s * 1_000_000;
+        let learned: Vec<Learned> = sites
+            .iter()
+            .enumerate()
+            .map(|(i, site)| resolvers::learn(&mut Walker::new(spec, site, i, seed), site, baseline_us))
+            .collect();
+        let order: Vec<[usize; STRIPES]> = sites.iter().zip(&learned).map(|(s, l)| l.preference(s)).collect();
+        let draw = (0..sites.len())
+            .map(|i| SimRng::derive(seed, stream_id(&format!("stale/{i}"))).below(1_000) as u16)
+            .collect();
         let convergence = (0..sites.len())
             .map(|i| {
                 let mut rng = SimRng::derive(seed, stream_id(&format!("converge/{i}")));
@@ -157,7 +182,20 @@ impl DeployPlayback {
         events.sort_by_key(|e| e.0);
         let last_outage = spec.outages.iter().map(|o| o.until_s.unwrap_or(o.at_s) + 1_800).max().unwrap_or(0);
         let duration = secs((schedule.end().as_ms() / 1000 + 1_800).max(last_outage).max(3_600));
-        Ok(DeployPlayback { spec: spec.clone(), schedule, sites, picks, base_ms, convergence, duration, events })
+        let mut p = DeployPlayback {
+            spec: spec.clone(),
+            schedule,
+            sites,
+            learned,
+            order,
+            draw,
+            base_ms: Vec::new(),
+            convergence,
+            duration,
+            events,
+        };
+        p.base_ms = (0..p.sites.len()).map(|i| p.resolve(i, &|_| LocState::Ok).latency_ms).collect();
+        Ok(p)
     }
 
     /// The spec played.
@@ -185,6 +223,11 @@ impl DeployPlayback {
         &self.events
     }
 
+    /// What resolver `i` learnt in the healthy baseline.
+    pub fn learned(&self, i: usize) -> &Learned {
+        &self.learned[i]
+    }
+
     /// BGP convergence delay of resolver `i`.
     pub fn convergence(&self, i: usize) -> SimDuration {
         self.convergence[i]
@@ -193,7 +236,7 @@ impl DeployPlayback {
     /// Location `l` at `t` as resolver `site` sees it (`None`: once converged).
     fn state(&self, l: usize, t: SimTime, site: Option<usize>) -> LocState {
         let conv = |since: SimTime| site.is_none_or(|i| t >= since + self.convergence[i]);
-        let mut st = self.schedule.state_of(&self.spec, l, t);
+        let mut st = self.schedule.state_of(l, t);
         if st == LocState::Withdrawn
             && let Some(a) = self.schedule.alarm_at
             && !conv(a)
@@ -224,7 +267,7 @@ impl DeployPlayback {
             LocState::BlackHole => LocShow::BlackHole,
             LocState::Withdrawn => LocShow::Withdrawn,
             LocState::Slow(_) => LocShow::Slow,
-            LocState::Wrong => LocShow::Wrong,
+            LocState::Wrong | LocState::Crossing(_) => LocShow::Wrong,
             LocState::Ok => {
                 let running = matches!((self.schedule.bad_since[l], self.schedule.bad_until[l]),
                     (Some(s), Some(u)) if s <= t && t < u);
@@ -233,9 +276,32 @@ impl DeployPlayback {
         }
     }
 
+    /// Resolver `i`'s settled resolution with locations in `state`: its name servers
+    /// in its order, the first that answers (a stale answer from a crossing location
+    /// when its share is above the resolver's draw).
+    fn resolve(&self, i: usize, state: &dyn Fn(u16) -> LocState) -> Resolution {
+        let site = &self.sites[i];
+        for &s in &self.order[i] {
+            let Some((us, l)) = site.catchment(s, state) else { continue };
+            let rtt = f64::from(us) / 1000.0;
+            match state(l) {
+                LocState::Ok => return Resolution { latency_ms: rtt, wrong: false, served_by: Some(l) },
+                LocState::Slow(x) => {
+                    return Resolution { latency_ms: rtt + f64::from(x), wrong: false, served_by: Some(l) };
+                }
+                LocState::Wrong => return Resolution { latency_ms: rtt, wrong: true, served_by: Some(l) },
+                LocState::Crossing(p) => {
+                    return Resolution { latency_ms: rtt, wrong: self.draw[i] < p, served_by: Some(l) };
+                }
+                LocState::BlackHole | LocState::Withdrawn => {}
+            }
+        }
+        Resolution { latency_ms: f64::INFINITY, wrong: false, served_by: None }
+    }
+
     /// Resolver `i` at `t`.
     pub fn site(&self, i: usize, t: SimTime) -> SiteNow {
-        let r = self.sites[i].resolve(&|l| self.state(usize::from(l), t, Some(i)), self.picks[i]);
+        let r = self.resolve(i, &|l| self.state(usize::from(l), t, Some(i)));
         let added = r.latency_ms - self.base_ms[i];
         let status = if !r.latency_ms.is_finite() {
             SiteStatus::Failed
@@ -277,52 +343,29 @@ impl DeployPlayback {
         self.catchments(i, t)
             .into_iter()
             .flatten()
-            .filter(|&(l, _)| matches!(self.state(usize::from(l), t, Some(i)), LocState::Ok | LocState::Wrong))
+            .filter(|&(l, _)| self.state(usize::from(l), t, Some(i)).answers())
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(l, _)| l)
     }
 
-    /// Resolver `i`'s queries for one cache miss at `t`, leg by leg: a parallel
-    /// resolver sends to its fastest `fanout` stripes at once and uses the first
-    /// answer; a sequential one sends to its preferred stripe and moves to the next
-    /// after its timeout while a server stays silent.
+    /// Resolver `i`'s queries for one cache miss at `t`, leg by leg: to the name server
+    /// it prefers, then, while one stays silent, to the next in its order after its
+    /// learnt timeout for that server.
     pub fn queries(&self, i: usize, t: SimTime) -> Vec<Leg> {
-        let site = &self.sites[i];
-        let state = |l: u16| self.state(usize::from(l), t, Some(i));
-        let mut order: Vec<(f64, usize, u16)> =
-            self.catchments(i, t).into_iter().enumerate().filter_map(|(s, c)| c.map(|(l, rtt)| (rtt, s, l))).collect();
-        order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let leg = |(rtt, stripe, l): (f64, usize, u16), sent_ms: f64| {
-            let (answers, extra_ms) = match state(l) {
-                LocState::Ok | LocState::Wrong => (true, 0.0),
+        let catch = self.catchments(i, t);
+        let mut legs = Vec::new();
+        let mut sent = 0.0;
+        for &stripe in &self.order[i] {
+            let Some((l, rtt_ms)) = catch[stripe] else { continue };
+            let (answers, extra_ms) = match self.state(usize::from(l), t, Some(i)) {
                 LocState::Slow(x) => (true, f64::from(x)),
-                LocState::BlackHole | LocState::Withdrawn => (false, 0.0),
+                st => (st.answers(), 0.0),
             };
-            Leg { stripe, location: l, rtt_ms: rtt, sent_ms, answers, extra_ms, winner: false }
-        };
-        let mut legs: Vec<Leg> = match site.selection {
-            Selection::Parallel { fanout } => order.iter().take(usize::from(fanout)).map(|&o| leg(o, 0.0)).collect(),
-            Selection::Sequential { fastest, timeout_ms } => {
-                let start = if fastest || order.is_empty() { 0 } else { self.picks[i] % order.len() };
-                let mut legs = Vec::new();
-                let mut sent = 0.0;
-                for &o in order.iter().cycle().skip(start).take(order.len()) {
-                    let l = leg(o, sent);
-                    legs.push(l);
-                    if l.answers {
-                        break;
-                    }
-                    sent += f64::from(timeout_ms);
-                }
-                legs
+            legs.push(Leg { stripe, location: l, rtt_ms, sent_ms: sent, answers, extra_ms, winner: answers });
+            if answers {
+                break;
             }
-        };
-        if let Some(w) = legs
-            .iter_mut()
-            .filter(|l| l.answers)
-            .min_by(|a, b| (a.sent_ms + a.rtt_ms + a.extra_ms).total_cmp(&(b.sent_ms + b.rtt_ms + b.extra_ms)))
-        {
-            w.winner = true;
+            sent += self.learned[i].timeout_us[stripe] as f64 / 1000.0;
         }
         legs
     }
@@ -378,7 +421,7 @@ mod tests {
     }
 
     #[test]
-    fn withdrawing_a_whole_stripe_moves_catchments_and_parallel_queries_race() {
+    fn withdrawing_a_whole_stripe_moves_catchments() {
         let mut sp = spec(true);
         sp.bad_build.detected = true;
         sp.plan.waves.clear();
@@ -403,23 +446,20 @@ mod tests {
         // Nobody fails: three stripes still answer.
         assert_eq!(p.at(late).counts[2], 0);
         assert_eq!(p.at(secs(2_001)).counts[0], p.sites().len());
-        // A parallel resolver's legs start together; the winner answers first.
-        let par = (0..p.sites().len()).find(|&i| matches!(p.sites()[i].selection, Selection::Parallel { .. })).unwrap();
-        let legs = p.queries(par, SimTime::ZERO);
-        assert!(legs.len() >= 2 && legs.iter().all(|l| l.sent_ms == 0.0));
-        let w = legs.iter().find(|l| l.winner).unwrap();
-        assert!(legs.iter().all(|l| l.rtt_ms >= w.rtt_ms));
-        assert_eq!(p.fastest(par, SimTime::ZERO), Some(w.location));
+        // A resolver's query goes first to the name server it used most in the
+        // baseline, and that one answers.
+        let legs = p.queries(0, SimTime::ZERO);
+        assert_eq!(legs.len(), 1);
+        assert_eq!(legs[0].stripe, p.learned(0).preference(&p.sites()[0])[0]);
+        assert!(legs[0].winner && legs[0].sent_ms == 0.0);
     }
 
     #[test]
-    fn a_sequential_resolver_waits_out_a_silent_server() {
+    fn a_resolver_waits_out_a_silent_server_for_its_learnt_timeout() {
         let mut sp = spec(true);
         sp.plan.waves.clear();
         let p0 = DeployPlayback::build(&sp, 5).unwrap();
-        let i = (0..p0.sites().len())
-            .find(|&i| matches!(p0.sites()[i].selection, Selection::Sequential { fastest: true, .. }))
-            .unwrap();
+        let i = (0..p0.sites().len()).find(|&i| p0.sites()[i].kind == crate::spec::kinds::ResolverKind::Bind).unwrap();
         let first = p0.queries(i, SimTime::ZERO)[0];
         sp.outages.push(Outage {
             at_s: 10,
@@ -430,8 +470,8 @@ mod tests {
         let p = DeployPlayback::build(&sp, 5).unwrap();
         let legs = p.queries(i, secs(20));
         assert!(!legs[0].answers && legs.len() >= 2);
-        let Selection::Sequential { timeout_ms, .. } = p.sites()[i].selection else { unreachable!() };
-        assert_eq!(legs[1].sent_ms, f64::from(timeout_ms));
+        assert_eq!(legs[1].sent_ms, p.learned(i).timeout_us[first.stripe] as f64 / 1000.0);
+        assert!(legs[0].sent_ms == 0.0 && legs[1].sent_ms >= 800.0, "BIND waits at least 800 ms");
         assert!(legs[1].winner);
         assert!(p.events().iter().any(|e| e.1.starts_with("outage: black-hole")));
     }

@@ -16,7 +16,17 @@
 //! (`tcp_syn_retries` 6) — Chrome gives up the whole connect job at 240 s, so the
 //! kernel's limit applies first. A server's idle timeout also ends a kept-alive
 //! connection: ALB 60 s, NLB 350 s [§5].
+//!
+//! Below the kinds: a client's state during a run ([`Client`]) — its cached answer,
+//! its kept-alive connection, its random stream.
 
+use std::sync::Arc;
+
+use crate::base::rng::SimRng;
+use crate::base::time::{SimDuration, SimTime};
+use crate::failover::resolver::ResolverIdx;
+use crate::route53::answer::{ClientAddr, Dest, Item};
+use crate::route53::zone::HostIdx;
 use crate::spec::kinds::ClientKind;
 
 /// How a client kind caches DNS answers.
@@ -76,4 +86,86 @@ impl ClientKind {
             ClientKind::SystemdResolved => ClientRules { cache: DnsCache::Ttl { extra: 0, cap: 7_200 }, ..base },
         }
     }
+}
+
+/// Index of a client in a run: the client groups' representatives, the generated
+/// population's, then one per probe.
+pub type ClientIdx = usize;
+
+/// A representative client (or a probe) during a run.
+#[derive(Clone, Debug)]
+pub(super) struct Client {
+    /// The resolver it asks.
+    pub resolver: ResolverIdx,
+    /// Its kind's behaviour.
+    pub rules: ClientRules,
+    /// Its subnet and place, sent as ECS by a resolver that forwards it (`None`
+    /// for a group placed nowhere in particular).
+    pub ecs: Option<ClientAddr>,
+    /// Time between requests, ms.
+    pub interval_ms: u64,
+    /// How the next request is timed.
+    pub pacing: Pacing,
+    /// The probe it is, if it is one.
+    pub probe: Option<usize>,
+    /// Its own cached DNS answer.
+    pub cache: Option<CachedAnswer>,
+    /// Its kept-alive connection.
+    pub conn: Option<Conn>,
+    /// Its random stream (cache lifetimes, an LB's choice of target).
+    pub rng: SimRng,
+}
+
+/// When a client makes its next request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Pacing {
+    /// At a fixed rate: every interval, or as soon as a longer request ends.
+    Rate,
+    /// A pause of one interval after each request ends (a probe's loop, like the
+    /// field experiment's `curl` in a shell loop).
+    AfterEnd,
+}
+
+impl Client {
+    /// When the next request starts, after one started at `t` that took `elapsed_ms`.
+    pub fn next_request(&self, t: SimTime, elapsed_ms: u64) -> SimTime {
+        match self.pacing {
+            Pacing::AfterEnd => t + SimDuration(elapsed_ms + self.interval_ms),
+            Pacing::Rate => t + SimDuration(self.interval_ms.max(elapsed_ms)),
+        }
+    }
+}
+
+/// An answer as a client uses it: the addresses to try in order, and how the probe
+/// log shows them.
+#[derive(Clone, Debug)]
+pub(super) struct Resolved {
+    /// Address items, in the order the client tries them.
+    pub addrs: Arc<Vec<Item>>,
+    /// The addresses as one line (`alb-use1@us-east-1a, …`).
+    pub summary: Arc<str>,
+}
+
+/// A client's cached answer.
+#[derive(Clone, Debug)]
+pub(super) struct CachedAnswer {
+    /// The answer.
+    pub answer: Resolved,
+    /// When it stops being fresh.
+    pub expires: SimTime,
+    /// Until when a stale answer still serves while a refresh runs (Firefox).
+    pub grace_until: SimTime,
+}
+
+/// A kept-alive connection.
+#[derive(Clone, Debug)]
+pub(super) struct Conn {
+    /// Where it goes.
+    pub dest: Dest,
+    /// The target an NLB flow is pinned to, or the host.
+    pub target: Option<HostIdx>,
+    /// When it was last used.
+    pub last_used: SimTime,
+    /// How long it may sit idle: the shorter of the client's and the server's limit, ms.
+    pub idle_limit_ms: u64,
 }

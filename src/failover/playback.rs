@@ -7,14 +7,32 @@ use std::sync::Arc;
 use crate::base::geo;
 use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
-use crate::failover::sim::{Report, Sim, TraceEvent};
+use crate::failover::build::{CLIENT_SUBNET_PREFIX_LEN, POPULATION_ID_PREFIX};
+use crate::failover::resolver::RESOLVER_PREFIX_LEN;
+use crate::failover::sim::{Report, RequestResult, Sim, TraceEvent};
 use crate::route53::answer::{self, ClientAddr, HealthView, Query, Verdict};
 use crate::route53::latency::LatencyTable;
+use crate::spec::problems::Problems;
 use crate::spec::scenario::Scenario;
 use crate::spec::zone::RecordType;
 
 /// Seconds between checkpoints.
 pub const CHECKPOINT_S: u64 = 30;
+
+/// Probe log lines the live view shows (the latest, up to the playhead).
+pub const PROBE_LOG_LINES: usize = 14;
+
+/// Moments of the narration the live view shows (the latest, up to the playhead).
+pub const NARRATION_MOMENTS: usize = 6;
+
+/// The traffic share is over this many seconds up to the playhead.
+pub const TRAFFIC_WINDOW_S: usize = 10;
+
+/// The query tester's resolver address: 198.51.100.53, in TEST-NET-2 (RFC 5737).
+const TESTER_RESOLVER_ADDR: [u8; 4] = [198, 51, 100, 53];
+
+/// The query tester's ECS client subnet: 203.0.113.0/24, TEST-NET-3 (RFC 5737).
+const TESTER_ECS_SUBNET: [u8; 4] = [203, 0, 113, 0];
 
 /// A finished run with checkpoints.
 #[derive(Clone, Debug)]
@@ -40,7 +58,7 @@ pub struct LiveView {
     /// The last moments up to the playhead, one plain sentence each, oldest first
     /// (the last one is what just happened).
     pub narration: Vec<(SimTime, String)>,
-    /// Share of requests served by each region in the last 10 s.
+    /// Share of requests served by each region in the last [`TRAFFIC_WINDOW_S`] seconds.
     pub traffic_share: Vec<(String, f64)>,
     /// Resolvers' cached answers for the service: (resolver, answer, remaining TTL s).
     pub caches: Vec<(String, String, u64)>,
@@ -50,9 +68,9 @@ pub struct LiveView {
 /// verdicts ("14 of 16 checkers now see hc-use1 failing → Route 53 marks it
 /// unhealthy"), what the DNS servers answer, configuration going live, and each
 /// probe's first failure and the moment it reaches a region again.
-pub fn moments(trace: &[TraceEvent], report: &Report) -> Vec<(SimTime, String)> {
-    let mut out: Vec<(SimTime, String)> = trace
-        .iter()
+pub fn moments(sim: &Sim, report: &Report) -> Vec<(SimTime, String)> {
+    let mut out: Vec<(SimTime, String)> = sim
+        .trace_lines()
         .filter_map(|e| match e.kind {
             "fault" => Some((e.at, format!("Fault: {}.", e.detail))),
             "status" | "dns-status" | "target" | "dns-target" | "config" => Some((e.at, format!("{}.", e.detail))),
@@ -62,7 +80,7 @@ pub fn moments(trace: &[TraceEvent], report: &Report) -> Vec<(SimTime, String)> 
     for (probe, obs) in &report.probes {
         let mut prev: Option<(&Option<String>, bool)> = None;
         for o in obs {
-            let ok = o.result == crate::failover::sim::Result_::Ok;
+            let ok = o.result == RequestResult::Ok;
             let region = o.region.as_deref().unwrap_or("no region");
             match prev {
                 Some((_, true)) if !ok => {
@@ -136,9 +154,10 @@ pub struct Tested {
 }
 
 impl Playback {
-    /// Runs `scenario` to the end, keeping a checkpoint every [`CHECKPOINT_S`].
-    pub fn build(scenario: &Scenario) -> Result<Playback, String> {
-        let mut sim = Sim::new(scenario).map_err(|e| e.to_string())?;
+    /// Runs `scenario` to the end, keeping a checkpoint every [`CHECKPOINT_S`]; a
+    /// scenario that cannot run gives every problem, by path (see [`Sim::new`]).
+    pub fn build(scenario: &Scenario) -> Result<Playback, Problems> {
+        let mut sim = Sim::new(scenario)?;
         let mut checkpoints = vec![sim.clone()];
         let end_t = sim.duration();
         let mut t = 0;
@@ -148,7 +167,7 @@ impl Playback {
             checkpoints.push(sim.clone());
         }
         let report = Arc::new(sim.report());
-        let moments = Arc::new(moments(sim.trace(), &report));
+        let moments = Arc::new(moments(&sim, &report));
         Ok(Playback { scenario: Arc::new(scenario.clone()), checkpoints, end: sim, report, moments })
     }
 
@@ -186,7 +205,7 @@ impl Playback {
         let mut v = vec![0u32; buckets.max(1)];
         let span = self.duration().as_ms().max(1);
         for e in self.trace() {
-            if e.kind == "probe" || e.kind == "checker" {
+            if e.kind() == "probe" || e.kind() == "checker" {
                 continue;
             }
             let b = ((e.at.as_ms() * v.len() as u64) / (span + 1)) as usize;
@@ -197,7 +216,11 @@ impl Playback {
 
     /// The live view at `t`.
     pub fn live(&self, t: SimTime) -> LiveView {
-        let sim = self.state_at(t);
+        self.live_in(&self.state_at(t), t)
+    }
+
+    /// The live view in `sim`, this run's state at `t` ([`Playback::state_at`]).
+    pub fn live_in(&self, sim: &Sim, t: SimTime) -> LiveView {
         let zone = sim.zone();
         let view = sim.health().view(zone);
         let record_healthy = (0..zone.records.len())
@@ -228,7 +251,7 @@ impl Playback {
             .flat_map(|obs| obs.iter())
             .filter(|o| o.at <= t)
             .rev()
-            .take(14)
+            .take(PROBE_LOG_LINES)
             .map(|o| {
                 (
                     o.at,
@@ -240,7 +263,7 @@ impl Playback {
                         o.result.as_str(),
                         o.elapsed_ms
                     ),
-                    o.result == crate::failover::sim::Result_::Ok,
+                    o.result == RequestResult::Ok,
                 )
             })
             .collect::<Vec<_>>()
@@ -248,9 +271,9 @@ impl Playback {
             .rev()
             .collect();
         let upto = self.moments.partition_point(|m| m.0 <= t);
-        let narration = self.moments[upto.saturating_sub(6)..upto].to_vec();
+        let narration = self.moments[upto.saturating_sub(NARRATION_MOMENTS)..upto].to_vec();
         let sec = (t.as_ms() / 1000) as usize;
-        let window = sec.saturating_sub(9)..=sec;
+        let window = sec.saturating_sub(TRAFFIC_WINDOW_S - 1)..=sec;
         let mut shares: Vec<(String, f64)> = self
             .report
             .series
@@ -263,7 +286,8 @@ impl Playback {
             s.1 = if total > 0.0 { s.1 / total } else { 0.0 };
         }
         let mut caches = sim.resolver_caches();
-        caches.retain(|c| !c.0.starts_with("pop-"));
+        // The generated population's resolvers are too many to list.
+        caches.retain(|c| !c.0.starts_with(POPULATION_ID_PREFIX));
         let caches = caches.into_iter().map(|(r, a, ms)| (r, a, ms.div_ceil(1000))).collect();
         LiveView { at: t, record_healthy, region_down, probe_lines, narration, traffic_share: shares, caches }
     }
@@ -271,16 +295,25 @@ impl Playback {
     /// Asks Route 53, at `t`, what a resolver in `from` (with an ECS client in
     /// `ecs`, if given) gets for the service, with the explanation.
     pub fn test_query(&self, t: SimTime, from: &str, ecs: Option<&str>) -> Result<Tested, String> {
+        self.query_in(&self.state_at(t), t, from, ecs)
+    }
+
+    /// [`Playback::test_query`] in `sim`, this run's state at `t`.
+    pub fn query_in(&self, sim: &Sim, t: SimTime, from: &str, ecs: Option<&str>) -> Result<Tested, String> {
         let city = |id: &str| geo::city(id).ok_or_else(|| format!("unknown city '{id}'"));
-        let resolver =
-            ClientAddr { addr: u32::from_be_bytes([198, 51, 100, 53]), prefix_len: 32, place: city(from)?.place() };
+        let resolver = ClientAddr {
+            addr: u32::from_be_bytes(TESTER_RESOLVER_ADDR),
+            prefix_len: RESOLVER_PREFIX_LEN,
+            place: city(from)?.place(),
+        };
         let ecs_addr = match ecs {
-            Some(c) => {
-                Some(ClientAddr { addr: u32::from_be_bytes([203, 0, 113, 0]), prefix_len: 24, place: city(c)?.place() })
-            }
+            Some(c) => Some(ClientAddr {
+                addr: u32::from_be_bytes(TESTER_ECS_SUBNET),
+                prefix_len: CLIENT_SUBNET_PREFIX_LEN,
+                place: city(c)?.place(),
+            }),
             None => None,
         };
-        let sim = self.state_at(t);
         let view = sim.health().view(sim.zone());
         let latency = LatencyTable::new(self.scenario.params.latency, self.scenario.seed);
         let q = Query {
@@ -315,10 +348,10 @@ pub struct TrialResult {
 }
 
 /// Runs `scenario` with `seed` and keeps what the trials view plots.
-pub fn trial(scenario: &Scenario, seed: u64) -> Result<TrialResult, String> {
+pub fn trial(scenario: &Scenario, seed: u64) -> Result<TrialResult, Problems> {
     let mut s = scenario.clone();
     s.seed = seed;
-    let mut sim = Sim::new(&s).map_err(|e| e.to_string())?;
+    let mut sim = Sim::new(&s)?;
     sim.run_until(sim.duration());
     let r = sim.report();
     let switch_s = r.summary.switch_ms.values().next().copied().flatten().map(|v| v as f64 / 1000.0);
@@ -360,10 +393,7 @@ mod tests {
         let mut straight = Sim::new(&s).unwrap();
         straight.run_until(SimTime(777_000));
         let seeked = p.state_at(SimTime(777_000));
-        assert_eq!(
-            crate::failover::sim::trace_hash(seeked.trace()),
-            crate::failover::sim::trace_hash(straight.trace())
-        );
+        assert_eq!(seeked.trace_hash(), straight.trace_hash());
         // Backward then forward: the same state.
         let a = p.live(SimTime(400_000));
         let _ = p.live(SimTime(100_000));
@@ -380,6 +410,22 @@ mod tests {
         let late = p.live(SimTime(500_000));
         assert!(!late.record_healthy.iter().all(|h| *h), "the us-east-1 records are unhealthy at the DNS servers");
         assert!(late.traffic_share.iter().any(|(r, s)| r == "eu-west-1" && *s > 0.3));
+    }
+
+    #[test]
+    fn a_scenario_that_cannot_run_gives_every_problem_by_path() {
+        let mut s = crate::design::presets::preset("latency-weighted-nlb").unwrap();
+        s.probes[0].resolver = "nope".into();
+        s.zone.records[0].ttl_s = Some(60);
+        let problems = Playback::build(&s).expect_err("bad references").0;
+        assert_eq!(problems.len(), 1, "the zone is checked first: {problems:?}");
+        assert!(problems[0].path.starts_with("zone.records[0]"), "{problems:?}");
+        s.zone = crate::design::presets::preset("latency-weighted-nlb").unwrap().zone;
+        let problems = trial(&s, 3).expect_err("bad references").0;
+        assert_eq!(
+            problems.iter().map(|p| (p.path.as_str(), p.message.as_str())).collect::<Vec<_>>(),
+            [("probes[0].resolver", "no resolver 'nope'")]
+        );
     }
 
     #[test]

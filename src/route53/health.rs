@@ -18,8 +18,14 @@
 //!   routing-control checks);
 //! - each load balancer checks each target on its own settings (interval, timeout,
 //!   healthy / unhealthy thresholds); one consensus opinion per target stands for
-//!   the LB's nodes. An NLB also detects failed targets passively from live traffic
-//!   ([`HealthParams::nlb_passive_ms`], [U]). Target health reaches Route 53 (for
+//!   the LB's nodes. A check starts every `interval` whatever the previous one took
+//!   ("the time that it takes for the target to respond does not affect the interval
+//!   for the next health check request", ALB user guide). An NLB also watches live
+//!   traffic (passive checks): a connection it forwards that the target refuses or
+//!   drops stops the NLB sending new flows there until a forwarded connection
+//!   succeeds or the active check calls the target healthy — on its own forwarding
+//!   only: nothing documents that Route 53 sees passive results, so Evaluate Target
+//!   Health follows the active checks alone. Target health reaches Route 53 (for
 //!   Evaluate Target Health and the LB's DNS answer) after the same push delay.
 //!
 //! The engine is sans-IO: its events go on the caller's queue and come back through
@@ -38,7 +44,7 @@ use crate::base::time::{SimDuration, SimTime};
 use crate::route53::answer::HealthView;
 use crate::route53::endpoints::{self, Outcome, Patience, World};
 use crate::route53::zone::{CheckIdx, Endpoint, HostIdx, Zone};
-use crate::spec::zone::{CalculatedRule, HealthCheckKind, LbKind};
+use crate::spec::zone::{CalculatedRule, HealthCheckKind};
 
 /// Something that happened in health checking, for the trace and the narration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -75,12 +81,18 @@ pub enum HealthEventKind {
         /// All checkers.
         checkers: u32,
     },
-    /// The DNS servers now see the new status.
+    /// The DNS servers at one more location now see the new status.
     DnsStatus {
         /// Check index.
         check: CheckIdx,
         /// Status as seen (before inversion).
         healthy: bool,
+        /// The location.
+        location: usize,
+        /// Locations that now see this status, of…
+        seeing: u32,
+        /// …every location.
+        of: u32,
     },
     /// A load balancer changed its opinion of a target.
     TargetHealth {
@@ -91,12 +103,18 @@ pub enum HealthEventKind {
         /// Detected passively from traffic (NLB) rather than by the active check.
         passive: bool,
     },
-    /// Route 53 now sees the target's new health.
+    /// Route 53's DNS servers at one more location now see the target's new health.
     DnsTargetHealth {
         /// The target.
         host: HostIdx,
         /// Health as seen.
         healthy: bool,
+        /// The location.
+        location: usize,
+        /// Locations that now see this health, of…
+        seeing: u32,
+        /// …every location.
+        of: u32,
     },
 }
 
@@ -106,13 +124,41 @@ pub struct HealthEv(Ev);
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Ev {
-    ProbeStart { check: CheckIdx, checker: usize },
-    ProbeEnd { check: CheckIdx, checker: usize, outcome: Outcome },
-    Push { check: CheckIdx, healthy: bool },
-    TargetProbeStart { host: HostIdx },
-    TargetProbeEnd { host: HostIdx, ok: bool },
-    TargetPush { host: HostIdx, healthy: bool },
-    Passive { host: HostIdx },
+    ProbeStart {
+        check: CheckIdx,
+        checker: usize,
+    },
+    ProbeEnd {
+        check: CheckIdx,
+        checker: usize,
+        outcome: Outcome,
+    },
+    /// A checker's opinion reaches a DNS location.
+    Deliver {
+        check: CheckIdx,
+        checker: usize,
+        loc: usize,
+        healthy: bool,
+    },
+    /// A manual check's status reaches a DNS location.
+    DeliverManual {
+        check: CheckIdx,
+        loc: usize,
+        healthy: bool,
+    },
+    TargetProbeStart {
+        host: HostIdx,
+    },
+    TargetProbeEnd {
+        host: HostIdx,
+        ok: bool,
+    },
+    /// A load balancer's opinion of a target reaches a DNS location.
+    DeliverTarget {
+        host: HostIdx,
+        loc: usize,
+        healthy: bool,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -127,12 +173,8 @@ struct Checker {
 #[derive(Clone, Debug)]
 struct CheckState {
     checkers: Vec<Checker>,
-    /// Aggregate status at Route 53.
+    /// Aggregate status over every checker (what CloudWatch reports).
     status: bool,
-    /// Status the DNS servers see (raw: before inversion / disabling).
-    dns: bool,
-    /// Latest scheduled push arrival (pushes never overtake each other).
-    last_push: SimTime,
     inverted: bool,
     disabled: bool,
 }
@@ -141,11 +183,27 @@ struct CheckState {
 struct TargetState {
     /// The LB's own opinion (drives its forwarding).
     lb_healthy: bool,
-    /// What Route 53 sees.
-    dns: bool,
     streak: u32,
-    last_push: SimTime,
-    passive_pending: bool,
+    /// An NLB saw a forwarded connection to it fail and sends it no new flows
+    /// (passive check; never reported to Route 53).
+    passive_down: bool,
+}
+
+/// What one DNS location has heard, and the statuses it works out from it: each
+/// location aggregates the checker opinions that have reached it (the 18 % rule
+/// applied there), so locations flip at different moments.
+#[derive(Clone, Debug)]
+struct LocationView {
+    /// Per check, per checker: the opinion that reached this location, and when the
+    /// latest one was due (deliveries from one checker never overtake each other).
+    heard: Vec<Vec<(bool, SimTime)>>,
+    /// Per check: its status here (raw: before inversion and disabling).
+    status: Vec<bool>,
+    /// Per check: when the latest manual status is due here.
+    manual_due: Vec<SimTime>,
+    /// Per host: the target health that reached this location, and when the latest
+    /// was due.
+    target: Vec<(bool, SimTime)>,
 }
 
 /// The health-checking engine. It keeps no queue of its own: it schedules its
@@ -157,18 +215,28 @@ pub struct HealthEngine {
     params: HealthParams,
     checks: Vec<CheckState>,
     targets: Vec<Option<TargetState>>,
+    /// Each DNS location's view.
+    locations: Vec<LocationView>,
     rng: SimRng,
     events: Vec<HealthEvent>,
 }
 
 impl HealthEngine {
-    /// An engine in the steady state of `world` at time zero; its first events go to
-    /// `sched`.
-    pub fn new(zone: &Zone, world: &World, params: HealthParams, seed: u64, sched: Sched<'_>) -> HealthEngine {
+    /// An engine in the steady state of `world` at time zero, with `locations` DNS
+    /// locations (at least one); its first events go to `sched`.
+    pub fn new(
+        zone: &Zone,
+        world: &World,
+        params: HealthParams,
+        seed: u64,
+        locations: usize,
+        sched: Sched<'_>,
+    ) -> HealthEngine {
         let mut e = HealthEngine {
             params,
             checks: Vec::new(),
             targets: vec![None; zone.hosts.len()],
+            locations: Vec::new(),
             rng: SimRng::derive(seed, stream_id("health/push")),
             events: Vec::new(),
         };
@@ -200,8 +268,6 @@ impl HealthEngine {
             e.checks.push(CheckState {
                 checkers,
                 status: healthy,
-                dns: healthy,
-                last_push: SimTime::ZERO,
                 inverted: c.spec.inverted,
                 disabled: c.spec.disabled,
             });
@@ -209,13 +275,7 @@ impl HealthEngine {
         for (li, l) in zone.load_balancers.iter().enumerate() {
             for &h in l.target_groups.iter().flatten() {
                 let ok = target_probe(world, h, l.health.timeout_s).0;
-                e.targets[h] = Some(TargetState {
-                    lb_healthy: ok,
-                    dns: ok,
-                    streak: 0,
-                    last_push: SimTime::ZERO,
-                    passive_pending: false,
-                });
+                e.targets[h] = Some(TargetState { lb_healthy: ok, streak: 0, passive_down: false });
                 let mut rng =
                     SimRng::derive(seed, stream_id(&format!("lbcheck/{}/{}", l.spec.id, zone.hosts[h].spec.id)));
                 let phase = rng.below(u64::from(l.health.interval_s) * 1000);
@@ -223,6 +283,14 @@ impl HealthEngine {
                 let _ = li;
             }
         }
+        // Every location starts having heard the steady state.
+        let view = LocationView {
+            heard: e.checks.iter().map(|c| c.checkers.iter().map(|ch| (ch.healthy, SimTime::ZERO)).collect()).collect(),
+            status: e.checks.iter().map(|c| c.status).collect(),
+            manual_due: vec![SimTime::ZERO; e.checks.len()],
+            target: e.targets.iter().map(|t| (t.as_ref().is_none_or(|t| t.lb_healthy), SimTime::ZERO)).collect(),
+        };
+        e.locations = vec![view; locations.max(1)];
         e
     }
 
@@ -236,26 +304,35 @@ impl HealthEngine {
         self.handle_ev(at, ev.0, zone, world, sched);
     }
 
-    /// Tells the engine the world changed at `now` (for NLB passive detection).
-    pub fn world_changed(&mut self, now: SimTime, zone: &Zone, world: &World, sched: Sched<'_>) {
-        for (h, t) in self.targets.iter_mut().enumerate() {
-            let Some(t) = t else { continue };
-            let Some(lb) = zone.hosts[h].lb else { continue };
-            let failing = matches!(world.hosts[h], endpoints::HostState::Stopped | endpoints::HostState::BlackHole);
-            if zone.load_balancers[lb].spec.kind == LbKind::Nlb && failing && t.lb_healthy && !t.passive_pending {
-                t.passive_pending = true;
-                sched(now + SimDuration(self.params.nlb_passive_ms), HealthEv(Ev::Passive { host: h }));
+    /// An NLB forwarded a connection to `host` at `now` and saw it succeed or fail
+    /// (its passive check). A failure stops new flows to the target; a success
+    /// restores them. Route 53 is not told.
+    pub fn observe_flow(&mut self, host: HostIdx, ok: bool, now: SimTime) {
+        let Some(t) = self.targets[host].as_mut() else { return };
+        if t.passive_down == ok {
+            t.passive_down = !ok;
+            if t.lb_healthy {
+                self.emit(now, HealthEventKind::TargetHealth { host, healthy: ok, passive: true });
             }
         }
     }
 
-    /// Sets a manual check's status at `now`; it reaches the DNS servers after the
-    /// push delay.
+    /// Sets a manual check's status at `now`; it reaches each DNS location after
+    /// the delivery delay.
     pub fn set_manual(&mut self, check: CheckIdx, healthy: bool, now: SimTime, sched: Sched<'_>) {
         if self.checks[check].status != healthy {
             self.checks[check].status = healthy;
-            self.push(check, healthy, now, sched);
+            for loc in 0..self.locations.len() {
+                let at = self.delivery_at(now, self.locations[loc].manual_due[check]);
+                self.locations[loc].manual_due[check] = at;
+                sched(at, HealthEv(Ev::DeliverManual { check, loc, healthy }));
+            }
         }
+    }
+
+    /// The number of DNS locations.
+    pub fn location_count(&self) -> usize {
+        self.locations.len()
     }
 
     /// Changes a check's inversion (e.g. to drain a region), effective at once.
@@ -275,7 +352,7 @@ impl HealthEngine {
 
     /// The load balancer's own current opinion of `host` (drives its forwarding).
     pub fn lb_considers_healthy(&self, host: HostIdx) -> bool {
-        self.targets[host].as_ref().is_none_or(|t| t.lb_healthy)
+        self.targets[host].as_ref().is_none_or(|t| t.lb_healthy && !t.passive_down)
     }
 
     /// Aggregate status at Route 53 (before the push and before inversion).
@@ -289,21 +366,37 @@ impl HealthEngine {
         (c.iter().filter(|c| c.healthy).count() as u32, c.len() as u32)
     }
 
-    fn push(&mut self, check: CheckIdx, healthy: bool, now: SimTime, sched: Sched<'_>) {
+    /// When something sent at `now` reaches a location, not before what was sent
+    /// there earlier (`after`): the delivery delay is drawn from
+    /// [`HealthParams::push_delay_ms`].
+    fn delivery_at(&mut self, now: SimTime, after: SimTime) -> SimTime {
         let (lo, hi) = self.params.push_delay_ms;
         let delay = self.rng.range_inclusive(lo, hi.max(lo));
-        let at = (now + SimDuration(delay)).max(self.checks[check].last_push);
-        self.checks[check].last_push = at;
-        sched(at, HealthEv(Ev::Push { check, healthy }));
+        (now + SimDuration(delay)).max(after)
     }
 
-    fn push_target(&mut self, host: HostIdx, healthy: bool, now: SimTime, sched: Sched<'_>) {
-        let (lo, hi) = self.params.push_delay_ms;
-        let delay = self.rng.range_inclusive(lo, hi.max(lo));
-        let t = self.targets[host].as_mut().expect("target");
-        let at = (now + SimDuration(delay)).max(t.last_push);
-        t.last_push = at;
-        sched(at, HealthEv(Ev::TargetPush { host, healthy }));
+    /// A checker's new opinion, sent to every location.
+    fn send_opinion(&mut self, check: CheckIdx, checker: usize, healthy: bool, now: SimTime, sched: Sched<'_>) {
+        for loc in 0..self.locations.len() {
+            let at = self.delivery_at(now, self.locations[loc].heard[check][checker].1);
+            self.locations[loc].heard[check][checker].1 = at;
+            sched(at, HealthEv(Ev::Deliver { check, checker, loc, healthy }));
+        }
+    }
+
+    /// A load balancer's new opinion of a target, sent to every location.
+    fn send_target(&mut self, host: HostIdx, healthy: bool, now: SimTime, sched: Sched<'_>) {
+        for loc in 0..self.locations.len() {
+            let at = self.delivery_at(now, self.locations[loc].target[host].1);
+            self.locations[loc].target[host].1 = at;
+            sched(at, HealthEv(Ev::DeliverTarget { host, loc, healthy }));
+        }
+    }
+
+    /// Location `loc` now holds `healthy` for `check`: how many locations agree.
+    fn seeing(&self, check: CheckIdx, healthy: bool) -> (u32, u32) {
+        let n = self.locations.iter().filter(|l| l.status[check] == healthy).count();
+        (n as u32, self.locations.len() as u32)
     }
 
     fn emit(&mut self, at: SimTime, kind: HealthEventKind) {
@@ -340,6 +433,7 @@ impl HealthEngine {
                         ch.streak = 0;
                         let region = ch.region.clone();
                         self.emit(at, HealthEventKind::CheckerFlip { check, region, healthy: ok, outcome });
+                        self.send_opinion(check, checker, ok, at, sched);
                         let (agg, n_ok) = aggregate(&self.checks[check].checkers, self.params.healthy_above_pct);
                         if agg != self.checks[check].status {
                             self.checks[check].status = agg;
@@ -353,22 +447,27 @@ impl HealthEngine {
                                     checkers: total,
                                 },
                             );
-                            self.push(check, agg, at, sched);
                         }
                     }
                 }
                 sched(at + SimDuration::from_secs(u64::from(interval_s)), HealthEv(Ev::ProbeStart { check, checker }));
             }
-            Ev::Push { check, healthy } => {
-                if self.checks[check].dns != healthy {
-                    self.checks[check].dns = healthy;
-                    self.emit(at, HealthEventKind::DnsStatus { check, healthy });
-                }
+            Ev::Deliver { check, checker, loc, healthy } => {
+                self.locations[loc].heard[check][checker].0 = healthy;
+                let heard = &self.locations[loc].heard[check];
+                let ok = heard.iter().filter(|h| h.0).count() as u32;
+                let status = u64::from(ok) * 100 > u64::from(self.params.healthy_above_pct) * heard.len() as u64;
+                self.location_status(at, check, loc, status);
             }
+            Ev::DeliverManual { check, loc, healthy } => self.location_status(at, check, loc, healthy),
             Ev::TargetProbeStart { host } => {
                 let lb = zone.hosts[host].lb.expect("target has an LB");
-                let (ok, elapsed_ms) = target_probe(world, host, zone.load_balancers[lb].health.timeout_s);
+                let h = zone.load_balancers[lb].health;
+                let (ok, elapsed_ms) = target_probe(world, host, h.timeout_s);
                 sched(at + SimDuration(elapsed_ms), HealthEv(Ev::TargetProbeEnd { host, ok }));
+                // A fixed period: the next check starts one interval after this one
+                // started, however long this one takes.
+                sched(at + SimDuration::from_secs(u64::from(h.interval_s)), HealthEv(Ev::TargetProbeStart { host }));
             }
             Ev::TargetProbeEnd { host, ok } => {
                 let lb = zone.hosts[host].lb.expect("target has an LB");
@@ -382,30 +481,18 @@ impl HealthEngine {
                     if t.streak >= needed {
                         t.lb_healthy = ok;
                         t.streak = 0;
-                        t.passive_pending = false;
+                        t.passive_down = false;
                         self.emit(at, HealthEventKind::TargetHealth { host, healthy: ok, passive: false });
-                        self.push_target(host, ok, at, sched);
+                        self.send_target(host, ok, at, sched);
                     }
                 }
-                sched(at + SimDuration::from_secs(u64::from(h.interval_s)), HealthEv(Ev::TargetProbeStart { host }));
             }
-            Ev::TargetPush { host, healthy } => {
-                let t = self.targets[host].as_mut().expect("target");
-                if t.dns != healthy {
-                    t.dns = healthy;
-                    self.emit(at, HealthEventKind::DnsTargetHealth { host, healthy });
-                }
-            }
-            Ev::Passive { host } => {
-                let failing =
-                    matches!(world.hosts[host], endpoints::HostState::Stopped | endpoints::HostState::BlackHole);
-                let t = self.targets[host].as_mut().expect("target");
-                t.passive_pending = false;
-                if failing && t.lb_healthy {
-                    t.lb_healthy = false;
-                    t.streak = 0;
-                    self.emit(at, HealthEventKind::TargetHealth { host, healthy: false, passive: true });
-                    self.push_target(host, false, at, sched);
+            Ev::DeliverTarget { host, loc, healthy } => {
+                if self.locations[loc].target[host].0 != healthy {
+                    self.locations[loc].target[host].0 = healthy;
+                    let seeing = self.locations.iter().filter(|l| l.target[host].0 == healthy).count() as u32;
+                    let of = self.locations.len() as u32;
+                    self.emit(at, HealthEventKind::DnsTargetHealth { host, healthy, location: loc, seeing, of });
                 }
             }
         }
@@ -413,36 +500,77 @@ impl HealthEngine {
 }
 
 impl HealthEngine {
-    /// Status of a non-calculated check as the DNS servers see it, with disabling
-    /// and inversion applied.
-    fn leaf_dns(&self, c: CheckIdx) -> bool {
+    /// Location `loc` now works out `status` for `check` (raw); a change is an event.
+    fn location_status(&mut self, at: SimTime, check: CheckIdx, loc: usize, status: bool) {
+        if self.locations[loc].status[check] != status {
+            self.locations[loc].status[check] = status;
+            let (seeing, of) = self.seeing(check, status);
+            self.emit(at, HealthEventKind::DnsStatus { check, healthy: status, location: loc, seeing, of });
+        }
+    }
+
+    /// The raw status of a non-calculated check at a location (`None`: the status
+    /// most locations hold), before inversion and disabling.
+    fn raw_status(&self, c: CheckIdx, loc: Option<usize>) -> bool {
+        match loc {
+            Some(l) => self.locations[l].status[c],
+            None => {
+                let (n, of) = self.seeing(c, true);
+                2 * n >= of
+            }
+        }
+    }
+
+    /// Status of a non-calculated check as the DNS servers at `loc` see it, with
+    /// disabling and inversion applied.
+    fn leaf_dns(&self, c: CheckIdx, loc: Option<usize>) -> bool {
         let st = &self.checks[c];
-        st.disabled || (st.dns != st.inverted)
+        st.disabled || (self.raw_status(c, loc) != st.inverted)
     }
 
-    /// Route 53's view of an LB target's health.
+    /// Route 53's view of an LB target's health at `loc` (`None`: most locations').
+    fn target_at(&self, host: HostIdx, loc: Option<usize>) -> bool {
+        match loc {
+            Some(l) => self.locations[l].target[host].0,
+            None => {
+                let n = self.locations.iter().filter(|l| l.target[host].0).count();
+                2 * n >= self.locations.len()
+            }
+        }
+    }
+
+    /// Route 53's view of an LB target's health, as most DNS locations hold it.
     pub fn dns_target_healthy(&self, host: HostIdx) -> bool {
-        self.targets[host].as_ref().is_none_or(|t| t.dns)
+        self.target_at(host, None)
     }
 
-    /// The health the DNS servers see, as a [`HealthView`] for the answer engine.
+    /// The health the DNS servers at location `loc` see, as a [`HealthView`] for the
+    /// answer engine.
+    pub fn view_at<'a>(&'a self, zone: &'a Zone, loc: usize) -> DnsView<'a> {
+        DnsView { zone, engine: self, loc: Some(loc.min(self.locations.len() - 1)) }
+    }
+
+    /// The health most DNS locations see (for views that stand for "the DNS
+    /// servers" as a whole: the tree, the charts, the query tester).
     pub fn view<'a>(&'a self, zone: &'a Zone) -> DnsView<'a> {
-        DnsView { zone, engine: self }
+        DnsView { zone, engine: self, loc: None }
     }
 }
 
-/// The health the DNS servers currently see: endpoint and manual checks after the
-/// push, calculated checks from their children's pushed statuses, disabling and
-/// inversion applied; LB targets as reported to Route 53.
+/// The health the DNS servers at one location (or most of them) currently see:
+/// endpoint and manual checks as delivered there, calculated checks from their
+/// children's statuses there, disabling and inversion applied; LB targets as
+/// delivered there.
 pub struct DnsView<'a> {
     zone: &'a Zone,
     engine: &'a HealthEngine,
+    loc: Option<usize>,
 }
 
 impl HealthView for DnsView<'_> {
     fn check_healthy(&self, c: CheckIdx) -> bool {
         let HealthCheckKind::Calculated { rule, .. } = self.zone.health_checks[c].spec.kind else {
-            return self.engine.leaf_dns(c);
+            return self.engine.leaf_dns(c, self.loc);
         };
         let st = &self.engine.checks[c];
         if st.disabled {
@@ -450,7 +578,7 @@ impl HealthView for DnsView<'_> {
         }
         // A disabled child counts as healthy (leaf_dns applies it) [§3.2].
         let kids = &self.zone.health_checks[c].children;
-        let ok = kids.iter().filter(|&&k| self.engine.leaf_dns(k)).count() as u32;
+        let ok = kids.iter().filter(|&&k| self.engine.leaf_dns(k, self.loc)).count() as u32;
         let raw = match rule {
             CalculatedRule::And => ok as usize == kids.len(),
             CalculatedRule::Or => ok >= 1,
@@ -460,7 +588,7 @@ impl HealthView for DnsView<'_> {
     }
 
     fn target_healthy(&self, host: HostIdx) -> bool {
-        self.engine.dns_target_healthy(host)
+        self.engine.target_at(host, self.loc)
     }
 }
 
@@ -477,10 +605,10 @@ pub struct HealthRunner {
 }
 
 impl HealthRunner {
-    /// A runner in the steady state of `world` at time zero.
+    /// A runner in the steady state of `world` at time zero, with one DNS location.
     pub fn new(zone: &Zone, world: &World, params: HealthParams, seed: u64) -> HealthRunner {
         let mut queue = EventQueue::default();
-        let engine = HealthEngine::new(zone, world, params, seed, &mut |t, e| queue.schedule(t, e));
+        let engine = HealthEngine::new(zone, world, params, seed, 1, &mut |t, e| queue.schedule(t, e));
         HealthRunner { engine, queue }
     }
 
@@ -491,12 +619,6 @@ impl HealthRunner {
             self.engine.handle(at, ev, zone, world, &mut |t, e| q.schedule(t, e));
         }
         self.queue.advance(t);
-    }
-
-    /// See [`HealthEngine::world_changed`].
-    pub fn world_changed(&mut self, now: SimTime, zone: &Zone, world: &World) {
-        let q = &mut self.queue;
-        self.engine.world_changed(now, zone, world, &mut |t, e| q.schedule(t, e));
     }
 
     /// See [`HealthEngine::set_manual`].

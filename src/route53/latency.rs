@@ -6,13 +6,15 @@
 //! 200 km per ms, i.e. 0.01 ms of round trip per km; real paths are longer than
 //! great circles, hence the default 0.02 ms/km (path inflation ≈ 2) [D].
 //!
-//! AWS measures latency "over a period of time" and routing moves as the Internet
-//! changes (reference §2.3; the cadence is [U]). The re-measurement model makes
-//! that a parameter: every `remeasure_period_s` the table is re-drawn with
-//! multiplicative log-normal noise per (location, region), the epoch boundaries
-//! offset by a seed-derived phase. Two regions at similar distance can then swap
-//! order from one epoch to the next — the run-to-run variability designs relying on
-//! latency re-evaluation have in reality.
+//! AWS measures latency continuously from real traffic, aggregated per resolver,
+//! and says the data "can change frequently" (a user routed to one region this week
+//! may go to another next week); it publishes no refresh period. The re-measurement
+//! model makes that a parameter (docs/model.md, "Latency data"): every
+//! `remeasure_period_s` (default 900 s, assumed) the table is re-drawn with
+//! multiplicative log-normal noise per (client place, region) (σ 0.15, assumed), the
+//! epoch boundaries offset by a seed-derived phase. Two regions at nearly the same
+//! distance can then swap order from one epoch to the next, so a client near a tie
+//! moves between them when the data changes; a client near one region never does.
 
 use crate::spec::params::LatencyModel;
 
@@ -48,6 +50,13 @@ impl LatencyTable {
         (now.as_ms() + self.phase_ms).checked_div(period_ms).unwrap_or(0)
     }
 
+    /// The first moment after `now` at which the table is re-measured (`None` when
+    /// it never changes).
+    pub fn next_change_after(&self, now: SimTime) -> Option<SimTime> {
+        let period_ms = self.model.remeasure_period_s * 1000;
+        (period_ms > 0).then(|| SimTime((self.epoch(now) + 1) * period_ms - self.phase_ms))
+    }
+
     /// Route 53's belief of the RTT from `from` to `region` at `now`, in whole
     /// microseconds (integers compare the same everywhere). Unknown regions are
     /// infinitely far.
@@ -74,7 +83,7 @@ mod tests {
 
     #[test]
     fn static_table_orders_by_distance() {
-        let t = LatencyTable::new(LatencyModel::default(), 1);
+        let t = LatencyTable::new(LatencyModel { remeasure_period_s: 0, ..LatencyModel::default() }, 1);
         let dc = place("washington-dc");
         let us = t.rtt_us(&dc, "us-east-1", SimTime::ZERO);
         let eu = t.rtt_us(&dc, "eu-west-1", SimTime::ZERO);
@@ -82,7 +91,7 @@ mod tests {
         assert!(us < eu && eu < ap, "{us} {eu} {ap}");
         // Washington → Ashburn is ~45 km: about base + 0.9 ms.
         assert!((5_000..7_000).contains(&us), "{us}");
-        assert_eq!(t.rtt_us(&dc, "us-east-1", SimTime(10_000_000)), us, "no re-measurement by default");
+        assert_eq!(t.rtt_us(&dc, "us-east-1", SimTime(10_000_000)), us, "a period of 0: the table never changes");
         assert_eq!(t.rtt_us(&dc, "mars-1", SimTime::ZERO), u64::MAX);
     }
 

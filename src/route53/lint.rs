@@ -1,8 +1,8 @@
 //! Pitfall warnings for a routing tree: designs that validate but will not behave as
 //! their author probably expects, each with the reason in numbers.
 
-use crate::route53::zone::{Target, Zone};
-use crate::spec::zone::{GeoLocationSpec, HealthCheckKind, RecordValue, Routing};
+use crate::route53::zone::{Policy, Target, Zone};
+use crate::spec::zone::{GeoLocationSpec, HealthCheckKind};
 
 /// One warning, naming the record (or group) it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,25 +24,25 @@ fn detection_s(interval_s: u32, threshold: u32) -> u32 {
 pub fn lint(zone: &Zone) -> Vec<Pitfall> {
     let mut out = Vec::new();
     for g in &zone.groups {
-        let first = &zone.records[g.members[0]].spec;
-        match &first.routing {
-            Routing::Geolocation { .. } => {
+        let first = &zone.records[g.members[0]];
+        match &first.policy {
+            Policy::Geolocation { .. } => {
                 let has_default = g.members.iter().any(|&m| {
-                    matches!(&zone.records[m].spec.routing, Routing::Geolocation { location: GeoLocationSpec::Default })
+                    matches!(&zone.records[m].policy, Policy::Geolocation { location: GeoLocationSpec::Default })
                 });
                 if !has_default {
                     out.push(Pitfall {
                         record: Some(g.members[0]),
                         message: format!(
-                            "'{}' has no default location: clients matching no record get no answer (NOERROR, cached 900 s)",
-                            g.name
+                            "'{}' has no default location: clients matching no record get no answer (NOERROR, cached {} s)",
+                            g.name, zone.negative_ttl_s
                         ),
                     });
                 }
             }
-            Routing::Weighted { .. } => {
+            Policy::Weighted { .. } => {
                 let all_zero =
-                    g.members.iter().all(|&m| matches!(zone.records[m].spec.routing, Routing::Weighted { weight: 0 }));
+                    g.members.iter().all(|&m| matches!(zone.records[m].policy, Policy::Weighted { weight: 0 }));
                 if all_zero && g.members.len() > 1 {
                     out.push(Pitfall {
                         record: Some(g.members[0]),
@@ -54,30 +54,40 @@ pub fn lint(zone: &Zone) -> Vec<Pitfall> {
         }
     }
     for (i, r) in zone.records.iter().enumerate() {
-        let s = &r.spec;
-        if matches!(s.routing, Routing::Simple) && r.check.is_some() {
+        if matches!(r.policy, Policy::Simple) && r.check.is_some() {
             out.push(Pitfall {
                 record: Some(i),
                 message: format!("{}: a simple record is never health checked; its check has no effect", r.label()),
             });
         }
-        if let (Routing::Latency { .. } | Routing::Geolocation { .. }, Some(_), Target::AliasGroup(t)) =
-            (&s.routing, r.check, &r.target)
+        if let Target::AliasMissing(name) = &r.target {
+            out.push(Pitfall {
+                record: Some(i),
+                message: format!(
+                    "{}: aliases '{name}', which has no records: when Route 53 picks this record the name stops resolving (an empty answer, cached up to the zone's negative TTL, {} s)",
+                    r.label(),
+                    zone.negative_ttl_s
+                ),
+            });
+        }
+        if let (Policy::Latency { .. } | Policy::Geolocation { .. }, Some(_), Target::AliasGroup(t)) =
+            (&r.policy, r.check, &r.target)
         {
-            let child = &zone.records[zone.groups[*t].members[0]].spec.routing;
-            if matches!(child, Routing::Failover { .. }) {
+            let child = &zone.records[zone.groups[*t].members[0]].policy;
+            if matches!(child, Policy::Failover { .. }) {
                 out.push(Pitfall {
                     record: Some(i),
                     message: format!(
                         "{}: a health check on this {} alias skips its whole branch when it fails, so the failover pairs below it never act",
                         r.label(),
-                        s.routing.name()
+                        r.policy.name()
                     ),
                 });
             }
         }
-        if matches!(s.routing, Routing::Latency { .. } | Routing::Failover { .. } | Routing::Geolocation { .. })
-            && matches!(s.value, RecordValue::Alias { evaluate_target_health: false, .. })
+        if matches!(r.policy, Policy::Latency { .. } | Policy::Failover { .. } | Policy::Geolocation { .. })
+            && r.is_alias()
+            && !r.eth
             && r.check.is_none()
         {
             out.push(Pitfall {
@@ -88,7 +98,7 @@ pub fn lint(zone: &Zone) -> Vec<Pitfall> {
                 ),
             });
         }
-        if let (Some(ttl), Some(c)) = (s.ttl_s, r.check)
+        if let (Some(ttl), Some(c)) = (r.ttl_s, r.check)
             && let HealthCheckKind::Endpoint { interval_s, failure_threshold, .. } = zone.health_checks[c].spec.kind
         {
             let d = detection_s(interval_s, failure_threshold);
@@ -110,6 +120,7 @@ pub fn lint(zone: &Zone) -> Vec<Pitfall> {
 mod tests {
     use super::*;
     use crate::design::presets;
+    use crate::spec::zone::Routing;
 
     fn lint_preset(name: &str) -> Vec<String> {
         let s = presets::preset(name).unwrap();
@@ -118,17 +129,28 @@ mod tests {
 
     #[test]
     fn the_pitfall_preset_is_flagged_and_the_clean_ones_are_not() {
+        // Design 1a: the branch-skipping check on the AMERS latency alias, the two
+        // latency records pointing at trees never built, and the secondaries that
+        // carry neither a check nor target evaluation.
         let p = lint_preset("latency-layer-pitfall-alb");
-        assert_eq!(p.len(), 3, "{p:#?}");
-        assert!(p[0].contains("skips its whole branch"));
-        assert!(lint_preset("latency-failover-alb").is_empty());
+        assert_eq!(p.len(), 5, "{p:#?}");
+        assert_eq!(p.iter().filter(|m| m.contains("skips its whole branch")).count(), 1, "{p:#?}");
+        assert_eq!(p.iter().filter(|m| m.contains("which has no records")).count(), 2, "{p:#?}");
+        assert_eq!(p.iter().filter(|m| m.contains("never backs out")).count(), 2, "{p:#?}");
+        // The report's latency → nested failover puts nothing on the latency layer or on
+        // the alias to the second pair: those records can never be backed out of.
+        let p = lint_preset("latency-failover-alb");
+        assert_eq!(p.len(), 6, "{p:#?}");
+        assert!(p.iter().all(|m| m.contains("never backs out")), "{p:#?}");
+        assert!(p.iter().any(|m| m.starts_with("sso.example.com A [us-east-1]")), "{p:#?}");
         assert!(lint_preset("latency-weighted-nlb").is_empty());
     }
 
     #[test]
     fn long_ttls_over_checked_records_are_flagged_with_numbers() {
+        // TTL 300 s on both checked layers of the CNAME tree.
         let p = lint_preset("all-defaults-alb");
-        assert_eq!(p.len(), 3);
+        assert_eq!(p.len(), 6, "{p:#?}");
         assert!(p[0].contains("TTL 300 s is longer than the ~102 s"), "{p:#?}");
     }
 

@@ -1,7 +1,10 @@
 //! The control-plane deployment a scenario describes: API fleets, their waves and
-//! the bad build. The engine that runs it is [`crate::deploy::control`].
+//! the bad build. The engine that runs it is [`crate::deploy::control`]; parameters
+//! and sources are in `docs/model.md` ("Control plane (API deployments)").
 
 use serde::{Deserialize, Serialize};
+
+use crate::spec::deploy::AlarmSpec;
 
 /// A control-plane scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -13,23 +16,36 @@ pub struct ControlPlaneSpec {
     pub fleets: Vec<Fleet>,
     /// Waves of fleets, in order.
     pub waves: Vec<CpWave>,
-    /// Staging runs old and new side by side before production.
+    /// Staging splits every fleet over two waves, so old and new serve side by side
+    /// before production ("split world"); otherwise staging switches in one wave.
     #[serde(default)]
     pub split_world_staging: bool,
-    /// Time to deploy one host, s. Default 300 [U].
+    /// Bake after each staging wave, s, watched by the error-rate alarm (an
+    /// assumption). Default 3,600.
+    #[serde(default = "d_staging_bake")]
+    pub staging_bake_s: u64,
+    /// The error-rate alarm: one datapoint per period, the share of the service's
+    /// requests that failed.
+    #[serde(default)]
+    pub alarm: AlarmSpec,
+    /// Time to deploy one host, s. Default 300 (assumed).
     #[serde(default = "d_host")]
     pub host_deploy_s: u64,
-    /// Rollback of a fleet, s. Default 600 [U].
+    /// Rollback of a fleet, s. Default 600 (assumed).
     #[serde(default = "d_rollback")]
     pub rollback_s: u64,
-    /// The load balancer's time to remove a failed host, s (ALB 30 s × 2 = 60 s) [§5.1].
+    /// The load balancer's time to remove a failed host, s (ALB defaults: 30 s × 2 = 60 s).
     #[serde(default = "d_lb")]
     pub lb_detect_s: u64,
-    /// Operators shift traffic away from an AZ this long after the alarm, s [U].
+    /// Operators shift traffic away from an AZ this long after the alarm, s (assumed).
     #[serde(default = "d_shift")]
     pub shift_s: u64,
     /// The bad build.
     pub bad: CpBadBuild,
+}
+
+fn d_staging_bake() -> u64 {
+    3_600
 }
 
 fn d_host() -> u64 {
@@ -87,7 +103,8 @@ pub enum CpBadKind {
     DeepCheckFails,
     /// Serves errors no health check sees; the error-rate alarm must catch it.
     ChecksMiss,
-    /// Fails only beside the previous version.
+    /// A request that crosses an old and a new host fails: it shows only while both
+    /// versions serve.
     VersionIncompat,
 }
 
@@ -97,11 +114,8 @@ pub enum CpBadKind {
 pub struct CpBadBuild {
     /// What it does.
     pub kind: CpBadKind,
-    /// Error-rate alarm delay after the first failing request, s [U].
-    #[serde(default = "d_alarm")]
-    pub alarm_delay_s: u64,
-}
-
-fn d_alarm() -> u64 {
-    300
+    /// Accepted from older documents and ignored: the alarm now fires from its
+    /// datapoints ([`ControlPlaneSpec::alarm`]).
+    #[serde(default, skip_serializing)]
+    pub alarm_delay_s: Option<u64>,
 }

@@ -1,12 +1,14 @@
 //! The data-plane deployment a scenario describes: the edge fleet in its four
 //! anycast stripes, the population of resolvers and users, the wave plan, the bad
 //! build pushed through it and scripted outages. The engine that runs it is
-//! [`crate::deploy`].
+//! [`crate::deploy`]; every parameter's default, unit, source and status is in
+//! `docs/model.md` ("Data plane (deployment waves)").
 
 use serde::{Deserialize, Serialize};
 
 use crate::base::geo::{self, LatLon};
 use crate::base::rng::{SimRng, stream_id};
+use crate::spec::kinds::{ClientKind, ResolverKind};
 
 /// Number of stripes.
 pub const STRIPES: usize = 4;
@@ -27,7 +29,8 @@ pub struct EdgeLocation {
     pub capacity: u32,
 }
 
-/// Parameters of the anycast model.
+/// Parameters of the anycast model. Each is documented, with its source and status, in
+/// `docs/model.md` ("Data plane").
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnycastParams {
@@ -46,13 +49,22 @@ pub struct AnycastParams {
     /// BGP convergence: log-normal σ. Default 1.0.
     #[serde(default = "d_conv_sigma")]
     pub convergence_sigma: f64,
-    /// Share of SRTT-kind resolvers that send to the fastest name server, percent.
-    /// Default 80 [C: Route 53 blog]; the rest pick at random.
-    #[serde(default = "d_prefer")]
-    pub prefer_fastest_pct: f64,
-    /// Name servers a parallel resolver queries at once. Default 3.
-    #[serde(default = "d_fanout")]
-    pub parallel_fanout: u8,
+    /// Name-server groups per stripe: the names of a stripe's pool in blocks (Route 53's
+    /// `awsdns-NN` blocks of 64 names), each block announced as one prefix. Default 8
+    /// (1 to 16).
+    #[serde(default = "d_groups")]
+    pub groups_per_stripe: u16,
+    /// How many of its stripe's groups each location announces (none: all of them, as
+    /// "each location announces one stripe" says).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups_per_location: Option<u16>,
+    /// Accepted from older documents and ignored: name-server selection now follows
+    /// each resolver kind's own algorithm.
+    #[serde(default, skip_serializing)]
+    pub prefer_fastest_pct: Option<f64>,
+    /// Accepted from older documents and ignored (see `prefer_fastest_pct`).
+    #[serde(default, skip_serializing)]
+    pub parallel_fanout: Option<u8>,
 }
 
 fn d_base() -> f64 {
@@ -75,12 +87,8 @@ fn d_conv_sigma() -> f64 {
     1.0
 }
 
-fn d_prefer() -> f64 {
-    80.0
-}
-
-fn d_fanout() -> u8 {
-    3
+fn d_groups() -> u16 {
+    8
 }
 
 impl Default for AnycastParams {
@@ -91,8 +99,159 @@ impl Default for AnycastParams {
             noise_sd_ms: d_noise(),
             convergence_median_s: d_conv_median(),
             convergence_sigma: d_conv_sigma(),
-            prefer_fastest_pct: d_prefer(),
-            parallel_fanout: d_fanout(),
+            groups_per_stripe: d_groups(),
+            groups_per_location: None,
+            prefer_fastest_pct: None,
+            parallel_fanout: None,
+        }
+    }
+}
+
+/// The resolvers in front of the data plane and the clients behind them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolverParams {
+    /// Mix of resolver kinds, with weights. Default BIND 30, Unbound 25, PowerDNS 10,
+    /// Knot 5, public anycast 30 (an assumption: deployed shares are not published).
+    #[serde(default = "d_kinds")]
+    pub kinds: Vec<(ResolverKind, u32)>,
+    /// Share of resolvers that extend TTLs, percent (8.74 measured, PAM 2023).
+    #[serde(default = "d_extender_pct")]
+    pub extender_pct: f64,
+    /// An extending resolver keeps every answer at least this long, s (not published:
+    /// an assumption).
+    #[serde(default = "d_extend_ttl")]
+    pub extend_ttl_s: u32,
+    /// Mix of client kinds behind the resolvers, with weights (their own caches).
+    #[serde(default = "d_clients")]
+    pub client_kinds: Vec<(ClientKind, u32)>,
+    /// Share of queries a public anycast resolver sends to a name server other than its
+    /// fastest, percent (Cloudflare documents "a small percentage"; the value is an
+    /// assumption).
+    #[serde(default = "d_explore")]
+    pub public_explore_pct: f64,
+    /// The healthy stretch before the deployment in which every resolver starts with no
+    /// knowledge of the zone's name servers and learns them, s (the window the
+    /// name-server selection shares are measured over). Default 3,600.
+    #[serde(default = "d_baseline")]
+    pub baseline_s: u64,
+    /// At most this many resolvers are followed query by query through the deployment
+    /// (a deterministic, evenly spaced sample; the rest are counted through it). A
+    /// computation bound, not a model parameter. Default 2,000.
+    #[serde(default = "d_max_sim")]
+    pub max_simulated: u32,
+}
+
+fn d_kinds() -> Vec<(ResolverKind, u32)> {
+    vec![
+        (ResolverKind::Bind, 30),
+        (ResolverKind::Unbound, 25),
+        (ResolverKind::Powerdns, 10),
+        (ResolverKind::Knot, 5),
+        (ResolverKind::PublicAnycast, 30),
+    ]
+}
+
+fn d_extender_pct() -> f64 {
+    8.74
+}
+
+fn d_extend_ttl() -> u32 {
+    3_600
+}
+
+fn d_clients() -> Vec<(ClientKind, u32)> {
+    vec![(ClientKind::Browser, 60), (ClientKind::Jvm, 15), (ClientKind::Firefox, 10), (ClientKind::SystemdResolved, 15)]
+}
+
+/// The share of queries a large public resolver sends to a name server other than
+/// its fastest, %: assumed (Cloudflare documents "a small percentage", no number).
+pub const PUBLIC_EXPLORE_PCT: f64 = 5.0;
+
+fn d_explore() -> f64 {
+    PUBLIC_EXPLORE_PCT
+}
+
+fn d_baseline() -> u64 {
+    3_600
+}
+
+fn d_max_sim() -> u32 {
+    2_000
+}
+
+impl Default for ResolverParams {
+    fn default() -> Self {
+        ResolverParams {
+            kinds: d_kinds(),
+            extender_pct: d_extender_pct(),
+            extend_ttl_s: d_extend_ttl(),
+            client_kinds: d_clients(),
+            public_explore_pct: d_explore(),
+            baseline_s: d_baseline(),
+            max_simulated: d_max_sim(),
+        }
+    }
+}
+
+/// A CloudWatch-style alarm: each period gives one datapoint, the share of the
+/// canaries' answers that failed (no answer, a wrong answer, or slower than
+/// `latency_threshold_ms`); the alarm fires when `datapoints_to_alarm` of the last
+/// `evaluation_periods` datapoints reach `threshold_pct`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlarmSpec {
+    /// Period of one datapoint, s (standard-resolution metrics: 60).
+    #[serde(default = "d_period")]
+    pub period_s: u64,
+    /// Datapoints evaluated (N). Default 3 (an assumption).
+    #[serde(default = "d_three")]
+    pub evaluation_periods: u32,
+    /// Breaching datapoints among them that fire the alarm (M, not necessarily
+    /// consecutive). Default 3 (= N, as CloudWatch's CDK defaults it).
+    #[serde(default = "d_three")]
+    pub datapoints_to_alarm: u32,
+    /// Breaching threshold: share of failed answers in a period, percent (an assumption).
+    #[serde(default = "d_threshold")]
+    pub threshold_pct: f64,
+    /// A canary answer slower than this counts as failed, ms (an assumption).
+    #[serde(default = "d_latency_threshold")]
+    pub latency_threshold_ms: f64,
+    /// Delay from the end of a period to its datapoint being evaluated, s (not
+    /// published: an assumption).
+    #[serde(default = "d_publish")]
+    pub publish_delay_s: u64,
+}
+
+fn d_period() -> u64 {
+    60
+}
+
+fn d_three() -> u32 {
+    3
+}
+
+fn d_threshold() -> f64 {
+    5.0
+}
+
+fn d_latency_threshold() -> f64 {
+    200.0
+}
+
+fn d_publish() -> u64 {
+    30
+}
+
+impl Default for AlarmSpec {
+    fn default() -> Self {
+        AlarmSpec {
+            period_s: d_period(),
+            evaluation_periods: d_three(),
+            datapoints_to_alarm: d_three(),
+            threshold_pct: d_threshold(),
+            latency_threshold_ms: d_latency_threshold(),
+            publish_delay_s: d_publish(),
         }
     }
 }
@@ -226,10 +385,10 @@ pub struct DeploySpec {
     /// Hosted zones.
     #[serde(default = "d_zones")]
     pub zones: u32,
-    /// Name servers per stripe in the pool. Default 512 [U].
+    /// Name servers per stripe in the pool. Default 512 (derived: 2,048 names over four stripes).
     #[serde(default = "d_pool")]
     pub pool_per_stripe: u16,
-    /// Most name servers two zones may share. Default 2 [C].
+    /// Most name servers two zones may share. Default 2 (documented).
     #[serde(default = "d_shared")]
     pub max_shared: u8,
     /// Resolvers, placed over the city table.
@@ -244,12 +403,22 @@ pub struct DeploySpec {
     /// TTL of the records resolvers cache, s (how long a wrong answer lives on).
     #[serde(default = "d_ttl")]
     pub record_ttl_s: u32,
-    /// Added resolution latency above which a user counts as impaired, ms [U].
+    /// Added resolution latency above which a user counts as impaired, ms (assumed).
     #[serde(default = "d_impaired")]
     pub impaired_ms: f64,
+    /// Negative-caching TTL of the zone, s: Route 53's SOA gives min(SOA TTL 900,
+    /// minimum 86,400) = 900. A wrong NXDOMAIN is cached this long (capped per kind).
+    #[serde(default = "d_negative_ttl")]
+    pub negative_ttl_s: u32,
     /// Anycast model parameters.
     #[serde(default)]
     pub anycast: AnycastParams,
+    /// The resolvers and clients.
+    #[serde(default)]
+    pub resolver_params: ResolverParams,
+    /// The alarm that halts the deployment.
+    #[serde(default)]
+    pub alarm: AlarmSpec,
     /// The plan.
     pub plan: Plan,
     /// The bad build pushed through it.
@@ -342,31 +511,44 @@ fn d_impaired() -> f64 {
     100.0
 }
 
+fn d_negative_ttl() -> u32 {
+    900
+}
+
 /// A deployment plan.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     /// Name shown in tables.
     pub name: String,
-    /// Staging waves (a separate, small fleet): how many run at once decides whether
-    /// old and new versions ever run side by side before production.
+    /// Staging waves (a separate, small fleet): with two or more, old and new versions
+    /// serve side by side between them ("split world"); with one, staging switches at
+    /// once.
     #[serde(default = "d_staging")]
     pub staging_waves: u32,
+    /// Bake after each staging wave, s, watched by the staging canaries' alarm
+    /// (an assumption). Default 3,600.
+    #[serde(default = "d_staging_bake")]
+    pub staging_bake_s: u64,
     /// Production waves, in order.
     pub waves: Vec<Wave>,
-    /// Time to deploy one location host by host, s. Default 600 [U].
+    /// Time to deploy one location host by host, s. Default 600 (assumed).
     #[serde(default = "d_unit")]
     pub unit_deploy_s: u64,
-    /// Automatic verification after each wave, s. Default 600 [U].
+    /// Automatic verification after each wave, s. Default 600 (assumed).
     #[serde(default = "d_verify")]
     pub verify_s: u64,
-    /// Time for every deployed location to roll back, s. Default 900 [U].
+    /// Time for every deployed location to roll back, s. Default 900 (assumed).
     #[serde(default = "d_rollback")]
     pub rollback_s: u64,
 }
 
 fn d_staging() -> u32 {
     2
+}
+
+fn d_staging_bake() -> u64 {
+    3_600
 }
 
 fn d_unit() -> u64 {
@@ -409,7 +591,8 @@ pub enum BadKind {
     SlowOnOldHardware,
     /// Serves wrong answers.
     WrongAnswers,
-    /// Breaks only beside the previous version.
+    /// An answer that needs an exchange between an old and a new location (a zone
+    /// transfer) is stale: it shows only while both versions serve.
     VersionIncompat,
 }
 
@@ -426,16 +609,29 @@ impl BadKind {
     }
 }
 
-/// The bad build and how it is detected.
+/// What a wrong answer is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WrongAnswer {
+    /// Wrong records, cached for the record TTL.
+    #[default]
+    Records,
+    /// NXDOMAIN, cached for the zone's negative TTL (capped per resolver kind).
+    Nxdomain,
+}
+
+/// The bad build and whether the alarm can see it.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BadBuild {
     /// What it does.
     pub kind: BadKind,
-    /// Delay from the first bad location serving to the alarm, s [U].
-    #[serde(default = "d_alarm")]
-    pub alarm_delay_s: u64,
-    /// Whether any alarm detects it at all.
+    /// Accepted from older documents and ignored: the alarm now fires from its
+    /// datapoints ([`AlarmSpec`]).
+    #[serde(default, skip_serializing)]
+    pub alarm_delay_s: Option<u64>,
+    /// Whether the canaries check what this build breaks (a wrong answer is only seen
+    /// by canaries that verify answers).
     #[serde(default = "yes")]
     pub detected: bool,
     /// Extra latency of a slow location, ms.
@@ -444,10 +640,9 @@ pub struct BadBuild {
     /// Hardware generations counted as old (≤ this).
     #[serde(default = "d_old")]
     pub old_gen: u8,
-}
-
-fn d_alarm() -> u64 {
-    600
+    /// What a wrong answer is.
+    #[serde(default)]
+    pub wrong_answer: WrongAnswer,
 }
 
 fn yes() -> bool {

@@ -20,10 +20,6 @@ pub struct HealthParams {
     /// Default 1,000–10,000 [§3.5, U].
     #[serde(default = "d_push")]
     pub push_delay_ms: (u64, u64),
-    /// How soon an NLB marks a failed target unhealthy from live traffic, ms.
-    /// Default 3,000 [§5.2: passive checks exist; the delay is U].
-    #[serde(default = "d_passive")]
-    pub nlb_passive_ms: u64,
 }
 
 fn d_checkers() -> u32 {
@@ -38,18 +34,9 @@ fn d_push() -> (u64, u64) {
     (1_000, 10_000)
 }
 
-fn d_passive() -> u64 {
-    3_000
-}
-
 impl Default for HealthParams {
     fn default() -> Self {
-        HealthParams {
-            checkers_per_region: d_checkers(),
-            healthy_above_pct: d_pct(),
-            push_delay_ms: d_push(),
-            nlb_passive_ms: d_passive(),
-        }
+        HealthParams { checkers_per_region: d_checkers(), healthy_above_pct: d_pct(), push_delay_ms: d_push() }
     }
 }
 
@@ -63,10 +50,13 @@ pub struct LatencyModel {
     /// RTT per great-circle km, ms. Default 0.02.
     #[serde(default = "d_per_km")]
     pub ms_per_km: f64,
-    /// Seconds between re-measurements; 0 = the table never changes. Default 0.
-    #[serde(default)]
+    /// Seconds between re-measurements of the table; 0 = it never changes. Default
+    /// 900 (assumed: AWS says the data is measured continuously and "can change
+    /// frequently", but publishes no refresh period; see docs/model.md).
+    #[serde(default = "d_remeasure")]
     pub remeasure_period_s: u64,
-    /// Log-normal sigma of the per-epoch multiplicative noise. Default 0.15.
+    /// Log-normal sigma of the per-epoch multiplicative noise. Default 0.15
+    /// (assumed).
     #[serde(default = "d_sigma")]
     pub noise_sigma: f64,
 }
@@ -79,12 +69,21 @@ fn d_per_km() -> f64 {
     0.02
 }
 
+fn d_remeasure() -> u64 {
+    900
+}
+
 fn d_sigma() -> f64 {
     0.15
 }
 
 impl Default for LatencyModel {
     fn default() -> Self {
-        LatencyModel { base_ms: d_base(), ms_per_km: d_per_km(), remeasure_period_s: 0, noise_sigma: d_sigma() }
+        LatencyModel {
+            base_ms: d_base(),
+            ms_per_km: d_per_km(),
+            remeasure_period_s: d_remeasure(),
+            noise_sigma: d_sigma(),
+        }
     }
 }

@@ -64,6 +64,11 @@ impl Problems {
         Problems(self.0.into_iter().map(|p| Problem { path: format!("{prefix}{}", p.path), ..p }).collect())
     }
 
+    /// Every problem as `path: message`, joined by `sep` (one line for a notice).
+    pub fn join(&self, sep: &str) -> String {
+        self.0.iter().map(ToString::to_string).collect::<Vec<_>>().join(sep)
+    }
+
     /// `Ok(value)` when nothing is wrong, else these problems.
     pub fn into_result<T>(self, value: T) -> Result<T, Problems> {
         if self.0.is_empty() { Ok(value) } else { Err(self) }
@@ -81,6 +86,7 @@ mod tests {
         p.push("records[0].ttl_s", "required");
         p.push("records[2].routing.weight", "256 is over 255");
         let p = p.prefixed("zone.");
+        assert_eq!(p.join("; "), "zone.records[0].ttl_s: required; zone.records[2].routing.weight: 256 is over 255");
         assert_eq!(p.to_string(), "zone.records[0].ttl_s: required\nzone.records[2].routing.weight: 256 is over 255");
         assert!(p.into_result(()).is_err());
         assert_eq!(Problems::none().into_result(7), Ok(7));

@@ -14,7 +14,7 @@ use crate::spec::params::LatencyModel;
 use crate::spec::zone::ZoneSpec;
 
 /// The scenario format version this build writes.
-pub const CURRENT_VERSION: u32 = 1;
+pub const CURRENT_VERSION: u32 = 2;
 
 /// Hard limits that keep a hostile document from freezing a tab.
 pub mod limits {
@@ -234,7 +234,7 @@ pub struct FaultSpec {
 /// Things that can be done to the world or the configuration. Written as
 /// `{"do": "stop_region", "region": "us-east-1"}`; read by a hand-written visitor
 /// (below) that accepts exactly what serde's derive would.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "do", rename_all = "snake_case")]
 pub enum FaultAction {
     /// Stop the web servers of every host in a region (connections refused).
@@ -331,6 +331,13 @@ pub enum FaultAction {
     },
     /// Undo every world fault: all hosts up, all LBs up, no partitions.
     RestoreAll,
+    /// Apply a change batch to the zone's records (a control-plane change, like a
+    /// `ChangeResourceRecordSets` call at this moment); see
+    /// [`crate::spec::changes::apply_changes`].
+    ApplyChanges {
+        /// The changes, applied in order, all or nothing.
+        changes: Vec<crate::spec::changes::RecordChange>,
+    },
 }
 
 impl FaultAction {
@@ -372,6 +379,14 @@ impl FaultAction {
                 format!("set {check} {}", if *healthy { "healthy" } else { "unhealthy" })
             }
             FaultAction::RestoreAll => "restore everything".to_string(),
+            FaultAction::ApplyChanges { changes } => match changes.as_slice() {
+                [one] => format!(
+                    "{} {}",
+                    format!("{:?}", one.action).to_uppercase(),
+                    crate::spec::changes::record_label(&one.record)
+                ),
+                _ => format!("apply a change batch of {} changes", changes.len()),
+            },
         }
     }
 }
@@ -397,6 +412,7 @@ enum FaultKind {
     SetInverted,
     SetManual,
     RestoreAll,
+    ApplyChanges,
 }
 
 impl FaultKind {
@@ -413,6 +429,7 @@ impl FaultKind {
             SetInverted => &["check", "inverted"],
             SetManual => &["check", "healthy"],
             RestoreAll => &[],
+            ApplyChanges => &["changes"],
         }
     }
 }
@@ -436,6 +453,7 @@ impl<'de> Deserialize<'de> for FaultAction {
                 let (mut region, mut az, mut host, mut lb, mut name, mut set_id, mut check) =
                     (None, None, None, None, None, None, None);
                 let (mut delay_ms, mut weight, mut inverted, mut healthy) = (None, None, None, None);
+                let mut changes: Option<Vec<crate::spec::changes::RecordChange>> = None;
                 let mut unknown: Option<String> = None;
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
@@ -451,6 +469,7 @@ impl<'de> Deserialize<'de> for FaultAction {
                         "weight" => put(&mut weight, map.next_value::<u32>()?, "weight")?,
                         "inverted" => put(&mut inverted, map.next_value::<bool>()?, "inverted")?,
                         "healthy" => put(&mut healthy, map.next_value::<bool>()?, "healthy")?,
+                        "changes" => put(&mut changes, map.next_value()?, "changes")?,
                         _ => {
                             unknown.get_or_insert(key);
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -473,6 +492,7 @@ impl<'de> Deserialize<'de> for FaultAction {
                         ("weight", weight.is_some()),
                         ("inverted", inverted.is_some()),
                         ("healthy", healthy.is_some()),
+                        ("changes", changes.is_some()),
                     ],
                 )?;
                 Ok(match kind {
@@ -503,6 +523,7 @@ impl<'de> Deserialize<'de> for FaultAction {
                         FaultAction::SetManual { check: need(check, "check")?, healthy: need(healthy, "healthy")? }
                     }
                     FaultKind::RestoreAll => FaultAction::RestoreAll,
+                    FaultKind::ApplyChanges => FaultAction::ApplyChanges { changes: need(changes, "changes")? },
                 })
             }
         }
@@ -603,17 +624,26 @@ impl Scenario {
         if version > CURRENT_VERSION {
             return Err(ScenarioError::FutureVersion(version));
         }
-        let s: Scenario = if version == CURRENT_VERSION {
-            // Straight from the text, so errors carry their line and column.
+        let original = (version < CURRENT_VERSION).then(|| value.clone());
+        if version < CURRENT_VERSION {
+            migrate(&mut value, version);
+        }
+        // Straight from the text whenever migrating changed nothing but the version,
+        // so errors carry their line and column.
+        let unchanged = original.is_none_or(|mut o| {
+            o["version"] = CURRENT_VERSION.into();
+            o == value
+        });
+        let mut s: Scenario = if unchanged {
             serde_json::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string()))?
         } else {
-            migrate(&mut value, version);
             // Back through text rather than `from_value`: the scenario's types are then
             // deserialised by one reader only, which keeps a second copy of every
             // `Deserialize` impl out of the page. Positions refer to the migrated document.
             serde_json::from_str(&value.to_string())
                 .map_err(|e| ScenarioError::Parse(format!("{e} (in the document migrated from version {version})")))?
         };
+        s.version = CURRENT_VERSION;
         s.check_limits()?;
         Ok(s)
     }
@@ -658,11 +688,21 @@ impl Scenario {
     }
 }
 
+/// Version 2 dropped `params.health.nlb_passive_ms`: an NLB's passive checks now act
+/// on its own forwarding when it sees a connection fail, with no delay to set, and
+/// Route 53 never sees them.
+fn v1_to_v2(value: &mut serde_json::Value) {
+    if let Some(health) = value.pointer_mut("/params/health").and_then(|h| h.as_object_mut()) {
+        health.remove("nlb_passive_ms");
+    }
+}
+
 /// Brings a document of `from` version up to [`CURRENT_VERSION`], step by step.
 fn migrate(value: &mut serde_json::Value, from: u32) {
-    // Version 1 is the first format; later versions add a step here, e.g.
-    // `if from < 2 { v1_to_v2(value) }`, each tested with a stored v1 document.
-    let _ = from;
+    // Each step is tested with a stored document of its version (tests/fixtures).
+    if from < 2 {
+        v1_to_v2(value);
+    }
     if let Some(obj) = value.as_object_mut() {
         obj.insert("version".into(), serde_json::Value::from(CURRENT_VERSION));
     }
@@ -786,6 +826,7 @@ mod tests {
         SetInverted { check: String, inverted: bool },
         SetManual { check: String, healthy: bool },
         RestoreAll,
+        ApplyChanges { changes: Vec<crate::spec::changes::RecordChange> },
     }
 
     #[test]
@@ -808,6 +849,14 @@ mod tests {
             FaultAction::SetInverted { check: "c".into(), inverted: true },
             FaultAction::SetManual { check: "c".into(), healthy: false },
             FaultAction::RestoreAll,
+            FaultAction::ApplyChanges { changes: vec![] },
+            FaultAction::ApplyChanges {
+                changes: serde_json::from_str(
+                    r#"[{"action": "upsert", "record": {"name": "www.example.com", "type": "A", "ttl_s": 60,
+                        "value": {"values": ["192.0.2.1"]}}}]"#,
+                )
+                .unwrap(),
+            },
         ] {
             let json = serde_json::to_string(&action).unwrap();
             assert_eq!(serde_json::from_str::<FaultAction>(&json).unwrap(), action, "{json}");
@@ -829,6 +878,10 @@ mod tests {
             r#"{"do": "set_weight", "name": "n", "set_id": "s", "weight": 1, "healthy": true}"#,
             r#"{"do": "set_manual", "check": "c", "healthy": 1}"#,
             r#"{"do": "stop_region", "region": "r", "region": "s"}"#,
+            r#"{"do": "apply_changes"}"#,
+            r#"{"do": "apply_changes", "changes": {}}"#,
+            r#"{"do": "apply_changes", "changes": [], "region": "r"}"#,
+            r#"{"do": "restore_all", "changes": []}"#,
             r#""stop_region""#,
         ] {
             let mine = serde_json::from_str::<FaultAction>(doc).unwrap_err().to_string();
@@ -839,12 +892,18 @@ mod tests {
     }
 
     #[test]
-    fn an_older_version_is_migrated_and_its_errors_say_so() {
-        let old = r#"{"version":0,"title":"t","seed":3,"duration_s":60,"service":"www.example.com",
+    fn an_older_version_is_migrated_and_its_errors_say_where() {
+        let old = r#"{"version":1,"title":"t","seed":3,"duration_s":60,"service":"www.example.com",
                 "zone":{"name":"example.com","regions":[],"load_balancers":[],"records":[]}}"#;
         assert_eq!(Scenario::from_json(old).unwrap().version, CURRENT_VERSION);
+        // Migrating changed nothing but the version: the error points into the text as written.
         let bad = old.replace(r#""seed":3"#, r#""seed":"three""#);
         let err = Scenario::from_json(&bad).unwrap_err().to_string();
-        assert!(err.contains("migrated from version 0"), "{err}");
+        assert!(err.contains("line 1 column") && !err.contains("migrated"), "{err}");
+        // Migrating dropped a field: the error says the position is in the migrated document.
+        let dropped = bad.replace(r#""title":"t","#, r#""title":"t","params":{"health":{"nlb_passive_ms":3000}},"#);
+        let err = Scenario::from_json(&dropped).unwrap_err().to_string();
+        assert!(err.contains("migrated from version 1"), "{err}");
+        assert!(Scenario::from_json(&dropped.replace(r#""seed":"three""#, r#""seed":3"#)).is_ok());
     }
 }

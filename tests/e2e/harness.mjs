@@ -95,6 +95,67 @@ export async function seek(page, ms) {
   }, ms);
 }
 
+/** Waits until the page has drawn `n` more animation frames. */
+export async function frames(page, n = 30) {
+  await page.evaluate(
+    (k) =>
+      new Promise((done) => {
+        const step = () => (--k <= 0 ? done() : requestAnimationFrame(step));
+        requestAnimationFrame(step);
+      }),
+    n,
+  );
+}
+
+/**
+ * Waits, frame by frame (at most `limit` frames), until the canvas at `locator`
+ * shows something else than it did when called; resolves to whether it did.
+ */
+export async function canvasChanges(locator, limit = 600) {
+  return locator.evaluate(
+    (c, limit) =>
+      new Promise((done) => {
+        const hash = () => {
+          const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+          let h = 0;
+          for (let i = 0; i < d.length; i += 16) h = (h * 31 + d[i] + d[i + 1] * 7 + d[i + 2] * 13) >>> 0;
+          return h;
+        };
+        const before = hash();
+        let left = limit;
+        const step = () => (hash() !== before ? done(true) : --left <= 0 ? done(false) : requestAnimationFrame(step));
+        requestAnimationFrame(step);
+      }),
+    limit,
+  );
+}
+
+/**
+ * Waits, frame by frame (at most `limit` frames), until fewer than `below` pixels of
+ * the canvas at `locator` have exactly the colour `rgb`; resolves to the last count.
+ */
+export async function canvasPixelsBelow(locator, rgb, below, limit = 600) {
+  return locator.evaluate(
+    (c, [rgb, below, limit]) =>
+      new Promise((done) => {
+        const count = () => {
+          const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let i = 0; i < d.length; i += 4) if (d[i] === rgb[0] && d[i + 1] === rgb[1] && d[i + 2] === rgb[2]) n++;
+          return n;
+        };
+        let left = limit;
+        const step = () => {
+          const n = count();
+          if (n < below || --left <= 0) done(n);
+          else requestAnimationFrame(step);
+        };
+        step();
+      }),
+    [rgb, below, limit],
+  );
+}
+
 /**
  * Counts the pixels of a canvas that are drawn on (darker than near-white), or,
  * with `rgb`, exactly that colour.

@@ -54,7 +54,7 @@ test("keyboard only: load a preset, fail a region, play, edit the tree, share", 
     await tabTo(page, testid("play"));
     await page.keyboard.press("Enter");
     await page.getByTestId("play").filter({ hasText: "Pause" }).waitFor();
-    await page.waitForTimeout(400);
+    await page.getByTestId("clock").filter({ hasNotText: /^00:00\.000/ }).waitFor();
     await page.keyboard.press("Enter");
     await page.getByTestId("play").filter({ hasText: "Play" }).waitFor();
     assert.doesNotMatch(await page.getByTestId("clock").textContent(), /^00:00\.000/);

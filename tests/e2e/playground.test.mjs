@@ -3,7 +3,7 @@
 // in a fresh browser, survive bad links without losing autosaved work.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serveDist, launch, screenshot, openApp, seek, canvasPixels, withPage } from "./harness.mjs";
+import { serveDist, launch, screenshot, openApp, seek, canvasPixels, withPage, frames } from "./harness.mjs";
 
 let server;
 before(async () => {
@@ -57,7 +57,7 @@ test("space plays and pauses; the clock moves", async () => {
     await page.locator("body").click({ position: { x: 5, y: 300 } });
     await page.keyboard.press("Space");
     await page.getByTestId("play").filter({ hasText: "Pause" }).waitFor();
-    await page.waitForTimeout(600);
+    await page.getByTestId("clock").filter({ hasNotText: before }).waitFor();
     await page.keyboard.press("Space");
     await page.getByTestId("play").filter({ hasText: "Play" }).waitFor();
     assert.notEqual(await page.getByTestId("clock").textContent(), before);
@@ -131,13 +131,29 @@ test("small screens stack the panels", async () => {
   }
 });
 
+test("a wide screen puts the routing tree beside traffic and faults", async () => {
+  await withPage(
+    server.origin,
+    async (page) => {
+      const tree = await page.locator("section.rw-panel--tree").boundingBox();
+      const live = await page.locator("section.rw-panel--map").boundingBox();
+      assert.equal(Math.round(tree.y), Math.round(live.y), "side by side");
+      assert.ok(live.x >= tree.x + tree.width, `${JSON.stringify(tree)} then ${JSON.stringify(live)}`);
+      const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the page is ${overflow} px wider than 1440 px`);
+      await screenshot(page, "playground-wide");
+    },
+    { width: 1440, height: 900 },
+  );
+});
+
 test("pitfall warnings name the problem in the tree", async () => {
   await withPage(server.origin, async (page) => {
     await page.getByTestId("preset-picker").selectOption("latency-layer-pitfall-alb");
     await page.getByTestId("pitfalls").filter({ hasText: "skips its whole branch" }).waitFor();
     assert.ok((await page.getByTestId("tree").textContent()).includes("⚠ pitfall"));
-    await page.getByTestId("preset-picker").selectOption("latency-failover-alb");
-    await page.getByTestId("scenario-title").filter({ hasText: "nested failover" }).waitFor();
+    await page.getByTestId("preset-picker").selectOption("latency-weighted-nlb");
+    await page.getByTestId("scenario-title").filter({ hasText: "Latency → weighted (NLB)" }).waitFor();
     assert.equal((await page.getByTestId("pitfalls").textContent()).trim(), "");
   });
 });
@@ -180,10 +196,12 @@ test("trials run in chunks with progress, can be cancelled, and draw histograms"
     await page.getByTestId("trials-count").fill("2000");
     await page.getByTestId("trials-count").dispatchEvent("change");
     await page.getByTestId("trials-run").click();
-    await page.waitForTimeout(300);
+    await page.getByTestId("trials-done").filter({ hasNotText: /^0 \// }).waitFor();
     await page.getByTestId("trials-cancel").click();
+    await page.getByTestId("trials-cancel").and(page.locator(":disabled")).waitFor();
     const done = Number((await page.getByTestId("trials-done").textContent()).split(" / ")[0]);
-    await page.waitForTimeout(300);
+    // Trials run a few per frame: after many more frames, none ran.
+    await frames(page, 30);
     const after = Number((await page.getByTestId("trials-done").textContent()).split(" / ")[0]);
     assert.ok(done < 2000 && after === done, `${done} then ${after}`);
     await screenshot(page, "trials");

@@ -21,7 +21,7 @@ for (const width of [1280, 420]) {
       server.origin,
       async (page) => {
         await page.getByTestId("preset-picker").selectOption("latency-weighted-checks-nlb");
-        await page.getByTestId("scenario-title").filter({ hasText: "health checks" }).waitFor();
+        await page.getByTestId("scenario-title").filter({ hasText: "checks on both layers" }).waitFor();
         await seek(page, 420_000);
         await page.getByTestId("tree").filter({ hasText: "✗ unhealthy" }).waitFor();
         const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
@@ -60,7 +60,10 @@ for (const width of [1280, 420]) {
             el.value = "1500000";
             el.dispatchEvent(new Event("input", { bubbles: true }));
           });
-          await page.waitForTimeout(200);
+          // The player shows the scrubber's moment (the browser clamps it to the run).
+          const ms = Number(await page.getByTestId("deploy-scrubber").inputValue());
+          const at = `${String(Math.floor(ms / 60_000)).padStart(2, "0")}:${String(Math.floor(ms / 1000) % 60).padStart(2, "0")}.${String(ms % 1000).padStart(3, "0")}`;
+          await page.getByTestId("deploy-clock").filter({ hasText: `${at} / ` }).waitFor();
           const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
           assert.ok(overflow <= 0, `${preset}: the page is ${overflow} px wider than ${width} px`);
           await page.getByTestId(testid).screenshot({ path: join(dir, `view-${preset}-${width}.png`) });

@@ -291,10 +291,11 @@ fn eth_through_nested_latency_failover_tree() {
     let euw1 = ["euw1@eu-west-1a", "euw1@eu-west-1b"];
     assert_eq!(answers_over(&zone, "sso.example.com", &dc, &down, 5), set(&[&euw1]));
 
-    // Only one AZ's target fails: the LB stays healthy and answers the healthy AZ.
+    // Only one AZ's target fails: the LB stays healthy, and an ALB keeps both zones'
+    // nodes in its DNS answer (cross-zone load balancing is always on).
     let mut one = Down::default();
     one.hosts.insert(hosts_of(&zone, "use1")[0]);
-    assert_eq!(answers_over(&zone, "sso.example.com", &dc, &one, 5), set(&[&["use1@us-east-1b"]]));
+    assert_eq!(answers_over(&zone, "sso.example.com", &dc, &one, 5), set(&[&use1]));
 
     // Everything down: every group fails open, down the policy path → us-east-1 LB,
     // which itself answers every node (fail open).
@@ -305,6 +306,103 @@ fn eth_through_nested_latency_failover_tree() {
     let a = ask(&zone, "sso.example.com", &dc, &all, &mut SimRng::new(1));
     assert_eq!(addrs(&a), use1);
     assert_eq!(a.ttl_s(), 60, "alias to an LB answers with the LB's 60 s TTL");
+}
+
+/// An NLB removes a zone's node from its DNS answer while the zone has no healthy
+/// target, and answers with every zone when none has; an ALB keeps every zone.
+#[test]
+fn an_nlb_drops_a_zone_without_healthy_targets_and_an_alb_keeps_it() {
+    let mut spec = zone_spec();
+    spec.load_balancers =
+        vec![lb("n", LbKind::Nlb, "us-east-1", &["a", "b"]), lb("a", LbKind::Alb, "us-east-1", &["a", "b"])];
+    spec.records = vec![
+        alias("n.example.com", "n", Routing::Simple, to_lb("n"), false, None),
+        alias("a.example.com", "a", Routing::Simple, to_lb("a"), false, None),
+    ];
+    for r in &mut spec.records {
+        r.set_id = None;
+    }
+    let zone = Zone::new(&spec).unwrap();
+    let dc = client_at("washington-dc", [198, 51, 100, 1], 32);
+    let mut one = Down::default();
+    one.hosts.insert(hosts_of(&zone, "n")[0]);
+    one.hosts.insert(hosts_of(&zone, "a")[0]);
+    assert_eq!(answers_over(&zone, "n.example.com", &dc, &one, 5), set(&[&["n@us-east-1b"]]));
+    assert_eq!(answers_over(&zone, "a.example.com", &dc, &one, 5), set(&[&["a@us-east-1a", "a@us-east-1b"]]));
+    let mut both = one.clone();
+    both.hosts.extend(hosts_of(&zone, "n"));
+    assert_eq!(answers_over(&zone, "n.example.com", &dc, &both, 5), set(&[&["n@us-east-1a", "n@us-east-1b"]]));
+}
+
+/// Evaluate Target Health on an alias to a load balancer: a target group with no
+/// registered targets counts as unhealthy, so the alias is skipped.
+#[test]
+fn an_empty_target_group_makes_the_load_balancer_unhealthy() {
+    let mut spec = zone_spec();
+    let mut empty = lb("e", LbKind::Alb, "us-east-1", &["a"]);
+    empty.target_groups.push(TargetGroupSpec { id: "spare".into(), targets: vec![] });
+    spec.load_balancers = vec![empty, lb("w", LbKind::Alb, "eu-west-1", &["a"])];
+    spec.records = vec![
+        alias("f.example.com", "primary", Routing::Failover { role: FailoverRole::Primary }, to_lb("e"), true, None),
+        alias(
+            "f.example.com",
+            "secondary",
+            Routing::Failover { role: FailoverRole::Secondary },
+            to_lb("w"),
+            true,
+            None,
+        ),
+    ];
+    let zone = Zone::new(&spec).unwrap();
+    let dc = client_at("washington-dc", [198, 51, 100, 1], 32);
+    assert_eq!(answers_over(&zone, "f.example.com", &dc, &Down::default(), 5), set(&[&["w@eu-west-1a"]]));
+}
+
+/// An alias to a name with no records (a tree never built) answers with no address;
+/// with Evaluate Target Health it is unhealthy, so a policy skips it; a health check
+/// on it decides alone when it has none (the field report's design 1a).
+#[test]
+fn an_alias_to_a_tree_never_built_answers_nothing() {
+    let mut spec = zone_spec();
+    spec.health_checks = vec![manual("east"), manual("west")];
+    spec.records = vec![
+        a("built.example.com", None, Routing::Simple, "192.0.2.1", None),
+        alias(
+            "s.example.com",
+            "east",
+            Routing::Latency { region: "us-east-1".into() },
+            to_record("built.example.com"),
+            false,
+            Some("east"),
+        ),
+        alias(
+            "s.example.com",
+            "west",
+            Routing::Latency { region: "eu-west-1".into() },
+            to_record("never.example.com"),
+            false,
+            Some("west"),
+        ),
+        alias(
+            "e.example.com",
+            "p",
+            Routing::Failover { role: FailoverRole::Primary },
+            to_record("never.example.com"),
+            true,
+            None,
+        ),
+        a("e.example.com", Some("s"), Routing::Failover { role: FailoverRole::Secondary }, "192.0.2.9", None),
+    ];
+    let zone = Zone::new(&spec).unwrap();
+    let dc = client_at("washington-dc", [198, 51, 100, 1], 32);
+    let mut rng = SimRng::new(1);
+    assert_eq!(addrs(&ask(&zone, "s.example.com", &dc, &Down::default(), &mut rng)), ["192.0.2.1"]);
+    // The nearest region's check fails: Route 53 takes the next-best region, whose
+    // tree was never built.
+    let a = ask(&zone, "s.example.com", &dc, &Down::checks(&zone, &["east"]), &mut rng);
+    assert_eq!(a, Answer::NoData { ttl_s: 900, reason: NoDataReason::AliasTargetMissing });
+    // With Evaluate Target Health the missing tree counts as unhealthy: skipped.
+    assert_eq!(addrs(&ask(&zone, "e.example.com", &dc, &Down::default(), &mut rng)), ["192.0.2.9"]);
 }
 
 /// The latency-layer pitfall (field design A.1): a check on the latency alias that

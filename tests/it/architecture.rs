@@ -106,13 +106,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("base", &[]),
     ("spec", &["base"]),
     ("route53", &["base", "spec"]),
-    ("failover", &["base", "spec", "route53"]),
-    ("deploy", &["base", "spec"]),
+    ("resolvers", &["base", "spec"]),
+    ("failover", &["base", "spec", "route53", "resolvers"]),
+    ("deploy", &["base", "spec", "resolvers"]),
     ("formats", &["base", "spec", "route53"]),
-    ("design", &["base", "spec", "route53", "failover", "deploy", "formats"]),
-    ("charts", &["base", "spec", "route53", "failover", "deploy"]),
-    ("cli", &["base", "spec", "route53", "failover", "deploy", "formats", "design", "charts"]),
-    ("app", &["base", "spec", "route53", "failover", "deploy", "formats", "design", "charts"]),
+    ("design", &["base", "spec", "route53", "resolvers", "failover", "deploy", "formats"]),
+    ("charts", &["base", "spec", "route53", "resolvers", "failover", "deploy"]),
+    ("cli", &["base", "spec", "route53", "resolvers", "failover", "deploy", "formats", "design", "charts"]),
+    ("app", &["base", "spec", "route53", "resolvers", "failover", "deploy", "formats", "design", "charts"]),
 ];
 
 /// The layer a source file belongs to: its first folder under `src/` (or its own
@@ -165,4 +166,251 @@ fn the_layer_check_catches_an_upward_import() {
     assert_eq!(layer_of(&spec), Some("spec"));
     assert_eq!(layer_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/deploy.rs")), Some("deploy"));
     assert_eq!(layer_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")), None);
+}
+
+/// The page's modules, by their path below `app` (`state::run` for
+/// `src/app/state/run.rs`, `""` for `src/app.rs`), with their non-test code.
+fn app_modules() -> std::collections::BTreeMap<String, String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    src_files()
+        .into_iter()
+        .filter(|p| is_front_end(p) && !p.ends_with("main.rs"))
+        .map(|p| {
+            let rel = p.strip_prefix(&src).unwrap().with_extension("");
+            let segs: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let name = segs[1..].join("::");
+            (name, non_test_code(&fs::read_to_string(&p).unwrap()).to_string())
+        })
+        .collect()
+}
+
+/// A token of Rust code, as far as module paths need: identifiers (with `::`
+/// between them), braces, commas, and anything else. Comments and string literals
+/// are dropped.
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Ident(String),
+    Path,
+    Open,
+    Close,
+    Comma,
+    Other,
+}
+
+fn tokens(code: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut chars = code.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'/') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+                out.push(Tok::Other);
+            }
+            ':' if chars.peek() == Some(&':') => {
+                chars.next();
+                out.push(Tok::Path);
+            }
+            '{' => out.push(Tok::Open),
+            '}' => out.push(Tok::Close),
+            ',' => out.push(Tok::Comma),
+            c if c.is_alphanumeric() || c == '_' => {
+                let mut word = c.to_string();
+                while let Some(&n) = chars.peek() {
+                    if !(n.is_alphanumeric() || n == '_') {
+                        break;
+                    }
+                    word.push(n);
+                    chars.next();
+                }
+                out.push(Tok::Ident(word));
+            }
+            c if c.is_whitespace() => {}
+            _ => out.push(Tok::Other),
+        }
+    }
+    out
+}
+
+/// Reads the path starting at `toks[*at]` (an identifier), expanding `{a, b::c}`
+/// groups, into every full path it names.
+fn read_paths(toks: &[Tok], at: &mut usize) -> Vec<Vec<String>> {
+    let mut prefix = Vec::new();
+    while let Some(Tok::Ident(w)) = toks.get(*at) {
+        prefix.push(w.clone());
+        *at += 1;
+        if toks.get(*at) != Some(&Tok::Path) {
+            return vec![prefix];
+        }
+        *at += 1;
+        if toks.get(*at) == Some(&Tok::Open) {
+            *at += 1;
+            let mut all = Vec::new();
+            loop {
+                match toks.get(*at) {
+                    Some(Tok::Ident(_)) => {
+                        for rest in read_paths(toks, at) {
+                            all.push(prefix.iter().cloned().chain(rest).collect());
+                        }
+                    }
+                    Some(Tok::Comma) | Some(Tok::Other) => *at += 1,
+                    Some(Tok::Close) => {
+                        *at += 1;
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+            if all.is_empty() {
+                all.push(prefix);
+            }
+            return all;
+        }
+    }
+    vec![prefix]
+}
+
+/// The app modules that `code`, the code of module `me`, names through `super::…`,
+/// `self::…` or `crate::app::…`: each path resolved to the deepest of `modules` it
+/// reaches (an item of a module counts as that module).
+fn app_references(me: &str, code: &str, modules: &std::collections::BTreeSet<String>) -> Vec<String> {
+    let toks = tokens(code);
+    let me: Vec<String> = if me.is_empty() { Vec::new() } else { me.split("::").map(String::from).collect() };
+    let mut out = std::collections::BTreeSet::new();
+    let mut at = 0;
+    while at < toks.len() {
+        let starts = matches!(&toks[at], Tok::Ident(w) if w == "super" || w == "self" || w == "crate")
+            && (at == 0 || toks[at - 1] != Tok::Path);
+        if !starts {
+            at += 1;
+            continue;
+        }
+        for path in read_paths(&toks, &mut at) {
+            let (mut base, mut rest) = (me.clone(), &path[..]);
+            match rest.first().map(String::as_str) {
+                Some("crate") if rest.get(1).map(String::as_str) == Some("app") => {
+                    base.clear();
+                    rest = &rest[2..];
+                }
+                Some("crate") => continue,
+                Some("self") => rest = &rest[1..],
+                _ => {}
+            }
+            let mut outside = false;
+            while rest.first().map(String::as_str) == Some("super") {
+                outside |= base.pop().is_none();
+                rest = &rest[1..];
+            }
+            if outside {
+                continue;
+            }
+            let mut target = base.join("::");
+            for k in 1..=rest.len() {
+                let candidate = base.iter().chain(&rest[..k]).cloned().collect::<Vec<_>>().join("::");
+                if modules.contains(&candidate) {
+                    target = candidate;
+                }
+            }
+            if target != me.join("::") && modules.contains(&target) {
+                out.insert(target);
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// A cycle of `graph`, as the nodes along it with the first repeated at the end.
+fn find_cycle(graph: &std::collections::BTreeMap<String, Vec<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &std::collections::BTreeMap<String, Vec<String>>,
+        done: &mut std::collections::BTreeSet<String>,
+        stack: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = stack.iter().position(|n| n == node) {
+            let mut cycle = stack[i..].to_vec();
+            cycle.push(node.to_string());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        stack.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(c) = visit(next, graph, done, stack) {
+                return Some(c);
+            }
+        }
+        stack.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    graph.keys().find_map(|n| visit(n, graph, &mut done, &mut Vec::new()))
+}
+
+#[test]
+fn the_page_modules_form_no_import_cycle() {
+    let modules = app_modules();
+    let names: std::collections::BTreeSet<String> = modules.keys().cloned().collect();
+    assert!(names.len() >= 10 && names.contains("") && names.contains("shell"), "found the page's modules: {names:?}");
+    let graph: std::collections::BTreeMap<String, Vec<String>> =
+        modules.iter().map(|(m, code)| (m.clone(), app_references(m, code, &names))).collect();
+    let edges: usize = graph.values().map(Vec::len).sum();
+    assert!(edges >= names.len(), "found the references between them: {graph:?}");
+    if let Some(cycle) = find_cycle(&graph) {
+        let named: Vec<String> =
+            cycle.iter().map(|m| if m.is_empty() { "app".into() } else { format!("app::{m}") }).collect();
+        panic!("the page's modules import each other in a cycle: {}", named.join(" → "));
+    }
+}
+
+#[test]
+fn the_cycle_check_reads_paths_and_finds_cycles() {
+    let modules: std::collections::BTreeSet<String> =
+        ["", "map", "shell", "state", "state::clock", "state::design", "state::run", "widgets", "widgets::player"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+    let code = "use super::clock::Clock;\nuse crate::app::widgets::{player::Player, self};\n\
+                use super::super::map::X; // super::shell in a comment\n\
+                fn f() { let _ = \"super::shell in a string\"; super::design::Design::new(); self::g(); }\n\
+                use crate::base::time;\n#[cfg(test)]\nuse crate::app::shell;";
+    assert_eq!(
+        app_references("state::run", non_test_code(code), &modules),
+        ["map", "state::clock", "state::design", "widgets", "widgets::player"]
+    );
+    assert_eq!(app_references("", "use super::x; use self::shell::App;", &modules), ["shell"]);
+    assert_eq!(app_references("state", "use super::*; use super::state::run::Run;", &modules), ["", "state::run"]);
+    let graph = |edges: &[(&str, &str)]| {
+        let mut g = std::collections::BTreeMap::<String, Vec<String>>::new();
+        for (a, b) in edges {
+            g.entry(a.to_string()).or_default().push(b.to_string());
+            g.entry(b.to_string()).or_default();
+        }
+        g
+    };
+    let cyclic = graph(&[("a", "b"), ("b", "c"), ("c", "a"), ("d", "a")]);
+    let cycle = find_cycle(&cyclic).expect("a → b → c → a is a cycle");
+    assert_eq!(cycle.first(), cycle.last());
+    assert_eq!(cycle.len(), 4, "{cycle:?}");
+    for w in cycle.windows(2) {
+        assert!(cyclic[&w[0]].contains(&w[1]), "{cycle:?}");
+    }
+    assert_eq!(find_cycle(&graph(&[("a", "b"), ("b", "c"), ("a", "c"), ("d", "a")])), None);
+    assert_eq!(find_cycle(&graph(&[("a", "a")])), Some(vec!["a".to_string(), "a".to_string()]));
 }

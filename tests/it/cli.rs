@@ -114,3 +114,147 @@ fn deploy_and_plan_check_print_the_blast_radius_and_the_warnings() {
     assert_eq!(code, 2);
     assert!(err.contains("--kind: 'meteor' is not a bad-build kind"), "{err}");
 }
+
+fn fixture(path: &str) -> String {
+    format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `routewave simulate` on a scenario printed by another command.
+fn simulates(json: &str, name: &str) {
+    let path = temp_file(name, json);
+    let (code, out, err) = routewave(&["simulate", &path]);
+    assert_eq!(code, 0, "{name}: {err}");
+    assert!(out.contains("trace hash"), "{out}");
+}
+
+#[test]
+fn imports_print_a_scenario_that_simulates_with_notes_on_stderr() {
+    let (code, out, err) = routewave(&[
+        "import-aws",
+        &fixture("aws/zone-every-target.json"),
+        "--health-checks",
+        &fixture("aws/health-checks-every-type.json"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.lines().all(|l| l.starts_with("note: ")), "{err}");
+    assert!(
+        err.contains("CloudFront distribution d111111abcdef8.cloudfront.net modelled as an AWS-managed endpoint"),
+        "{err}"
+    );
+    simulates(&out, "every.json");
+    // A bare array from --query, saved by a Windows editor.
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("aws-record-sets.json")).unwrap()).unwrap();
+    let bare =
+        format!("\u{feff}{}", serde_json::to_string_pretty(&v["ResourceRecordSets"]).unwrap().replace('\n', "\r\n"));
+    let (code, out, err) = routewave(&["import-aws", &temp_file("bare.json", &bare)]);
+    assert_eq!(code, 0, "{err}");
+    simulates(&out, "bare-out.json");
+    // Terraform: a module directory (weighted, latency, failover, geolocation), a state, a plan.
+    for source in [
+        "terraform/module",
+        "terraform/legacy-0.11",
+        "terraform/state-v4.json",
+        "terraform/state-v3.json",
+        "terraform/plan.json",
+        "terraform/module.tf.json",
+    ] {
+        let (code, out, err) = routewave(&["import-terraform", &fixture(source)]);
+        assert_eq!(code, 0, "{source}: {err}");
+        simulates(&out, &format!("{}.out.json", source.replace('/', "-")));
+    }
+    let (code, out, err) =
+        routewave(&["import-terraform", &fixture("terraform/module"), "--var", "domain=\"example.org\""]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"name\": \"example.org\""));
+}
+
+#[test]
+fn change_batches_create_a_scenario_or_apply_onto_one() {
+    let (_, batch, _) = routewave(&["export-changes", "preset:latency-weighted-checks-alb", "--zone-id", "Z1"]);
+    let path = temp_file("batch.json", &batch);
+    let (code, out, err) = routewave(&["import-changes", &path]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("record sets created, 0 replaced, 0 deleted"), "{err}");
+    simulates(&out, "from-batch.json");
+    let wrapped = format!("{{\"HostedZoneId\": \"Z1\", \"ChangeBatch\": {batch}}}");
+    let (code, out, err) = routewave(&[
+        "import-changes",
+        &temp_file("request.json", &wrapped),
+        "--into",
+        "preset:latency-weighted-checks-alb",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("0 record sets created"), "an UPSERT of what exists replaces it: {err}");
+    simulates(&out, "applied.json");
+    let delete = r#"{"Changes":[{"Action":"DELETE","ResourceRecordSet":{"Name":"nope.example.com.","Type":"A","TTL":60,"ResourceRecords":[{"Value":"192.0.2.1"}]}}]}"#;
+    let del = temp_file("delete.json", delete);
+    let (code, out, err) = routewave(&["import-changes", &del, "--into", "preset:latency-weighted-alb"]);
+    assert_eq!((code, out.as_str(), err.lines().count()), (2, "", 1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{del}: Changes[0] (nope.example.com A): DELETE of nope.example.com A, which does not exist"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn exports_and_detection() {
+    let (code, out, err) = routewave(&["export-terraform", "preset:geo-failover-nlb", "--zone-id", "Z1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("geolocation_routing_policy {") && out.contains("resource \"aws_lb\""), "{out}");
+    let dir = std::env::temp_dir().join(format!("routewave-cli-{}/exported", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("main.tf"), &out).unwrap();
+    let (code, back, err) = routewave(&["import-terraform", &dir.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    simulates(&back, "exported-back.json");
+    for (file, want) in [
+        ("aws/zone-every-target.json", "Route 53 record sets"),
+        ("aws/health-checks-every-type.json", "Route 53 health checks"),
+        ("terraform/plan.json", "Terraform plan"),
+        ("terraform/state-v3.json", "Terraform state"),
+        ("terraform/module/main.tf", "Terraform configuration (HCL)"),
+        ("traffic-policy.json", "traffic-policy document"),
+    ] {
+        let (code, out, _) = routewave(&["detect", &fixture(file)]);
+        assert_eq!(code, 0);
+        assert!(out.contains(want), "{file}: {out}");
+    }
+}
+
+#[test]
+fn format_errors_are_one_line_naming_the_file_at_fault() {
+    let good = fixture("aws-record-sets.json");
+    let module = fixture("terraform/module");
+    let bad_checks = temp_file("checks.json", "{\n  \"HealthChecks\": [\n    {\"Id\": 7}\n  ]\n}");
+    let bad_tf = temp_file("bad.tf", "resource \"aws_route53_record\" \"x\" {\n  name = \"a\"\n  ttl = \n}\n");
+    let weight = temp_file(
+        "weights.json",
+        r#"[{"Name":"w.example.com.","Type":"A","SetIdentifier":"eu","Weight":999,"TTL":60,"ResourceRecords":[{"Value":"192.0.2.1"}]}]"#,
+    );
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec!["import-aws", &good, "--health-checks", &bad_checks],
+            format!("{bad_checks}: not list-health-checks output: invalid type"),
+        ),
+        (vec!["import-aws", &weight], format!("{weight}: [0] (w.example.com A [eu]): 999: weights are 0 to 255")),
+        (vec!["import-aws", &bad_checks], format!("{bad_checks}: this is health-check output, not record sets")),
+        (vec!["import-terraform", &bad_tf], format!("{bad_tf}: line 3, column 9: invalid expression")),
+        (vec!["import-terraform", "/nonexistent/dir.tf"], "/nonexistent/dir.tf:".to_string()),
+        (
+            vec!["import-changes", &good],
+            format!("{good}: this is list-resource-record-sets output, not a change batch"),
+        ),
+        (vec!["import-terraform", &good], "not Terraform".to_string()),
+        (vec!["import-terraform", &module, "--var", "nonsense"], "--var: 'nonsense' is not NAME=VALUE".to_string()),
+    ];
+    for (args, needle) in cases {
+        let (code, out, err) = routewave(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(&needle), "{args:?}: {err}\nwanted: {needle}");
+    }
+}

@@ -2,9 +2,10 @@
 //! stripe, geography and hardware age bound the damage.
 
 use routewave::deploy;
-use routewave::deploy::anycast::{self, LocState};
+use routewave::deploy::anycast;
 use routewave::design::presets;
-use routewave::spec::deploy::{BadKind, DeploySpec, STRIPES};
+use routewave::spec::deploy::{BadKind, DeploySpec, STRIPES, WrongAnswer};
+use routewave::spec::kinds::ResolverKind;
 
 fn spec(name: &str) -> DeploySpec {
     presets::preset(name).unwrap().deploy.unwrap()
@@ -45,62 +46,72 @@ fn waves_by_stripe_never_touch_more_than_one_name_server_per_zone() {
 }
 
 #[test]
-fn a_black_holed_location_hurts_only_its_fastest_catchment_by_the_gap_to_the_second() {
-    let s = spec("data-plane-by-stripe");
-    let fleet = &s.fleet;
-    let sites = anycast::sites(fleet, &deploy::population(&s, 1), &s.anycast, 1);
-    let bad = fleet.iter().position(|l| l.id == "fra").expect("Frankfurt is in the fleet") as u16;
-    let state = |l: u16| if l == bad { LocState::BlackHole } else { LocState::Ok };
-    let (mut hurt, mut checked) = (0, 0);
-    for s in sites.iter().filter(|s| matches!(s.selection, anycast::Selection::Parallel { .. })) {
-        let before = s.resolve(&|_| LocState::Ok, 0);
-        let after = s.resolve(&state, 0);
-        let mut rtts: Vec<(u32, u16)> = (0..STRIPES).filter_map(|st| s.catchment(st, &|_| LocState::Ok)).collect();
-        rtts.sort_unstable();
-        checked += 1;
-        if rtts[0].1 == bad {
-            hurt += 1;
-            let gap = f64::from(rtts[1].0 - rtts[0].0) / 1000.0;
-            assert!(
-                (after.latency_ms - before.latency_ms - gap).abs() < 0.01,
-                "added {} vs gap {gap}",
-                after.latency_ms - before.latency_ms
-            );
-        } else {
-            assert_eq!(after.latency_ms, before.latency_ms, "a resolver Frankfurt was not fastest for is untouched");
-        }
+fn a_location_affects_zones_only_through_the_name_servers_it_announces() {
+    // Every location announces all of its stripe's name servers (the documented
+    // design): a single bad location touches every zone, through one name server.
+    let mut s = with_kind(spec("data-plane-by-stripe"), BadKind::BlackHole);
+    let r = deploy::run(&s, 1).unwrap();
+    assert_eq!(r.waves[0].locations.len(), 1);
+    assert_eq!(r.waves[0].zones_affected_pct, 100.0);
+    assert_eq!(r.waves[0].worst_ns_per_zone, 1);
+    // Only for the resolvers that reach it: a small share of (zone, resolver) pairs.
+    assert!(r.waves[0].zone_resolver_pairs_pct > 0.0 && r.waves[0].zone_resolver_pairs_pct < 20.0, "{:?}", r.waves[0]);
+    // Announcing two of its stripe's eight groups, it touches exactly the zones whose
+    // name server on that stripe is in one of them.
+    s.anycast.groups_per_location = Some(2);
+    let r = deploy::run(&s, 1).unwrap();
+    let bad = s.fleet.iter().position(|l| l.id == r.waves[0].locations[0]).unwrap();
+    let stripe = usize::from(s.fleet[bad].stripe);
+    let mask = anycast::announcements(&s.fleet, &s.anycast)[bad];
+    let d = anycast::DelegationSets::assign(s.zones, s.pool_per_stripe, s.max_shared, 1);
+    let hit = d.sets.iter().filter(|z| mask & (1 << anycast::group_of(z[stripe], d.pool_per_stripe, 8)) != 0).count();
+    let expect = 100.0 * hit as f64 / d.sets.len() as f64;
+    assert!((r.waves[0].zones_affected_pct - expect).abs() < 1e-9, "{} vs {expect}", r.waves[0].zones_affected_pct);
+    assert!(expect > 15.0 && expect < 35.0, "about a quarter of the zones: {expect}");
+}
+
+#[test]
+fn wrong_answers_outlive_the_rollback_by_at_most_the_cache_and_client_times() {
+    for ttl in [300u32, 3_600] {
+        let mut s = with_kind(spec("data-plane-by-stripe"), BadKind::WrongAnswers);
+        s.record_ttl_s = ttl;
+        s.resolver_params.extender_pct = 0.0;
+        let r = deploy::run(&s, 1).unwrap();
+        let rollback = r.time_to_rollback_s.expect("the canaries verify answers: the alarm fires");
+        let last = r.last_wrong_answer_s.expect("someone cached a wrong answer");
+        assert!(r.total.wrong_resolver_seconds > 0.0 && r.total.wrong_client_requests > 0.0);
+        // Fetched before the rollback ended, kept for the TTL (no kind caps these),
+        // then held by a browser's 60 s cache.
+        assert!(last > rollback, "harm outlives the rollback: {last} vs {rollback}");
+        assert!(last <= rollback + u64::from(ttl) + 60 + 1, "ttl {ttl}: {last} vs {rollback}");
     }
-    assert!(checked > 100 && hurt > 0, "{hurt} of {checked}");
+    // TTL extenders keep wrong answers for their extended time.
+    let mut s = with_kind(spec("data-plane-by-stripe"), BadKind::WrongAnswers);
+    s.resolver_params.extender_pct = 100.0;
+    let r = deploy::run(&s, 1).unwrap();
+    let last = r.last_wrong_answer_s.unwrap();
+    assert!(last > r.time_to_rollback_s.unwrap() + 3_000, "{last}");
+    // A wrong NXDOMAIN is negatively cached: the zone's 900 s, not the record's 300 s.
+    let mut s = with_kind(spec("data-plane-by-stripe"), BadKind::WrongAnswers);
+    s.resolver_params.extender_pct = 0.0;
+    s.bad_build.wrong_answer = WrongAnswer::Nxdomain;
+    let r = deploy::run(&s, 1).unwrap();
+    assert!(r.last_wrong_answer_s.unwrap() > r.time_to_rollback_s.unwrap() + 400);
 }
 
 #[test]
-fn wrong_answers_outlive_the_rollback_by_the_ttl() {
-    let short = with_kind(spec("data-plane-by-stripe"), BadKind::WrongAnswers);
-    let mut long = short.clone();
-    long.record_ttl_s = 3_600;
-    let (a, b) = (deploy::run(&short, 1).unwrap(), deploy::run(&long, 1).unwrap());
-    assert_eq!(a.time_to_rollback_s, b.time_to_rollback_s, "same rollback");
-    assert!(a.total.wrong_resolver_seconds > 0.0);
-    // Each affected resolver keeps the wrong answer up to one TTL more: the extra is
-    // about (3,600 − 300) s per affected resolver-interval.
-    let extra = b.total.wrong_resolver_seconds - a.total.wrong_resolver_seconds;
-    assert!(extra >= 3_300.0, "extra wrong resolver-seconds {extra}");
-    assert!(b.total.wrong_client_requests > a.total.wrong_client_requests);
-}
-
-#[test]
-fn the_bad_plan_scores_worse_on_every_metric() {
+fn the_bad_plan_scores_worse_on_the_designs_metrics() {
     for kind in [BadKind::BlackHole, BadKind::WrongAnswers] {
         let good = deploy::run(&with_kind(spec("data-plane-by-stripe"), kind), 1).unwrap().total;
         let bad = deploy::run(&with_kind(spec("data-plane-bad-plan"), kind), 1).unwrap().total;
         assert!(bad.locations.len() > good.locations.len(), "{kind:?} locations");
         assert!(bad.stripes.len() > good.stripes.len(), "{kind:?} stripes");
         assert!(bad.worst_ns_per_zone > good.worst_ns_per_zone, "{kind:?} worst NS");
+        assert!(bad.zone_resolver_pairs_pct > good.zone_resolver_pairs_pct, "{kind:?} zone-resolver pairs");
         assert!(bad.resolvers_affected_pct > good.resolvers_affected_pct, "{kind:?} resolvers");
         assert!(bad.user_minutes > good.user_minutes, "{kind:?} user-minutes");
         if kind == BadKind::BlackHole {
             assert!(bad.failed_resolutions > good.failed_resolutions, "failures");
-            assert!(bad.added_latency_p99_ms > good.added_latency_p99_ms, "p99");
         } else {
             assert!(bad.wrong_resolver_seconds > good.wrong_resolver_seconds, "wrong answers");
         }
@@ -114,18 +125,109 @@ fn crashes_halt_at_the_first_host_and_old_hardware_first_catches_slowness() {
     assert_eq!(r.total.resolvers_affected_pct, 0.0);
     assert_eq!(r.waves_started, 1);
     let r = deploy::run(&with_kind(spec("data-plane-by-stripe"), BadKind::SlowOnOldHardware), 1).unwrap();
-    assert_eq!(r.waves_started, 1, "the first wave is the oldest hardware: the latency alarm fires there");
-    assert!(r.total.added_latency_p50_ms >= 300.0);
+    assert_eq!(r.waves_started, 1, "the first wave is the oldest hardware: the canaries see it there");
+    assert!(r.total.resolvers_affected_pct > 0.0 && r.total.added_latency_p99_ms > 0.0, "{:?}", r.total);
+    // On the newest hardware only, the same build harms nobody and never alarms.
+    let mut s = with_kind(spec("data-plane-by-stripe"), BadKind::SlowOnOldHardware);
+    s.bad_build.old_gen = 0;
+    let r = deploy::run(&s, 1).unwrap();
+    assert_eq!((r.time_to_detect_s, r.total.resolvers_affected_pct), (None, 0.0));
 }
 
 #[test]
 fn split_world_staging_catches_version_incompatibility() {
     let mut s = spec("data-plane-by-stripe");
     s.bad_build.kind = BadKind::VersionIncompat;
-    assert!(deploy::run(&s, 1).unwrap().caught_in_staging);
+    assert_eq!(s.plan.staging_waves, 2);
+    let r = deploy::run(&s, 1).unwrap();
+    assert!(r.caught_in_staging && r.waves.is_empty());
+    assert!(r.timeline[0].1.contains("50 % of the canaries' requests cross versions"), "{:?}", r.timeline);
     s.plan.staging_waves = 1;
     let r = deploy::run(&s, 1).unwrap();
     assert!(!r.caught_in_staging && r.total.wrong_resolver_seconds > 0.0);
+    assert!(r.timeline[0].1.starts_with("staging switches in one wave"), "{:?}", r.timeline[0]);
+    // Production's canaries see the stale answers at the first location: it halts there.
+    assert_eq!(r.waves_started, 1);
+}
+
+#[test]
+fn name_server_selection_shares_follow_each_kinds_algorithm() {
+    // The published method: a resolver queries a fresh zone about every 2 minutes for
+    // an hour. Each kind's documented behaviour shows in its shares.
+    let mut s = spec("data-plane-by-stripe");
+    s.record_ttl_s = 120;
+    s.resolver_params.extender_pct = 0.0;
+    let r = deploy::run(&s, 1).unwrap();
+    let sel = &r.selection;
+    assert_eq!(sel.window_s, 3_600);
+    let k = |kind| &sel.by_kind[&kind];
+    // BIND tries each new address once (1–31 µs), then the lowest SRTT; every SRTT
+    // starts at 0.3 of its first sample and climbs, so close servers take turns while
+    // they are learnt, and the fastest still gets most.
+    let bind = k(ResolverKind::Bind);
+    assert!(bind.majority_to_fastest_pct > 50.0 && bind.mean_share_pct > 50.0, "{bind:?}");
+    // Unbound picks uniformly within its 400 ms band: a quarter each.
+    let unbound = k(ResolverKind::Unbound);
+    assert!((unbound.mean_share_pct - 25.0).abs() < 3.0, "{unbound:?}");
+    assert!(unbound.majority_to_fastest_pct < 5.0, "{unbound:?}");
+    // Knot: untried servers first, then ε-greedy at 1/20: ≈ 96 % of the rest to the
+    // server with the smallest expected timeout (SRTT + 4·variance), which for
+    // servers close in RTT is not always the fastest.
+    let knot = k(ResolverKind::Knot);
+    assert!(knot.mean_share_pct > 75.0 && knot.majority_to_fastest_pct > 85.0, "{knot:?}");
+    // PowerDNS queried every 2 minutes: each read decays every average by e^(−2), so
+    // the server just used sorts last and the four take turns.
+    let pdns = k(ResolverKind::Powerdns);
+    assert!((pdns.mean_share_pct - 25.0).abs() < 5.0, "{pdns:?}");
+    // The overall share preferring the fastest is the kinds' mix, not a parameter.
+    let n = |kind| f64::from(k(kind).resolvers) * k(kind).majority_to_fastest_pct;
+    let mixed: f64 = ResolverKind::ALL.iter().map(|&kind| n(kind)).sum::<f64>() / f64::from(sel.overall.resolvers);
+    assert!((sel.overall.majority_to_fastest_pct - mixed).abs() < 1e-9);
+    assert_eq!(sel.overall.histogram.iter().sum::<u32>(), sel.overall.resolvers);
+    assert_eq!(sel.overall.deciles_pct.len(), 9);
+    // The JSON report carries the same.
+    let json = serde_json::to_value(&r).unwrap();
+    assert!(json["selection"]["by_kind"]["unbound"]["majority_to_fastest_pct"].is_number(), "{}", json["selection"]);
+}
+
+#[test]
+fn the_presets_encode_the_field_designs() {
+    let good = spec("data-plane-by-stripe");
+    let oldest = good.fleet.iter().map(|l| l.hardware_gen).min().unwrap();
+    let hw = |id: &str| good.fleet.iter().find(|l| l.id == *id).unwrap().hardware_gen;
+    let stripe = |d: &DeploySpec, id: &str| d.fleet.iter().find(|l| l.id == *id).unwrap().stripe;
+    // A first wave of one location on the oldest hardware; then waves of one stripe
+    // each, every stripe spread over several waves.
+    assert_eq!(good.plan.waves[0].locations.len(), 1);
+    assert_eq!(hw(&good.plan.waves[0].locations[0]), oldest);
+    for w in &good.plan.waves[1..] {
+        let st: std::collections::BTreeSet<u8> = w.locations.iter().map(|id| stripe(&good, id)).collect();
+        assert_eq!(st.len(), 1, "{w:?}");
+    }
+    for s in 0..STRIPES as u8 {
+        let waves = good.plan.waves[1..].iter().filter(|w| w.locations.iter().any(|id| stripe(&good, id) == s)).count();
+        assert!(waves >= 2, "stripe {s} over {waves} waves");
+    }
+    assert!(good.plan.waves[0].bake_s >= 86_400, "early waves bake 24 h");
+    // Staging split over two waves, canaries verifying answers, the documented alarm period.
+    assert_eq!((good.plan.staging_waves, good.bad_build.detected, good.alarm.period_s), (2, true, 60));
+    // The bad plan: waves of ten neighbours mixing stripes, one-hour bakes.
+    let bad = spec("data-plane-bad-plan");
+    assert_eq!(bad.plan.waves.len(), 6);
+    for w in &bad.plan.waves {
+        assert_eq!(w.locations.len(), 10);
+        assert_eq!(w.bake_s, 3_600);
+        let st: std::collections::BTreeSet<u8> = w.locations.iter().map(|id| stripe(&bad, id)).collect();
+        assert!(st.len() >= 2, "{w:?}");
+    }
+    assert_eq!(good.fleet, bad.fleet);
+    // Control plane: one AZ per wave; batch → operations → customer with split-world staging.
+    let ext = presets::preset("external-api-by-az").unwrap().control_plane.unwrap();
+    assert!(ext.waves.iter().all(|w| w.fleets.len() == 1) && !ext.split_world_staging);
+    let int = presets::preset("internal-api-by-fleet").unwrap().control_plane.unwrap();
+    let order: Vec<&str> = int.waves.iter().map(|w| w.fleets[0].as_str()).collect();
+    assert_eq!(order, ["batch", "operations", "customer"]);
+    assert!(int.split_world_staging);
 }
 
 #[test]
@@ -153,12 +255,14 @@ fn results_are_deterministic_per_seed() {
 
 #[test]
 fn slower_bgp_convergence_after_the_withdrawal_costs_more() {
-    let base = spec("data-plane-bad-plan");
+    // Unbound keeps picking among all four name servers at random, so it keeps
+    // reaching a withdrawn location until BGP has moved it.
+    let mut base = spec("data-plane-bad-plan");
+    base.resolver_params.kinds = vec![(ResolverKind::Unbound, 1)];
     let mut slow = base.clone();
     slow.anycast.convergence_median_s = 120.0;
     let (a, b) = (deploy::run(&base, 1).unwrap().total, deploy::run(&slow, 1).unwrap().total);
-    assert!(b.user_minutes > a.user_minutes, "{} vs {}", b.user_minutes, a.user_minutes);
-    assert_eq!(a.resolvers_affected_pct, b.resolvers_affected_pct, "the same resolvers, hurt for longer");
+    assert!(b.failed_resolutions + b.user_minutes > a.failed_resolutions + a.user_minutes, "{b:?} vs {a:?}");
 }
 
 #[test]
@@ -225,7 +329,7 @@ fn bad_outages_are_refused_by_path() {
         },
         Outage { at_s: 10, until_s: Some(5), target: OutageTarget::Stripe(7), kind: OutageKind::BlackHole },
     ];
-    let problems = deploy::validate(&s).unwrap_err();
+    let problems: Vec<String> = deploy::validate(&s).unwrap_err().0.iter().map(ToString::to_string).collect();
     assert!(problems.iter().any(|p| p == "outages[0].target: no location 'atlantis'"), "{problems:?}");
     assert!(problems.iter().any(|p| p.starts_with("outages[1].target: stripe 7")), "{problems:?}");
     assert!(problems.iter().any(|p| p == "outages[1].until_s: ends before it starts"), "{problems:?}");
@@ -243,7 +347,30 @@ fn times_beyond_a_month_are_refused_with_the_limit() {
         target: OutageTarget::Stripe(1),
         kind: OutageKind::Withdraw,
     });
-    let problems = deploy::validate(&s).unwrap_err();
+    let problems: Vec<String> = deploy::validate(&s).unwrap_err().0.iter().map(ToString::to_string).collect();
     assert!(problems.iter().any(|p| p.starts_with("plan.waves[0].bake_s") && p.contains("30 days")), "{problems:?}");
     assert!(problems.iter().any(|p| p.starts_with("outages[0].at_s")), "{problems:?}");
+}
+
+#[test]
+fn impossible_alarms_announcements_and_bounds_are_refused_by_path() {
+    let mut s = spec("data-plane-by-stripe");
+    s.alarm.datapoints_to_alarm = 4;
+    s.alarm.evaluation_periods = 3;
+    s.alarm.threshold_pct = 0.0;
+    s.anycast.groups_per_location = Some(9);
+    s.resolver_params.baseline_s = 100_000;
+    s.resolver_params.kinds = vec![(ResolverKind::Bind, 0)];
+    s.plan.staging_waves = 1_000;
+    let problems: Vec<String> = deploy::validate(&s).unwrap_err().0.iter().map(ToString::to_string).collect();
+    for path in [
+        "alarm.datapoints_to_alarm",
+        "alarm.threshold_pct",
+        "anycast.groups_per_location",
+        "resolver_params.baseline_s",
+        "resolver_params.kinds",
+        "plan.staging_waves",
+    ] {
+        assert!(problems.iter().any(|p| p.starts_with(path)), "{path}: {problems:?}");
+    }
 }

@@ -4,7 +4,7 @@
 use routewave::base::time::{SimDuration, SimTime};
 use routewave::route53::answer::HealthView;
 use routewave::route53::endpoints::{HostState, World};
-use routewave::route53::health::{HealthEventKind, HealthRunner};
+use routewave::route53::health::{HealthEvent, HealthEventKind, HealthRunner};
 use routewave::route53::zone::Zone;
 use routewave::spec::params::HealthParams;
 use routewave::spec::zone::*;
@@ -60,7 +60,6 @@ fn change_host_and_wait(
     healthy: bool,
 ) -> SimTime {
     world.hosts[0] = state;
-    e.world_changed(at, zone, world);
     e.engine.drain_events();
     let mut t = at;
     loop {
@@ -198,44 +197,75 @@ fn dns_servers_see_the_change_after_the_push_delay() {
     }
 }
 
-fn lb_zone(kind: LbKind) -> Zone {
+fn lb_zone(kind: LbKind, health: Option<LbHealthSettings>) -> Zone {
     let mut spec = zone_spec();
     spec.load_balancers = vec![lb("lb", kind, "us-east-1", &["a"])];
+    spec.load_balancers[0].health = health;
     Zone::new(&spec).unwrap()
 }
 
-/// LB target detection: (time to the LB's own unhealthy verdict, passive?).
-fn target_detection(zone: &Zone, seed: u64) -> (f64, bool) {
+/// LB target detection: seconds from the fault to the LB's own unhealthy verdict.
+fn target_detection(zone: &Zone, state: HostState, seed: u64) -> f64 {
     let mut world = World::healthy(zone);
     let mut e = HealthRunner::new(zone, &world, HealthParams::default(), seed);
     e.advance_to(FAULT_AT, zone, &world);
-    world.hosts[0] = HostState::Stopped;
-    e.world_changed(FAULT_AT, zone, &world);
+    e.engine.drain_events();
+    world.hosts[0] = state;
     e.advance_to(FAULT_AT + SimDuration::from_secs(300), zone, &world);
     let ev = e
         .engine
         .drain_events()
         .into_iter()
-        .find_map(|ev| match ev.kind {
-            HealthEventKind::TargetHealth { healthy: false, passive, .. } => Some((ev.at, passive)),
-            _ => None,
-        })
+        .find(|ev| matches!(ev.kind, HealthEventKind::TargetHealth { healthy: false, passive: false, .. }))
         .expect("target marked unhealthy");
-    (ev.0.saturating_since(FAULT_AT).as_secs_f64(), ev.1)
+    ev.at.saturating_since(FAULT_AT).as_secs_f64()
 }
 
+/// A load balancer checks each target once per interval whatever the check took
+/// (ALB user guide), and calls it unhealthy on the unhealthy-threshold-th
+/// consecutive failure: with a refusing target, between (threshold − 1) and
+/// threshold intervals after the fault; with a silent one, each result comes a
+/// timeout after its check started, and the period stays the interval.
 #[test]
-fn alb_detects_by_interval_times_threshold_nlb_passively() {
-    // ALB default 30 s × 2: between 30 and 60 s after the fault.
-    let alb = lb_zone(LbKind::Alb);
-    for seed in 0..20 {
-        let (d, passive) = target_detection(&alb, seed);
-        assert!(!passive && (30.0..=61.0).contains(&d), "ALB target detection {d:.1}s");
+fn load_balancer_checks_run_on_a_fixed_schedule() {
+    let nlb_2019 = LbHealthSettings { interval_s: 30, timeout_s: 10, healthy_threshold: 3, unhealthy_threshold: 3 };
+    let cases = [
+        (lb_zone(LbKind::Alb, None), HostState::Stopped, 30.0, 60.0),
+        (lb_zone(LbKind::Alb, None), HostState::BlackHole, 35.0, 65.0),
+        (lb_zone(LbKind::Nlb, None), HostState::Stopped, 30.0, 60.0),
+        (lb_zone(LbKind::Nlb, Some(nlb_2019)), HostState::Stopped, 60.0, 90.0),
+        (lb_zone(LbKind::Nlb, Some(nlb_2019)), HostState::BlackHole, 70.0, 100.0),
+    ];
+    for (zone, state, lo, hi) in cases {
+        let ds: Vec<f64> = (0..20).map(|seed| target_detection(&zone, state, seed)).collect();
+        for d in &ds {
+            assert!(*d > lo && *d <= hi + 0.01, "{state:?}: detection {d:.1}s outside ({lo}, {hi}]");
+        }
+        let spread = ds.iter().cloned().fold(f64::MIN, f64::max) - ds.iter().cloned().fold(f64::MAX, f64::min);
+        assert!(spread > 10.0, "the check's phase spreads detection over the interval: {ds:?}");
     }
-    // NLB: passive detection from live connections, after nlb_passive_ms.
-    let nlb = lb_zone(LbKind::Nlb);
-    let (d, passive) = target_detection(&nlb, 1);
-    assert!(passive && (d - 3.0).abs() < 0.01, "NLB passive detection {d:.1}s");
+}
+
+/// An NLB's passive check acts on its own forwarding only: a failed forwarded
+/// connection stops new flows to the target, Route 53 keeps its view, and a
+/// successful one (or the active check) restores the target.
+#[test]
+fn nlb_passive_checks_act_on_forwarding_only() {
+    let zone = lb_zone(LbKind::Nlb, None);
+    let world = World::healthy(&zone);
+    let mut e = HealthRunner::new(&zone, &world, HealthParams::default(), 1);
+    e.advance_to(FAULT_AT, &zone, &world);
+    e.engine.drain_events();
+    e.engine.observe_flow(0, false, FAULT_AT);
+    assert!(!e.engine.lb_considers_healthy(0), "no new flows to a target that just failed one");
+    assert!(e.engine.dns_target_healthy(0), "Route 53 does not see passive checks");
+    let evs = e.engine.drain_events();
+    assert!(matches!(
+        evs[..],
+        [HealthEvent { kind: HealthEventKind::TargetHealth { healthy: false, passive: true, .. }, .. }]
+    ));
+    e.engine.observe_flow(0, true, FAULT_AT + SimDuration(1_000));
+    assert!(e.engine.lb_considers_healthy(0));
 }
 
 #[test]

@@ -2,15 +2,17 @@
 
 mod answer_rules; // every routing rule of the reference, table-driven
 mod architecture; // the core never names a web crate; every module has a `//!` doc
-mod aws_formats; // Route 53 record-set and health-check import, change-batch export
+mod aws_formats; // Route 53 record sets, health checks, change batches, traffic policies: import, export, guarantees
 mod cli; // the command-line tool as a process
 mod deploy; // waves over the anycast data plane and their blast radius
 mod health_timing; // detection and recovery times, the 18 % rule, LB checks
 mod links; // share links: round trips and bad links
 #[path = "../common/pins.rs"]
 mod pins; // values pinned natively and in the browser
+mod presets; // the field presets encode the report's setup, design by design
 mod properties; // proptest invariants of the answer engine
 mod scenario_format; // stored documents keep loading; limits are named
 mod sim; // the failover timeline: determinism, cohorts, mechanisms
 mod support; // builders shared by the tests
+mod terraform; // Terraform modules, states and plans in; designs out as .tf
 mod validation; // validation collects every problem, named by path

@@ -18,6 +18,21 @@ fn a_stored_v1_document_loads_and_runs() {
     assert!(r.summary.switch_ms["probe"].is_some());
 }
 
+/// A version-1 document that set the parameters version 2 dropped
+/// (`params.health.nlb_passive_ms`) loads without them.
+#[test]
+fn a_v1_document_with_dropped_parameters_migrates() {
+    let text = include_str!("../fixtures/scenario-v1-params.json");
+    assert!(text.contains("nlb_passive_ms"));
+    let s = Scenario::from_json(text).expect("v1 with its parameters loads");
+    assert_eq!((s.version, s.params.health.checkers_per_region), (CURRENT_VERSION, 2));
+    assert!(!s.to_json().contains("nlb_passive_ms"));
+    // As the current version, the dropped field is refused by name.
+    let current = text.replace("\"version\": 1", &format!("\"version\": {CURRENT_VERSION}"));
+    let err = Scenario::from_json(&current).unwrap_err().to_string();
+    assert!(err.contains("unknown field `nlb_passive_ms`"), "{err}");
+}
+
 #[test]
 fn refusals_name_the_limit() {
     let big = format!("{{\"version\":1,\"title\":\"{}\"}}", "x".repeat(5 * 1024 * 1024));

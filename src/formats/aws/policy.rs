@@ -4,14 +4,16 @@
 //! Each rule becomes a record group (the start rule at the service name, the others
 //! at `<rule>.<service>`); each rule item becomes a record; a `RuleReference` becomes
 //! an alias to that rule's group (with Evaluate Target Health as given, default on);
-//! an `elastic-load-balancer` endpoint becomes an alias to a load balancer; a `value`
-//! endpoint an A record. CloudFront and S3 endpoints are reported and skipped.
+//! a load-balancer endpoint becomes an alias to the load balancer, the other AWS
+//! endpoint types (CloudFront, S3 website, Elastic Beanstalk) an alias to an
+//! AWS-managed endpoint as in the record-set import; a `value` endpoint a plain record.
+//! The service name always ends up with a record, or the import fails saying why.
 
-use std::collections::BTreeMap;
+use serde_json::Value;
 
-use serde_json::{Map, Value, json};
-
-use super::{Imported, elb_from_dns};
+use super::records::ZoneBuilder;
+use super::types::{NumText, PolicyDocument, PolicyEndpoint, PolicyItem, PolicyRule};
+use super::{ImportError, Imported, Input, parse_json, parse_typed};
 use crate::spec::scenario::Scenario;
 use crate::spec::zone::*;
 
@@ -19,44 +21,63 @@ fn rule_name(rule: &str, service: &str, start: &str) -> String {
     if rule == start {
         service.to_string()
     } else {
-        format!("{}.{service}", rule.to_ascii_lowercase().replace('_', "-"))
+        let label: String = rule
+            .to_ascii_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+            .collect();
+        format!("{label}.{service}")
     }
 }
 
 /// Imports a traffic-policy document as the routing tree of `base`'s service,
-/// replacing its records; load balancers named by the document are added.
-pub fn import_traffic_policy(doc: &str, base: &Scenario) -> Result<Imported, String> {
-    let v: Value = serde_json::from_str(doc).map_err(|e| format!("traffic policy: not valid JSON: {e}"))?;
+/// replacing its records; endpoints the document names are added.
+pub fn import_traffic_policy(doc: &str, base: &Scenario) -> Result<Imported, ImportError> {
+    let v = parse_json(doc).map_err(ImportError::main)?;
     match v.get("AWSPolicyFormatVersion").and_then(Value::as_str) {
         Some("2015-10-01") | Some("2023-05-09") => {}
         Some(other) => {
-            return Err(format!("traffic policy: format version {other} is not supported (2015-10-01 or 2023-05-09)"));
+            return Err(ImportError::main(format!(
+                "format version {other} is not supported (2015-10-01 or 2023-05-09)"
+            )));
         }
-        None => return Err("traffic policy: no \"AWSPolicyFormatVersion\" (is this a traffic-policy document?)".into()),
+        None => {
+            return Err(ImportError::main("no \"AWSPolicyFormatVersion\" (is this a traffic-policy document?)"));
+        }
     }
-    let rtype = match v.get("RecordType").and_then(Value::as_str).unwrap_or("A") {
+    let d: PolicyDocument = parse_typed(doc, "a traffic-policy document").map_err(ImportError::main)?;
+    let rtype = match d.record_type.as_str() {
         "A" => RecordType::A,
         "AAAA" => RecordType::AAAA,
         "CNAME" => RecordType::CNAME,
-        other => return Err(format!("traffic policy: record type {other} is not simulated")),
+        other => return Err(ImportError::main(format!("RecordType: {other} is not simulated (A, AAAA or CNAME)"))),
     };
-    let empty = Map::new();
-    let endpoints = v.get("Endpoints").and_then(Value::as_object).unwrap_or(&empty);
-    let rules = v.get("Rules").and_then(Value::as_object).unwrap_or(&empty);
-    if rules.len() + endpoints.len() > crate::route53::zone::limits::RECORDS {
-        return Err(format!("traffic policy: more than {} rules and endpoints", crate::route53::zone::limits::RECORDS));
+    if d.rules.len() + d.endpoints.len() > crate::route53::zone::limits::RECORDS {
+        return Err(ImportError::main(format!(
+            "more than {} rules and endpoints",
+            crate::route53::zone::limits::RECORDS
+        )));
     }
-    let mut scenario = base.clone();
-    let service = scenario.service.clone();
-    let mut notes = Vec::new();
-    let mut records = Vec::new();
-    let mut lbs: BTreeMap<String, LoadBalancerSpec> = BTreeMap::new();
-    let start = match (v.get("StartRule").and_then(Value::as_str), v.get("StartEndpoint").and_then(Value::as_str)) {
-        (Some(r), _) => r.to_string(),
+    let service = base.service.clone();
+    let mut zone = base.zone.clone();
+    zone.records.retain(|r| r.name != service && !r.name.ends_with(&format!(".{service}")));
+    let mut b = ZoneBuilder::from_zone(zone);
+    for k in d.other.keys() {
+        b.notes.push(format!("field {k} is not supported; ignored"));
+    }
+    let start = match (&d.start_rule, &d.start_endpoint) {
+        (Some(r), _) => {
+            if !d.rules.contains_key(r) {
+                return Err(ImportError::main(format!("StartRule: '{r}' is not among the Rules")));
+            }
+            r.clone()
+        }
         (None, Some(e)) => {
             // A single endpoint: a simple record at the service name.
-            let value = endpoint_value(endpoints, e, rtype, &mut lbs, &mut notes, "StartEndpoint")?;
-            records.push(RecordSpec {
+            let Some(value) = endpoint_value(&mut b, &d, e, rtype, "StartEndpoint")? else {
+                return Err(ImportError::main("StartEndpoint: the endpoint cannot be simulated"));
+            };
+            let r = RecordSpec {
                 name: service.clone(),
                 rtype,
                 set_id: None,
@@ -64,171 +85,145 @@ pub fn import_traffic_policy(doc: &str, base: &Scenario) -> Result<Imported, Str
                 ttl_s: ttl_of(&value),
                 value,
                 health_check: None,
-            });
+            };
+            b.push_record(Input::Main, "StartEndpoint".into(), r);
             String::new()
         }
-        (None, None) => return Err("traffic policy: neither StartRule nor StartEndpoint".into()),
+        (None, None) => return Err(ImportError::main("neither StartRule nor StartEndpoint")),
     };
-    if !start.is_empty() && !rules.contains_key(&start) {
-        return Err(format!("traffic policy: StartRule '{start}' is not among the Rules"));
-    }
-    let mut checks: Vec<String> = Vec::new();
-    for (id, rule) in rules {
+    for (id, rule) in &d.rules {
         let at = format!("Rules.{id}");
         let name = rule_name(id, &service, &start);
-        let kind = rule.get("RuleType").and_then(Value::as_str).unwrap_or("");
-        // (set id, routing, item)
-        let items: Vec<(String, Routing, &Value)> = match kind {
-            "failover" => ["Primary", "Secondary"]
-                .iter()
-                .filter_map(|k| {
-                    rule.get(*k).map(|it| {
-                        (
-                            k.to_lowercase(),
-                            Routing::Failover {
-                                role: if *k == "Primary" { FailoverRole::Primary } else { FailoverRole::Secondary },
-                            },
-                            it,
-                        )
-                    })
-                })
-                .collect(),
-            "latency" => arr(rule, "Regions")
-                .iter()
-                .map(|it| {
-                    let r = it.get("Region").and_then(Value::as_str).unwrap_or("").to_string();
-                    (r.clone(), Routing::Latency { region: r }, it)
-                })
-                .collect(),
-            "weighted" => arr(rule, "Items")
-                .iter()
-                .enumerate()
-                .map(|(i, it)| {
-                    let w = it
-                        .get("Weight")
-                        .and_then(|w| w.as_str().and_then(|s| s.parse().ok()).or_else(|| w.as_u64()))
-                        .unwrap_or(0) as u32;
-                    (format!("w{i}"), Routing::Weighted { weight: w }, it)
-                })
-                .collect(),
-            "multivalue" => arr(rule, "Items")
-                .iter()
-                .enumerate()
-                .map(|(i, it)| (format!("m{i}"), Routing::Multivalue, it))
-                .collect(),
-            "geo" => arr(rule, "Locations")
-                .iter()
-                .enumerate()
-                .map(|(i, it)| {
-                    let loc = if it.get("IsDefault").and_then(Value::as_bool) == Some(true) {
-                        GeoLocationSpec::Default
-                    } else if let Some(c) = it.get("Continent").and_then(Value::as_str) {
-                        GeoLocationSpec::Continent(c.into())
-                    } else if let (Some(c), Some(s)) =
-                        (it.get("Country").and_then(Value::as_str), it.get("Subdivision").and_then(Value::as_str))
-                    {
-                        GeoLocationSpec::Subdivision { country: c.into(), code: s.into() }
-                    } else {
-                        GeoLocationSpec::Country(it.get("Country").and_then(Value::as_str).unwrap_or("*").into())
-                    };
-                    (format!("g{i}"), Routing::Geolocation { location: loc }, it)
-                })
-                .collect(),
-            "geoproximity" => arr(rule, "GeoproximityLocations")
-                .iter()
-                .enumerate()
-                .map(|(i, it)| {
-                    let bias = it
-                        .get("Bias")
-                        .and_then(|b| b.as_str().and_then(|s| s.parse().ok()).or_else(|| b.as_i64()))
-                        .unwrap_or(0) as i32;
-                    let num = |k: &str| {
-                        it.get(k).and_then(|x| x.as_str().and_then(|s| s.parse().ok()).or_else(|| x.as_f64()))
-                    };
-                    let location = match (it.get("Region").and_then(Value::as_str), num("Latitude"), num("Longitude")) {
-                        (Some(r), _, _) => GeoproximityLocation::Region(r.trim_start_matches("aws:route53:").into()),
-                        (None, Some(lat), Some(lon)) => GeoproximityLocation::Coordinates { lat, lon },
-                        _ => GeoproximityLocation::Coordinates { lat: 0.0, lon: 0.0 },
-                    };
-                    (format!("p{i}"), Routing::Geoproximity { location, bias }, it)
-                })
-                .collect(),
-            other => {
-                notes.push(format!("{at}: rule type '{other}' is not supported; skipped"));
-                continue;
-            }
-        };
-        for (set_id, routing, it) in items {
-            let hc = it.get("HealthCheck").and_then(Value::as_str).map(str::to_string);
-            if let Some(h) = &hc
-                && !checks.contains(h)
-            {
-                checks.push(h.clone());
-                notes.push(format!(
-                    "{at}: health check {h} modelled as a manual check (its definition is not in the document)"
-                ));
-            }
-            let value = if let Some(r) = it.get("RuleReference").and_then(Value::as_str) {
-                if !rules.contains_key(r) {
-                    return Err(format!("{at}: RuleReference '{r}' is not among the Rules"));
+        for (set_id, routing, it, item_at) in items(&mut b, &at, rule) {
+            let value = if let Some(r) = &it.rule_reference {
+                if !d.rules.contains_key(r) {
+                    return Err(ImportError::main(format!("{item_at}: RuleReference '{r}' is not among the Rules")));
                 }
-                let eth = it.get("EvaluateTargetHealth").and_then(Value::as_bool).unwrap_or(true);
                 RecordValue::Alias {
                     target: AliasTarget::Record { name: rule_name(r, &service, &start) },
-                    evaluate_target_health: eth,
+                    evaluate_target_health: it.evaluate_target_health.unwrap_or(true),
                 }
-            } else if let Some(e) = it.get("EndpointReference").and_then(Value::as_str) {
-                match endpoint_value(endpoints, e, rtype, &mut lbs, &mut notes, &at) {
-                    Ok(RecordValue::Alias { target, .. }) => {
-                        let eth = it.get("EvaluateTargetHealth").and_then(Value::as_bool).unwrap_or(true);
-                        RecordValue::Alias { target, evaluate_target_health: eth }
-                    }
-                    Ok(v) => v,
-                    Err(skip) => {
-                        notes.push(skip);
-                        continue;
-                    }
+            } else if let Some(e) = &it.endpoint_reference {
+                match endpoint_value(&mut b, &d, e, rtype, &item_at)? {
+                    Some(RecordValue::Alias { target, evaluate_target_health }) => RecordValue::Alias {
+                        target,
+                        evaluate_target_health: evaluate_target_health && it.evaluate_target_health.unwrap_or(true),
+                    },
+                    Some(v) => v,
+                    None => continue,
                 }
             } else {
-                notes.push(format!("{at}: an item with neither EndpointReference nor RuleReference; skipped"));
+                b.notes.push(format!("{item_at}: an item with neither EndpointReference nor RuleReference; skipped"));
                 continue;
             };
-            records.push(RecordSpec {
+            let r = RecordSpec {
                 name: name.clone(),
                 rtype,
                 set_id: Some(set_id),
                 routing,
                 ttl_s: ttl_of(&value),
                 value,
-                health_check: hc,
-            });
+                health_check: it.health_check.clone(),
+            };
+            b.push_record(Input::Main, item_at, r);
         }
     }
-    scenario.zone.records.retain(|r| r.name != service && !r.name.ends_with(&format!(".{service}")));
-    scenario.zone.records.extend(records);
-    for h in checks {
-        if !scenario.zone.health_checks.iter().any(|c| c.id == h) {
-            scenario.zone.health_checks.push(HealthCheckSpec {
-                id: h,
-                kind: HealthCheckKind::Manual { healthy: true },
-                inverted: false,
-                disabled: false,
-            });
+    let (zone, mut notes) = b.finish()?;
+    let mut scenario = base.clone();
+    let answers = |name: &str| {
+        zone.records.iter().any(|r| r.name == name && matches!(r.rtype, RecordType::A | RecordType::CNAME))
+    };
+    if !answers(&service) {
+        if rtype == RecordType::AAAA {
+            return Err(ImportError::main(
+                "the policy answers AAAA only; the simulator's clients ask for A (import an A or CNAME policy)",
+            ));
         }
+        return Err(ImportError::main(format!(
+            "no record is left at the service name {service}: every item of the start rule was skipped (see the notes)"
+        )));
     }
-    for lb in lbs.into_values() {
-        if !scenario.zone.regions.iter().any(|r| r.name == lb.region) {
-            scenario.zone.regions.push(RegionSpec { name: lb.region.clone(), label: None });
-        }
-        if !scenario.zone.load_balancers.iter().any(|l| l.id == lb.id) {
-            scenario.zone.load_balancers.push(lb);
-        }
-    }
+    notes.retain(|n| !n.is_empty());
+    scenario.zone = zone;
     Ok(Imported { scenario, notes })
 }
 
-fn arr<'a>(v: &'a Value, k: &str) -> &'a [Value] {
-    v.get(k).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+/// (set id, routing, item, path) of each item of a rule.
+fn items<'r>(b: &mut ZoneBuilder, at: &str, rule: &'r PolicyRule) -> Vec<(String, Routing, &'r PolicyItem, String)> {
+    let num = |x: &Option<super::types::NumText>| x.as_ref().and_then(|n| n.value());
+    match rule.rule_type.as_str() {
+        "failover" => {
+            [("Primary", &rule.primary, FailoverRole::Primary), ("Secondary", &rule.secondary, FailoverRole::Secondary)]
+                .into_iter()
+                .filter_map(|(k, it, role)| {
+                    it.as_ref().map(|it| (k.to_lowercase(), Routing::Failover { role }, it, format!("{at}.{k}")))
+                })
+                .collect()
+        }
+        "latency" => rule
+            .regions
+            .iter()
+            .enumerate()
+            .map(|(i, it)| {
+                let item_at = format!("{at}.Regions[{i}]");
+                let region = b.region(it.region.as_deref().unwrap_or(""), &item_at);
+                (region.clone(), Routing::Latency { region }, it, item_at)
+            })
+            .collect(),
+        "weighted" => rule
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| {
+                let w = num(&it.weight).map_or(0, |w| w.clamp(0.0, 1e6) as u32);
+                (format!("w{i}"), Routing::Weighted { weight: w }, it, format!("{at}.Items[{i}]"))
+            })
+            .collect(),
+        "multivalue" => rule
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (format!("m{i}"), Routing::Multivalue, it, format!("{at}.Items[{i}]")))
+            .collect(),
+        "geo" => rule
+            .locations
+            .iter()
+            .enumerate()
+            .map(|(i, it)| {
+                let loc = if it.is_default == Some(true) {
+                    GeoLocationSpec::Default
+                } else if let Some(c) = &it.continent {
+                    GeoLocationSpec::Continent(c.clone())
+                } else if let (Some(c), Some(s)) = (&it.country, &it.subdivision) {
+                    GeoLocationSpec::Subdivision { country: c.clone(), code: s.clone() }
+                } else {
+                    GeoLocationSpec::Country(it.country.clone().unwrap_or_else(|| "*".into()))
+                };
+                (format!("g{i}"), Routing::Geolocation { location: loc }, it, format!("{at}.Locations[{i}]"))
+            })
+            .collect(),
+        "geoproximity" => rule
+            .geoproximity_locations
+            .iter()
+            .enumerate()
+            .map(|(i, it)| {
+                let item_at = format!("{at}.GeoproximityLocations[{i}]");
+                let bias = num(&it.bias).map_or(0, |b| b.clamp(-1000.0, 1000.0) as i32);
+                let location = match (&it.region, num(&it.latitude), num(&it.longitude)) {
+                    (Some(r), _, _) => {
+                        GeoproximityLocation::Region(b.region(r.trim_start_matches("aws:route53:"), &item_at))
+                    }
+                    (None, Some(lat), Some(lon)) => GeoproximityLocation::Coordinates { lat, lon },
+                    _ => GeoproximityLocation::Coordinates { lat: f64::NAN, lon: f64::NAN },
+                };
+                (format!("p{i}"), Routing::Geoproximity { location, bias }, it, item_at)
+            })
+            .collect(),
+        other => {
+            b.notes.push(format!("{at}: rule type '{other}' is not supported; skipped"));
+            vec![]
+        }
+    }
 }
 
 fn ttl_of(v: &RecordValue) -> Option<u32> {
@@ -238,58 +233,61 @@ fn ttl_of(v: &RecordValue) -> Option<u32> {
     }
 }
 
+/// What an endpoint answers; `Ok(None)` (noted) when it cannot be simulated.
 fn endpoint_value(
-    endpoints: &Map<String, Value>,
+    b: &mut ZoneBuilder,
+    d: &PolicyDocument,
     id: &str,
     rtype: RecordType,
-    lbs: &mut BTreeMap<String, LoadBalancerSpec>,
-    notes: &mut Vec<String>,
     at: &str,
-) -> Result<RecordValue, String> {
-    let e = endpoints.get(id).ok_or_else(|| format!("{at}: EndpointReference '{id}' is not among the Endpoints"))?;
-    let typ = e.get("Type").and_then(Value::as_str).unwrap_or("");
-    let value = e.get("Value").and_then(Value::as_str).unwrap_or("").to_string();
-    match typ {
-        "value" => Ok(RecordValue::Values(vec![value])),
-        "elastic-load-balancer" | "application-load-balancer" | "network-load-balancer" => {
-            let Some((region, mut kind, name)) = elb_from_dns(&value) else {
-                return Err(format!(
-                    "{at}: endpoint '{id}' ({value}) is not a load balancer name this simulator can place; skipped"
-                ));
+) -> Result<Option<RecordValue>, ImportError> {
+    let e = d
+        .endpoints
+        .get(id)
+        .ok_or_else(|| ImportError::main(format!("{at}: EndpointReference '{id}' is not among the Endpoints")))?;
+    let at = format!("{at} (endpoint '{id}')");
+    match e.etype.as_str() {
+        "value" => Ok(Some(RecordValue::Values(vec![if rtype == RecordType::CNAME {
+            super::dns_name(&e.value)
+        } else {
+            e.value.trim().to_string()
+        }]))),
+        "elastic-load-balancer"
+        | "application-load-balancer"
+        | "network-load-balancer"
+        | "cloudfront"
+        | "elastic-beanstalk"
+        | "s3-website" => {
+            let dns = if e.etype == "s3-website" && !e.value.contains("s3-website") {
+                // The document names the bucket; the endpoint is the region's website endpoint.
+                format!("s3-website-{}.amazonaws.com", e.region.as_deref().unwrap_or("us-east-1"))
+            } else {
+                e.value.clone()
             };
-            if typ == "network-load-balancer" {
-                kind = LbKind::Nlb;
-            }
+            let Some((lb, service)) = b.endpoint(&at, &dns, "") else {
+                b.notes.push(format!("{at}: an endpoint with an empty value; skipped"));
+                return Ok(None);
+            };
             if rtype == RecordType::CNAME {
-                return Ok(RecordValue::Values(vec![value.trim_end_matches('.').to_string()]));
+                return Ok(Some(RecordValue::Values(vec![super::dns_name(&dns)])));
             }
-            if !lbs.contains_key(&name) {
-                notes.push(format!("{at}: load balancer {value} modelled with one target group of two hosts in {region}a and {region}b (assumed)"));
-                lbs.insert(
-                    name.clone(),
-                    LoadBalancerSpec {
-                        id: name.clone(),
-                        kind,
-                        region: region.clone(),
-                        dns_name: value.trim_end_matches('.').to_ascii_lowercase(),
-                        target_groups: vec![TargetGroupSpec {
-                            id: "tg".into(),
-                            targets: ["a", "b"]
-                                .iter()
-                                .map(|az| HostSpec {
-                                    id: format!("{name}-{az}"),
-                                    az: format!("{region}{az}"),
-                                    ip: None,
-                                })
-                                .collect(),
-                        }],
-                        health: None,
-                    },
-                );
-            }
-            Ok(RecordValue::Alias { target: AliasTarget::LoadBalancer { id: name }, evaluate_target_health: true })
+            let eth = service.eth() != super::targets::Eth::NotAllowed;
+            Ok(Some(RecordValue::Alias { target: AliasTarget::LoadBalancer { id: lb }, evaluate_target_health: eth }))
         }
-        other => Err(format!("{at}: endpoint '{id}' of type {other} is not simulated; skipped")),
+        other => {
+            b.notes.push(format!("{at}: endpoint type {other} is not simulated; skipped"));
+            Ok(None)
+        }
+    }
+}
+
+/// The traffic-policy endpoint type of a load balancer or AWS-managed endpoint.
+fn endpoint_type(dns: &str) -> &'static str {
+    match super::targets::recognise(dns, "").map(|r| r.service) {
+        Some(super::targets::Service::CloudFront) => "cloudfront",
+        Some(super::targets::Service::S3Website) => "s3-website",
+        Some(super::targets::Service::ElasticBeanstalk) => "elastic-beanstalk",
+        _ => "elastic-load-balancer",
     }
 }
 
@@ -302,9 +300,14 @@ pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), Stri
         .or_else(|| zone.group(&s.service, RecordType::CNAME))
         .ok_or("the service has no A or CNAME records")?;
     let mut notes = Vec::new();
-    let mut endpoints = Map::new();
-    let mut rules = Map::new();
+    let mut doc = PolicyDocument {
+        format_version: "2015-10-01".into(),
+        record_type: zone.groups[g0].rtype.as_str().into(),
+        ..Default::default()
+    };
     let rule_id = |g: usize| zone.groups[g].name.replace(['.', '-'], "_");
+    doc.start_rule = Some(rule_id(g0));
+    let text = |v: String| Some(NumText::Text(v));
     let mut stack = vec![g0];
     let mut seen = Vec::new();
     while let Some(g) = stack.pop() {
@@ -313,121 +316,124 @@ pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), Stri
         }
         seen.push(g);
         let members = &zone.groups[g].members;
-        let mut items = Vec::new();
+        let mut items: Vec<(Routing, PolicyItem)> = Vec::new();
         for &m in members {
-            let r = &zone.records[m];
-            let mut item = Map::new();
-            match &r.spec.value {
+            let (r, spec) = (&zone.records[m], &s.zone.records[m]);
+            let mut item = PolicyItem::default();
+            match &spec.value {
                 RecordValue::Alias { target: AliasTarget::Record { .. }, evaluate_target_health } => {
                     if let crate::route53::zone::Target::AliasGroup(t) = r.target {
-                        item.insert("RuleReference".into(), json!(rule_id(t)));
-                        item.insert("EvaluateTargetHealth".into(), json!(evaluate_target_health));
+                        item.rule_reference = Some(rule_id(t));
+                        item.evaluate_target_health = Some(*evaluate_target_health);
                         stack.push(t);
                     }
                 }
                 RecordValue::Alias { target: AliasTarget::LoadBalancer { id }, evaluate_target_health } => {
                     let lb = s.zone.load_balancers.iter().find(|l| l.id == *id).ok_or("dangling load balancer")?;
-                    endpoints.insert(id.clone(), json!({"Type": "elastic-load-balancer", "Value": lb.dns_name}));
-                    item.insert("EndpointReference".into(), json!(id));
-                    item.insert("EvaluateTargetHealth".into(), json!(evaluate_target_health));
+                    doc.endpoints.insert(
+                        id.clone(),
+                        PolicyEndpoint {
+                            etype: endpoint_type(&lb.dns_name).into(),
+                            value: lb.dns_name.clone(),
+                            ..Default::default()
+                        },
+                    );
+                    item.endpoint_reference = Some(id.clone());
+                    item.evaluate_target_health = Some(*evaluate_target_health);
                 }
                 RecordValue::Values(vs) => {
-                    let ep = format!("{}_{}", rule_id(g), r.spec.set_id.as_deref().unwrap_or("value"));
+                    let ep = format!("{}_{}", rule_id(g), spec.set_id.as_deref().unwrap_or("value"));
                     if vs.len() > 1 {
                         notes.push(format!("{}: only the first of {} values fits an endpoint", r.label(), vs.len()));
                     }
-                    endpoints
-                        .insert(ep.clone(), json!({"Type": "value", "Value": vs.first().cloned().unwrap_or_default()}));
-                    item.insert("EndpointReference".into(), json!(ep));
+                    let value = vs.first().cloned().unwrap_or_default();
+                    let value = match value.strip_prefix("host:") {
+                        Some(h) => s.zone.hosts.iter().find(|x| x.id == h).and_then(|x| x.ip.clone()).unwrap_or(value),
+                        None => value,
+                    };
+                    doc.endpoints
+                        .insert(ep.clone(), PolicyEndpoint { etype: "value".into(), value, ..Default::default() });
+                    item.endpoint_reference = Some(ep);
                 }
             }
-            if let Some(h) = &r.spec.health_check {
-                item.insert("HealthCheck".into(), json!(h));
-            }
-            match &r.spec.routing {
-                Routing::Latency { region } => {
-                    item.insert("Region".into(), json!(region));
-                }
-                Routing::Weighted { weight } => {
-                    item.insert("Weight".into(), json!(weight.to_string()));
-                }
+            item.health_check = spec.health_check.clone();
+            match &spec.routing {
+                Routing::Latency { region } => item.region = Some(region.clone()),
+                Routing::Weighted { weight } => item.weight = text(weight.to_string()),
                 Routing::Geolocation { location } => match location {
-                    GeoLocationSpec::Default => {
-                        item.insert("IsDefault".into(), json!(true));
-                    }
-                    GeoLocationSpec::Continent(c) => {
-                        item.insert("Continent".into(), json!(c));
-                    }
-                    GeoLocationSpec::Country(c) => {
-                        item.insert("Country".into(), json!(c));
-                    }
+                    GeoLocationSpec::Default => item.is_default = Some(true),
+                    GeoLocationSpec::Continent(c) => item.continent = Some(c.clone()),
+                    GeoLocationSpec::Country(c) => item.country = Some(c.clone()),
                     GeoLocationSpec::Subdivision { country, code } => {
-                        item.insert("Country".into(), json!(country));
-                        item.insert("Subdivision".into(), json!(code));
+                        item.country = Some(country.clone());
+                        item.subdivision = Some(code.clone());
                     }
                 },
                 Routing::Geoproximity { location, bias } => {
                     match location {
-                        GeoproximityLocation::Region(r) => {
-                            item.insert("Region".into(), json!(format!("aws:route53:{r}")));
-                        }
+                        GeoproximityLocation::Region(r) => item.region = Some(format!("aws:route53:{r}")),
                         GeoproximityLocation::Coordinates { lat, lon } => {
-                            item.insert("Latitude".into(), json!(format!("{lat:.2}")));
-                            item.insert("Longitude".into(), json!(format!("{lon:.2}")));
+                            item.latitude = text(format!("{lat:.2}"));
+                            item.longitude = text(format!("{lon:.2}"));
                         }
                     }
-                    item.insert("Bias".into(), json!(bias.to_string()));
+                    item.bias = text(bias.to_string());
                 }
                 _ => {}
             }
-            items.push((r.spec.routing.clone(), Value::Object(item)));
+            items.push((spec.routing.clone(), item));
         }
-        let rule = match &zone.records[members[0]].spec.routing {
+        let first = &s.zone.records[members[0]].routing;
+        let mut rule = PolicyRule::default();
+        let plain = |items: Vec<(Routing, PolicyItem)>| items.into_iter().map(|i| i.1).collect::<Vec<_>>();
+        match first {
             Routing::Failover { .. } => {
-                let mut o = Map::new();
-                o.insert("RuleType".into(), json!("failover"));
+                rule.rule_type = "failover".into();
                 for (routing, it) in items {
-                    let k = if matches!(routing, Routing::Failover { role: FailoverRole::Primary }) {
-                        "Primary"
+                    if matches!(routing, Routing::Failover { role: FailoverRole::Primary }) {
+                        rule.primary = Some(it);
                     } else {
-                        "Secondary"
-                    };
-                    o.insert(k.into(), it);
+                        rule.secondary = Some(it);
+                    }
                 }
-                Value::Object(o)
             }
             Routing::Latency { .. } => {
-                json!({"RuleType": "latency", "Regions": items.into_iter().map(|i| i.1).collect::<Vec<_>>()})
+                rule.rule_type = "latency".into();
+                rule.regions = plain(items);
             }
             Routing::Weighted { .. } => {
-                json!({"RuleType": "weighted", "Items": items.into_iter().map(|i| i.1).collect::<Vec<_>>()})
+                rule.rule_type = "weighted".into();
+                rule.items = plain(items);
             }
             Routing::Multivalue => {
-                json!({"RuleType": "multivalue", "Items": items.into_iter().map(|i| i.1).collect::<Vec<_>>()})
+                rule.rule_type = "multivalue".into();
+                rule.items = plain(items);
             }
             Routing::Geolocation { .. } => {
-                json!({"RuleType": "geo", "Locations": items.into_iter().map(|i| i.1).collect::<Vec<_>>()})
+                rule.rule_type = "geo".into();
+                rule.locations = plain(items);
             }
             Routing::Geoproximity { .. } => {
-                json!({"RuleType": "geoproximity", "GeoproximityLocations": items.into_iter().map(|i| i.1).collect::<Vec<_>>()})
+                rule.rule_type = "geoproximity".into();
+                rule.geoproximity_locations = plain(items);
             }
             Routing::Simple | Routing::IpBased { .. } => {
                 notes.push(format!(
                     "'{}': {} routing has no traffic-policy rule; exported as weighted",
                     zone.groups[g].name,
-                    zone.records[members[0]].spec.routing.name()
+                    first.name()
                 ));
-                json!({"RuleType": "weighted", "Items": items.into_iter().map(|i| { let mut o = i.1; if let Some(m) = o.as_object_mut() { m.insert("Weight".into(), json!("1")); } o }).collect::<Vec<_>>()})
+                rule.rule_type = "weighted".into();
+                rule.items = items
+                    .into_iter()
+                    .map(|(_, mut it)| {
+                        it.weight = text("1".into());
+                        it
+                    })
+                    .collect();
             }
-        };
-        rules.insert(rule_id(g), rule);
+        }
+        doc.rules.insert(rule_id(g), rule);
     }
-    let doc = json!({
-        "AWSPolicyFormatVersion": "2015-10-01",
-        "RecordType": zone.groups[g0].rtype.as_str(),
-        "StartRule": rule_id(g0),
-        "Endpoints": endpoints,
-        "Rules": rules,
-    });
     Ok((serde_json::to_string_pretty(&doc).expect("serialisable"), notes))
 }

@@ -1,0 +1,56 @@
+//! The run's summary metrics and the switch time split into its phases.
+
+use leptos::prelude::*;
+
+use crate::app::state::use_run;
+
+fn secs(ms: Option<u64>) -> String {
+    ms.map_or_else(|| "—".into(), |v| format!("{:.1} s", v as f64 / 1000.0))
+}
+
+/// The summary of the whole run.
+#[component]
+pub fn Summary() -> impl IntoView {
+    let run = use_run();
+    view! {
+        <div class="rw-summary" data-testid="summary">
+            {move || {
+                run.with(|p| p.report().summary.clone()).map(|m| {
+                    let rows = m
+                        .switch_ms
+                        .iter()
+                        .map(|(probe, v)| {
+                            let ph = m.phases.get(probe).cloned().unwrap_or_default();
+                            view! {
+                                <p>
+                                    <strong>{format!("{probe}: switch {}", secs(*v))}</strong>
+                                    {format!(
+                                        " = detection {} + push {} + resolver TTL {} + client cache {} + connection {}",
+                                        secs(ph.detection_ms),
+                                        secs(ph.push_ms),
+                                        secs(ph.resolver_ttl_ms),
+                                        secs(ph.client_cache_ms),
+                                        secs(ph.connection_ms)
+                                    )}
+                                </p>
+                            }
+                        })
+                        .collect::<Vec<_>>();
+                    view! {
+                        <p>{format!("Fault at {} · detection {}", secs(m.fault_at_ms), secs(m.detection_ms))}</p>
+                        {rows}
+                        <p>
+                            {format!(
+                                "Client error windows: p50 {} · p95 {} · max {} ({:.0} of the clients saw errors)",
+                                secs(m.error_window_p50_ms),
+                                secs(m.error_window_p95_ms),
+                                secs(m.error_window_max_ms),
+                                m.clients_with_errors
+                            )}
+                        </p>
+                    }
+                })
+            }}
+        </div>
+    }
+}

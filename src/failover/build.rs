@@ -1,0 +1,378 @@
+//! Building a [`Sim`] from a scenario: the zone validated (its problems under
+//! `zone.`), then who asks — the named resolvers, the client groups behind them, the
+//! generated population (resolvers in weighted cities with their clients), the
+//! probes — with every bad reference collected as a problem by its path; then the
+//! first requests and the faults on the queue, and warm resolver caches.
+//!
+//! The order of construction is part of the run: random streams are drawn in it and
+//! events are queued in it, so reordering it changes every trace.
+
+use std::collections::BTreeMap;
+
+use crate::base::geo::{self, Place};
+use crate::base::queue::EventQueue;
+use crate::base::rng::{SimRng, stream_id};
+use crate::base::time::SimTime;
+use crate::failover::client::{Client, ClientRules, Pacing};
+use crate::failover::faults::{FaultScript, check_action, record_changes};
+use crate::failover::recording::{Probe, ProbeTrack, Recorder};
+use crate::failover::resolver::{CacheKey, Resolver, ResolverIdx, effective_ttl};
+use crate::failover::sim::{Event, Sim};
+use crate::failover::tables::{NameTable, RegionTable};
+use crate::route53::answer::{self, ClientAddr, Query};
+use crate::route53::endpoints::World;
+use crate::route53::health::HealthEngine;
+use crate::route53::latency::LatencyTable;
+use crate::route53::locations::DnsLocations;
+use crate::route53::zone::Zone;
+use crate::spec::kinds::{ClientKind, ResolverKind};
+use crate::spec::params::LatencyModel;
+use crate::spec::problems::Problems;
+use crate::spec::scenario::{FaultSpec, PopulationSpec, Scenario};
+use crate::spec::zone::RecordType;
+
+/// Milliseconds in a minute (request rates are given per minute).
+const MS_PER_MINUTE: f64 = 60_000.0;
+
+/// The prefix length of a client subnet sent as ECS: /24, what large public
+/// resolvers forward for IPv4 (`route53-reference.md` §2.9).
+pub(super) const CLIENT_SUBNET_PREFIX_LEN: u8 = 24;
+
+/// The generated population's resolvers are named `pop-0`, `pop-1`, …
+pub(super) const POPULATION_ID_PREFIX: &str = "pop-";
+
+/// The netmask of a /24 client subnet.
+const CLIENT_SUBNET_MASK: u32 = 0xffff_ff00;
+
+/// Derived addresses come from 198.18.0.0/15, the range RFC 2544 reserves for
+/// benchmarking, so they never look like a real network.
+const DERIVED_ADDR_BASE: u32 = (198 << 24) | (18 << 16);
+
+/// The host part of a derived address within 198.18.0.0/15.
+const DERIVED_ADDR_HOST_MASK: u32 = 0x0001_ffff;
+
+/// A stable address in 198.18.0.0/15 derived from a name.
+fn derived_addr(name: &str) -> u32 {
+    DERIVED_ADDR_BASE | ((stream_id(name) as u32) & DERIVED_ADDR_HOST_MASK)
+}
+
+/// Who asks, as it is put together: resolvers, then clients in request order.
+struct Cast {
+    seed: u64,
+    /// Representatives per client group.
+    bins: u32,
+    resolvers: Vec<Resolver>,
+    resolver_ids: BTreeMap<String, ResolverIdx>,
+    /// Each client with the number of real clients it stands for and the time of
+    /// its first request, ms.
+    clients: Vec<(Client, f64, u64)>,
+    probes: Vec<Probe>,
+}
+
+impl Cast {
+    /// The scenario's named resolvers.
+    fn named_resolvers(&mut self, scenario: &Scenario, problems: &mut Problems) {
+        for (i, r) in scenario.resolvers.iter().enumerate() {
+            let Some(city) = geo::city(&r.city) else {
+                problems.push(format!("resolvers[{i}].city"), format!("unknown city '{}'", r.city));
+                continue;
+            };
+            let addr = match &r.addr {
+                Some(a) => match a.parse::<std::net::Ipv4Addr>() {
+                    Ok(ip) => u32::from(ip),
+                    Err(_) => {
+                        problems.push(format!("resolvers[{i}].addr"), format!("'{a}' is not an IPv4 address"));
+                        0
+                    }
+                },
+                None => derived_addr(&r.id),
+            };
+            if self.resolver_ids.insert(r.id.clone(), self.resolvers.len()).is_some() {
+                problems.push(format!("resolvers[{i}].id"), format!("'{}' is used twice", r.id));
+            }
+            self.resolvers.push(Resolver::new(&r.id, city.place(), addr, r.kind, r.ecs, r.extend_ttl_s, self.seed));
+        }
+    }
+
+    /// The scenario's client groups, behind the named resolvers.
+    fn client_groups(&mut self, scenario: &Scenario, problems: &mut Problems) {
+        for (i, g) in scenario.clients.iter().enumerate() {
+            let Some(&r) = self.resolver_ids.get(&g.resolver) else {
+                problems.push(format!("clients[{i}].resolver"), format!("no resolver '{}'", g.resolver));
+                continue;
+            };
+            let place = match &g.city {
+                Some(c) => match geo::city(c) {
+                    Some(city) => Some(city.place()),
+                    None => {
+                        problems.push(format!("clients[{i}].city"), format!("unknown city '{c}'"));
+                        None
+                    }
+                },
+                None => Some(self.resolvers[r].addr.place.clone()),
+            };
+            self.group(r, place, g.count, g.kind, g.requests_per_min, &format!("group{i}"));
+        }
+    }
+
+    /// The generated population: resolvers in weighted cities, of weighted kinds,
+    /// some extending TTLs, with the clients shared out among them.
+    fn population(&mut self, pop: &PopulationSpec, problems: &mut Problems) {
+        let mut prng = SimRng::derive(self.seed, stream_id("population"));
+        let cities: Vec<(&'static geo::City, u32)> = if pop.cities.is_empty() {
+            geo::CITIES.iter().map(|c| (c, 1)).collect()
+        } else {
+            pop.cities
+                .iter()
+                .filter_map(|(id, w)| match geo::city(id) {
+                    Some(c) => Some((c, *w)),
+                    None => {
+                        problems.push("population.cities", format!("unknown city '{id}'"));
+                        None
+                    }
+                })
+                .collect()
+        };
+        let n = pop.resolvers.max(1);
+        let per = pop.clients / u64::from(n);
+        let extra = pop.clients % u64::from(n);
+        for i in 0..n {
+            let city = *pick_weighted(&mut prng, &cities).unwrap_or(&&geo::CITIES[0]);
+            let kind = *pick_weighted(&mut prng, &pop.kinds).unwrap_or(&ResolverKind::Bind);
+            let extend = prng.chance(pop.extender_pct / 100.0).then_some(pop.extend_ttl_s);
+            let id = format!("{POPULATION_ID_PREFIX}{i}");
+            let addr = derived_addr(&id);
+            let r = self.resolvers.len();
+            self.resolvers.push(Resolver::new(&id, city.place(), addr, kind, None, extend, self.seed));
+            let count = per + u64::from(u64::from(i) < extra);
+            let ckind = *pick_weighted(&mut prng, &pop.client_kinds).unwrap_or(&ClientKind::Browser);
+            self.group(r, Some(city.place()), count, ckind, pop.requests_per_min, &id);
+        }
+    }
+
+    /// A group of `count` clients of `kind` behind resolver `r`, as up to `bins`
+    /// representatives at staggered phases of its request interval.
+    fn group(&mut self, r: ResolverIdx, place: Option<Place>, count: u64, kind: ClientKind, rate: f64, tag: &str) {
+        if count == 0 || rate <= 0.0 {
+            return;
+        }
+        let k = u64::from(self.bins).min(count);
+        let interval_ms = (MS_PER_MINUTE / rate) as u64;
+        for b in 0..k {
+            let mut rng = SimRng::derive(self.seed, stream_id(&format!("client/{tag}/{b}")));
+            let phase = rng.below(interval_ms.max(1));
+            let ecs = place.clone().map(|p| ClientAddr {
+                addr: derived_addr(&format!("{tag}/subnet")) & CLIENT_SUBNET_MASK,
+                prefix_len: CLIENT_SUBNET_PREFIX_LEN,
+                place: p,
+            });
+            let client = new_client(r, kind.rules(), ecs, interval_ms, Pacing::Rate, None, rng);
+            self.clients.push((client, count as f64 / k as f64, phase));
+        }
+    }
+
+    /// The scenario's probes: one client each, asking from the start.
+    fn probes(&mut self, scenario: &Scenario, problems: &mut Problems) {
+        for (i, p) in scenario.probes.iter().enumerate() {
+            let Some(&r) = self.resolver_ids.get(&p.resolver) else {
+                problems.push(format!("probes[{i}].resolver"), format!("no resolver '{}'", p.resolver));
+                continue;
+            };
+            let Some(city) = geo::city(&p.city) else {
+                problems.push(format!("probes[{i}].city"), format!("unknown city '{}'", p.city));
+                continue;
+            };
+            if p.interval_ms == 0 {
+                problems.push(format!("probes[{i}].interval_ms"), "must be at least 1 ms");
+            }
+            let ecs = ClientAddr {
+                addr: derived_addr(&format!("probe/{}", p.id)) & CLIENT_SUBNET_MASK,
+                prefix_len: CLIENT_SUBNET_PREFIX_LEN,
+                place: city.place(),
+            };
+            let rng = SimRng::derive(self.seed, stream_id(&format!("probe/{}", p.id)));
+            let probe = Some(self.probes.len());
+            let client = new_client(r, p.kind.rules(), Some(ecs), p.interval_ms, Pacing::AfterEnd, probe, rng);
+            self.probes.push(Probe {
+                id: p.id.clone(),
+                client: self.clients.len(),
+                observations: Vec::new(),
+                last_ok_region: None,
+                track: ProbeTrack::default(),
+            });
+            self.clients.push((client, 1.0, 0));
+        }
+    }
+}
+
+fn new_client(
+    resolver: ResolverIdx,
+    rules: ClientRules,
+    ecs: Option<ClientAddr>,
+    interval_ms: u64,
+    pacing: Pacing,
+    probe: Option<usize>,
+    rng: SimRng,
+) -> Client {
+    Client { resolver, rules, ecs, interval_ms: interval_ms.max(1), pacing, probe, cache: None, conn: None, rng }
+}
+
+/// An item of `items` drawn by weight (`None` when every weight is 0).
+fn pick_weighted<'a, T>(rng: &mut SimRng, items: &'a [(T, u32)]) -> Option<&'a T> {
+    let total: u64 = items.iter().map(|(_, w)| u64::from(*w)).sum();
+    if total == 0 {
+        return None;
+    }
+    let mut x = rng.below(total);
+    for (item, w) in items {
+        if x < u64::from(*w) {
+            return Some(item);
+        }
+        x -= u64::from(*w);
+    }
+    None
+}
+
+impl Sim {
+    /// Builds the simulation of `scenario`, validating its zone (problems under
+    /// `zone.`) and its references; every problem is named by its path.
+    pub fn new(scenario: &Scenario) -> Result<Sim, Problems> {
+        let zone = Zone::new(&scenario.zone).map_err(|p| p.prefixed("zone."))?;
+        let mut problems = Problems::none();
+        if zone.group(&scenario.service, RecordType::A).is_none()
+            && zone.group(&scenario.service, RecordType::CNAME).is_none()
+        {
+            problems.push("service", format!("no A or CNAME record named '{}' in the zone", scenario.service));
+        }
+        let seed = scenario.seed;
+        let world = World::healthy(&zone);
+        let mut queue = EventQueue::default();
+        let mut cast = Cast {
+            seed,
+            bins: scenario.params.cohort_bins.max(1),
+            resolvers: Vec::new(),
+            resolver_ids: BTreeMap::new(),
+            clients: Vec::new(),
+            probes: Vec::new(),
+        };
+        cast.named_resolvers(scenario, &mut problems);
+        cast.client_groups(scenario, &mut problems);
+        if let Some(pop) = &scenario.population {
+            cast.population(pop, &mut problems);
+        }
+        cast.probes(scenario, &mut problems);
+        for (i, f) in scenario.faults.iter().enumerate() {
+            if let Err(e) = check_action(&zone, &f.action) {
+                problems.push(format!("faults[{i}].action"), e);
+            }
+        }
+        // Record changes apply one after another, in time order, to the zone the
+        // control plane holds: each batch must leave a valid zone.
+        let mut control = scenario.zone.clone();
+        let mut in_time_order: Vec<(usize, &FaultSpec)> = scenario.faults.iter().enumerate().collect();
+        in_time_order.sort_by_key(|(_, f)| f.at_ms);
+        for (i, f) in in_time_order {
+            match record_changes(&control, &f.action) {
+                Some(Ok((spec, _))) => control = spec,
+                Some(Err(why)) => problems.push(format!("faults[{i}].action"), why),
+                None => {}
+            }
+        }
+        problems.into_result(())?;
+
+        let locations = route53_locations(&mut cast.resolvers, &scenario.params.latency);
+        let health = HealthEngine::new(&zone, &world, scenario.params.health, seed, locations.len(), &mut |t, e| {
+            queue.schedule(t, Event::Health(e))
+        });
+        for (i, (_, _, first_ms)) in cast.clients.iter().enumerate() {
+            queue.schedule(SimTime(*first_ms), Event::Request(i));
+        }
+        let faults = FaultScript::new(scenario.faults.clone(), scenario.params.config_delay_ms, scenario.zone.clone());
+        for (i, f) in faults.faults.iter().enumerate() {
+            queue.schedule(SimTime(f.at_ms), Event::Fault(i));
+        }
+        let latency = LatencyTable::new(scenario.params.latency, seed);
+        if let Some(first) = latency.next_change_after(SimTime::ZERO) {
+            queue.schedule(first, Event::LatencyData);
+        }
+        let regions = RegionTable::new(&zone);
+        let secs = scenario.duration_s as usize + 1;
+        let weights = cast.clients.iter().map(|(_, w, _)| *w).collect();
+        let rec = Recorder::new(secs, &regions, weights, cast.probes);
+        let mut sim = Sim {
+            title: scenario.title.clone(),
+            seed,
+            duration: SimTime(scenario.duration_s * 1000),
+            queue,
+            events: 0,
+            names: NameTable::new(&scenario.service, &zone),
+            regions,
+            zone,
+            world,
+            health,
+            latency,
+            r53_rng: SimRng::derive(seed, stream_id("route53")),
+            resolvers: cast.resolvers,
+            locations,
+            clients: cast.clients.into_iter().map(|(c, _, _)| c).collect(),
+            faults,
+            rec,
+        };
+        sim.snapshot_statuses(SimTime::ZERO);
+        sim.warm_caches();
+        Ok(sim)
+    }
+
+    /// Runs start with warm resolver caches: each resolver holds the service's answer
+    /// with a remaining TTL uniform on (0, TTL], as a busy resolver would when the
+    /// run's clock starts (reference §8.1, step 5).
+    fn warm_caches(&mut self) {
+        let key = CacheKey::new(NameTable::SERVICE, None);
+        for r in 0..self.resolvers.len() {
+            let q = Query {
+                name: self.names.name(NameTable::SERVICE),
+                rtype: RecordType::A,
+                resolver: &self.resolvers[r].addr,
+                ecs: None,
+                now: SimTime::ZERO,
+            };
+            let view = self.health.view(&self.zone);
+            let a = answer::answer(&self.zone, &q, &view, &self.latency, &mut self.r53_rng);
+            let rr = &mut self.resolvers[r];
+            let ttl_ms = u64::from(effective_ttl(&a, &rr.rules, rr.extend_ttl_s)) * 1000;
+            if ttl_ms == 0 {
+                continue;
+            }
+            let expires = SimTime(1 + rr.rng.below(ttl_ms));
+            let a = std::sync::Arc::new(a);
+            for cache in &mut rr.caches {
+                cache.put_warm(key, a.clone(), expires);
+            }
+            let region = self.answer_region(&a);
+            self.rec.resolver_answer(r, key, region);
+        }
+    }
+}
+
+/// The DNS locations that answer the run's resolvers: each resolver's query for each
+/// of the zone's four name servers lands at the nearest location of that stripe
+/// (`route53/locations.rs`). Only those locations are followed; each resolver learns
+/// its own (indices into the returned ids) and the round trip to each.
+fn route53_locations(resolvers: &mut [Resolver], latency: &LatencyModel) -> Vec<String> {
+    let all = DnsLocations::route53();
+    let mut used: BTreeMap<usize, usize> = BTreeMap::new();
+    let catchments: Vec<_> = resolvers.iter().map(|r| all.catchments(r.addr.place.at)).collect();
+    for c in catchments.iter().flatten().flatten() {
+        used.insert(*c, 0);
+    }
+    for (i, v) in used.values_mut().enumerate() {
+        *v = i;
+    }
+    for (r, c) in resolvers.iter_mut().zip(&catchments) {
+        for (server, loc) in c.iter().enumerate() {
+            let loc = loc.expect("every stripe has a location");
+            r.name_servers[server] = (used[&loc], all.rtt_us(r.addr.place.at, loc, latency));
+        }
+    }
+    used.keys().map(|&l| all.id(l).to_string()).collect()
+}

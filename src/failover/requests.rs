@@ -1,0 +1,305 @@
+//! One request from start to end: reuse a kept-alive connection if there is one
+//! (and it still works); otherwise look the name up (`lookups.rs`), connect to the
+//! answered addresses in order (the next one after a refused or timed-out connect,
+//! for clients that do), and end with a [`RequestOutcome`] — how it ended, how long
+//! it took, the region that served it.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::base::time::{SimDuration, SimTime};
+use crate::failover::client::{ClientIdx, Conn};
+use crate::failover::sim::{Event, Sim};
+use crate::failover::tables::RegionId;
+use crate::route53::answer::{Dest, Item};
+use crate::route53::endpoints::{self, Attempt, Caller, HostState, Outcome, Patience};
+use crate::route53::zone::{HostIdx, LbIdx};
+use crate::spec::zone::LbKind;
+
+/// How long a client waits for the response once connected, ms. Assumption: 60 s,
+/// a common HTTP client read timeout (and the ALB's default idle timeout).
+pub const RESPONSE_PATIENCE_MS: u64 = 60_000;
+
+/// Round trip to an address whose place is unknown (outside the modelled regions),
+/// ms. Assumption.
+pub const FALLBACK_RTT_MS: u64 = 50;
+
+/// An ALB closes a connection idle this long, ms: its default idle timeout
+/// (`route53-reference.md` §5.1).
+pub const ALB_IDLE_TIMEOUT_MS: u64 = 60_000;
+
+/// An NLB closes a TCP flow idle this long, ms: fixed at 350 s (§5.2).
+pub const NLB_IDLE_TIMEOUT_MS: u64 = 350_000;
+
+/// How a request ended. The serde names are part of the documented
+/// `simulate --json` output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestResult {
+    /// Served.
+    Ok,
+    /// The name does not exist.
+    NxDomain,
+    /// NOERROR with no address ("no answer").
+    NoAnswer,
+    /// A connection-level or HTTP failure.
+    Failed(Outcome),
+}
+
+impl RequestResult {
+    /// Label for logs and CSV columns.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestResult::Ok => "ok",
+            RequestResult::NxDomain => "NXDOMAIN",
+            RequestResult::NoAnswer => "no answer",
+            RequestResult::Failed(o) => o.as_str(),
+        }
+    }
+
+    /// A served request, or the failure the endpoint gave.
+    fn of(outcome: Outcome) -> RequestResult {
+        if outcome == Outcome::Ok { RequestResult::Ok } else { RequestResult::Failed(outcome) }
+    }
+}
+
+/// One request, start to end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestOutcome {
+    /// How it ended.
+    pub result: RequestResult,
+    /// How long it took, ms.
+    pub elapsed_ms: u64,
+    /// The region that served it (or that the last failed attempt reached).
+    pub region: Option<RegionId>,
+    /// The DNS answer it used, as the probe log shows it.
+    pub answer: Arc<str>,
+    /// Whether the answer came from the client's own cache.
+    pub client_cache_hit: bool,
+    /// Whether it reused a kept-alive connection.
+    pub reused_connection: bool,
+}
+
+/// Did the server answer (even with an HTTP error)? Then the connection stays open.
+fn server_answered(o: Outcome) -> bool {
+    matches!(o, Outcome::Ok | Outcome::Http502 | Outcome::Http503 | Outcome::Http504 | Outcome::SlowResponse)
+}
+
+/// What trying a kept-alive connection came to.
+enum Reuse {
+    /// The request was served (or answered with an error) on it.
+    Done(RequestOutcome),
+    /// No usable connection; this much time went into finding out, ms.
+    Spent(u64),
+}
+
+impl Sim {
+    /// Client `c`'s request at `t`: performed, recorded, and the next one scheduled.
+    pub(super) fn request(&mut self, c: ClientIdx, t: SimTime) {
+        let outcome = self.perform(c, t);
+        self.rec.request(c, self.clients[c].probe, t, &outcome, &self.regions);
+        let next = self.clients[c].next_request(t, outcome.elapsed_ms);
+        if next <= self.duration {
+            self.queue.schedule(next, Event::Request(c));
+        }
+    }
+
+    /// One request: a kept-alive connection, else look up and connect in order.
+    fn perform(&mut self, c: ClientIdx, t: SimTime) -> RequestOutcome {
+        let mut elapsed = match self.reuse_connection(c, t) {
+            Reuse::Done(outcome) => return outcome,
+            Reuse::Spent(ms) => ms,
+        };
+        let (lookup, client_cache_hit) = self.client_lookup(c, t + SimDuration(elapsed));
+        let resolved = match lookup {
+            Ok(r) => r,
+            Err(result) => {
+                return RequestOutcome {
+                    result,
+                    elapsed_ms: elapsed,
+                    region: None,
+                    answer: Arc::from(result.as_str()),
+                    client_cache_hit,
+                    reused_connection: false,
+                };
+            }
+        };
+        let rules = self.clients[c].rules;
+        let mut last = (RequestResult::Failed(Outcome::Refused), None);
+        for item in resolved.addrs.iter() {
+            let Item::Addr { dest, .. } = item else { continue };
+            let a = self.connect(c, dest);
+            elapsed += a.elapsed_ms;
+            let region = a.target.map(|h| self.regions.of_host(h)).or_else(|| self.regions.of_dest(dest));
+            if server_answered(a.outcome) {
+                if rules.keepalive_idle_ms > 0 {
+                    let server_idle_ms = match dest {
+                        Dest::LbNode { lb, .. } => match self.zone.load_balancers[*lb].spec.kind {
+                            LbKind::Alb => ALB_IDLE_TIMEOUT_MS,
+                            LbKind::Nlb => NLB_IDLE_TIMEOUT_MS,
+                        },
+                        _ => rules.keepalive_idle_ms,
+                    };
+                    self.clients[c].conn = Some(Conn {
+                        dest: dest.clone(),
+                        target: a.target,
+                        last_used: t + SimDuration(elapsed),
+                        idle_limit_ms: rules.keepalive_idle_ms.min(server_idle_ms),
+                    });
+                }
+                return RequestOutcome {
+                    result: RequestResult::of(a.outcome),
+                    elapsed_ms: elapsed,
+                    region,
+                    answer: resolved.summary,
+                    client_cache_hit,
+                    reused_connection: false,
+                };
+            }
+            last = (RequestResult::Failed(a.outcome), region);
+            if !rules.next_address {
+                break;
+            }
+        }
+        RequestOutcome {
+            result: last.0,
+            elapsed_ms: elapsed,
+            region: last.1,
+            answer: resolved.summary,
+            client_cache_hit,
+            reused_connection: false,
+        }
+    }
+
+    /// Tries client `c`'s kept-alive connection, dropping it if it is idle too long
+    /// or broken.
+    fn reuse_connection(&mut self, c: ClientIdx, t: SimTime) -> Reuse {
+        let Some(conn) = self.clients[c].conn.clone() else { return Reuse::Spent(0) };
+        if t.as_ms() - conn.last_used.as_ms() > conn.idle_limit_ms {
+            self.clients[c].conn = None;
+            return Reuse::Spent(0);
+        }
+        let a = self.use_connection(c, &conn);
+        if !server_answered(a.outcome) {
+            self.clients[c].conn = None;
+            return Reuse::Spent(a.elapsed_ms);
+        }
+        let client = &mut self.clients[c];
+        if let Some(cn) = &mut client.conn {
+            cn.last_used = t + SimDuration(a.elapsed_ms);
+        }
+        let answer =
+            client.cache.as_ref().map_or_else(|| Arc::from("(kept-alive connection)"), |e| e.answer.summary.clone());
+        Reuse::Done(RequestOutcome {
+            result: RequestResult::of(a.outcome),
+            elapsed_ms: a.elapsed_ms,
+            region: a.target.map(|h| self.regions.of_host(h)).or_else(|| self.regions.of_dest(&conn.dest)),
+            answer,
+            client_cache_hit: true,
+            reused_connection: true,
+        })
+    }
+
+    /// Client `c`'s round trip to `region`, from its subnet's place (or its
+    /// resolver's), by Route 53's latency model.
+    fn client_rtt_ms(&self, c: ClientIdx, region: Option<RegionId>) -> u64 {
+        let client = &self.clients[c];
+        let place = client.ecs.as_ref().map(|e| &e.place).unwrap_or(&self.resolvers[client.resolver].addr.place);
+        match region.and_then(|r| self.regions.at(r)) {
+            Some(at) => {
+                let m = self.latency.model();
+                (m.base_ms + m.ms_per_km * place.at.distance_km(at)) as u64
+            }
+            None => FALLBACK_RTT_MS,
+        }
+    }
+
+    /// A new connection (and request) from client `c` to `dest`.
+    fn connect(&mut self, c: ClientIdx, dest: &Dest) -> Attempt {
+        let rtt = self.client_rtt_ms(c, self.regions.of_dest(dest));
+        let patience =
+            Patience { connect_ms: self.clients[c].rules.connect_timeout_ms, response_ms: Some(RESPONSE_PATIENCE_MS) };
+        let health = &self.health;
+        let lb_view = |h: HostIdx| health.lb_considers_healthy(h);
+        let caller = Caller { patience, rtt_ms: rtt, lb_view: &lb_view };
+        match dest {
+            Dest::LbNode { lb, az } => {
+                let a = endpoints::attempt_lb(&self.zone, &self.world, *lb, Some(az), caller, &mut self.clients[c].rng);
+                self.nlb_observes(*lb, &a);
+                a
+            }
+            Dest::Host(h) => endpoints::attempt_host(&self.world, *h, patience, rtt),
+            Dest::Unknown => Attempt { outcome: Outcome::Timeout, elapsed_ms: patience.connect_ms, target: None },
+        }
+    }
+
+    /// A request on client `c`'s kept-alive connection `conn` (no new handshake).
+    fn use_connection(&mut self, c: ClientIdx, conn: &Conn) -> Attempt {
+        let rtt = self.client_rtt_ms(c, self.regions.of_dest(&conn.dest));
+        let timeout = self.clients[c].rules.connect_timeout_ms;
+        let failed = |outcome, elapsed_ms, target| Attempt { outcome, elapsed_ms, target };
+        match &conn.dest {
+            Dest::LbNode { lb, az } => {
+                if self.world.lb_down[*lb] {
+                    return failed(Outcome::Timeout, timeout, None);
+                }
+                match self.zone.load_balancers[*lb].spec.kind {
+                    LbKind::Alb => {
+                        // The ALB picks a target per request.
+                        let patience = Patience { connect_ms: timeout, response_ms: Some(RESPONSE_PATIENCE_MS) };
+                        let health = &self.health;
+                        let lb_view = |h: HostIdx| health.lb_considers_healthy(h);
+                        let caller = Caller { patience, rtt_ms: rtt, lb_view: &lb_view };
+                        let a = endpoints::attempt_lb(
+                            &self.zone,
+                            &self.world,
+                            *lb,
+                            Some(az),
+                            caller,
+                            &mut self.clients[c].rng,
+                        );
+                        Attempt { elapsed_ms: a.elapsed_ms.saturating_sub(rtt), ..a }
+                    }
+                    LbKind::Nlb => {
+                        // The flow is pinned to its target; the NLB resets it once it
+                        // considers the target unhealthy.
+                        let Some(h) = conn.target else { return failed(Outcome::Reset, rtt, None) };
+                        if !self.health.lb_considers_healthy(h) {
+                            return failed(Outcome::Reset, rtt, Some(h));
+                        }
+                        let a = flow(self.world.hosts[h], rtt, timeout, h);
+                        self.nlb_observes(*lb, &a);
+                        a
+                    }
+                }
+            }
+            Dest::Host(h) => flow(self.world.hosts[*h], rtt, timeout, *h),
+            Dest::Unknown => failed(Outcome::Timeout, timeout, None),
+        }
+    }
+}
+
+impl Sim {
+    /// An NLB watches the connections it forwards (its passive check): a refused,
+    /// reset or silent one stops new flows to that target, a served one restores it.
+    fn nlb_observes(&mut self, lb: LbIdx, a: &Attempt) {
+        if self.zone.load_balancers[lb].spec.kind == LbKind::Nlb
+            && let Some(h) = a.target
+        {
+            let now = self.now();
+            self.health.observe_flow(h, a.outcome == Outcome::Ok, now);
+        }
+    }
+}
+
+/// A request on an established flow to host `h` in `state`.
+fn flow(state: HostState, rtt: u64, timeout: u64, h: HostIdx) -> Attempt {
+    let (outcome, elapsed_ms) = match state {
+        HostState::Up => (Outcome::Ok, rtt),
+        HostState::Slow(extra) => (Outcome::Ok, rtt + extra),
+        HostState::Stopped => (Outcome::Reset, rtt),
+        HostState::BlackHole => (Outcome::Timeout, timeout),
+    };
+    Attempt { outcome, elapsed_ms, target: Some(h) }
+}

@@ -1,0 +1,307 @@
+//! The walk through the routing tree for one query: find the queried group (or
+//! NXDOMAIN / NODATA), judge each record's health (its check, and Evaluate Target
+//! Health through aliases), choose by the group's policy (`policies.rs`), and follow
+//! what was chosen — literal values, an alias to another group, or a load balancer.
+
+use super::policies::{describe_place, fmt_prefix, geo_candidates, geoproximity_candidates, ip_candidates};
+use super::{
+    Answer, CnameTo, Dest, Explain, HealthView, Item, LB_TTL_S, NoDataReason, Query, Step, Verdict, lb_answer,
+    lb_healthy,
+};
+use crate::base::rng::SimRng;
+use crate::route53::latency::LatencyTable;
+use crate::route53::zone::{GroupIdx, Policy, RecordIdx, Target, Value, Zone};
+use crate::spec::zone::{FailoverRole, RecordType};
+
+/// One query's walk through the tree.
+pub(super) struct Engine<'a> {
+    /// The validated zone.
+    pub(super) zone: &'a Zone,
+    /// The query being answered.
+    pub(super) query: &'a Query<'a>,
+    /// Health as the DNS servers see it.
+    pub(super) health: &'a dyn HealthView,
+    /// Route 53's latency table.
+    pub(super) latency: &'a LatencyTable,
+    /// The explanation being written, when one was asked for.
+    pub(super) explain: Option<Explain>,
+    /// Each record's health and its reason, once computed for this query.
+    pub(super) memo: Vec<Option<(bool, String)>>,
+}
+
+/// The result of selecting inside a group.
+pub(super) enum Selected {
+    Records {
+        items: Vec<Item>,
+        ttl_s: u32,
+        path: Vec<RecordIdx>,
+    },
+    NoMatch,
+    /// An alias chosen on the way points at a name with no records.
+    Missing,
+}
+
+impl Engine<'_> {
+    /// Adds an explanation step (the text is only built when explaining).
+    pub(super) fn note(
+        &mut self,
+        depth: usize,
+        group: GroupIdx,
+        record: Option<RecordIdx>,
+        verdict: Verdict,
+        text: impl FnOnce() -> String,
+    ) {
+        if let Some(ex) = &mut self.explain {
+            ex.steps.push(Step { depth, group, record, verdict, text: text() });
+        }
+    }
+
+    /// Answers the query.
+    pub(super) fn run(&mut self, rng: &mut SimRng) -> Answer {
+        let z = self.zone;
+        let q = self.query;
+        let neg = z.negative_ttl_s;
+        // A CNAME at the name answers every type [§1.2].
+        let group = z.group(q.name, q.rtype).or_else(|| z.group(q.name, RecordType::CNAME));
+        let Some(g) = group else {
+            if z.name_exists(q.name) {
+                if let Some(ex) = &mut self.explain {
+                    ex.steps.push(Step {
+                        depth: 0,
+                        group: usize::MAX,
+                        record: None,
+                        verdict: Verdict::Info,
+                        text: format!("'{}' exists but has no {} record: NODATA", q.name, q.rtype.as_str()),
+                    });
+                }
+                return Answer::NoData { ttl_s: neg, reason: NoDataReason::TypeAbsent };
+            }
+            if let Some(ex) = &mut self.explain {
+                ex.steps.push(Step {
+                    depth: 0,
+                    group: usize::MAX,
+                    record: None,
+                    verdict: Verdict::Info,
+                    text: format!("no record exists at or below '{}': NXDOMAIN", q.name),
+                });
+            }
+            return Answer::NxDomain { ttl_s: neg };
+        };
+        match self.select(g, 0, rng) {
+            Selected::Records { items, ttl_s, path } => Answer::Records { items, ttl_s, path },
+            Selected::NoMatch => Answer::NoData { ttl_s: neg, reason: NoDataReason::NoMatch },
+            Selected::Missing => Answer::NoData { ttl_s: neg, reason: NoDataReason::AliasTargetMissing },
+        }
+    }
+
+    /// Health of record `r` and, when explaining, why (memoised per query).
+    pub(super) fn healthy(&mut self, r: RecordIdx) -> (bool, String) {
+        if let Some(v) = &self.memo[r] {
+            return v.clone();
+        }
+        let z = self.zone;
+        let rec = &z.records[r];
+        let explaining = self.explain.is_some();
+        let mut reasons: Vec<String> = Vec::new();
+        let mut ok = true;
+        if matches!(rec.policy, Policy::Simple) {
+            let v =
+                (true, if explaining { "simple records are never health checked".to_string() } else { String::new() });
+            self.memo[r] = Some(v.clone());
+            return v;
+        }
+        if let Some(c) = rec.check {
+            let h = self.health.check_healthy(c);
+            ok &= h;
+            if explaining {
+                let state = if h { "healthy" } else { "unhealthy" };
+                reasons.push(format!("health check '{}' is {state}", z.health_checks[c].spec.id));
+            }
+        }
+        if rec.eth {
+            match &rec.target {
+                &Target::AliasGroup(t) => {
+                    let mut any = false;
+                    for i in 0..z.groups[t].members.len() {
+                        if self.healthy(z.groups[t].members[i]).0 {
+                            any = true;
+                            break;
+                        }
+                    }
+                    ok &= any;
+                    if explaining {
+                        reasons.push(if any {
+                            format!("target '{}' has a healthy record", z.groups[t].name)
+                        } else {
+                            format!("nothing healthy under '{}' (evaluate target health)", z.groups[t].name)
+                        });
+                    }
+                }
+                &Target::AliasLb(l) => {
+                    let h = lb_healthy(z, l, self.health);
+                    ok &= h;
+                    if explaining {
+                        let id = &z.load_balancers[l].spec.id;
+                        reasons.push(if h {
+                            format!("load balancer '{id}' has healthy targets")
+                        } else {
+                            format!("load balancer '{id}' has a target group with no healthy target")
+                        });
+                    }
+                }
+                Target::AliasMissing(name) => {
+                    ok = false;
+                    if explaining {
+                        reasons.push(format!("'{name}' has no records (evaluate target health)"));
+                    }
+                }
+                Target::Values(_) => {}
+            }
+        }
+        if explaining && reasons.is_empty() {
+            reasons.push("no health check and no target evaluation: always healthy".to_string());
+        }
+        let v = (ok, reasons.join("; "));
+        self.memo[r] = Some(v.clone());
+        v
+    }
+
+    /// Chooses inside group `g` by its policy, then resolves the chosen records.
+    fn select(&mut self, g: GroupIdx, depth: usize, rng: &mut SimRng) -> Selected {
+        let z = self.zone;
+        let group = &z.groups[g];
+        let members = group.members.clone();
+        let policy = &z.records[members[0]].policy;
+        let client = self.query.client().clone();
+        self.note(depth, g, None, Verdict::Info, || {
+            format!(
+                "'{} {}': {} routing over {} record(s)",
+                group.name,
+                group.rtype.as_str(),
+                policy.name(),
+                members.len()
+            )
+        });
+        let chosen: Vec<RecordIdx> = match policy {
+            Policy::Simple => {
+                self.note(depth, g, Some(members[0]), Verdict::Taken, || {
+                    "simple: the one record, never health checked".into()
+                });
+                vec![members[0]]
+            }
+            Policy::Weighted { .. } => vec![self.weighted(g, &members, depth, rng)],
+            Policy::Latency { .. } => {
+                let cands = self.latency_candidates(&members, &client);
+                vec![self.first_healthy(g, &cands, depth, "best latency")]
+            }
+            Policy::Failover { .. } => {
+                let find = |role| {
+                    members
+                        .iter()
+                        .copied()
+                        .find(|&m| matches!(z.records[m].policy, Policy::Failover { role: r } if r == role))
+                };
+                let (p, s) = (find(FailoverRole::Primary), find(FailoverRole::Secondary));
+                vec![self.failover(g, p, s, depth)]
+            }
+            Policy::Geolocation { .. } => {
+                let cands = geo_candidates(z, &members, &client.place);
+                if cands.is_empty() {
+                    self.note(depth, g, None, Verdict::Info, || {
+                        format!(
+                            "no record matches {} and there is no default: no answer",
+                            describe_place(&client.place)
+                        )
+                    });
+                    return Selected::NoMatch;
+                }
+                vec![self.first_healthy(g, &cands, depth, "most specific location")]
+            }
+            Policy::Geoproximity { .. } => {
+                let cands = geoproximity_candidates(z, &members, &client.place);
+                vec![self.first_healthy(g, &cands, depth, "closest (biased)")]
+            }
+            Policy::Multivalue => self.multivalue(g, &members, depth, rng),
+            Policy::IpBased { .. } => {
+                let cands = ip_candidates(z, &members, &client);
+                if cands.is_empty() {
+                    self.note(depth, g, None, Verdict::Info, || {
+                        format!("no CIDR block contains {} and there is no default: no answer", fmt_prefix(&client))
+                    });
+                    return Selected::NoMatch;
+                }
+                vec![self.first_healthy(g, &cands, depth, "most specific CIDR")]
+            }
+        };
+        // Resolve every chosen record (one, or several for multivalue).
+        let mut items = Vec::new();
+        let mut ttl = u32::MAX;
+        let mut path = Vec::new();
+        for r in chosen {
+            path.push(r);
+            match self.resolve(r, depth, rng) {
+                Selected::Records { items: i, ttl_s, path: p } => {
+                    items.extend(i);
+                    ttl = ttl.min(ttl_s);
+                    path.extend(p);
+                }
+                empty @ (Selected::NoMatch | Selected::Missing) => return empty,
+            }
+        }
+        Selected::Records { items, ttl_s: ttl, path }
+    }
+
+    /// What record `r` answers: its values, or its alias target followed.
+    fn resolve(&mut self, r: RecordIdx, depth: usize, rng: &mut SimRng) -> Selected {
+        let z = self.zone;
+        let rec = &z.records[r];
+        match &rec.target {
+            Target::Values(values) => {
+                let mut items: Vec<Item> = values.iter().map(|v| value_item(z, v)).collect();
+                if matches!(rec.policy, Policy::Simple) && items.len() > 1 {
+                    // Simple records return every value, shuffled [§2.1].
+                    rng.shuffle(&mut items);
+                }
+                Selected::Records { items, ttl_s: rec.ttl_s.unwrap_or(0), path: Vec::new() }
+            }
+            Target::AliasGroup(t) => {
+                let t = *t;
+                self.note(depth + 1, t, None, Verdict::Info, || {
+                    format!("alias → '{}' (the answer takes the target's TTL)", z.groups[t].name)
+                });
+                self.select(t, depth + 1, rng)
+            }
+            Target::AliasMissing(name) => {
+                self.note(depth + 1, rec.group, None, Verdict::Info, || {
+                    format!("alias → '{name}', which has no records: no address to answer")
+                });
+                Selected::Missing
+            }
+            Target::AliasLb(l) => {
+                let items = lb_answer(z, *l, self.health);
+                let lb = &z.load_balancers[*l];
+                let n = items.len();
+                self.note(depth + 1, rec.group, None, Verdict::Info, || {
+                    format!(
+                        "alias → load balancer '{}' ({}): {n} node(s), TTL {LB_TTL_S} s",
+                        lb.spec.id, lb.spec.dns_name
+                    )
+                });
+                Selected::Records { items, ttl_s: LB_TTL_S, path: Vec::new() }
+            }
+        }
+    }
+}
+
+fn value_item(z: &Zone, v: &Value) -> Item {
+    match v {
+        Value::Ip(ip) => Item::Addr { text: ip.clone(), dest: Dest::Unknown },
+        Value::Host(h) => Item::Addr {
+            text: z.hosts[*h].spec.ip.clone().unwrap_or_else(|| format!("host:{}", z.hosts[*h].spec.id)),
+            dest: Dest::Host(*h),
+        },
+        Value::CnameLb(l) => Item::Cname { target: z.load_balancers[*l].spec.dns_name.clone(), to: CnameTo::Lb(*l) },
+        Value::CnameZone(n) => Item::Cname { target: n.clone(), to: CnameTo::Zone },
+        Value::CnameExternal(n) => Item::Cname { target: n.clone(), to: CnameTo::External },
+    }
+}
