@@ -256,8 +256,14 @@ const { page } = b;
 await openApp(page, server.origin);
 
 // Re-simulation after an edit: add a fault at the playhead, wait for the fork, over
-// every field preset (the regional-failover designs of the field report).
-const FIELD = ["latency-weighted", "latency-weighted-checks", "latency-weighted-cname-ttl1", "latency-failover", "latency-layer-pitfall", "geo-failover", "all-defaults"].flatMap((d) => [`${d}-alb`, `${d}-nlb`]);
+// every field preset (the regional-failover designs of the field report, as
+// tests/it/presets.rs lists them: each design with both load balancers, and the two
+// built with NLBs only).
+const FIELD = [
+  ...["latency-weighted", "latency-weighted-checks", "latency-weighted-cname-ttl1", "latency-failover", "latency-layer-pitfall", "geo-failover", "all-defaults"].flatMap((d) => [`${d}-alb`, `${d}-nlb`]),
+  "latency-weighted-cname-ttl1-few-checkers-nlb",
+  "geo-checks-only-nlb",
+];
 const resim = [];
 for (const preset of FIELD) {
   await page.getByTestId("preset-picker").selectOption(preset);
