@@ -11,10 +11,10 @@
 //! | wrong answers | fast but wrong; resolvers and clients cache them, so harm outlives the rollback | canaries that verify answers (`detected`) |
 //! | version incompatibility | an answer needing an exchange with a location on the other version is stale, old and new alike, while both serve | split-world staging; else production canaries that verify answers |
 //!
-//! The parts: [`schedule`] (staging, waves, the alarm from its datapoints
+//! The parts: [`schedule`](mod@schedule) (staging, waves, the alarm from its datapoints
 //! ([`detector`]), halt and rollback), [`anycast`] (stripes, delegation sets,
-//! announcements, catchments, BGP), [`selection`] (each resolver kind's name-server
-//! selection), [`caching`] (TTL floors, caps, negative and failure caching, extenders,
+//! announcements, catchments, BGP), [`selection`](crate::resolvers::selection) (each resolver kind's name-server
+//! selection), [`caching`](crate::resolvers::caching) (TTL floors, caps, negative and failure caching, extenders,
 //! client caches), [`resolvers`] (each resolver's queries through time), [`blast`]
 //! (the per-wave table and the selection shares), [`analysis`] (plan warnings),
 //! [`editing`] (moving locations between waves), [`playback`] (the deployment through

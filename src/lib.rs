@@ -5,7 +5,7 @@
 //! - the **simulation core** — every module except `app` and `cli` — is plain Rust
 //!   with no web dependency; it builds and tests natively and runs unchanged in the
 //!   browser;
-//! - the **front ends**: [`app`] (Leptos, wasm32 only) and [`cli`] (native only).
+//! - the **front ends**: `app` (Leptos, wasm32 only) and `cli` (native only).
 pub mod base;
 pub mod charts;
 pub mod deploy;

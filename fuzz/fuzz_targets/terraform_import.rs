@@ -1,19 +1,9 @@
-//! Fuzz target: any text as a `.tf` file, a `.tf.json` file or a state / plan imports
-//! or is refused with a message, never panics (nor loops: evaluation depth and
-//! instance counts are bounded); whatever imports builds a simulation and exports
-//! back to Terraform.
+//! Fuzz target `terraform_import`: the checks are in `fuzz/bodies/terraform_import.rs`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use routewave::formats::terraform::{TfFile, export_terraform, import_terraform};
 
-fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    for name in ["main.tf", "main.tf.json", "terraform.tfstate"] {
-        let files = [TfFile { name: name.into(), text: text.into() }];
-        if let Ok(imp) = import_terraform(&files, &[]) {
-            routewave::failover::sim::Sim::new(&imp.scenario).expect("an imported scenario builds");
-            let _ = export_terraform(&imp.scenario, Some("Z1"));
-        }
-    }
-});
+#[path = "../bodies/terraform_import.rs"]
+mod body;
+
+fuzz_target!(|data: &[u8]| body::run(data));

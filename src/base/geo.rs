@@ -84,7 +84,7 @@ pub struct Place {
     pub key: String,
     /// Coordinates.
     pub at: LatLon,
-    /// Continent.
+    /// The continent it is on (geolocation rules match it).
     pub continent: Continent,
     /// ISO 3166 alpha-2 country code, or `None` for an address no database can place.
     pub country: Option<String>,

@@ -89,7 +89,7 @@ pub struct SelectionReport {
     pub window_s: u64,
     /// All resolvers.
     pub overall: SelectionShares,
-    /// Per kind.
+    /// The same shares for each resolver kind on its own.
     pub by_kind: BTreeMap<ResolverKind, SelectionShares>,
 }
 

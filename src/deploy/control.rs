@@ -58,7 +58,7 @@ pub struct CpReport {
     pub plan: String,
     /// Caught in staging.
     pub caught_in_staging: bool,
-    /// Waves.
+    /// What each wave of the plan did, in order.
     pub waves: Vec<CpWaveImpact>,
     /// Halt time, s from the start of production.
     pub halted_at_s: Option<u64>,

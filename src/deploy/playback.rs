@@ -3,10 +3,10 @@
 //! and how fast, the latency histogram, and one resolver's queries stripe by stripe.
 //!
 //! It replays the same mechanisms as [`crate::deploy::run`] — the deployment
-//! [`schedule`](crate::deploy::schedule), the resolver sites of
+//! [`schedule`](mod@crate::deploy::schedule), the resolver sites of
 //! [`crate::deploy::anycast`], and what each resolver learnt about the zone's name
 //! servers in the healthy baseline ([`crate::deploy::resolvers::learn`]) — plus the
-//! scripted [`Outage`]s. The picture at a moment is each resolver's settled
+//! scripted [`Outage`](crate::spec::deploy::Outage)s. The picture at a moment is each resolver's settled
 //! behaviour: it sends to the name server it used most in the baseline, and, when
 //! that one is silent, waits its learnt timeout before the next in its order; once it
 //! has learnt to avoid a silent server it is answered by the next one. After a
@@ -82,7 +82,7 @@ pub struct SiteNow {
 /// One leg of a resolver's query: to the location that is its catchment on a stripe.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Leg {
-    /// The stripe.
+    /// Which of the four name servers' stripes the leg is on (0–3).
     pub stripe: usize,
     /// The location queried.
     pub location: u16,

@@ -58,7 +58,7 @@ pub struct Schedule {
     pub alarm_location: Option<usize>,
     /// Rollback complete.
     pub rollback_done: Option<SimTime>,
-    /// Waves started.
+    /// How many waves started before the plan stopped or finished.
     pub waves_started: usize,
     /// What happened, in words.
     pub timeline: Vec<(SimTime, String)>,

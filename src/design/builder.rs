@@ -14,10 +14,10 @@
 //! name carries its policy (`failover1.sso.example.com`) so the builder knows which
 //! key the first record needs.
 //!
-//! The operations are in parts: [`adding`] (a rule or an endpoint under a group),
-//! [`moving`] (into another group, within a group, copies and deletions),
-//! [`checks`] (a new health check on an endpoint, a record's own problems) and
-//! [`rows`] (the tree as the page draws it, read from a spec that may be incomplete).
+//! The operations are in parts: `adding` (a rule or an endpoint under a group),
+//! `moving` (into another group, within a group, copies and deletions),
+//! `checks` (a new health check on an endpoint, a record's own problems) and
+//! `rows` (the tree as the page draws it, read from a spec that may be incomplete).
 
 mod adding;
 mod checks;

@@ -1,4 +1,4 @@
-//! Built-in scenarios: the regional-failover field designs (in [`field`], each set
+//! Built-in scenarios: the regional-failover field designs (in `field`, each set
 //! up exactly as the field report ran it), the deployment designs, and an empty
 //! design to build from. Settings come from the report and from documented
 //! defaults, never tuned toward an outcome; each preset's story says which is which.

@@ -35,7 +35,7 @@ use crate::spec::zone::RecordType;
 const MS_PER_MINUTE: f64 = 60_000.0;
 
 /// The prefix length of a client subnet sent as ECS: /24, what large public
-/// resolvers forward for IPv4 (`route53-reference.md` §2.9).
+/// resolvers forward for IPv4 (`docs/model.md`, answers).
 pub(super) const CLIENT_SUBNET_PREFIX_LEN: u8 = 24;
 
 /// The generated population's resolvers are named `pop-0`, `pop-1`, …
@@ -325,7 +325,7 @@ impl Sim {
 
     /// Runs start with warm resolver caches: each resolver holds the service's answer
     /// with a remaining TTL uniform on (0, TTL], as a busy resolver would when the
-    /// run's clock starts (reference §8.1, step 5).
+    /// run's clock starts (`docs/model.md`, health checks).
     fn warm_caches(&mut self) {
         let key = CacheKey::new(NameTable::SERVICE, None);
         for r in 0..self.resolvers.len() {

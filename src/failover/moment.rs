@@ -24,7 +24,7 @@ impl Moment {
         Moment { at: t, state, live }
     }
 
-    /// The playhead.
+    /// The simulated time this moment shows.
     pub fn at(&self) -> SimTime {
         self.at
     }

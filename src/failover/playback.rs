@@ -47,7 +47,7 @@ pub struct Playback {
 /// What the page shows at a playhead.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LiveView {
-    /// The playhead.
+    /// The simulated time it shows.
     pub at: SimTime,
     /// Per record: healthy as the DNS servers see it (what Route 53 would use).
     pub record_healthy: Vec<bool>,
@@ -339,7 +339,7 @@ impl Playback {
 /// One trial of a scenario under another seed.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TrialResult {
-    /// The seed.
+    /// The seed this trial ran under.
     pub seed: u64,
     /// The first probe's switch time, s.
     pub switch_s: Option<f64>,

@@ -103,9 +103,9 @@ pub struct Summary {
 /// Everything a run produced.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
-    /// Scenario title.
+    /// The scenario's title.
     pub title: String,
-    /// Seed.
+    /// The seed of the run (with the scenario, it fixes every draw).
     pub seed: u64,
     /// Simulated duration, s.
     pub duration_s: u64,

@@ -26,10 +26,10 @@ pub const RESPONSE_PATIENCE_MS: u64 = 60_000;
 pub const FALLBACK_RTT_MS: u64 = 50;
 
 /// An ALB closes a connection idle this long, ms: its default idle timeout
-/// (`route53-reference.md` §5.1).
+/// (`docs/model.md`, load balancers).
 pub const ALB_IDLE_TIMEOUT_MS: u64 = 60_000;
 
-/// An NLB closes a TCP flow idle this long, ms: fixed at 350 s (§5.2).
+/// An NLB closes a TCP flow idle this long, ms: fixed at 350 s (`docs/model.md`, load balancers).
 pub const NLB_IDLE_TIMEOUT_MS: u64 = 350_000;
 
 /// How a request ended. The serde names are part of the documented

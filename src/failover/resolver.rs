@@ -8,7 +8,7 @@
 //! independent caches picked at random per query (assumed). It forwards ECS /24
 //! (Google Public DNS does; documented).
 //!
-//! Below the cache: a resolver's state during a run ([`Resolver`]).
+//! Below the cache: a resolver's state during a run (`Resolver`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -48,7 +48,7 @@ impl CacheKey {
 /// One cached answer.
 #[derive(Clone, Debug)]
 pub struct CacheEntry {
-    /// The answer.
+    /// The answer as Route 53 gave it, shared by every cache that holds it.
     pub answer: Arc<Answer>,
     /// When it was fetched from the authoritative servers.
     pub fetched: SimTime,

@@ -32,7 +32,7 @@ pub struct TraceEvent {
 pub enum TraceDetail {
     /// A scripted or injected fault (an index into the run's faults).
     Fault {
-        /// The fault.
+        /// Its index in the scenario's fault script.
         fault: usize,
     },
     /// A fault's configuration change is live on the DNS servers.
@@ -45,7 +45,7 @@ pub enum TraceDetail {
     /// Route 53's control plane refused a fault's record changes (as it refuses an
     /// invalid change batch); nothing changed.
     Refused {
-        /// The fault.
+        /// Its index in the scenario's fault script.
         fault: usize,
         /// Why, in words.
         why: String,
@@ -55,14 +55,14 @@ pub enum TraceDetail {
     Health(HealthEventKind),
     /// A resolver's fresh answer for the service leads somewhere new.
     Resolver {
-        /// The resolver.
+        /// Which resolver of the run (named ones first, then the population).
         resolver: ResolverIdx,
         /// Where its answer leads now.
         now: ResolverNow,
     },
     /// A probe's request.
     Probe {
-        /// The probe.
+        /// Which probe, in the scenario's order.
         probe: ProbeIdx,
         /// The DNS answer it used, as its log shows it.
         answer: Arc<str>,

@@ -2,7 +2,7 @@
 //! `list-health-checks` / `get-health-check` print and what `change-resource-record-sets`
 //! reads (a change batch, or the whole `--cli-input-json` request), and export a
 //! change batch for the current design. Traffic-policy documents
-//! (`AWSPolicyFormatVersion` 2015-10-01) are in [`policy`].
+//! (`AWSPolicyFormatVersion` 2015-10-01) are in `policy`.
 //!
 //! The documents are read into typed shapes ([`types`]), in every shape people
 //! actually have: the CLI's wrapped output, a bare array from `--query`, a single

@@ -2,8 +2,8 @@
 //! the DNS servers currently see, the latency table and an RNG, answer exactly as
 //! Route 53 would — and, on request, explain every step.
 //!
-//! Implements `route53-reference.md` §2 (policies), §4 (Evaluate Target Health and
-//! tree health) and the pseudo-code of §9:
+//! Implements the routing policies, Evaluate Target Health and tree health as
+//! `docs/model.md` (answers) describes them:
 //! - pick candidates by policy, skip unhealthy ones, **fail open per group** when
 //!   none is healthy (weighted: by weight among weight > 0; failover: primary;
 //!   geolocation / IP-based: the smallest matching region; multivalue: up to 8
@@ -36,9 +36,9 @@ mod policies;
 use engine::Engine;
 pub use explain::{Explain, Step, Verdict};
 
-/// TTL of a load balancer's own DNS name and of aliases to it [§1.3].
+/// TTL of a load balancer's own DNS name and of aliases to it (model: answers).
 pub const LB_TTL_S: u32 = 60;
-/// Most records a multivalue answer returns [§2.7].
+/// Most records a multivalue answer returns (model: answers).
 pub const MULTIVALUE_MAX: usize = 8;
 
 /// Health as the Route 53 DNS servers currently see it.
@@ -90,7 +90,7 @@ pub struct Query<'a> {
 }
 
 impl Query<'_> {
-    /// The address Route 53 routes by: ECS when present, else the resolver [§2.9].
+    /// The address Route 53 routes by: ECS when present, else the resolver (model: answers).
     pub fn client(&self) -> &ClientAddr {
         self.ecs.unwrap_or(self.resolver)
     }
@@ -147,7 +147,7 @@ pub enum CnameTo {
 pub enum Answer {
     /// Records, all with one TTL.
     Records {
-        /// The items.
+        /// The answer section: addresses, or a CNAME and where it leads.
         items: Vec<Item>,
         /// TTL in seconds.
         ttl_s: u32,

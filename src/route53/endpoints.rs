@@ -2,7 +2,7 @@
 //! balancer, and what a connection to one yields — for a Route 53 checker, a load
 //! balancer's own target check, or a client.
 //!
-//! Endpoint behaviour follows `route53-reference.md` §3.1 and §5:
+//! Endpoint behaviour (`docs/model.md`, health checks and load balancers):
 //! - a stopped web server on a live machine refuses (TCP RST, at once);
 //! - a black-holed endpoint never answers (connect timeout: 4 s for an HTTP(S)
 //!   checker, 10 s for TCP);
@@ -39,13 +39,13 @@ pub enum HostState {
 
 /// Timeouts of the actors that connect to endpoints.
 pub mod timeouts {
-    /// Route 53 HTTP/HTTPS checker: TCP connect within 4 s [§3.1].
+    /// Route 53 HTTP/HTTPS checker: TCP connect within 4 s (model: health checks).
     pub const CHECKER_HTTP_CONNECT_MS: u64 = 4_000;
-    /// Route 53 TCP checker: connect within 10 s [§3.1].
+    /// Route 53 TCP checker: connect within 10 s (model: health checks).
     pub const CHECKER_TCP_CONNECT_MS: u64 = 10_000;
-    /// Route 53 HTTP checker: first response within 2 s of connecting [§3.1].
+    /// Route 53 HTTP checker: first response within 2 s of connecting (model: health checks).
     pub const CHECKER_RESPONSE_MS: u64 = 2_000;
-    /// ALB: a target that does not accept a connection within 10 s gives 504 [§5.1].
+    /// ALB: a target that does not accept a connection within 10 s gives 504 (model: load balancers).
     pub const ALB_TARGET_CONNECT_MS: u64 = 10_000;
 }
 
@@ -117,7 +117,7 @@ impl Outcome {
 /// One attempt and how long it took, in ms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Attempt {
-    /// The outcome.
+    /// What the attempt ended in (a response, a refusal, a timeout).
     pub outcome: Outcome,
     /// Time from the first SYN to the outcome, ms.
     pub elapsed_ms: u64,
@@ -135,7 +135,7 @@ pub struct Patience {
 }
 
 impl Patience {
-    /// A Route 53 checker's patience for `protocol` [§3.1].
+    /// A Route 53 checker's patience for `protocol` (model: health checks).
     pub fn checker(protocol: CheckProtocol) -> Patience {
         match protocol {
             CheckProtocol::Http | CheckProtocol::Https => Patience {

@@ -2,7 +2,7 @@
 //! the 18 % rule, calculated / inverted / disabled / manual checks, the push of
 //! status to the DNS servers, and each load balancer's own target checks.
 //!
-//! Mechanisms (`route53-reference.md` §3, §5, §8.1):
+//! Mechanisms (`docs/model.md`, health checks and load balancers):
 //! - every checker probes on its own phase (uniform over one interval at the start,
 //!   never synchronised); a probe takes the time its outcome implies (refused ≈ one
 //!   RTT, black hole 4 s for HTTP(S) / 10 s for TCP, slow response 2 s); the next
@@ -11,7 +11,7 @@
 //!   current opinion, in either direction;
 //! - the check is healthy while **more than 18 %** of its checkers say healthy;
 //! - a change reaches the DNS servers after a push delay drawn uniformly from
-//!   [`HealthParams::push_delay_ms`] ([U]: 1–10 s by default), never out of order;
+//!   [`HealthParams::push_delay_ms`] (\[U\]: 1–10 s by default), never out of order;
 //! - a calculated check applies its rule to its children's statuses as the DNS
 //!   servers see them; a disabled check is healthy; an inverted one reports the
 //!   opposite; a manual check is set by calls (it stands for CloudWatch-alarm and
@@ -87,7 +87,7 @@ pub enum HealthEventKind {
         check: CheckIdx,
         /// Status as seen (before inversion).
         healthy: bool,
-        /// The location.
+        /// The DNS location that now sees it (an index into the engine's locations).
         location: usize,
         /// Locations that now see this status, of…
         seeing: u32,
@@ -109,7 +109,7 @@ pub enum HealthEventKind {
         host: HostIdx,
         /// Health as seen.
         healthy: bool,
-        /// The location.
+        /// The DNS location that now sees it (an index into the engine's locations).
         location: usize,
         /// Locations that now see this health, of…
         seeing: u32,
@@ -576,7 +576,7 @@ impl HealthView for DnsView<'_> {
         if st.disabled {
             return true;
         }
-        // A disabled child counts as healthy (leaf_dns applies it) [§3.2].
+        // A disabled child counts as healthy (leaf_dns applies it) (model: health checks).
         let kids = &self.zone.health_checks[c].children;
         let ok = kids.iter().filter(|&&k| self.engine.leaf_dns(k, self.loc)).count() as u32;
         let raw = match rule {
@@ -599,7 +599,7 @@ pub type Sched<'a> = &'a mut dyn FnMut(SimTime, HealthEv);
 /// the query tester); the simulation instead schedules its events on its one queue.
 #[derive(Clone, Debug)]
 pub struct HealthRunner {
-    /// The engine.
+    /// The checks, their state and each DNS location's view.
     pub engine: HealthEngine,
     queue: EventQueue<HealthEv>,
 }

@@ -14,7 +14,7 @@ pub struct Pitfall {
 }
 
 /// Rough time for an endpoint check to call a black-holed endpoint unhealthy, s
-/// (reference §8.1: about the slowest checker's `threshold` cycles of
+/// (`docs/model.md`, health checks: about the slowest checker's `threshold` cycles of
 /// interval + 4 s timeout).
 fn detection_s(interval_s: u32, threshold: u32) -> u32 {
     threshold * (interval_s + 4)

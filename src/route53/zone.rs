@@ -3,7 +3,7 @@
 //! each named by its path in the spec (`records[3].value.alias.target`), instead of
 //! stopping at the first.
 //!
-//! Validation rules follow `route53-reference.md` §1–§5: alias cycles and dangling
+//! Validation rules follow Route 53's documented limits (`docs/model.md`, answers): alias cycles and dangling
 //! references, ranges (weights 0–255, thresholds 1–10, intervals 10/30 s, bias
 //! −99..99), set identifiers, one policy per group, one default per geolocation
 //! group, one record per latency region, CNAME placement, and size limits that
@@ -44,11 +44,11 @@ pub mod limits {
     pub const VALUES: usize = 100;
     /// Length of any name or id.
     pub const NAME_LEN: usize = 253;
-    /// Children of a calculated check [§3.2].
+    /// Children of a calculated check (model: health checks).
     pub const CALCULATED_CHILDREN: usize = 256;
     /// CIDR blocks in all collections together.
     pub const CIDR_BLOCKS: usize = 5_000;
-    /// Alias nesting depth Route 53 documents (three levels) [§1.3].
+    /// Alias nesting depth Route 53 documents (three levels) (model: answers).
     pub const ALIAS_DEPTH: usize = 3;
 }
 
@@ -73,7 +73,7 @@ pub struct Record {
     pub rtype: RecordType,
     /// Set identifier (every policy but simple has one).
     pub set_id: Option<String>,
-    /// TTL, s; `None` for an alias, which answers with its target's TTL [§1.3].
+    /// TTL, s; `None` for an alias, which answers with its target's TTL (model: answers).
     pub ttl_s: Option<u32>,
     /// The routing policy, with what the answer engine needs to apply it.
     pub policy: Policy,
@@ -102,7 +102,7 @@ impl Record {
     }
 }
 
-/// A validated routing policy [§2]: the spec's [`Routing`] with its references
+/// A validated routing policy (model: answers): the spec's [`Routing`] with its references
 /// resolved (a geoproximity region to coordinates, an IP-based location to its CIDR
 /// blocks).
 #[derive(Clone, Debug, PartialEq)]
@@ -133,7 +133,7 @@ pub enum Policy {
     Geoproximity {
         /// Where the resource is (a region's city, or the given coordinates).
         at: LatLon,
-        /// −99..=99; positive grows the catchment [§2.6].
+        /// −99..=99; positive grows the catchment (model: answers).
         bias: i32,
     },
     /// Up to 8 healthy records.
@@ -208,7 +208,7 @@ pub struct Group {
 /// A validated health check.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HealthCheck {
-    /// The spec.
+    /// The check as written (id, kind, settings).
     pub spec: HealthCheckSpec,
     /// Children (calculated checks).
     pub children: Vec<CheckIdx>,
@@ -228,7 +228,7 @@ pub enum Endpoint {
 /// A validated load balancer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadBalancer {
-    /// The spec.
+    /// The load balancer as written (id, kind, region, target groups).
     pub spec: LoadBalancerSpec,
     /// Health settings (the kind's defaults when not given).
     pub health: LbHealthSettings,
@@ -241,7 +241,7 @@ pub struct LoadBalancer {
 /// A host: an LB target or a stand-alone server.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Host {
-    /// The spec.
+    /// The host as written (id, region, AZ, address).
     pub spec: HostSpec,
     /// The region (from the LB, or from the AZ name).
     pub region: String,
@@ -272,7 +272,7 @@ impl Cidr {
     }
 
     /// Does this block contain the client prefix `addr/len`? A client prefix shorter
-    /// than the block does not match [§2.8].
+    /// than the block does not match (model: answers).
     pub fn contains(&self, addr: u32, len: u8) -> bool {
         if len < self.len {
             return false;
@@ -289,17 +289,17 @@ pub struct Zone {
     pub name: String,
     /// Negative-caching TTL in seconds.
     pub negative_ttl_s: u32,
-    /// Records.
+    /// Every record set, in the spec's order (record indices point here).
     pub records: Vec<Record>,
     /// Groups by (name, type).
     pub groups: Vec<Group>,
-    /// Health checks.
+    /// Every health check (check indices point here).
     pub health_checks: Vec<HealthCheck>,
-    /// Load balancers.
+    /// Every load balancer with its target groups resolved to host indices.
     pub load_balancers: Vec<LoadBalancer>,
-    /// Hosts.
+    /// Every host (web server), across load balancers and A records.
     pub hosts: Vec<Host>,
-    /// Regions.
+    /// The AWS regions the zone routes to, with where they are.
     pub regions: Vec<RegionSpec>,
     group_index: BTreeMap<(String, RecordType), GroupIdx>,
     names: BTreeSet<String>,

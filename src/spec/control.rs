@@ -70,7 +70,7 @@ fn d_shift() -> u64 {
 pub struct Fleet {
     /// Name (an AZ, or batch / operations / customer).
     pub name: String,
-    /// Hosts.
+    /// How many hosts it has (a wave deploys a share of them).
     pub hosts: u32,
     /// Requests per second it serves.
     pub requests_per_s: f64,

@@ -419,7 +419,7 @@ pub struct DeploySpec {
     /// The alarm that halts the deployment.
     #[serde(default)]
     pub alarm: AlarmSpec,
-    /// The plan.
+    /// The waves, their order and their pauses.
     pub plan: Plan,
     /// The bad build pushed through it.
     pub bad_build: BadBuild,

@@ -9,15 +9,15 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct HealthParams {
     /// Checkers per checker region. Default 2: 8 regions × 2 = 16, matching "16
-    /// redundant availability zones" [§3.1, U].
+    /// redundant availability zones" (model: health checks; unconfirmed).
     #[serde(default = "d_checkers")]
     pub checkers_per_region: u32,
     /// A check is healthy while more than this percentage of checkers say healthy.
-    /// Default 18 [§3.1, C].
+    /// Default 18 (model: health checks; confirmed).
     #[serde(default = "d_pct")]
     pub healthy_above_pct: u32,
     /// Delay from a status change to the DNS servers, uniform in [min, max] ms.
-    /// Default 1,000–10,000 [§3.5, U].
+    /// Default 1,000–10,000 (model: health checks; unconfirmed).
     #[serde(default = "d_push")]
     pub push_delay_ms: (u64, u64),
 }

@@ -151,10 +151,10 @@ pub struct PopulationSpec {
     /// Mix of resolver kinds, with weights.
     #[serde(default = "default_kind_mix")]
     pub kinds: Vec<(ResolverKind, u32)>,
-    /// Share of resolvers that extend TTLs, percent (8.74 measured [S]).
+    /// Share of resolvers that extend TTLs, percent (8.74 measured \[S\]).
     #[serde(default = "default_extender_pct")]
     pub extender_pct: f64,
-    /// TTL extenders cache for at least this long, s ([U]).
+    /// TTL extenders cache for at least this long, s (\[U\]).
     #[serde(default = "default_extend_ttl")]
     pub extend_ttl_s: u32,
     /// Mix of client kinds, with weights.
@@ -547,7 +547,7 @@ pub struct SimParams {
     #[serde(default = "default_bins")]
     pub cohort_bins: u32,
     /// Control-plane propagation of record and check changes, ms. Default 30,000
-    /// (Route 53 documents "under 60 s" [§3.5, C]; the typical value is U).
+    /// (Route 53 documents "under 60 s", confirmed; the typical value is assumed: `docs/model.md`, health checks).
     #[serde(default = "default_config_delay")]
     pub config_delay_ms: u64,
 }

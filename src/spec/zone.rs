@@ -4,7 +4,7 @@
 //! These are the *spec* types — what a scenario file or a share link holds. They
 //! are validated once, at the boundary, into [`crate::route53::zone::Zone`]; nothing else in
 //! the core reads a spec directly. Defaults and units are in each field's doc; the
-//! numbers come from `route53-reference.md` (section in brackets).
+//! numbers and their sources are in `docs/model.md` (its section in brackets).
 
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub struct ZoneSpec {
     /// The zone apex, e.g. `example.com`.
     pub name: String,
-    /// Negative-caching TTL: min(SOA TTL, SOA MINIMUM), 900 s by default [§1.4].
+    /// Negative-caching TTL: min(SOA TTL, SOA MINIMUM), 900 s by default (model: answers).
     #[serde(default = "default_negative_ttl")]
     pub negative_ttl_s: u32,
     /// Record sets.
@@ -32,7 +32,7 @@ pub struct ZoneSpec {
     /// Stand-alone hosts answered by plain A records (not behind a load balancer).
     #[serde(default)]
     pub hosts: Vec<HostSpec>,
-    /// CIDR collections for IP-based routing [§2.8].
+    /// CIDR collections for IP-based routing (model: answers).
     #[serde(default)]
     pub cidr_collections: Vec<CidrCollectionSpec>,
 }
@@ -48,7 +48,7 @@ pub enum RecordType {
     A,
     /// IPv6 address.
     AAAA,
-    /// Canonical name: answers queries of every type [§1.2].
+    /// Canonical name: answers queries of every type (model: answers).
     CNAME,
 }
 
@@ -79,7 +79,7 @@ pub struct RecordSpec {
     #[serde(default)]
     pub routing: Routing,
     /// TTL in seconds; required for non-alias records, forbidden on aliases (an alias
-    /// answers with its target's TTL) [§1.3].
+    /// answers with its target's TTL) (model: answers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl_s: Option<u32>,
     /// What the record answers.
@@ -100,7 +100,7 @@ pub enum RecordValue {
     Alias {
         /// The alias target.
         target: AliasTarget,
-        /// Evaluate Target Health [§4.1].
+        /// Evaluate Target Health (model: answers).
         #[serde(default)]
         evaluate_target_health: bool,
     },
@@ -122,7 +122,7 @@ pub enum AliasTarget {
     },
 }
 
-/// A record's routing policy [§2].
+/// A record's routing policy (model: answers).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "policy", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Routing {
@@ -153,7 +153,7 @@ pub enum Routing {
     Geoproximity {
         /// Where the resource is.
         location: GeoproximityLocation,
-        /// −99..=99; positive grows the catchment [§2.6].
+        /// −99..=99; positive grows the catchment (model: answers).
         #[serde(default)]
         bias: i32,
     },
@@ -204,7 +204,7 @@ pub enum GeoLocationSpec {
     Continent(String),
     /// An ISO 3166 alpha-2 country code.
     Country(String),
-    /// A subdivision: Route 53 supports US states [§2.5].
+    /// A subdivision: Route 53 supports US states (model: answers).
     Subdivision {
         /// Country code (`US`).
         country: String,
@@ -228,7 +228,7 @@ pub enum GeoproximityLocation {
     },
 }
 
-/// A Route 53 health check [§3].
+/// A Route 53 health check (model: health checks).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HealthCheckSpec {
@@ -236,10 +236,10 @@ pub struct HealthCheckSpec {
     pub id: String,
     /// What is checked and how.
     pub kind: HealthCheckKind,
-    /// Report the opposite of the computed status [§3.1].
+    /// Report the opposite of the computed status (model: health checks).
     #[serde(default)]
     pub inverted: bool,
-    /// A disabled check always counts as healthy [§3.1].
+    /// A disabled check always counts as healthy (model: health checks).
     #[serde(default)]
     pub disabled: bool,
 }
@@ -255,7 +255,7 @@ pub enum HealthCheckKind {
         target: CheckTarget,
         /// HTTP, HTTPS or TCP.
         protocol: CheckProtocol,
-        /// 10 (fast) or 30 (standard) seconds [§3.1].
+        /// 10 (fast) or 30 (standard) seconds (model: health checks).
         #[serde(default = "default_interval")]
         interval_s: u32,
         /// 1..=10 consecutive results to flip, both directions; default 3.
@@ -268,7 +268,7 @@ pub enum HealthCheckKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         search_string: Option<String>,
     },
-    /// Combines other checks [§3.2].
+    /// Combines other checks (model: health checks).
     Calculated {
         /// Child check ids (not calculated themselves).
         children: Vec<String>,
@@ -385,7 +385,7 @@ fn default_threshold() -> u32 {
     3
 }
 
-/// The 8 Route 53 health-checker regions [§3.1].
+/// The 8 Route 53 health-checker regions (model: health checks).
 pub const CHECKER_REGIONS: [&str; 8] = [
     "us-east-1",
     "us-west-1",
@@ -467,11 +467,11 @@ pub struct LoadBalancerSpec {
     pub kind: LbKind,
     /// Region the load balancer lives in.
     pub region: String,
-    /// Its public DNS name (answered with TTL 60 s) [§1.3].
+    /// Its public DNS name (answered with TTL 60 s) (model: answers).
     pub dns_name: String,
     /// Target groups; each lists its hosts.
     pub target_groups: Vec<TargetGroupSpec>,
-    /// Target health-check settings; `None` takes the kind's defaults [§5].
+    /// Target health-check settings; `None` takes the kind's defaults (model: load balancers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<LbHealthSettings>,
 }
@@ -499,7 +499,7 @@ pub struct HostSpec {
     pub ip: Option<String>,
 }
 
-/// A load balancer's own target health checks [§5.1, §5.2].
+/// A load balancer's own target health checks (model: load balancers).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LbHealthSettings {
@@ -514,13 +514,13 @@ pub struct LbHealthSettings {
 }
 
 impl LbHealthSettings {
-    /// ALB defaults: 30 s interval, 5 s timeout, 5 healthy, 2 unhealthy [§5.1].
+    /// ALB defaults: 30 s interval, 5 s timeout, 5 healthy, 2 unhealthy (model: load balancers).
     pub const ALB_DEFAULT: LbHealthSettings =
         LbHealthSettings { interval_s: 30, timeout_s: 5, healthy_threshold: 5, unhealthy_threshold: 2 };
-    /// NLB current defaults: 30 s, 10 s TCP timeout, 5 healthy, 2 unhealthy [§5.2].
+    /// NLB current defaults: 30 s, 10 s TCP timeout, 5 healthy, 2 unhealthy (model: load balancers).
     pub const NLB_DEFAULT: LbHealthSettings =
         LbHealthSettings { interval_s: 30, timeout_s: 10, healthy_threshold: 5, unhealthy_threshold: 2 };
-    /// NLB 2019 fast settings: 10 s interval, threshold 3 both ways [§5.2].
+    /// NLB 2019 fast settings: 10 s interval, threshold 3 both ways (model: load balancers).
     pub const NLB_2019_FAST: LbHealthSettings =
         LbHealthSettings { interval_s: 10, timeout_s: 10, healthy_threshold: 3, unhealthy_threshold: 3 };
 
@@ -533,7 +533,7 @@ impl LbHealthSettings {
     }
 }
 
-/// A CIDR collection [§2.8].
+/// A CIDR collection (model: answers).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CidrCollectionSpec {

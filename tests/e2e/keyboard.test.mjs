@@ -79,7 +79,7 @@ test("keyboard only: load a preset, fail a region, play, edit the tree, share", 
     await tabTo(page, testid("share"));
     await page.keyboard.press("Enter");
     await page.getByTestId("share-url").waitFor();
-    assert.match(await page.getByTestId("share-url").inputValue(), /#s=1\./);
+    assert.match(await page.getByTestId("share-url").inputValue(), /#s=2\./);
     await screenshot(page, "keyboard-walkthrough");
   });
 });

@@ -44,7 +44,7 @@ test("newcomer: ALB design, fail us-east-1, watch, switch to NLB + TTL 1 s, comp
     const clock = await page.getByTestId("clock").textContent();
     await page.getByTestId("share").click();
     const url = await page.getByTestId("share-url").inputValue();
-    assert.match(url, /#s=1\./);
+    assert.match(url, /#s=2\./);
     const other = await page.context().newPage();
     await openApp(other, server.origin, url.slice(url.indexOf("#")));
     await other.getByTestId("scenario-title").filter({ hasText: "TTL 1 s (NLB)" }).waitFor();

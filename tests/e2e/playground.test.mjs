@@ -77,7 +77,7 @@ test("a shared moment opens identically in a fresh browser profile", async () =>
     url = await a.page.getByTestId("share-url").inputValue();
     title = await a.page.getByTestId("scenario-title").textContent();
     clock = await a.page.getByTestId("clock").textContent();
-    assert.ok(url.startsWith(`${server.origin}/#s=1.`), url);
+    assert.ok(url.startsWith(`${server.origin}/#s=2.`), url);
     assert.deepEqual(a.log.errors, []);
   } finally {
     await a.close();

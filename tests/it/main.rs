@@ -5,6 +5,7 @@ mod architecture; // the core never names a web crate; every module has a `//!` 
 mod aws_formats; // Route 53 record sets, health checks, change batches, traffic policies: import, export, guarantees
 mod cli; // the command-line tool as a process
 mod deploy; // waves over the anycast data plane and their blast radius
+mod fuzz_seeds; // the fuzz targets' checks on their seeds and mutations of them
 mod health_timing; // detection and recovery times, the 18 % rule, LB checks
 mod links; // share links: round trips and bad links
 #[path = "../common/pins.rs"]

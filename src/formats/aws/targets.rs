@@ -10,10 +10,10 @@
 //! - [CFN-ALIAS] CloudFormation `AWS::Route53::RecordSet AliasTarget`: CloudFront's
 //!   hosted zone is always `Z2FDTNDATAQYW2`, Global Accelerator's `Z2BJ6XQ5FK7U4H`;
 //!   separate ELB columns for ALB/CLB and NLB.
-//! - [GR] AWS General Reference endpoint tables, as transcribed in the Terraform AWS
+//! - \[GR\] AWS General Reference endpoint tables, as transcribed in the Terraform AWS
 //!   provider's hosted-zone data sources (`elbv2`, `s3`, `elasticbeanstalk`) and App
 //!   Runner's endpoint page: per-region alias hosted-zone ids.
-//! - [TTL] the 60 s answer TTL of load balancers (ELB user guides, "target group
+//! - \[TTL\] the 60 s answer TTL of load balancers (ELB user guides, "target group
 //!   health"; Route 53 weighted-records page); 60 s measured for CloudFront, S3
 //!   websites and Elastic Beanstalk by third parties; assumed 60 s for the rest (no
 //!   AWS table of per-service TTLs exists).
@@ -89,7 +89,7 @@ impl Service {
         matches!(self, Service::ElbApplication | Service::ElbNetwork)
     }
 
-    /// Answer TTL in seconds and whether AWS documents it ([TTL]).
+    /// Answer TTL in seconds and whether AWS documents it (\[TTL\]).
     pub fn ttl(self) -> (u32, &'static str) {
         match self {
             Service::ElbApplication | Service::ElbNetwork => (60, "documented"),

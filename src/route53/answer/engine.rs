@@ -61,7 +61,7 @@ impl Engine<'_> {
         let z = self.zone;
         let q = self.query;
         let neg = z.negative_ttl_s;
-        // A CNAME at the name answers every type [§1.2].
+        // A CNAME at the name answers every type (model: answers).
         let group = z.group(q.name, q.rtype).or_else(|| z.group(q.name, RecordType::CNAME));
         let Some(g) = group else {
             if z.name_exists(q.name) {
@@ -259,7 +259,7 @@ impl Engine<'_> {
             Target::Values(values) => {
                 let mut items: Vec<Item> = values.iter().map(|v| value_item(z, v)).collect();
                 if matches!(rec.policy, Policy::Simple) && items.len() > 1 {
-                    // Simple records return every value, shuffled [§2.1].
+                    // Simple records return every value, shuffled (model: answers).
                     rng.shuffle(&mut items);
                 }
                 Selected::Records { items, ttl_s: rec.ttl_s.unwrap_or(0), path: Vec::new() }

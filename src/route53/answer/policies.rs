@@ -1,4 +1,4 @@
-//! The routing policies applied to one group's records [§2]: the candidates each
+//! The routing policies applied to one group's records (model: answers): the candidates each
 //! policy orders (latency, geolocation, geoproximity, IP-based) and how a record is
 //! taken from them (first healthy, or fail open), and the policies that choose by
 //! drawing (weighted, multivalue) or by role (failover).
@@ -63,7 +63,7 @@ impl Engine<'_> {
         first
     }
 
-    /// Weighted choice [§2.2]: among healthy records with weight > 0; then the
+    /// Weighted choice (model: answers): among healthy records with weight > 0; then the
     /// healthy weight-0 ones, equally likely; fail open by weight among weight > 0.
     pub(super) fn weighted(&mut self, g: GroupIdx, members: &[RecordIdx], depth: usize, rng: &mut SimRng) -> RecordIdx {
         let z = self.zone;
@@ -144,7 +144,7 @@ impl Engine<'_> {
         pick
     }
 
-    /// Failover [§2.4]: the primary while healthy, else a healthy secondary, else
+    /// Failover (model: answers): the primary while healthy, else a healthy secondary, else
     /// the primary (fail open).
     pub(super) fn failover(
         &mut self,
@@ -172,7 +172,7 @@ impl Engine<'_> {
             }
             self.note(depth, g, Some(s), Verdict::Skipped, || format!("{label} (secondary): {reason} → skipped"));
         }
-        // Both unhealthy: the primary is answered (fail open to primary) [§2.4].
+        // Both unhealthy: the primary is answered (fail open to primary) (model: answers).
         let pick = p.or(s).expect("a failover group has a member");
         let label = z.records[pick].label();
         self.note(depth, g, Some(pick), Verdict::FailOpen, || {
@@ -181,7 +181,7 @@ impl Engine<'_> {
         pick
     }
 
-    /// Multivalue [§2.7]: up to eight healthy records at random; up to eight
+    /// Multivalue (model: answers): up to eight healthy records at random; up to eight
     /// unhealthy ones when none is healthy.
     pub(super) fn multivalue(
         &mut self,
@@ -219,7 +219,7 @@ impl Engine<'_> {
     }
 }
 
-/// Geolocation candidates for `place`, most specific first, default last [§2.5].
+/// Geolocation candidates for `place`, most specific first, default last (model: answers).
 pub(super) fn geo_candidates(z: &Zone, members: &[RecordIdx], place: &Place) -> Vec<(RecordIdx, String)> {
     let find = |want: &GeoLocationSpec| {
         members
@@ -247,7 +247,7 @@ pub(super) fn geo_candidates(z: &Zone, members: &[RecordIdx], place: &Place) -> 
     out
 }
 
-/// Geoproximity candidates, closest first by biased distance [§2.6]: a positive
+/// Geoproximity candidates, closest first by biased distance (model: answers): a positive
 /// bias shrinks the distance (grows the catchment), a negative one stretches it.
 pub(super) fn geoproximity_candidates(z: &Zone, members: &[RecordIdx], place: &Place) -> Vec<(RecordIdx, String)> {
     let mut ordered: Vec<(u64, RecordIdx, String)> = members
@@ -265,7 +265,7 @@ pub(super) fn geoproximity_candidates(z: &Zone, members: &[RecordIdx], place: &P
 }
 
 /// IP-based candidates: records whose blocks contain the client prefix, longest
-/// match first, then the `*` default [§2.8].
+/// match first, then the `*` default (model: answers).
 pub(super) fn ip_candidates(z: &Zone, members: &[RecordIdx], client: &ClientAddr) -> Vec<(RecordIdx, String)> {
     let mut matched: Vec<(u8, RecordIdx)> = members
         .iter()

@@ -1,5 +1,5 @@
 //! Validation of the alias graph: no alias cycles, and no nesting deeper than
-//! Route 53 documents [§1.3].
+//! Route 53 documents (model: answers).
 
 use std::collections::BTreeSet;
 

@@ -1,4 +1,4 @@
-//! Validation of Route 53 health checks [§3]: unique ids, endpoint checks (target,
+//! Validation of Route 53 health checks (model: health checks): unique ids, endpoint checks (target,
 //! interval, threshold, checker regions, string matching) and calculated checks
 //! (children that exist and are not calculated themselves).
 
@@ -11,9 +11,9 @@ use crate::spec::zone::{
     CHECKER_REGIONS, CalculatedRule, CheckProtocol, CheckTarget, HealthCheckKind, HealthCheckSpec, ZoneSpec,
 };
 
-/// Fewest checker regions Route 53 accepts for an endpoint check [§3.1].
+/// Fewest checker regions Route 53 accepts for an endpoint check (model: health checks).
 const MIN_CHECKER_REGIONS: usize = 3;
-/// Longest search string of an HTTP(S) check with string matching [§3.1].
+/// Longest search string of an HTTP(S) check with string matching (model: health checks).
 const SEARCH_STRING_MAX: usize = 255;
 
 /// Health checks as validated, and their index by id.

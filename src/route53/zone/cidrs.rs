@@ -1,4 +1,4 @@
-//! Validation of CIDR collections for IP-based routing [§2.8]: blocks that parse
+//! Validation of CIDR collections for IP-based routing (model: answers): blocks that parse
 //! and are /1 to /24, unique location names, unique collection ids.
 
 use std::collections::BTreeMap;

@@ -1,6 +1,6 @@
 //! Validation of the zone's world: its regions, its load balancers with their
 //! health settings and target groups, and the hosts (LB targets and stand-alone
-//! servers) [§5].
+//! servers) (model: load balancers).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
@@ -108,7 +108,7 @@ impl Validator {
         eps.hosts.len() - 1
     }
 
-    /// A load balancer's own target health settings [§5.1, §5.2].
+    /// A load balancer's own target health settings (model: load balancers).
     fn lb_health(&mut self, path: &str, kind: LbKind, h: &LbHealthSettings) {
         if !(5..=300).contains(&h.interval_s) {
             self.err(format!("{path}.interval_s"), format!("{} s: the interval is 5 to 300 s", h.interval_s));

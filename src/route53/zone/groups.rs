@@ -3,7 +3,7 @@
 //! group, unique set identifiers, one record for simple routing, one per latency
 //! region, one primary and one secondary, one record per geolocation (one
 //! default), one CIDR collection, at most 100 weighted records — and CNAME
-//! exclusivity [§1.2, §2].
+//! exclusivity (model: answers).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,7 +11,7 @@ use super::validate::Validator;
 use crate::route53::zone::{Group, GroupIdx};
 use crate::spec::zone::{FailoverRole, GeoLocationSpec, RecordType, Routing, ZoneSpec};
 
-/// Most weighted records that may share a name and type [§2.2].
+/// Most weighted records that may share a name and type (model: answers).
 const WEIGHTED_MAX: usize = 100;
 
 /// The record groups, their index, and every owner name.

@@ -1,6 +1,6 @@
 //! Validation of each record: its values or alias target, TTL, CNAME placement,
 //! health check, and the settings of its routing policy (weight, latency region,
-//! geolocation, geoproximity, multivalue, IP-based location) [§1, §2].
+//! geolocation, geoproximity, multivalue, IP-based location) (model: answers).
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -231,7 +231,7 @@ impl Validator {
     }
 
     /// A geolocation: the default, a continent, a country Route 53 has data for, or
-    /// a US state [§2.5].
+    /// a US state (model: answers).
     fn geo_location(&mut self, path: &str, l: &GeoLocationSpec) {
         match l {
             GeoLocationSpec::Default => {}
