@@ -142,6 +142,7 @@ const FAMILIES = [
   ["routewave core: failover", /routewave::failover/],
   ["routewave core: deploy", /routewave::deploy/],
   ["routewave core: route53", /routewave::route53/],
+  ["routewave core: resolvers", /routewave::resolvers/],
   ["routewave core: spec", /routewave::spec/],
   ["routewave core: design (builder, presets)", /routewave::design/],
   ["routewave core: formats", /routewave::formats/],
