@@ -16,6 +16,9 @@ cargo clippy --locked --all-targets -- -D warnings
 step "clippy (wasm32)"
 cargo clippy --locked --target wasm32-unknown-unknown --lib --bins --test web -- -D warnings
 
+step "rustdoc (every link resolves, no private links)"
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps
+
 step "native tests"
 cargo test --locked
 

@@ -2,7 +2,9 @@
 //! `zone.`), then who asks — the named resolvers, the client groups behind them, the
 //! generated population (resolvers in weighted cities with their clients), the
 //! probes — with every bad reference collected as a problem by its path; then the
-//! first requests and the faults on the queue, and warm resolver caches.
+//! first requests and the faults on the queue, and warm resolver caches. A group's
+//! representatives browse with think times of their own, or request at a constant
+//! rate at staggered phases (its [`TrafficModel`]).
 //!
 //! The order of construction is part of the run: random streams are drawn in it and
 //! events are queued in it, so reordering it changes every trace.
@@ -13,7 +15,7 @@ use crate::base::geo::{self, Place};
 use crate::base::queue::EventQueue;
 use crate::base::rng::{SimRng, stream_id};
 use crate::base::time::SimTime;
-use crate::failover::client::{Client, ClientRules, Pacing};
+use crate::failover::client::{Client, ClientRules, Pacing, Sessions};
 use crate::failover::faults::{FaultScript, check_action, record_changes};
 use crate::failover::recording::{Probe, ProbeTrack, Recorder};
 use crate::failover::resolver::{CacheKey, Resolver, ResolverIdx, effective_ttl};
@@ -28,7 +30,7 @@ use crate::route53::zone::Zone;
 use crate::spec::kinds::{ClientKind, ResolverKind};
 use crate::spec::params::LatencyModel;
 use crate::spec::problems::Problems;
-use crate::spec::scenario::{FaultSpec, PopulationSpec, Scenario};
+use crate::spec::scenario::{FaultSpec, PopulationSpec, Scenario, TrafficModel};
 use crate::spec::zone::RecordType;
 
 /// Milliseconds in a minute (request rates are given per minute).
@@ -111,13 +113,15 @@ impl Cast {
                 },
                 None => Some(self.resolvers[r].addr.place.clone()),
             };
-            self.group(r, place, g.count, g.kind, g.requests_per_min, &format!("group{i}"));
+            let Some(traffic) = traffic_model(g.traffic_model(), &format!("clients[{i}]"), problems) else { continue };
+            self.group(r, place, g.count, g.kind, traffic, &format!("group{i}"));
         }
     }
 
     /// The generated population: resolvers in weighted cities, of weighted kinds,
     /// some extending TTLs, with the clients shared out among them.
     fn population(&mut self, pop: &PopulationSpec, problems: &mut Problems) {
+        let Some(traffic) = traffic_model(pop.traffic_model(), "population", problems) else { return };
         let mut prng = SimRng::derive(self.seed, stream_id("population"));
         let cities: Vec<(&'static geo::City, u32)> = if pop.cities.is_empty() {
             geo::CITIES.iter().map(|c| (c, 1)).collect()
@@ -146,28 +150,55 @@ impl Cast {
             self.resolvers.push(Resolver::new(&id, city.place(), addr, kind, None, extend, self.seed));
             let count = per + u64::from(u64::from(i) < extra);
             let ckind = *pick_weighted(&mut prng, &pop.client_kinds).unwrap_or(&ClientKind::Browser);
-            self.group(r, Some(city.place()), count, ckind, pop.requests_per_min, &id);
+            self.group(r, Some(city.place()), count, ckind, traffic, &id);
         }
     }
 
     /// A group of `count` clients of `kind` behind resolver `r`, as up to `bins`
-    /// representatives at staggered phases of its request interval.
-    fn group(&mut self, r: ResolverIdx, place: Option<Place>, count: u64, kind: ClientKind, rate: f64, tag: &str) {
-        if count == 0 || rate <= 0.0 {
+    /// representatives, each standing for count / bins clients: at staggered phases
+    /// of a constant rate's interval, or browsing with think times of its own.
+    fn group(
+        &mut self,
+        r: ResolverIdx,
+        place: Option<Place>,
+        count: u64,
+        kind: ClientKind,
+        traffic: TrafficModel,
+        tag: &str,
+    ) {
+        if count == 0 {
+            return;
+        }
+        if let TrafficModel::Constant { requests_per_min } = traffic
+            && requests_per_min <= 0.0
+        {
             return;
         }
         let k = u64::from(self.bins).min(count);
-        let interval_ms = (MS_PER_MINUTE / rate) as u64;
         for b in 0..k {
             let mut rng = SimRng::derive(self.seed, stream_id(&format!("client/{tag}/{b}")));
-            let phase = rng.below(interval_ms.max(1));
+            let (pacing, first) = match traffic {
+                TrafficModel::Constant { requests_per_min } => {
+                    let interval_ms = (MS_PER_MINUTE / requests_per_min) as u64;
+                    let phase = rng.below(interval_ms.max(1));
+                    (Pacing::Rate { interval_ms: interval_ms.max(1) }, phase)
+                }
+                TrafficModel::Sessions { reading_mean_s, parsing_mean_s } => {
+                    let think = SimRng::derive(self.seed, stream_id(&format!("client/{tag}/{b}/think")));
+                    let mut sessions = Sessions::new(reading_mean_s * 1000.0, parsing_mean_s * 1000.0, think);
+                    // Think times are memoryless, so at any moment the time to a
+                    // client's next page is one more reading time: the steady state.
+                    let first = sessions.reading_ms();
+                    (Pacing::Sessions(Box::new(sessions)), first)
+                }
+            };
             let ecs = place.clone().map(|p| ClientAddr {
                 addr: derived_addr(&format!("{tag}/subnet")) & CLIENT_SUBNET_MASK,
                 prefix_len: CLIENT_SUBNET_PREFIX_LEN,
                 place: p,
             });
-            let client = new_client(r, kind.rules(), ecs, interval_ms, Pacing::Rate, None, rng);
-            self.clients.push((client, count as f64 / k as f64, phase));
+            let client = new_client(r, kind.rules(), ecs, pacing, None, rng);
+            self.clients.push((client, count as f64 / k as f64, first));
         }
     }
 
@@ -192,7 +223,8 @@ impl Cast {
             };
             let rng = SimRng::derive(self.seed, stream_id(&format!("probe/{}", p.id)));
             let probe = Some(self.probes.len());
-            let client = new_client(r, p.kind.rules(), Some(ecs), p.interval_ms, Pacing::AfterEnd, probe, rng);
+            let pacing = Pacing::AfterEnd { pause_ms: p.interval_ms.max(1) };
+            let client = new_client(r, p.kind.rules(), Some(ecs), pacing, probe, rng);
             self.probes.push(Probe {
                 id: p.id.clone(),
                 client: self.clients.len(),
@@ -209,12 +241,27 @@ fn new_client(
     resolver: ResolverIdx,
     rules: ClientRules,
     ecs: Option<ClientAddr>,
-    interval_ms: u64,
     pacing: Pacing,
     probe: Option<usize>,
     rng: SimRng,
 ) -> Client {
-    Client { resolver, rules, ecs, interval_ms: interval_ms.max(1), pacing, probe, cache: None, conn: None, rng }
+    Client { resolver, rules, ecs, pacing, probe, cache: None, failure: None, conn: None, rng }
+}
+
+/// A group's traffic model, or its problems pushed under `path` (`None` then).
+fn traffic_model(model: Result<TrafficModel, String>, path: &str, problems: &mut Problems) -> Option<TrafficModel> {
+    let model = match model {
+        Ok(m) => m,
+        Err(e) => {
+            problems.push(format!("{path}.requests_per_min"), e);
+            return None;
+        }
+    };
+    let found = model.problems();
+    for (field, message) in &found {
+        problems.push(format!("{path}.traffic.{field}"), message.clone());
+    }
+    found.is_empty().then_some(model)
 }
 
 /// An item of `items` drawn by weight (`None` when every weight is 0).

@@ -13,7 +13,7 @@ use crate::base::time::{SimDuration, SimTime};
 use crate::failover::recording::Cause;
 use crate::failover::sim::{Event, Sim};
 use crate::failover::trace::TraceDetail;
-use crate::route53::endpoints::{HostState, World};
+use crate::route53::endpoints::HostState;
 use crate::route53::zone::{CheckIdx, Host, HostIdx, LbIdx, Policy, RecordIdx, Zone};
 use crate::spec::changes::apply_changes;
 use crate::spec::scenario::{FaultAction, FaultSpec};
@@ -255,7 +255,7 @@ impl Sim {
 
     fn apply_change(&mut self, change: Change, t: SimTime) {
         match change {
-            Change::Host(h, state) => self.world.hosts[h] = state,
+            Change::Host(h, state) => self.world.set_host(h, state),
             Change::LbDown(l, down) => self.world.lb_down[l] = down,
             Change::CheckersCutOff(region, true) => {
                 self.world.partitioned.insert(region);
@@ -263,7 +263,7 @@ impl Sim {
             Change::CheckersCutOff(region, false) => {
                 self.world.partitioned.remove(&region);
             }
-            Change::RestoreAll => self.world = World::healthy(&self.zone),
+            Change::RestoreAll => self.world.restore_all(),
             Change::Manual(c, healthy) => {
                 let q = &mut self.queue;
                 self.health.set_manual(c, healthy, t, &mut |at, e| q.schedule(at, Event::Health(e)));

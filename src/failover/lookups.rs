@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use crate::base::time::{SimDuration, SimTime};
-use crate::failover::client::{CachedAnswer, ClientIdx, ClientRules, DnsCache, Resolved};
+use crate::failover::client::{CachedAnswer, ClientIdx, ClientRules, Resolved};
 use crate::failover::recording::CacheLookup;
 use crate::failover::requests::RequestResult;
 use crate::failover::resolver::{CacheKey, ResolverIdx};
@@ -73,18 +73,7 @@ impl Sim {
             let region = self.first_addr_region(&answer.addrs);
             self.rec.probe_client_answer(p, t, region);
         }
-        let life_s = match rules.cache {
-            DnsCache::None => 0,
-            DnsCache::Fixed(s) | DnsCache::FixedWithGrace(s, _) => s,
-            DnsCache::Ttl { extra, cap } => {
-                let ex = if extra > 0 { self.clients[c].rng.below(u64::from(extra) + 1) as u32 } else { 0 };
-                ttl_s.saturating_add(ex).min(cap)
-            }
-        };
-        let grace = match rules.cache {
-            DnsCache::FixedWithGrace(_, g) => g,
-            _ => 0,
-        };
+        let (life_s, grace) = rules.cache.lifetime_s(ttl_s, &mut self.clients[c].rng);
         self.clients[c].cache = (life_s > 0).then(|| CachedAnswer {
             answer: answer.clone(),
             expires: t + SimDuration::from_secs(u64::from(life_s)),

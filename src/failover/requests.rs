@@ -1,8 +1,14 @@
 //! One request from start to end: reuse a kept-alive connection if there is one
-//! (and it still works); otherwise look the name up (`lookups.rs`), connect to the
-//! answered addresses in order (the next one after a refused or timed-out connect,
-//! for clients that do), and end with a [`RequestOutcome`] — how it ended, how long
-//! it took, the region that served it.
+//! (and it is still open and works); otherwise look the name up (`lookups.rs`),
+//! connect to the answered addresses in order (the next one after a refused or
+//! timed-out connect, for clients that do), keep the new connection if client and
+//! server both do, and end with a [`RequestOutcome`] — how it ended, how long it
+//! took, the region that served it.
+//!
+//! A kept-alive connection carries on whatever the HTTP status: after an ALB's own
+//! 502 the client's next request goes to the same ALB on the same connection, until
+//! the connection ends (`client.rs`, [`Conn`]) — then the client looks the name up
+//! again (from its own cache while that is fresh).
 
 use std::sync::Arc;
 
@@ -14,7 +20,7 @@ use crate::failover::sim::{Event, Sim};
 use crate::failover::tables::RegionId;
 use crate::route53::answer::{Dest, Item};
 use crate::route53::endpoints::{self, Attempt, Caller, HostState, Outcome, Patience};
-use crate::route53::zone::{HostIdx, LbIdx};
+use crate::route53::zone::{Endpoint, HostIdx, LbIdx};
 use crate::spec::zone::LbKind;
 
 /// How long a client waits for the response once connected, ms. Assumption: 60 s,
@@ -24,13 +30,6 @@ pub const RESPONSE_PATIENCE_MS: u64 = 60_000;
 /// Round trip to an address whose place is unknown (outside the modelled regions),
 /// ms. Assumption.
 pub const FALLBACK_RTT_MS: u64 = 50;
-
-/// An ALB closes a connection idle this long, ms: its default idle timeout
-/// (`docs/model.md`, load balancers).
-pub const ALB_IDLE_TIMEOUT_MS: u64 = 60_000;
-
-/// An NLB closes a TCP flow idle this long, ms: fixed at 350 s (`docs/model.md`, load balancers).
-pub const NLB_IDLE_TIMEOUT_MS: u64 = 350_000;
 
 /// How a request ended. The serde names are part of the documented
 /// `simulate --json` output.
@@ -81,9 +80,31 @@ pub struct RequestOutcome {
     pub reused_connection: bool,
 }
 
-/// Did the server answer (even with an HTTP error)? Then the connection stays open.
-fn server_answered(o: Outcome) -> bool {
+/// Did the attempt end the request (the server answered, even with an HTTP error,
+/// or the client gave up on a slow response)? Otherwise the client tries another
+/// connection.
+fn ends_request(o: Outcome) -> bool {
     matches!(o, Outcome::Ok | Outcome::Http502 | Outcome::Http503 | Outcome::Http504 | Outcome::SlowResponse)
+}
+
+/// Does the connection stay open after this outcome? After a response, yes — an
+/// ALB's own 502 / 503 / 504 included (it answers them with `Connection:
+/// keep-alive`), and clients reuse a kept-alive connection whatever the status
+/// (Chrome's `HttpStreamParser::CanReuseConnection` does not look at it). A client
+/// that gave up waiting for a response closes the connection, since HTTP/1.1 has no
+/// other way to abandon a request.
+fn keeps_connection(o: Outcome) -> bool {
+    matches!(o, Outcome::Ok | Outcome::Http502 | Outcome::Http503 | Outcome::Http504)
+}
+
+/// The endpoint an answered address leads to (`None` for an address no modelled
+/// endpoint owns).
+fn endpoint_of(dest: &Dest) -> Option<Endpoint> {
+    match dest {
+        Dest::LbNode { lb, .. } => Some(Endpoint::Lb(*lb)),
+        Dest::Host(h) => Some(Endpoint::Host(*h)),
+        Dest::Unknown => None,
+    }
 }
 
 /// What trying a kept-alive connection came to.
@@ -99,9 +120,13 @@ impl Sim {
     pub(super) fn request(&mut self, c: ClientIdx, t: SimTime) {
         let outcome = self.perform(c, t);
         self.rec.request(c, self.clients[c].probe, t, &outcome, &self.regions);
-        let next = self.clients[c].next_request(t, outcome.elapsed_ms);
-        if next <= self.duration {
-            self.queue.schedule(next, Event::Request(c));
+        let client = &mut self.clients[c];
+        let next = client.next_request(t, outcome.elapsed_ms);
+        if let Some(conn) = &mut client.conn {
+            conn.last_used = conn.last_used.max(next.busy_until);
+        }
+        if next.at <= self.duration {
+            self.queue.schedule(next.at, Event::Request(c));
         }
     }
 
@@ -111,7 +136,14 @@ impl Sim {
             Reuse::Done(outcome) => return outcome,
             Reuse::Spent(ms) => ms,
         };
-        let (lookup, client_cache_hit) = self.client_lookup(c, t + SimDuration(elapsed));
+        let at = t + SimDuration(elapsed);
+        let (lookup, client_cache_hit) = match self.clients[c].cached_failure(at) {
+            Some(result) => (Err(result), true),
+            None => self.client_lookup(c, at),
+        };
+        if let (Err(result), false) = (&lookup, client_cache_hit) {
+            self.clients[c].remember_failure(at, *result);
+        }
         let resolved = match lookup {
             Ok(r) => r,
             Err(result) => {
@@ -129,24 +161,18 @@ impl Sim {
         let mut last = (RequestResult::Failed(Outcome::Refused), None);
         for item in resolved.addrs.iter() {
             let Item::Addr { dest, .. } = item else { continue };
+            let opened = t + SimDuration(elapsed);
             let a = self.connect(c, dest);
             elapsed += a.elapsed_ms;
             let region = a.target.map(|h| self.regions.of_host(h)).or_else(|| self.regions.of_dest(dest));
-            if server_answered(a.outcome) {
-                if rules.keepalive_idle_ms > 0 {
-                    let server_idle_ms = match dest {
-                        Dest::LbNode { lb, .. } => match self.zone.load_balancers[*lb].spec.kind {
-                            LbKind::Alb => ALB_IDLE_TIMEOUT_MS,
-                            LbKind::Nlb => NLB_IDLE_TIMEOUT_MS,
-                        },
-                        _ => rules.keepalive_idle_ms,
-                    };
-                    self.clients[c].conn = Some(Conn {
-                        dest: dest.clone(),
-                        target: a.target,
-                        last_used: t + SimDuration(elapsed),
-                        idle_limit_ms: rules.keepalive_idle_ms.min(server_idle_ms),
-                    });
+            if ends_request(a.outcome) {
+                if keeps_connection(a.outcome)
+                    && let Some(endpoint) = endpoint_of(dest)
+                {
+                    let server = endpoints::server_keepalive(&self.zone, endpoint);
+                    let span = (opened, t + SimDuration(elapsed));
+                    self.clients[c].conn =
+                        Conn::open(dest, a.target, span, rules.keepalive_idle_ms, server, &self.world);
                 }
                 return RequestOutcome {
                     result: RequestResult::of(a.outcome),
@@ -172,29 +198,30 @@ impl Sim {
         }
     }
 
-    /// Tries client `c`'s kept-alive connection, dropping it if it is idle too long
-    /// or broken.
+    /// Tries client `c`'s kept-alive connection: one closed by now (idle past a limit,
+    /// its web server stopped) is dropped at no cost; a broken one (reset, silent)
+    /// costs the time it took to find out; otherwise the request is answered on it,
+    /// and it stays unless the server closed it with this response.
     fn reuse_connection(&mut self, c: ClientIdx, t: SimTime) -> Reuse {
-        let Some(conn) = self.clients[c].conn.clone() else { return Reuse::Spent(0) };
-        if t.as_ms() - conn.last_used.as_ms() > conn.idle_limit_ms {
-            self.clients[c].conn = None;
+        let Some(mut conn) = self.clients[c].conn.take() else { return Reuse::Spent(0) };
+        if !conn.open_at(t, &self.world) {
             return Reuse::Spent(0);
         }
         let a = self.use_connection(c, &conn);
-        if !server_answered(a.outcome) {
-            self.clients[c].conn = None;
+        if !ends_request(a.outcome) {
             return Reuse::Spent(a.elapsed_ms);
         }
+        let region = a.target.map(|h| self.regions.of_host(h)).or_else(|| self.regions.of_dest(&conn.dest));
         let client = &mut self.clients[c];
-        if let Some(cn) = &mut client.conn {
-            cn.last_used = t + SimDuration(a.elapsed_ms);
+        if keeps_connection(a.outcome) && conn.answered(t, t + SimDuration(a.elapsed_ms)) {
+            client.conn = Some(conn);
         }
         let answer =
             client.cache.as_ref().map_or_else(|| Arc::from("(kept-alive connection)"), |e| e.answer.summary.clone());
         Reuse::Done(RequestOutcome {
             result: RequestResult::of(a.outcome),
             elapsed_ms: a.elapsed_ms,
-            region: a.target.map(|h| self.regions.of_host(h)).or_else(|| self.regions.of_dest(&conn.dest)),
+            region,
             answer,
             client_cache_hit: true,
             reused_connection: true,
@@ -302,4 +329,70 @@ fn flow(state: HostState, rtt: u64, timeout: u64, h: HostIdx) -> Attempt {
         HostState::BlackHole => (Outcome::Timeout, timeout),
     };
     Attempt { outcome, elapsed_ms, target: Some(h) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::design::presets;
+    use crate::route53::endpoints::{HostState, keepalive};
+
+    /// Client `c`'s kept-alive connection, if it goes to an ALB: (opened, last used).
+    fn alb_conn(sim: &Sim, c: ClientIdx) -> Option<(SimTime, SimTime)> {
+        let conn = sim.clients[c].conn.as_ref()?;
+        match conn.dest {
+            Dest::LbNode { lb, .. } if sim.zone.load_balancers[lb].spec.kind == LbKind::Alb => {
+                Some((conn.opened, conn.last_used))
+            }
+            _ => None,
+        }
+    }
+
+    /// The ALB presets' population (browsing sessions behind ALBs, in 2019): every
+    /// request that comes after a connection sat idle for the ALB's 60 s goes out on
+    /// a new connection (so it looks the name up again), which happens to many
+    /// clients; and every client still failing at the end of the run is either still
+    /// on a kept-alive connection to a load balancer whose web servers are all
+    /// stopped (busy enough never to idle 60 s: Chrome reuses a connection whatever
+    /// the status) or asks a resolver that keeps answers far beyond their TTL.
+    #[test]
+    fn with_alb_presets_an_idle_connection_ends_and_only_busy_connections_keep_failing() {
+        for name in ["latency-weighted-alb", "latency-failover-alb", "geo-failover-alb"] {
+            let mut sim = Sim::new(&presets::preset(name).unwrap()).unwrap();
+            let n = sim.clients.len();
+            let mut before: Vec<_> = (0..n).map(|c| alb_conn(&sim, c)).collect();
+            let mut idle_reconnects = 0;
+            while sim.step() {
+                let t = sim.now();
+                for (c, seen) in before.iter_mut().enumerate() {
+                    let after = alb_conn(&sim, c);
+                    if after == *seen {
+                        continue;
+                    }
+                    // Client `c` made a request at `t`.
+                    if let Some((_, last_used)) = *seen
+                        && t.as_ms().saturating_sub(last_used.as_ms()) >= keepalive::ALB_IDLE_TIMEOUT_MS
+                    {
+                        assert!(after.is_none_or(|(opened, _)| opened >= t), "{name}: client {c} at {t:?}");
+                        idle_reconnects += 1;
+                    }
+                    *seen = after;
+                }
+            }
+            assert!(idle_reconnects > n, "{name}: {idle_reconnects} reconnections after 60 s idle");
+            for c in 0..n {
+                let Some(since) = sim.rec.clients[c].err_since else { continue };
+                let on_dead_alb = sim.clients[c].conn.as_ref().is_some_and(|conn| match conn.dest {
+                    Dest::LbNode { lb, .. } => sim.zone.load_balancers[lb]
+                        .target_groups
+                        .iter()
+                        .flatten()
+                        .all(|&h| sim.world.hosts[h] == HostState::Stopped),
+                    _ => false,
+                });
+                let extender = sim.resolvers[sim.clients[c].resolver].extend_ttl_s.is_some();
+                assert!(on_dead_alb || extender, "{name}: client {c} failing since {since:?}");
+            }
+        }
+    }
 }

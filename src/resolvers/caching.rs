@@ -13,6 +13,7 @@
 //!
 //! A TTL extender keeps every answer at least the spec's `extend_ttl_s`.
 
+use crate::base::rng::SimRng;
 use crate::spec::kinds::{ClientKind, ResolverKind};
 
 /// A resolver kind's cache rules, s.
@@ -60,23 +61,89 @@ pub fn cache_s(rules: &CacheRules, ttl_s: u32, negative: bool, extend_s: Option<
     extend_s.map_or(ttl, |e| ttl.max(e))
 }
 
-/// How long a client of `kind` keeps using an answer after its resolver's copy
-/// expired, s: a fixed-time cache asks at the last moment and then holds its answer
-/// that long; a cache that honours the TTL it is handed ends with the resolver's.
-pub fn client_hold_s(kind: ClientKind, negative: bool) -> u32 {
-    match (kind, negative) {
-        (ClientKind::Curl, _) => 0,
-        // Chrome's host cache: 60 s whatever the TTL; failures from the OS not cached.
-        (ClientKind::Browser, false) => 60,
-        (ClientKind::Browser, true) => 0,
-        // Firefox: 60 s when the platform gives no TTL, negative answers alike.
-        (ClientKind::Firefox, _) => 60,
-        // Java: networkaddress.cache.ttl 30 s, negative 10 s.
-        (ClientKind::Jvm, false) => 30,
-        (ClientKind::Jvm, true) => 10,
+/// A client kind's own DNS cache: how it keeps an answer, and how long it remembers a
+/// failed lookup (no such name, no address, no answer in time), s (0: not at all).
+/// Sources and status: `docs/model.md`, "Clients".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientDns {
+    /// How an answer is kept.
+    pub cache: DnsCache,
+    /// How long a failed lookup is remembered, s.
+    pub negative_s: u32,
+}
+
+/// How a client kind caches DNS answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DnsCache {
+    /// Every lookup goes to the resolver.
+    None,
+    /// Fixed lifetime whatever the TTL, s.
+    Fixed(u32),
+    /// The record's TTL, raised to at least this many seconds.
+    AtLeast(u32),
+    /// Fixed lifetime, then a grace period during which the stale answer is used
+    /// while a refresh runs, s.
+    FixedWithGrace(u32, u32),
+    /// The record's TTL plus up to `extra` seconds, capped at `cap`.
+    Ttl {
+        /// Extra lifetime, uniform in 0..=extra (nscd's pruner), s.
+        extra: u32,
+        /// Cap, s.
+        cap: u32,
+    },
+}
+
+impl DnsCache {
+    /// How long an answer with TTL `ttl_s` stays fresh in the cache, and how long
+    /// after that it may still serve while a refresh runs: (lifetime, grace), s.
+    /// A random extra lifetime (nscd's pruner) is drawn from `rng`.
+    pub fn lifetime_s(self, ttl_s: u32, rng: &mut SimRng) -> (u32, u32) {
+        match self {
+            DnsCache::None => (0, 0),
+            DnsCache::Fixed(s) => (s, 0),
+            DnsCache::AtLeast(s) => (ttl_s.max(s), 0),
+            DnsCache::FixedWithGrace(s, grace) => (s, grace),
+            DnsCache::Ttl { extra, cap } => {
+                let ex = if extra > 0 { rng.below(u64::from(extra) + 1) as u32 } else { 0 };
+                (ttl_s.saturating_add(ex).min(cap), 0)
+            }
+        }
+    }
+}
+
+/// Chrome's host cache keeps an answer this long, s: 60 whatever the TTL through
+/// the system resolver (`kCacheEntryTTLSeconds`), and at least 60 (the TTL raised
+/// to `kMinimumTTLSeconds`) through its built-in resolver, the default.
+pub const CHROME_HOST_CACHE_S: u32 = 60;
+
+/// The DNS cache of a client of `kind`: the one table both simulations read.
+pub fn client_dns(kind: ClientKind) -> ClientDns {
+    let (cache, negative_s) = match kind {
+        ClientKind::Curl => (DnsCache::None, 0),
+        ClientKind::Browser => (DnsCache::AtLeast(CHROME_HOST_CACHE_S), 0),
+        ClientKind::ChromeSystemResolver => (DnsCache::Fixed(CHROME_HOST_CACHE_S), 0),
+        ClientKind::Firefox => (DnsCache::FixedWithGrace(60, 60), 60),
+        ClientKind::Jvm => (DnsCache::Fixed(30), 10),
         // nscd prunes every 15 s: an entry lives up to TTL + 15 s.
-        (ClientKind::Nscd, _) => 15,
-        (ClientKind::SystemdResolved, _) => 0,
+        ClientKind::Nscd => (DnsCache::Ttl { extra: 15, cap: u32::MAX }, 0),
+        ClientKind::SystemdResolved => (DnsCache::Ttl { extra: 0, cap: 7_200 }, 0),
+    };
+    ClientDns { cache, negative_s }
+}
+
+/// How long a client of `kind` keeps using an answer after its resolver's copy
+/// expired, s, read from its cache (`client_dns`): a fixed-time cache asks at the
+/// last moment and then holds its answer that long; a cache that honours the TTL it
+/// is handed ends with the resolver's (plus any extra time it adds).
+pub fn client_hold_s(kind: ClientKind, negative: bool) -> u32 {
+    let dns = client_dns(kind);
+    if negative {
+        return dns.negative_s;
+    }
+    match dns.cache {
+        DnsCache::None => 0,
+        DnsCache::Fixed(s) | DnsCache::AtLeast(s) | DnsCache::FixedWithGrace(s, _) => s,
+        DnsCache::Ttl { extra, .. } => extra,
     }
 }
 

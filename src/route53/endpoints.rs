@@ -13,7 +13,12 @@
 //!   open);
 //! - an **NLB** passes the connection through: the client sees the target's RST or
 //!   its silence; each NLB node forwards within its own availability zone
-//!   (cross-zone load balancing is off by default for NLBs, on for ALBs).
+//!   (cross-zone load balancing is off by default for NLBs, on for ALBs);
+//! - the far end of a client's kept-alive connection ends it ([`server_keepalive`]):
+//!   an ALB after 60 s idle (and, in the current era, with the first response after
+//!   its 3600 s client keep-alive duration); through an NLB or directly, the web
+//!   server itself after 5 s idle or 100 requests (Apache's defaults), and at once
+//!   when it is stopped ([`World::set_host`]).
 
 use std::collections::BTreeSet;
 
@@ -21,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::base::rng::SimRng;
 use crate::route53::zone::{Endpoint, HostIdx, LbIdx, Zone};
-use crate::spec::zone::{CheckProtocol, LbKind};
+use crate::spec::zone::{AwsEra, CheckProtocol, LbKind};
 
 /// How a host's web server behaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,11 +54,85 @@ pub mod timeouts {
     pub const ALB_TARGET_CONNECT_MS: u64 = 10_000;
 }
 
+/// How long the far end of a client's connection keeps it open (docs/model.md,
+/// "Endpoints and connections").
+pub mod keepalive {
+    /// An ALB closes a client connection idle this long, ms: its default idle
+    /// timeout, 60 s (ALB user guide, "Connection idle timeout").
+    pub const ALB_IDLE_TIMEOUT_MS: u64 = 60_000;
+    /// An ALB's HTTP client keep-alive duration, ms: 3600 s by default, counted from
+    /// the connection's opening whatever the traffic; the first request after it is
+    /// answered with `Connection: close` (ALB user guide, load balancer attributes;
+    /// the setting exists since March 2024, so only in the current era).
+    pub const ALB_CLIENT_KEEPALIVE_MS: u64 = 3_600_000;
+    /// An NLB closes a TCP flow idle this long, ms: fixed at 350 s (NLB user guide,
+    /// "Connection idle timeout").
+    pub const NLB_IDLE_TIMEOUT_MS: u64 = 350_000;
+    /// The web server (Apache httpd 2.4) closes a kept-alive connection idle this
+    /// long, ms: `KeepAliveTimeout` 5 s by default (Apache manual, core;
+    /// `DEFAULT_KEEPALIVE_TIMEOUT` in `include/httpd.h`).
+    pub const WEB_SERVER_KEEPALIVE_TIMEOUT_MS: u64 = 5_000;
+    /// The web server closes a connection after this many requests:
+    /// `MaxKeepAliveRequests` 100 by default (Apache manual, core;
+    /// `DEFAULT_KEEPALIVE` in `include/httpd.h`).
+    pub const WEB_SERVER_MAX_KEEPALIVE_REQUESTS: u32 = 100;
+}
+
+/// What the far end of a client's kept-alive connection does to end it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServerKeepAlive {
+    /// It closes the connection once idle this long, ms.
+    pub idle_ms: u64,
+    /// It closes the connection with its response to the first request this long
+    /// after the connection opened, ms (an ALB's client keep-alive duration).
+    pub max_age_ms: Option<u64>,
+    /// It closes the connection with its response to this many-th request.
+    pub max_requests: Option<u32>,
+    /// The connection ends at the web server's own socket (directly, or through an
+    /// NLB, which passes connections through), so stopping the web server closes it.
+    /// Behind an ALB the client's connection ends at the ALB.
+    pub to_web_server: bool,
+}
+
+/// What ends a client's kept-alive connection to `endpoint` on the server side: an
+/// ALB's idle timeout (and, in the current era, its client keep-alive duration); an
+/// NLB's idle timeout and, since it passes the connection through, the web server's
+/// own limits; a host's web server's limits.
+pub fn server_keepalive(zone: &Zone, endpoint: Endpoint) -> ServerKeepAlive {
+    let web_server = ServerKeepAlive {
+        idle_ms: keepalive::WEB_SERVER_KEEPALIVE_TIMEOUT_MS,
+        max_age_ms: None,
+        max_requests: Some(keepalive::WEB_SERVER_MAX_KEEPALIVE_REQUESTS),
+        to_web_server: true,
+    };
+    match endpoint {
+        Endpoint::Lb(l) => match zone.load_balancers[l].spec.kind {
+            LbKind::Alb => ServerKeepAlive {
+                idle_ms: keepalive::ALB_IDLE_TIMEOUT_MS,
+                max_age_ms: match zone.aws_era {
+                    AwsEra::Y2019 => None,
+                    AwsEra::Current => Some(keepalive::ALB_CLIENT_KEEPALIVE_MS),
+                },
+                max_requests: None,
+                to_web_server: false,
+            },
+            LbKind::Nlb => {
+                ServerKeepAlive { idle_ms: keepalive::NLB_IDLE_TIMEOUT_MS.min(web_server.idle_ms), ..web_server }
+            }
+        },
+        Endpoint::Host(_) => web_server,
+    }
+}
+
 /// The state of every endpoint, changed by faults.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct World {
-    /// Per host (indexed like [`Zone::hosts`]).
+    /// Per host (indexed like [`Zone::hosts`]); change it with [`World::set_host`].
     pub hosts: Vec<HostState>,
+    /// Per host: how many times its web server has been stopped. Stopping it closes
+    /// every connection it held (the process's sockets close with it), so a
+    /// connection opened before a stop is gone even if the server is back.
+    pub server_stops: Vec<u32>,
     /// Load balancers that are down (their nodes black-hole traffic).
     pub lb_down: Vec<bool>,
     /// Health-checker regions cut off from every endpoint.
@@ -65,9 +144,27 @@ impl World {
     pub fn healthy(zone: &Zone) -> World {
         World {
             hosts: vec![HostState::Up; zone.hosts.len()],
+            server_stops: vec![0; zone.hosts.len()],
             lb_down: vec![false; zone.load_balancers.len()],
             partitioned: BTreeSet::new(),
         }
+    }
+
+    /// Host `h`'s web server gets `state`; stopping a running one closes its
+    /// connections.
+    pub fn set_host(&mut self, h: HostIdx, state: HostState) {
+        if state == HostState::Stopped && self.hosts[h] != HostState::Stopped {
+            self.server_stops[h] += 1;
+        }
+        self.hosts[h] = state;
+    }
+
+    /// Every host up, every load balancer up, every checker region connected (the
+    /// count of each web server's stops is history and stays).
+    pub fn restore_all(&mut self) {
+        self.hosts.fill(HostState::Up);
+        self.lb_down.fill(false);
+        self.partitioned.clear();
     }
 }
 

@@ -301,6 +301,8 @@ pub struct Zone {
     pub hosts: Vec<Host>,
     /// The AWS regions the zone routes to, with where they are.
     pub regions: Vec<RegionSpec>,
+    /// Whose AWS defaults apply where the zone is silent.
+    pub aws_era: AwsEra,
     group_index: BTreeMap<(String, RecordType), GroupIdx>,
     names: BTreeSet<String>,
 }

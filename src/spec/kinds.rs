@@ -48,7 +48,8 @@ impl ResolverKind {
 pub enum ClientKind {
     /// A `curl` loop: no cache, no reuse.
     Curl,
-    /// Chrome using the OS resolver.
+    /// Chrome with its built-in DNS resolver, the default on Windows, macOS, Linux,
+    /// ChromeOS and Android.
     Browser,
     /// Firefox.
     Firefox,
@@ -58,28 +59,33 @@ pub enum ClientKind {
     Nscd,
     /// An application on a host running systemd-resolved.
     SystemdResolved,
+    /// Chrome through the operating system's resolver (where its built-in one is
+    /// turned off or cannot read the system's DNS configuration).
+    ChromeSystemResolver,
 }
 
 impl ClientKind {
     /// All kinds.
-    pub const ALL: [ClientKind; 6] = [
+    pub const ALL: [ClientKind; 7] = [
         ClientKind::Curl,
         ClientKind::Browser,
         ClientKind::Firefox,
         ClientKind::Jvm,
         ClientKind::Nscd,
         ClientKind::SystemdResolved,
+        ClientKind::ChromeSystemResolver,
     ];
 
     /// Display name.
     pub fn label(self) -> &'static str {
         match self {
             ClientKind::Curl => "curl loop (no cache)",
-            ClientKind::Browser => "Chrome (60 s cache)",
+            ClientKind::Browser => "Chrome (TTL, at least 60 s)",
             ClientKind::Firefox => "Firefox (60 s + grace)",
             ClientKind::Jvm => "JVM (30 s cache)",
             ClientKind::Nscd => "nscd (TTL + 15 s)",
             ClientKind::SystemdResolved => "systemd-resolved (TTL)",
+            ClientKind::ChromeSystemResolver => "Chrome, system resolver (60 s)",
         }
     }
 }

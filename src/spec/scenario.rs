@@ -4,6 +4,10 @@
 //!
 //! JSON is the file format. `version` is required; [`Scenario::from_json`] migrates
 //! older versions forward before validating, so old files and links keep loading.
+//! Fields added within a version carry defaults that keep older documents meaning
+//! what they meant: a client group's or the population's `traffic`
+//! ([`TrafficModel`]) is optional, and a document without it means a constant rate
+//! (its `requests_per_min`, default 1) as before `traffic` existed.
 
 use serde::{Deserialize, Serialize};
 
@@ -160,9 +164,100 @@ pub struct PopulationSpec {
     /// Mix of client kinds, with weights.
     #[serde(default = "default_client_mix")]
     pub client_kinds: Vec<(ClientKind, u32)>,
-    /// Requests per client per minute.
-    #[serde(default = "default_rate")]
-    pub requests_per_min: f64,
+    /// How each client times its requests (see [`TrafficModel`]; absent: a
+    /// constant rate, as documents gave it before `traffic` existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic: Option<TrafficModel>,
+    /// Requests per client per minute at a constant rate: how documents gave the
+    /// traffic before `traffic` existed, read as `{"constant": {...}}` (default 1
+    /// when neither is given). Give one or the other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_per_min: Option<f64>,
+}
+
+impl PopulationSpec {
+    /// The traffic model its clients follow (see [`TrafficModel::of`]).
+    pub fn traffic_model(&self) -> Result<TrafficModel, String> {
+        TrafficModel::of(self.traffic, self.requests_per_min)
+    }
+}
+
+/// How a client times its requests.
+///
+/// JSON: `{"sessions": {"reading_mean_s": 30, "parsing_mean_s": 0.13}}` or
+/// `{"constant": {"requests_per_min": 2}}`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum TrafficModel {
+    /// Web browsing as the 3GPP / 3GPP2 model has it (as implemented in ns-3's
+    /// `ThreeGppHttpVariables`): load a page, parse it (then its embedded objects
+    /// come over the same connection), read it, load the next. A page load is one
+    /// request; the parsing and reading times are exponential.
+    Sessions {
+        /// Mean reading (think) time after a page, s. Default 30.
+        #[serde(default = "default_reading_mean")]
+        reading_mean_s: f64,
+        /// Mean time to parse a page before its embedded objects are requested, s.
+        /// Default 0.13.
+        #[serde(default = "default_parsing_mean")]
+        parsing_mean_s: f64,
+    },
+    /// A constant rate: every client requests every 60 / `requests_per_min` s.
+    Constant {
+        /// Requests per client per minute (0 or less: none).
+        requests_per_min: f64,
+    },
+}
+
+fn default_reading_mean() -> f64 {
+    30.0
+}
+fn default_parsing_mean() -> f64 {
+    0.13
+}
+
+/// Requests per client per minute of a document that gives neither `traffic` nor
+/// `requests_per_min` (the default before `traffic` existed, kept so such documents
+/// run as they did).
+pub const DEFAULT_REQUESTS_PER_MIN: f64 = 1.0;
+
+impl TrafficModel {
+    /// Web browsing with the 3GPP model's means: reading 30 s, parsing 0.13 s.
+    pub fn browsing() -> TrafficModel {
+        TrafficModel::Sessions { reading_mean_s: default_reading_mean(), parsing_mean_s: default_parsing_mean() }
+    }
+
+    /// The model a document gives: its `traffic`, else a constant `requests_per_min`
+    /// (default [`DEFAULT_REQUESTS_PER_MIN`], so a document written before `traffic`
+    /// existed means what it meant); an error when it gives both.
+    pub fn of(traffic: Option<TrafficModel>, requests_per_min: Option<f64>) -> Result<TrafficModel, String> {
+        match (traffic, requests_per_min) {
+            (Some(_), Some(_)) => Err("give either traffic or requests_per_min, not both".into()),
+            (Some(t), None) => Ok(t),
+            (None, r) => Ok(TrafficModel::Constant { requests_per_min: r.unwrap_or(DEFAULT_REQUESTS_PER_MIN) }),
+        }
+    }
+
+    /// What is wrong with its numbers, as (field, message).
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut p = Vec::new();
+        match *self {
+            TrafficModel::Sessions { reading_mean_s, parsing_mean_s } => {
+                if !(reading_mean_s.is_finite() && reading_mean_s > 0.0) {
+                    p.push(("sessions.reading_mean_s", format!("{reading_mean_s}: must be more than 0 s")));
+                }
+                if !(parsing_mean_s.is_finite() && parsing_mean_s >= 0.0) {
+                    p.push(("sessions.parsing_mean_s", format!("{parsing_mean_s}: must be 0 s or more")));
+                }
+            }
+            TrafficModel::Constant { requests_per_min } => {
+                if !requests_per_min.is_finite() {
+                    p.push(("constant.requests_per_min", format!("{requests_per_min}: must be a number")));
+                }
+            }
+        }
+        p
+    }
 }
 
 fn default_kind_mix() -> Vec<(ResolverKind, u32)> {
@@ -183,9 +278,6 @@ fn default_extend_ttl() -> u32 {
 fn default_client_mix() -> Vec<(ClientKind, u32)> {
     vec![(ClientKind::Browser, 60), (ClientKind::Jvm, 15), (ClientKind::Firefox, 10), (ClientKind::SystemdResolved, 15)]
 }
-fn default_rate() -> f64 {
-    1.0
-}
 
 /// Clients of one kind behind one resolver.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -197,12 +289,24 @@ pub struct ClientGroupSpec {
     pub count: u64,
     /// Their kind.
     pub kind: ClientKind,
-    /// Requests per client per minute.
-    #[serde(default = "default_rate")]
-    pub requests_per_min: f64,
+    /// How each client times its requests (see [`TrafficModel`]; absent: a
+    /// constant rate, as documents gave it before `traffic` existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic: Option<TrafficModel>,
+    /// Requests per client per minute at a constant rate (older documents; default 1
+    /// when neither is given); give this or `traffic`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_per_min: Option<f64>,
     /// Where the clients are (default: the resolver's city); used for ECS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
+}
+
+impl ClientGroupSpec {
+    /// The traffic model its clients follow (see [`TrafficModel::of`]).
+    pub fn traffic_model(&self) -> Result<TrafficModel, String> {
+        TrafficModel::of(self.traffic, self.requests_per_min)
+    }
 }
 
 /// A probe: one client with a fixed request interval, every request recorded.

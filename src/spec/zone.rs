@@ -35,10 +35,51 @@ pub struct ZoneSpec {
     /// CIDR collections for IP-based routing (model: answers).
     #[serde(default)]
     pub cidr_collections: Vec<CidrCollectionSpec>,
+    /// Whose AWS defaults apply where the zone does not say: those of 2019 or the
+    /// current ones (load balancers' target checks, an ALB's client keep-alive
+    /// duration). Default: current.
+    #[serde(default, skip_serializing_if = "AwsEra::is_current")]
+    pub aws_era: AwsEra,
 }
 
 fn default_negative_ttl() -> u32 {
     900
+}
+
+/// A point in AWS's history whose defaults a zone takes where it is silent.
+///
+/// | setting | 2019 | current |
+/// |---|---|---|
+/// | ALB target checks (interval, timeout, healthy, unhealthy) | 30 s, 5 s, 5, 2 | 30 s, 5 s, 5, 2 |
+/// | NLB target checks | 30 s, 10 s, 3, 3 | 30 s, 10 s, 5, 2 (since Nov 2022) |
+/// | ALB HTTP client keep-alive duration | none (the setting did not exist) | 3600 s (since Mar 2024) |
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum AwsEra {
+    /// AWS as of 2019, when the field report's experiment ran.
+    #[serde(rename = "2019")]
+    Y2019,
+    /// AWS today.
+    #[default]
+    #[serde(rename = "current")]
+    Current,
+}
+
+impl AwsEra {
+    /// Both eras, oldest first.
+    pub const ALL: [AwsEra; 2] = [AwsEra::Y2019, AwsEra::Current];
+
+    /// Is this the current era (the default)?
+    pub fn is_current(&self) -> bool {
+        *self == AwsEra::Current
+    }
+
+    /// The name a scenario file uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AwsEra::Y2019 => "2019",
+            AwsEra::Current => "current",
+        }
+    }
 }
 
 /// DNS record types modelled.
@@ -471,7 +512,8 @@ pub struct LoadBalancerSpec {
     pub dns_name: String,
     /// Target groups; each lists its hosts.
     pub target_groups: Vec<TargetGroupSpec>,
-    /// Target health-check settings; `None` takes the kind's defaults (model: load balancers).
+    /// Target health-check settings; `None` takes the kind's defaults in the zone's
+    /// [`AwsEra`] (model: load balancers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<LbHealthSettings>,
 }
@@ -520,15 +562,26 @@ impl LbHealthSettings {
     /// NLB current defaults: 30 s, 10 s TCP timeout, 5 healthy, 2 unhealthy (model: load balancers).
     pub const NLB_DEFAULT: LbHealthSettings =
         LbHealthSettings { interval_s: 30, timeout_s: 10, healthy_threshold: 5, unhealthy_threshold: 2 };
+    /// NLB defaults from 2018 to November 2022: 30 s interval (10 or 30 allowed), a
+    /// fixed 10 s timeout for TCP, healthy and unhealthy thresholds equal, 3 (model:
+    /// load balancers).
+    pub const NLB_2019_DEFAULT: LbHealthSettings =
+        LbHealthSettings { interval_s: 30, timeout_s: 10, healthy_threshold: 3, unhealthy_threshold: 3 };
     /// NLB 2019 fast settings: 10 s interval, threshold 3 both ways (model: load balancers).
     pub const NLB_2019_FAST: LbHealthSettings =
         LbHealthSettings { interval_s: 10, timeout_s: 10, healthy_threshold: 3, unhealthy_threshold: 3 };
 
-    /// The defaults for `kind`.
+    /// The current defaults for `kind`.
     pub fn default_for(kind: LbKind) -> Self {
-        match kind {
-            LbKind::Alb => Self::ALB_DEFAULT,
-            LbKind::Nlb => Self::NLB_DEFAULT,
+        Self::defaults(kind, AwsEra::Current)
+    }
+
+    /// The defaults for `kind` in `era`.
+    pub fn defaults(kind: LbKind, era: AwsEra) -> Self {
+        match (kind, era) {
+            (LbKind::Alb, _) => Self::ALB_DEFAULT,
+            (LbKind::Nlb, AwsEra::Y2019) => Self::NLB_2019_DEFAULT,
+            (LbKind::Nlb, AwsEra::Current) => Self::NLB_DEFAULT,
         }
     }
 }

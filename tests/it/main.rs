@@ -4,6 +4,7 @@ mod answer_rules; // every routing rule of the reference, table-driven
 mod architecture; // the core never names a web crate; every module has a `//!` doc
 mod aws_formats; // Route 53 record sets, health checks, change batches, traffic policies: import, export, guarantees
 mod cli; // the command-line tool as a process
+mod connections; // how long a kept-alive connection lasts, and what ends it
 mod deploy; // waves over the anycast data plane and their blast radius
 mod fuzz_seeds; // the fuzz targets' checks on their seeds and mutations of them
 mod health_timing; // detection and recovery times, the 18 % rule, LB checks

@@ -179,6 +179,8 @@ fn the_experiment_around_every_design_is_the_reports() {
             ],
             "{name}"
         );
+        // AWS as it was in 2019 where the report is silent.
+        assert_eq!(s.zone.aws_era, AwsEra::Y2019, "{name}");
         // One web server behind one load balancer per region, of the preset's kind,
         // with the 2019 defaults of the load balancer's own target checks.
         let kind = if name.ends_with("-alb") { LbKind::Alb } else { LbKind::Nlb };

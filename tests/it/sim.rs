@@ -276,21 +276,24 @@ fn small_scenario(bins: u32) -> Scenario {
             resolver: "dc-unbound".into(),
             count: 400,
             kind: ClientKind::Browser,
-            requests_per_min: 4.0,
+            traffic: Some(TrafficModel::Constant { requests_per_min: 4.0 }),
+            requests_per_min: None,
             city: None,
         },
         ClientGroupSpec {
             resolver: "dc-unbound".into(),
             count: 400,
             kind: ClientKind::Curl,
-            requests_per_min: 4.0,
+            traffic: Some(TrafficModel::Constant { requests_per_min: 4.0 }),
+            requests_per_min: None,
             city: None,
         },
         ClientGroupSpec {
             resolver: "london-bind".into(),
             count: 200,
             kind: ClientKind::Jvm,
-            requests_per_min: 4.0,
+            traffic: Some(TrafficModel::Constant { requests_per_min: 4.0 }),
+            requests_per_min: None,
             city: None,
         },
     ];
@@ -329,6 +332,37 @@ fn cohort_model_agrees_with_per_client_simulation() {
         let (c, f) = (share(&cohort, region), share(&full, region));
         assert!((c - f).abs() < 0.02, "{region}: cohort {c:.3} vs per-client {f:.3}");
     }
+}
+
+/// Browsing clients (the 3GPP web model: a page, an exponential parsing time of mean
+/// 0.13 s, an exponential reading time of mean 30 s) load pages a mean 30.13 s apart,
+/// so 400 of them over the run make N·T / 30.13 s requests: within 4 standard
+/// deviations of that count, which is close to Poisson for exponential gaps (a
+/// request's own few ms are far inside the tolerance).
+#[test]
+fn browsing_clients_load_pages_at_the_rate_their_think_times_give() {
+    let mut s = presets::preset("latency-weighted-alb").unwrap();
+    s.population = None;
+    s.probes.clear();
+    s.faults.clear();
+    s.params.cohort_bins = 400; // one representative per client
+    s.clients = vec![ClientGroupSpec {
+        resolver: "dc-unbound".into(),
+        count: 400,
+        kind: ClientKind::Browser,
+        traffic: Some(TrafficModel::browsing()),
+        requests_per_min: None,
+        city: None,
+    }];
+    let r = run(&s);
+    let expected = 400.0 * s.duration_s as f64 / 30.13;
+    let tolerance = 4.0 * expected.sqrt();
+    assert!(
+        (r.summary.requests - expected).abs() < tolerance,
+        "{} requests, expected {expected:.0}",
+        r.summary.requests
+    );
+    assert_eq!(r.summary.errors_by_kind.values().sum::<f64>(), 0.0);
 }
 
 #[test]

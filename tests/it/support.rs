@@ -26,6 +26,7 @@ pub fn zone_spec() -> ZoneSpec {
         load_balancers: vec![],
         hosts: vec![],
         cidr_collections: vec![],
+        aws_era: AwsEra::default(),
     }
 }
 

@@ -119,3 +119,37 @@ fn alias_nesting_deeper_than_three_levels_is_refused() {
     spec.records.remove(0);
     assert!(Zone::new(&spec).is_ok(), "three levels are allowed");
 }
+
+/// A load balancer without health settings takes its kind's defaults in the zone's
+/// era: ALB 30 s / 5 s / 5 / 2 in both; NLB 30 s / 10 s / 3 / 3 in 2019 (healthy and
+/// unhealthy thresholds had to be equal until November 2022) and 30 s / 10 s / 5 / 2
+/// now. Given settings are kept whatever the era.
+#[test]
+fn the_aws_era_selects_the_load_balancers_default_target_checks() {
+    let settings = |interval_s, timeout_s, healthy_threshold, unhealthy_threshold| LbHealthSettings {
+        interval_s,
+        timeout_s,
+        healthy_threshold,
+        unhealthy_threshold,
+    };
+    let mut spec = zone_spec();
+    let given = settings(10, 10, 3, 3);
+    spec.load_balancers = vec![
+        lb("alb", LbKind::Alb, "us-east-1", &["a"]),
+        lb("nlb", LbKind::Nlb, "eu-west-1", &["a"]),
+        LoadBalancerSpec { health: Some(given), ..lb("nlb-given", LbKind::Nlb, "ap-southeast-1", &["a"]) },
+    ];
+    let healths = |era| {
+        let zone = Zone::new(&ZoneSpec { aws_era: era, ..spec.clone() }).unwrap();
+        zone.load_balancers.iter().map(|l| l.health).collect::<Vec<_>>()
+    };
+    assert_eq!(healths(AwsEra::Y2019), [settings(30, 5, 5, 2), settings(30, 10, 3, 3), given]);
+    assert_eq!(healths(AwsEra::Current), [settings(30, 5, 5, 2), settings(30, 10, 5, 2), given]);
+    // A zone that does not say is in the current era; a file says "2019" or "current".
+    assert_eq!(spec.aws_era, AwsEra::Current);
+    let json = serde_json::to_value(ZoneSpec { aws_era: AwsEra::Y2019, ..spec.clone() }).unwrap();
+    assert_eq!(json["aws_era"], "2019");
+    assert!(serde_json::to_value(&spec).unwrap().get("aws_era").is_none(), "the default is not written");
+    let back: ZoneSpec = serde_json::from_value(json).unwrap();
+    assert_eq!(back.aws_era, AwsEra::Y2019);
+}

@@ -169,6 +169,7 @@ pub(super) fn base(kind: LbKind, title: &str, description: &str, watch_for: &[&s
             load_balancers: REGIONS.iter().map(|(r, s, _)| lb_spec(kind, r, s)).collect(),
             hosts: vec![],
             cidr_collections: vec![],
+            aws_era: AwsEra::Y2019,
         },
         resolvers: vec![
             ResolverSpec::field_experiment(),
@@ -208,7 +209,8 @@ pub(super) fn base(kind: LbKind, title: &str, description: &str, watch_for: &[&s
                 (ClientKind::Firefox, 10),
                 (ClientKind::SystemdResolved, 15),
             ],
-            requests_per_min: 2.0,
+            traffic: Some(TrafficModel::browsing()),
+            requests_per_min: None,
         }),
         clients: vec![],
         probes: vec![ProbeSpec::field_experiment()],

@@ -78,6 +78,7 @@ impl ZoneBuilder {
             load_balancers: vec![],
             hosts: vec![],
             cidr_collections: vec![],
+            aws_era: AwsEra::default(),
         })
     }
 

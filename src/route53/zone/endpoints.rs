@@ -1,6 +1,7 @@
 //! Validation of the zone's world: its regions, its load balancers with their
-//! health settings and target groups, and the hosts (LB targets and stand-alone
-//! servers) (model: load balancers).
+//! health settings (the zone's era's defaults where a load balancer gives none) and
+//! target groups, and the hosts (LB targets and stand-alone servers) (model: load
+//! balancers).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
@@ -54,7 +55,7 @@ impl Validator {
             if !regions.contains(&l.region) {
                 self.err(format!("{path}.region"), format!("region '{}' is not in the zone's regions", l.region));
             }
-            let health = l.health.unwrap_or_else(|| LbHealthSettings::default_for(l.kind));
+            let health = l.health.unwrap_or_else(|| LbHealthSettings::defaults(l.kind, spec.aws_era));
             self.lb_health(&format!("{path}.health"), l.kind, &health);
             let mut tgs = Vec::new();
             let mut tg_ids = BTreeSet::new();

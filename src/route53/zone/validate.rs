@@ -73,6 +73,7 @@ impl Validator {
             load_balancers: endpoints.lbs,
             hosts: endpoints.hosts,
             regions: spec.regions.clone(),
+            aws_era: spec.aws_era,
             group_index: groups.index,
             names: groups.names,
         };
