@@ -539,7 +539,7 @@ impl FaultKind {
     }
 }
 
-/// Reads a fault action in one pass over its fields (see [`crate::spec::tagged`]):
+/// Reads a fault action in one pass over its fields (see `spec/tagged.rs`):
 /// the same actions and the same messages as serde's derive for the internally
 /// tagged enum, in a fraction of the code.
 impl<'de> Deserialize<'de> for FaultAction {

@@ -325,7 +325,7 @@ pub enum HealthCheckKind {
 }
 
 /// Reads a health check's kind in one pass over its fields (see
-/// [`crate::spec::tagged`]): the same checks, defaults and messages as serde's derive
+/// `spec/tagged.rs`): the same checks, defaults and messages as serde's derive
 /// for the internally tagged enum, in a fraction of the code.
 impl<'de> Deserialize<'de> for HealthCheckKind {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
