@@ -29,11 +29,15 @@ mod widgets;
 
 pub use shell::App;
 
-/// Entry point called by `main` in the browser: installs the panic hook and mounts
-/// the application on `<body>`.
+/// Entry point called by `main` in the browser: installs the panic hook, mounts the
+/// application on `<body>` and removes the loading screen `index.html` painted while
+/// the WebAssembly downloaded.
 pub fn start() {
     install_panic_hook();
     leptos::mount::mount_to_body(App);
+    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("rw-boot")) {
+        boot.remove();
+    }
 }
 
 /// Log panics to the console with a readable stack, and put a readable message on

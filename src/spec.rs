@@ -11,4 +11,5 @@ pub mod kinds;
 pub mod params;
 pub mod problems;
 pub mod scenario;
+mod tagged;
 pub mod zone;

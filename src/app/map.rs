@@ -6,7 +6,12 @@
 //! a silent one's timeout), at the
 //! deployment player's playhead. Drag or arrow keys pan, the wheel or +/− zoom, click
 //! or Enter selects; "reduced motion" turns the query animation into a still.
+//!
+//! The coastline is not in the WebAssembly: the first map shown fetches it from the
+//! page's own origin ([`map::LAND_110M_URL`]) and keeps it for the page. Until it
+//! arrives, or if it cannot, the map draws everything else and says so.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use leptos::html::Canvas;
@@ -76,16 +81,59 @@ fn shape(cx: &CanvasRenderingContext2d, stripe: usize, x: f64, y: f64, r: f64) {
     }
 }
 
-/// The coastline and the globe's outline, projected once for the page.
-struct Base {
-    land: Vec<Vec<(f64, f64)>>,
-    globe: Vec<(f64, f64)>,
+/// Projected land rings.
+type Land = Arc<Vec<Vec<(f64, f64)>>>;
+
+/// The coastline as a map sees it.
+#[derive(Clone)]
+enum Coast {
+    /// Being fetched.
+    Loading,
+    /// Fetched, decoded and projected.
+    Ready(Land),
+    /// Could not be loaded: why, in words.
+    Failed(String),
 }
 
-fn base() -> Base {
+impl Coast {
+    /// The value of the canvas's `data-coast` attribute.
+    fn state(&self) -> &'static str {
+        match self {
+            Coast::Loading => "loading",
+            Coast::Ready(_) => "ready",
+            Coast::Failed(_) => "failed",
+        }
+    }
+}
+
+thread_local! {
+    /// The coastline once loaded, for every map of the page (a failure is not kept:
+    /// the next map shown tries again).
+    static LAND: RefCell<Option<Land>> = const { RefCell::new(None) };
+}
+
+/// Fetches the coastline file from the page's origin, then decodes and projects it.
+async fn fetch_land() -> Result<Land, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let js = |e: wasm_bindgen::JsValue| {
+        e.dyn_ref::<js_sys::Error>().map_or_else(|| "the request failed".to_string(), |e| String::from(e.message()))
+    };
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response =
+        JsFuture::from(window.fetch_with_str(map::LAND_110M_URL)).await.map_err(js)?.unchecked_into();
+    if !response.ok() {
+        return Err(format!("the server answered {} {}", response.status(), response.status_text()));
+    }
+    let text = JsFuture::from(response.text().map_err(js)?).await.map_err(js)?;
+    let text = text.as_string().ok_or("the coastline file is not text")?;
+    map::land_projected_from(&text).map(Arc::new)
+}
+
+/// The globe's outline, projected.
+fn globe() -> Vec<(f64, f64)> {
     let mut globe: Vec<(f64, f64)> = (-90..=90).map(|lat| map::project(-180.0, f64::from(lat))).collect();
     globe.extend((-90..=90).rev().map(|lat| map::project(180.0, f64::from(lat))));
-    Base { land: map::land_projected(), globe }
+    globe
 }
 
 /// The locations and resolvers of a playback, projected once per playback.
@@ -104,7 +152,8 @@ fn geometry(pb: &DeployPlayback) -> Geometry {
 #[allow(clippy::too_many_arguments)]
 fn draw(
     cx: &CanvasRenderingContext2d,
-    b: &Base,
+    globe: &[(f64, f64)],
+    land: &[Vec<(f64, f64)>],
     g: &Geometry,
     v: &View,
     pb: &DeployPlayback,
@@ -127,13 +176,13 @@ fn draw(
         }
         cx.close_path();
     };
-    path(&b.globe);
+    path(globe);
     cx.set_fill_style_str("#e8f1f8");
     cx.fill();
     cx.set_fill_style_str("#d6dae0");
     cx.set_stroke_style_str("#aab2bc");
     cx.set_line_width(0.6);
-    for ring in &b.land {
+    for ring in land {
         path(ring);
         cx.fill();
         cx.stroke();
@@ -327,7 +376,23 @@ pub fn WorldMap(
     let view = RwSignal::new(View::fit(W, H));
     let hover = RwSignal::new(None::<String>);
     let phase = RwSignal::new(None::<f64>);
-    let coast = StoredValue::new(base());
+    let outline = StoredValue::new(globe());
+    // The coastline: kept from an earlier map, else fetched now.
+    let cached = LAND.with_borrow(|l| l.clone());
+    let coast = RwSignal::new(cached.clone().map_or(Coast::Loading, Coast::Ready));
+    if cached.is_none() {
+        leptos::task::spawn_local(async move {
+            let got = fetch_land().await;
+            if let Ok(land) = &got {
+                LAND.with_borrow_mut(|l| *l = Some(land.clone()));
+            }
+            // The map may be gone by now; then there is nothing to update.
+            let _ = coast.try_set(match got {
+                Ok(land) => Coast::Ready(land),
+                Err(e) => Coast::Failed(e),
+            });
+        });
+    }
     // The playback, when there is one and it is valid.
     let pb = Memo::new_with_compare(move |_| deploy.playback().get().filter(|r| r.is_ok()).map(Played), |_, _| true);
     let geo = Memo::new_with_compare(move |_| pb.get().map(|p| Arc::new(geometry(p.get()))), |_, _| true);
@@ -360,9 +425,13 @@ pub fn WorldMap(
         let sel = selected.get();
         let m = mode.get();
         let ph = phase.get();
+        let land = match coast.get() {
+            Coast::Ready(land) => land,
+            _ => Land::default(),
+        };
         let Some(cx) = context(&el) else { return };
         let t0 = js_sys::Date::now();
-        coast.with_value(|b| draw(&cx, b, &g, &v, p.get(), &n, sel, m, ph));
+        outline.with_value(|globe| draw(&cx, globe, &land, &g, &v, p.get(), &n, sel, m, ph));
         record_frame(js_sys::Date::now() - t0);
     });
     let to_canvas = move |ev: &leptos::ev::MouseEvent| {
@@ -442,6 +511,7 @@ pub fn WorldMap(
                 height=H.to_string()
                 class="rw-map__canvas"
                 data-testid="map"
+                data-coast=move || coast.with(Coast::state)
                 tabindex="0"
                 role="img"
                 aria-label="World map: edge locations by stripe, resolvers as dots. Arrow keys pan, + and − zoom, 0 resets."
@@ -494,6 +564,15 @@ pub fn WorldMap(
                     }
                 }
             ></canvas>
+            <p class="rw-map__coast" data-testid="map-coast" role="status">
+                {move || match coast.get() {
+                    Coast::Loading => "Loading the coastline…".to_string(),
+                    Coast::Ready(_) => String::new(),
+                    Coast::Failed(why) => format!(
+                        "The coastline could not be loaded ({why}). Everything else on the map works; reload the page to try again."
+                    ),
+                }}
+            </p>
             <div class="rw-map__zoom" role="group" aria-label="Zoom">
                 <button class="rw-button rw-button--small" data-testid="map-zoom-in" aria-label="Zoom in" on:click=move |_| view.update(|v| v.zoom_at(W / 2.0, H / 2.0, 1.5))>"+"</button>
                 <button class="rw-button rw-button--small" data-testid="map-zoom-out" aria-label="Zoom out" on:click=move |_| view.update(|v| v.zoom_at(W / 2.0, H / 2.0, 1.0 / 1.5))>"−"</button>

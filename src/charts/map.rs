@@ -1,14 +1,25 @@
 //! The world map's geometry: coastlines from Natural Earth's 1:110m land polygons
-//! (public domain; shipped in `src/data/land-110m.json` as the `world-atlas` 2.0.2
-//! TopoJSON, ISC licence in `src/data/LICENSE-world-atlas`), the Equal Earth
-//! projection (equal-area, the whole globe readable), and the view transform that
-//! pans and zooms it on a canvas. No tiles and no network: the data is compiled in.
+//! (public domain; shipped in `src/charts/data/land-110m.json` as the `world-atlas`
+//! 2.0.2 TopoJSON, ISC licence in `src/charts/data/LICENSE-world-atlas`), the Equal
+//! Earth projection (equal-area, the whole globe readable), and the view transform that
+//! pans and zooms it on a canvas. No tiles and no other origin.
+//!
+//! The same file reaches both front ends in different ways: natively (the CLI, the
+//! tests, the pinned fingerprint) it is compiled in and read by [`land`]; the page
+//! fetches it from its own origin the first time a map is shown (Trunk copies it into
+//! `dist/`) and decodes it with [`land_from`], which keeps its 55 KB out of the
+//! WebAssembly everyone downloads (the linker drops [`LAND_110M`] when nothing calls
+//! [`land`]). Both decode with the same code, so the pixels match.
 
 use serde::Deserialize;
 
 use crate::base::geo::LatLon;
 
-const LAND_110M: &str = include_str!("data/land-110m.json");
+/// The coastline file, compiled in (see the module doc for why the page fetches it).
+pub const LAND_110M: &str = include_str!("data/land-110m.json");
+
+/// Where the page fetches the coastline file, relative to the page.
+pub const LAND_110M_URL: &str = "land-110m.json";
 
 #[derive(Deserialize)]
 struct Topology {
@@ -40,11 +51,18 @@ enum Geometry {
     MultiPolygon { arcs: Vec<Vec<Vec<i64>>> },
 }
 
-/// Land as rings of (longitude, latitude) in degrees: the outer boundary of each
-/// polygon and its holes, decoded from the TopoJSON (quantized, delta-encoded arcs
-/// shared between rings; a negative index `~i` is arc `i` reversed).
+/// Land as rings of (longitude, latitude) in degrees, from the compiled-in file.
 pub fn land() -> Vec<Vec<(f64, f64)>> {
-    let topo: Topology = serde_json::from_str(LAND_110M).expect("the shipped land data is valid TopoJSON");
+    land_from(LAND_110M).expect("the shipped land data is valid TopoJSON")
+}
+
+/// Land as rings of (longitude, latitude) in degrees: the outer boundary of each
+/// polygon and its holes, decoded from a TopoJSON document (quantized, delta-encoded
+/// arcs shared between rings; a negative index `~i` is arc `i` reversed) whose land is
+/// in `objects.land`.
+pub fn land_from(topojson: &str) -> Result<Vec<Vec<(f64, f64)>>, String> {
+    let topo: Topology =
+        serde_json::from_str(topojson).map_err(|e| format!("the coastline file is not the expected TopoJSON: {e}"))?;
     let [sx, sy] = topo.transform.scale;
     let [tx, ty] = topo.transform.translate;
     let arcs: Vec<Vec<(f64, f64)>> = topo
@@ -84,7 +102,7 @@ pub fn land() -> Vec<Vec<(f64, f64)>> {
             }
         }
     }
-    rings
+    Ok(rings)
 }
 
 /// A ring that crosses the ±180° meridian (Fiji, Chukotka, Antarctica's edge) jumps
@@ -147,9 +165,18 @@ pub fn project_at(p: LatLon) -> (f64, f64) {
     project(p.lon, p.lat)
 }
 
-/// Land rings, projected.
+/// Land rings from the compiled-in file, projected.
 pub fn land_projected() -> Vec<Vec<(f64, f64)>> {
-    land().into_iter().map(|r| r.into_iter().map(|(lon, lat)| project(lon, lat)).collect()).collect()
+    project_rings(land())
+}
+
+/// Land rings from a TopoJSON document (see [`land_from`]), projected.
+pub fn land_projected_from(topojson: &str) -> Result<Vec<Vec<(f64, f64)>>, String> {
+    land_from(topojson).map(project_rings)
+}
+
+fn project_rings(rings: Vec<Vec<(f64, f64)>>) -> Vec<Vec<(f64, f64)>> {
+    rings.into_iter().map(|r| r.into_iter().map(|(lon, lat)| project(lon, lat)).collect()).collect()
 }
 
 /// Where the map looks: the projected point at the canvas centre and the zoom
@@ -248,6 +275,15 @@ mod tests {
                 let (a, b) = (project(w[0].0, w[0].1), project(w[1].0, w[1].1));
                 assert!(along_pole || (a.0 - b.0).abs() < EXTENT.0, "{:?} → {:?} jumps across the map", w[0], w[1]);
             }
+        }
+    }
+
+    #[test]
+    fn a_fetched_coastline_decodes_like_the_compiled_in_one_and_bad_files_are_refused() {
+        assert_eq!(land_projected_from(LAND_110M).unwrap(), land_projected());
+        for bad in ["", "<!doctype html><p>Not found</p>", r#"{"type":"Topology"}"#] {
+            let err = land_from(bad).unwrap_err();
+            assert!(err.starts_with("the coastline file is not the expected TopoJSON"), "{err}");
         }
     }
 

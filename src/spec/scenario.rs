@@ -340,9 +340,12 @@ pub struct FaultSpec {
     pub action: FaultAction,
 }
 
-/// Things that can be done to the world or the configuration.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
+/// Things that can be done to the world or the configuration. Written as
+/// `{"do": "stop_region", "region": "us-east-1"}`; read by a hand-written visitor
+/// (below) that accepts exactly what serde's derive would, except a stray field beside
+/// `restore_all`, which the derive ignores and this reader refuses.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
 pub enum FaultAction {
     /// Stop the web servers of every host in a region (connections refused).
     StopRegion {
@@ -498,6 +501,146 @@ impl FaultAction {
     }
 }
 
+/// The actions' names, as `do` writes them.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum FaultKind {
+    StopRegion,
+    StopAz,
+    StopHost,
+    BlackHoleRegion,
+    BlackHoleHost,
+    SlowHost,
+    StartRegion,
+    StartAz,
+    StartHost,
+    LbDown,
+    LbUp,
+    PartitionCheckers,
+    HealCheckers,
+    SetWeight,
+    SetInverted,
+    SetManual,
+    RestoreAll,
+    ApplyChanges,
+}
+
+impl FaultKind {
+    /// The action's fields.
+    fn fields(self) -> &'static [&'static str] {
+        use FaultKind::*;
+        match self {
+            StopRegion | BlackHoleRegion | StartRegion | PartitionCheckers | HealCheckers => &["region"],
+            StopAz | StartAz => &["az"],
+            StopHost | BlackHoleHost | StartHost => &["host"],
+            SlowHost => &["host", "delay_ms"],
+            LbDown | LbUp => &["lb"],
+            SetWeight => &["name", "set_id", "weight"],
+            SetInverted => &["check", "inverted"],
+            SetManual => &["check", "healthy"],
+            RestoreAll => &[],
+            ApplyChanges => &["changes"],
+        }
+    }
+}
+
+/// Reads a fault action in one pass over its fields (see `spec/tagged.rs`):
+/// the same actions and the same messages as serde's derive for the internally
+/// tagged enum, in a fraction of the code.
+impl<'de> Deserialize<'de> for FaultAction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FaultAction;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("internally tagged enum FaultAction")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaultAction, A::Error> {
+                use crate::spec::tagged::{need, only, put};
+                let mut kind: Option<FaultKind> = None;
+                let (mut region, mut az, mut host, mut lb, mut name, mut set_id, mut check) =
+                    (None, None, None, None, None, None, None);
+                let (mut delay_ms, mut weight, mut inverted, mut healthy) = (None, None, None, None);
+                let mut changes: Option<Vec<crate::spec::changes::RecordChange>> = None;
+                let mut unknown: Option<String> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "do" => put(&mut kind, map.next_value()?, "do")?,
+                        "region" => put(&mut region, map.next_value::<String>()?, "region")?,
+                        "az" => put(&mut az, map.next_value::<String>()?, "az")?,
+                        "host" => put(&mut host, map.next_value::<String>()?, "host")?,
+                        "lb" => put(&mut lb, map.next_value::<String>()?, "lb")?,
+                        "name" => put(&mut name, map.next_value::<String>()?, "name")?,
+                        "set_id" => put(&mut set_id, map.next_value::<String>()?, "set_id")?,
+                        "check" => put(&mut check, map.next_value::<String>()?, "check")?,
+                        "delay_ms" => put(&mut delay_ms, map.next_value::<u64>()?, "delay_ms")?,
+                        "weight" => put(&mut weight, map.next_value::<u32>()?, "weight")?,
+                        "inverted" => put(&mut inverted, map.next_value::<bool>()?, "inverted")?,
+                        "healthy" => put(&mut healthy, map.next_value::<bool>()?, "healthy")?,
+                        "changes" => put(&mut changes, map.next_value()?, "changes")?,
+                        _ => {
+                            unknown.get_or_insert(key);
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let kind = need(kind, "do")?;
+                only(
+                    kind.fields(),
+                    unknown.as_deref(),
+                    &[
+                        ("region", region.is_some()),
+                        ("az", az.is_some()),
+                        ("host", host.is_some()),
+                        ("lb", lb.is_some()),
+                        ("name", name.is_some()),
+                        ("set_id", set_id.is_some()),
+                        ("check", check.is_some()),
+                        ("delay_ms", delay_ms.is_some()),
+                        ("weight", weight.is_some()),
+                        ("inverted", inverted.is_some()),
+                        ("healthy", healthy.is_some()),
+                        ("changes", changes.is_some()),
+                    ],
+                )?;
+                Ok(match kind {
+                    FaultKind::StopRegion => FaultAction::StopRegion { region: need(region, "region")? },
+                    FaultKind::StopAz => FaultAction::StopAz { az: need(az, "az")? },
+                    FaultKind::StopHost => FaultAction::StopHost { host: need(host, "host")? },
+                    FaultKind::BlackHoleRegion => FaultAction::BlackHoleRegion { region: need(region, "region")? },
+                    FaultKind::BlackHoleHost => FaultAction::BlackHoleHost { host: need(host, "host")? },
+                    FaultKind::SlowHost => {
+                        FaultAction::SlowHost { host: need(host, "host")?, delay_ms: need(delay_ms, "delay_ms")? }
+                    }
+                    FaultKind::StartRegion => FaultAction::StartRegion { region: need(region, "region")? },
+                    FaultKind::StartAz => FaultAction::StartAz { az: need(az, "az")? },
+                    FaultKind::StartHost => FaultAction::StartHost { host: need(host, "host")? },
+                    FaultKind::LbDown => FaultAction::LbDown { lb: need(lb, "lb")? },
+                    FaultKind::LbUp => FaultAction::LbUp { lb: need(lb, "lb")? },
+                    FaultKind::PartitionCheckers => FaultAction::PartitionCheckers { region: need(region, "region")? },
+                    FaultKind::HealCheckers => FaultAction::HealCheckers { region: need(region, "region")? },
+                    FaultKind::SetWeight => FaultAction::SetWeight {
+                        name: need(name, "name")?,
+                        set_id: need(set_id, "set_id")?,
+                        weight: need(weight, "weight")?,
+                    },
+                    FaultKind::SetInverted => {
+                        FaultAction::SetInverted { check: need(check, "check")?, inverted: need(inverted, "inverted")? }
+                    }
+                    FaultKind::SetManual => {
+                        FaultAction::SetManual { check: need(check, "check")?, healthy: need(healthy, "healthy")? }
+                    }
+                    FaultKind::RestoreAll => FaultAction::RestoreAll,
+                    FaultKind::ApplyChanges => FaultAction::ApplyChanges { changes: need(changes, "changes")? },
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Simulation parameters beyond health checking.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -604,16 +747,26 @@ impl Scenario {
         let mut s: Scenario = if unchanged {
             serde_json::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string()))?
         } else {
-            serde_json::from_value(value).map_err(|e| ScenarioError::Parse(e.to_string()))?
+            // Back through text rather than `from_value`: the scenario's types are then
+            // deserialised by one reader only, which keeps a second copy of every
+            // `Deserialize` impl out of the page. Positions refer to the migrated document.
+            serde_json::from_str(&value.to_string())
+                .map_err(|e| ScenarioError::Parse(format!("{e} (in the document migrated from version {version})")))?
         };
         s.version = CURRENT_VERSION;
         s.check_limits()?;
         Ok(s)
     }
 
-    /// Serialises to pretty JSON.
+    /// Serialises to pretty JSON (two-space indent, exactly as `serde_json`'s pretty
+    /// printer writes it).
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a scenario always serialises")
+        pretty(&self.to_json_compact())
+    }
+
+    /// Serialises to compact JSON (no whitespace), as share links carry it.
+    pub fn to_json_compact(&self) -> String {
+        serde_json::to_string(self).expect("a scenario always serialises")
     }
 
     /// Checks the size limits (every violation, by path).
@@ -668,5 +821,210 @@ fn migrate(value: &mut serde_json::Value, from: u32) {
     }
     if let Some(obj) = value.as_object_mut() {
         obj.insert("version".into(), serde_json::Value::from(CURRENT_VERSION));
+    }
+}
+
+/// Indents compact JSON the way `serde_json::to_string_pretty` does: two spaces per
+/// level, `": "` between a key and its value, `[]` and `{}` when empty. Serialising
+/// once (compactly) and indenting the text keeps a second, pretty-printing copy of
+/// every `Serialize` impl of the scenario out of the page.
+fn pretty(compact: &str) -> String {
+    let bytes = compact.as_bytes();
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    let (mut in_string, mut escaped) = (false, false);
+    let mut start = 0; // start of the pending run of bytes copied as they are
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if !matches!(b, b'{' | b'[' | b'}' | b']' | b',' | b':') {
+            in_string = b == b'"';
+            i += 1;
+            continue;
+        }
+        out.push_str(&compact[start..i]);
+        match b {
+            b'{' | b'[' => {
+                let close = if b == b'{' { b'}' } else { b']' };
+                if bytes.get(i + 1) == Some(&close) {
+                    out.push(b as char);
+                    out.push(close as char);
+                    i += 1;
+                } else {
+                    out.push(b as char);
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(b as char);
+            }
+            b',' => {
+                out.push(',');
+                newline(&mut out, depth);
+            }
+            _ => out.push_str(": "),
+        }
+        i += 1;
+        start = i;
+    }
+    out.push_str(&compact[start..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty_json_is_serde_jsons_pretty_printer_byte_for_byte() {
+        let tricky = serde_json::json!({
+            "empty_list": [], "empty_map": {}, "nested": [[], {}, [1, [2, {"a": []}]]],
+            "text": "quotes \" and backslash \\ and brackets [{,:}] and \\\" end",
+            "unicode": "café ✓ \u{1}", "n": -1.5e-7, "t": true, "z": null,
+        });
+        let compact = serde_json::to_string(&tricky).unwrap();
+        assert_eq!(pretty(&compact), serde_json::to_string_pretty(&tricky).unwrap());
+        assert_eq!(pretty("[]"), "[]");
+        assert_eq!(pretty("{}"), "{}");
+        assert_eq!(pretty("7"), "7");
+    }
+
+    #[test]
+    fn a_scenario_reads_back_from_its_pretty_and_its_compact_json() {
+        let s: Scenario = serde_json::from_str(
+            r#"{"version":2,"title":"t","seed":3,"duration_s":60,"service":"www.example.com",
+                "zone":{"name":"example.com","regions":[{"name":"us-east-1"}],"load_balancers":[],"records":[]}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.to_json(), serde_json::to_string_pretty(&s).unwrap());
+        assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
+        assert_eq!(Scenario::from_json(&s.to_json_compact()).unwrap(), s);
+    }
+
+    /// The same enum with serde's derive, to compare the hand-written reader with.
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
+    #[allow(dead_code)] // only read, to compare messages
+    enum Derived {
+        StopRegion { region: String },
+        StopAz { az: String },
+        StopHost { host: String },
+        BlackHoleRegion { region: String },
+        BlackHoleHost { host: String },
+        SlowHost { host: String, delay_ms: u64 },
+        StartRegion { region: String },
+        StartAz { az: String },
+        StartHost { host: String },
+        LbDown { lb: String },
+        LbUp { lb: String },
+        PartitionCheckers { region: String },
+        HealCheckers { region: String },
+        SetWeight { name: String, set_id: String, weight: u32 },
+        SetInverted { check: String, inverted: bool },
+        SetManual { check: String, healthy: bool },
+        RestoreAll,
+        ApplyChanges { changes: Vec<crate::spec::changes::RecordChange> },
+    }
+
+    #[test]
+    fn fault_actions_read_as_serdes_tagged_enum_reads_them() {
+        for action in [
+            FaultAction::StopRegion { region: "us-east-1".into() },
+            FaultAction::StopAz { az: "us-east-1a".into() },
+            FaultAction::StopHost { host: "h".into() },
+            FaultAction::BlackHoleRegion { region: "r".into() },
+            FaultAction::BlackHoleHost { host: "h".into() },
+            FaultAction::SlowHost { host: "h".into(), delay_ms: 250 },
+            FaultAction::StartRegion { region: "r".into() },
+            FaultAction::StartAz { az: "a".into() },
+            FaultAction::StartHost { host: "h".into() },
+            FaultAction::LbDown { lb: "lb".into() },
+            FaultAction::LbUp { lb: "lb".into() },
+            FaultAction::PartitionCheckers { region: "r".into() },
+            FaultAction::HealCheckers { region: "r".into() },
+            FaultAction::SetWeight { name: "www".into(), set_id: "a".into(), weight: 7 },
+            FaultAction::SetInverted { check: "c".into(), inverted: true },
+            FaultAction::SetManual { check: "c".into(), healthy: false },
+            FaultAction::RestoreAll,
+            FaultAction::ApplyChanges { changes: vec![] },
+            FaultAction::ApplyChanges {
+                changes: serde_json::from_str(
+                    r#"[{"action": "upsert", "record": {"name": "www.example.com", "type": "A", "ttl_s": 60,
+                        "value": {"values": ["192.0.2.1"]}}}]"#,
+                )
+                .unwrap(),
+            },
+        ] {
+            let json = serde_json::to_string(&action).unwrap();
+            assert_eq!(serde_json::from_str::<FaultAction>(&json).unwrap(), action, "{json}");
+        }
+        // The tag may come last; the messages are serde's, error for error.
+        let ok = r#"{"region": "eu-west-1", "do": "stop_region"}"#;
+        assert_eq!(
+            serde_json::from_str::<FaultAction>(ok).unwrap(),
+            FaultAction::StopRegion { region: "eu-west-1".into() }
+        );
+        for doc in [
+            r#"{"region": "r"}"#,
+            r#"{"do": "stop_regions", "region": "r"}"#,
+            r#"{"do": "stop_region"}"#,
+            r#"{"do": "stop_region", "region": "r", "colour": "red"}"#,
+            r#"{"do": "stop_region", "region": "r", "delay_ms": 3}"#,
+            r#"{"do": "slow_host", "host": "h", "delay_ms": "3"}"#,
+            r#"{"do": "slow_host", "host": "h"}"#,
+            r#"{"do": "set_weight", "name": "n", "set_id": "s", "weight": 1, "healthy": true}"#,
+            r#"{"do": "set_manual", "check": "c", "healthy": 1}"#,
+            r#"{"do": "stop_region", "region": "r", "region": "s"}"#,
+            r#"{"do": "apply_changes"}"#,
+            r#"{"do": "apply_changes", "changes": {}}"#,
+            r#"{"do": "apply_changes", "changes": [], "region": "r"}"#,
+            r#""stop_region""#,
+        ] {
+            let mine = serde_json::from_str::<FaultAction>(doc).unwrap_err().to_string();
+            let derived = serde_json::from_str::<Derived>(doc).unwrap_err().to_string();
+            let strip = |m: &str| m.split(" at line ").next().unwrap().replace("Derived", "FaultAction");
+            assert_eq!(strip(&mine), strip(&derived), "{doc}");
+        }
+        // The derive lets a field through beside a variant without fields; this reader
+        // refuses it like any other field the variant does not have.
+        let stray = r#"{"do": "restore_all", "changes": []}"#;
+        assert!(serde_json::from_str::<Derived>(stray).is_ok());
+        let err = serde_json::from_str::<FaultAction>(stray).unwrap_err().to_string();
+        assert!(err.starts_with("unknown field `changes`, there are no fields"), "{err}");
+    }
+
+    #[test]
+    fn an_older_version_is_migrated_and_its_errors_say_where() {
+        let old = r#"{"version":1,"title":"t","seed":3,"duration_s":60,"service":"www.example.com",
+                "zone":{"name":"example.com","regions":[],"load_balancers":[],"records":[]}}"#;
+        assert_eq!(Scenario::from_json(old).unwrap().version, CURRENT_VERSION);
+        // Migrating changed nothing but the version: the error points into the text as written.
+        let bad = old.replace(r#""seed":3"#, r#""seed":"three""#);
+        let err = Scenario::from_json(&bad).unwrap_err().to_string();
+        assert!(err.contains("line 1 column") && !err.contains("migrated"), "{err}");
+        // Migrating dropped a field: the error says the position is in the migrated document.
+        let dropped = bad.replace(r#""title":"t","#, r#""title":"t","params":{"health":{"nlb_passive_ms":3000}},"#);
+        let err = Scenario::from_json(&dropped).unwrap_err().to_string();
+        assert!(err.contains("migrated from version 1"), "{err}");
+        assert!(Scenario::from_json(&dropped.replace(r#""seed":"three""#, r#""seed":3"#)).is_ok());
     }
 }

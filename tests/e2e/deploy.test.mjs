@@ -45,6 +45,8 @@ test("the map draws coastlines, locations and resolvers; pan, zoom, hover and se
   await withPage(server.origin, async (page) => {
     await openPreset(page, "data-plane-by-stripe", "waves by stripe");
     const map = page.getByTestId("map");
+    // The coastline is fetched when the map is first shown.
+    await page.locator("[data-testid=map][data-coast=ready]").waitFor();
     // Land is drawn (its grey), and every stripe's colour appears.
     assert.ok((await canvasPixels(map, [214, 218, 224])) > 20_000, "land");
     for (const rgb of [[0, 114, 178], [230, 159, 0], [0, 158, 115], [204, 121, 167]]) {
