@@ -8,6 +8,7 @@ mod cli; // the command-line tool as a process
 mod connections; // how long a kept-alive connection lasts, and what ends it
 mod deploy; // waves over the anycast data plane and their blast radius
 mod fuzz_seeds; // the fuzz targets' checks on their seeds and mutations of them
+mod golden; // one preset's trace around its fault, as readable expected text
 mod health_timing; // detection and recovery times, the 18 % rule, LB checks
 mod links; // share links: round trips and bad links
 #[path = "../common/pins.rs"]
