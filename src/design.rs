@@ -3,6 +3,7 @@
 //! the saved list — the built-in scenarios (presets), evaluating a scenario's
 //! challenge and sweeping a design's parameters.
 
+pub mod assumptions;
 pub mod builder;
 pub mod challenge;
 pub mod compare;

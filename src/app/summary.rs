@@ -1,8 +1,10 @@
-//! The run's summary metrics and the switch time split into its phases.
+//! The run's summary metrics, the switch time split into its phases with what moved
+//! the answer, and the assumptions the run rests on.
 
 use leptos::prelude::*;
 
 use crate::app::state::use_run;
+use crate::design::assumptions::assumptions;
 
 fn secs(ms: Option<u64>) -> String {
     ms.map_or_else(|| "—".into(), |v| format!("{:.1} s", v as f64 / 1000.0))
@@ -32,6 +34,7 @@ pub fn Summary() -> impl IntoView {
                                         secs(ph.client_cache_ms),
                                         secs(ph.connection_ms)
                                     )}
+                                    {ph.cause.map(|c| format!(" · moved by {c}"))}
                                 </p>
                             }
                         })
@@ -48,6 +51,26 @@ pub fn Summary() -> impl IntoView {
                                 m.clients_with_errors
                             )}
                         </p>
+                    }
+                })
+            }}
+            {move || {
+                run.with(|p| assumptions(p.scenario())).map(|list| {
+                    view! {
+                        <details class="rw-assumptions" data-testid="assumptions">
+                            <summary>{format!("Assumptions in this run ({})", list.len())}</summary>
+                            <ul>
+                                {list
+                                    .into_iter()
+                                    .map(|a| view! {
+                                        <li>
+                                            <strong>{format!("{}: {}", a.what, a.value)}</strong>
+                                            {format!(" — {}", a.why)}
+                                        </li>
+                                    })
+                                    .collect::<Vec<_>>()}
+                            </ul>
+                        </details>
                     }
                 })
             }}

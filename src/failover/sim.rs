@@ -49,7 +49,7 @@ use crate::spec::scenario::{FaultAction, FaultSpec};
 use crate::spec::zone::ZoneSpec;
 
 pub use crate::failover::report::{Phases, ProbeObs, Report, Series, Summary};
-pub use crate::failover::requests::{RequestOutcome, RequestResult};
+pub use crate::failover::requests::{RESPONSE_PATIENCE_MS, RequestOutcome, RequestResult};
 pub use crate::failover::trace::{ResolverNow, TraceDetail, TraceEvent, TraceLine};
 
 /// Events of the simulation.

@@ -29,6 +29,12 @@ test("newcomer: ALB design, fail us-east-1, watch, switch to NLB + TTL 1 s, comp
     await page.getByTestId("play").click();
     await page.getByTestId("tree").filter({ hasText: "✗ unhealthy" }).waitFor();
     assert.match(await page.getByTestId("narration-now").textContent(), /\d\d:\d\d\.\d{3} — /);
+    // The summary names what moved the answer, and lists the assumptions the run rests on.
+    await page.getByTestId("summary").filter({ hasText: /curl-dc: switch .* moved by / }).waitFor();
+    const assumed = page.getByTestId("assumptions");
+    await assumed.locator("summary").click();
+    assert.match(await assumed.textContent(), /Route 53 re-measures its latency data every: 900 s/);
+    assert.match(await assumed.textContent(), /a health verdict reaches each DNS location after: 1–10 s/);
     // Pin this run as A; switch the design; B keeps A's seed and fault script.
     await page.getByTestId("pin-a").click();
     await page.getByTestId("preset-picker").selectOption("latency-weighted-cname-ttl1-nlb");
