@@ -10,4 +10,5 @@ pub mod kinds;
 pub mod params;
 pub mod problems;
 pub mod scenario;
+pub mod training;
 pub mod zone;

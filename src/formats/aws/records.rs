@@ -691,6 +691,7 @@ pub(crate) fn scenario_for(zone: ZoneSpec, service: String, source: &str) -> Sce
         deploy: None,
         control_plane: None,
         view: ViewState::default(),
+        guide: Vec::new(),
     }
 }
 
