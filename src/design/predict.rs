@@ -229,7 +229,7 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
     let bad = || format!("'{}' is not a duration: write seconds (45), minutes (2 min) or m:ss (1:20)", text.trim());
     let num = |s: &str| -> Result<f64, String> {
         let v: f64 = s.trim().parse().map_err(|_| bad())?;
-        if v.is_finite() && v >= 0.0 && v <= 86_400.0 { Ok(v) } else { Err(bad()) }
+        if (0.0..=86_400.0).contains(&v) { Ok(v) } else { Err(bad()) }
     };
     let seconds = if let Some((m, s)) = t.split_once(':') {
         let (m, s) = (num(m)?, num(s)?);
