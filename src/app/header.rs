@@ -96,7 +96,7 @@ fn ShareButton() -> impl IntoView {
     let training = use_training();
     let (shown, set_shown) = signal(None::<String>);
     let share = move |_| {
-        let s = training.into_link(opening::at_moment(
+        let s = training.for_link(opening::at_moment(
             design.get_untracked(),
             clock.playhead_untracked(),
             clock.speed_untracked(),

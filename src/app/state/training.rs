@@ -54,7 +54,7 @@ impl Training {
 
     /// `s` with the training view a shared link carries: the prediction when the
     /// trainee chose to include it, and presenter mode.
-    pub fn into_link(&self, mut s: Scenario) -> Scenario {
+    pub fn for_link(&self, mut s: Scenario) -> Scenario {
         s.view.prediction = if self.in_link.get_untracked() { self.prediction.get_untracked() } else { None };
         s.view.presenter = self.presenter.get_untracked();
         s
