@@ -288,27 +288,24 @@ pub(super) fn field_guide(s: &Scenario, kind: LbKind, outcome: Outcome) -> Vec<G
             first_at,
             "probe",
             format!(
-                "{} — {first}'s web server stops. Its load balancer stays up, so {lb_error}. Nothing in DNS has \
+                "{first}'s web server stops. Its load balancer stays up, so {lb_error}. Nothing in DNS has \
                  changed yet.",
-                clock(first_at)
             ),
         ),
         step(
             detected,
             "tree",
             format!(
-                "{} — every Route 53 checker has now failed its check of {first} (one check every {interval} s, \
+                "Every Route 53 checker has now failed its check of {first} (one check every {interval} s, \
                  failure threshold {threshold}), so the check is unhealthy.{lb_check}",
-                clock(detected)
             ),
         ),
         step(
             pushed,
             "tree",
             format!(
-                "{} — each DNS location hears every checker on its own, up to {} s later, and applies the 18 % \
+                "Each DNS location hears every checker on its own, up to {} s later, and applies the 18 % \
                  rule: the tree turns unhealthy location by location.",
-                clock(pushed),
                 secs(m.push_max_ms)
             ),
         ),
@@ -319,26 +316,21 @@ pub(super) fn field_guide(s: &Scenario, kind: LbKind, outcome: Outcome) -> Vec<G
                 moved,
                 "traffic",
                 format!(
-                    "{} — at the latest, the resolver's cached answer has run out ({ttl_why}); until then it kept \
+                    "At the latest, the resolver's cached answer has run out ({ttl_why}); until then it kept \
                      handing out {first}. {client}, so its next request goes to {next}.",
-                    clock(moved)
                 ),
             ),
             step(
                 second_at,
                 "traffic",
-                format!(
-                    "{} — {second}'s web server stops too. The same chain runs again: detection, push, TTL.",
-                    clock(second_at)
-                ),
+                format!("{second}'s web server stops too. The same chain runs again: detection, push, TTL.",),
             ),
             step(
                 m.answer_moved_by_ms(second_at),
                 "probe",
                 format!(
-                    "{} — by now the probe is served by {last}. Reveal your prediction and read the phase \
+                    "By now the probe is served by {last}. Reveal your prediction and read the phase \
                      breakdown: which phase took longest?",
-                    clock(m.answer_moved_by_ms(second_at))
                 ),
             ),
         ]),
@@ -347,19 +339,17 @@ pub(super) fn field_guide(s: &Scenario, kind: LbKind, outcome: Outcome) -> Vec<G
                 moved,
                 "tree",
                 format!(
-                    "{} — Washington's record (North America) and the default both point at {first}, and both are \
+                    "Washington's record (North America) and the default both point at {first}, and both are \
                      unhealthy. With every record that applies unhealthy, Route 53 answers with the most specific \
                      one anyway: the probe stays on {first} and keeps failing.",
-                    clock(moved)
                 ),
             ),
             step(
                 second_at,
                 "probe",
                 format!(
-                    "{} — {second}'s web server stops too; nothing changes for Washington. Reveal your prediction: \
+                    "{second}'s web server stops too; nothing changes for Washington. Reveal your prediction: \
                      which record would have had to exist for the probe to move?",
-                    clock(second_at)
                 ),
             ),
         ]),
@@ -370,19 +360,17 @@ pub(super) fn field_guide(s: &Scenario, kind: LbKind, outcome: Outcome) -> Vec<G
                     moved,
                     "probe",
                     format!(
-                        "{} — the resolver's cached answer has run out ({ttl_why}). Route 53 skipped the whole \
+                        "The resolver's cached answer has run out ({ttl_why}). Route 53 skipped the whole \
                          AMERS branch and took the next-best latency region, whose tree was never built: the answer \
                          is empty and the name no longer resolves.",
-                        clock(moved)
                     ),
                 ),
                 step(
                     second_at,
                     "traffic",
                     format!(
-                        "{} — {second}'s web server stops too. The probe still holds the empty answer: the \
+                        "{second}'s web server stops too. The probe still holds the empty answer: the \
                          resolver keeps it for the zone's negative TTL, {} s.",
-                        clock(second_at),
                         m.negative_cache_s
                     ),
                 ),
@@ -390,9 +378,8 @@ pub(super) fn field_guide(s: &Scenario, kind: LbKind, outcome: Outcome) -> Vec<G
                     empty_until,
                     "query",
                     format!(
-                        "{} — the empty answer has expired and the resolver asks again. Reveal your prediction: \
+                        "The empty answer has expired and the resolver asks again. Reveal your prediction: \
                          did the failover pair under AMERS ever get to act?",
-                        clock(empty_until)
                     ),
                 ),
             ]);
