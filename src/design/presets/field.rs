@@ -260,9 +260,22 @@ pub(super) fn field_guide(s: &Scenario, kind: LbKind, outcome: Outcome) -> Vec<G
         LbKind::Nlb => "connections through the NLB are refused",
     };
     let (interval, threshold) = m.check.unwrap_or_default();
-    let lb_check = m.lb_check_s.map_or(String::new(), |lb| {
-        format!(" The load balancer's own target check needs up to {lb} s, so Route 53's check acts first.")
-    });
+    // The load balancer's own check matters only where Evaluate Target Health reads it.
+    let eth = s.zone.records.iter().any(|r| matches!(r.value, RecordValue::Alias { evaluate_target_health: true, .. }));
+    let check_s = m.check_ms.unwrap_or(0) / 1000;
+    let lb_check = match m.lb_check_s.filter(|_| eth) {
+        Some(lb) if u64::from(lb) > check_s => {
+            format!(
+                " The load balancer's own target check, read by Evaluate Target Health, needs up to {lb} s: Route 53's check acts first."
+            )
+        }
+        Some(lb) => {
+            format!(" The load balancer's own target check, read by Evaluate Target Health, needs up to {lb} s too.")
+        }
+        None => String::new(),
+    };
+    let by_geo = s.zone.records.iter().any(|r| r.name == s.service && matches!(r.routing, Routing::Geolocation { .. }));
+    let why_first = if by_geo { "North America's record" } else { "the nearest region" };
     let ttl = m.answer_ttl_s.unwrap_or(0);
     let ttl_why = if m.answer_is_alias {
         format!("an alias answers with its load balancer's TTL, {ttl} s")
@@ -279,7 +292,7 @@ pub(super) fn field_guide(s: &Scenario, kind: LbKind, outcome: Outcome) -> Vec<G
             first_at.saturating_sub(30_000),
             "timeline",
             format!(
-                "Before the fault, Route 53 sends the probe in Washington, DC to {first}, the nearest region. \
+                "Before the fault, Route 53 sends the probe in Washington, DC to {first} ({why_first}). \
                  Predict: how long after {} until the probe is served by another region? Commit your guess, then play.",
                 clock(first_at)
             ),
