@@ -390,10 +390,9 @@ pub(super) fn field_guide(s: &Scenario, kind: LbKind, outcome: Outcome) -> Vec<G
                 step(
                     empty_until,
                     "query",
-                    format!(
-                        "The empty answer has expired and the resolver asks again. Reveal your prediction: \
-                         did the failover pair under AMERS ever get to act?",
-                    ),
+                    "The empty answer has expired and the resolver asks again. Reveal your prediction: did the \
+                     failover pair under AMERS ever get to act?"
+                        .to_string(),
                 ),
             ]);
         }
