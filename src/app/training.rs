@@ -56,9 +56,11 @@ pub fn Guide() -> impl IntoView {
     let (design, run, training) = (use_design(), use_run(), use_training());
     let len = Memo::new(move |_| design.with(|s| s.guide.len()));
     let editing = RwSignal::new(false);
-    // A new scenario starts its guide from the top.
+    // A new scenario (another title) starts its guide from the top; an edit of the
+    // same scenario, recording a step included, keeps the step shown.
+    let title = Memo::new(move |_| design.with(|s| s.title.clone()));
     Effect::watch(
-        move || design.with(|s| s.title.clone()),
+        move || title.get(),
         move |_, _, _| {
             training.step.set(None);
             training.focus.set(String::new());

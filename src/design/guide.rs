@@ -31,6 +31,7 @@ pub fn back(current: Option<usize>, len: usize) -> Option<usize> {
 pub fn position(current: Option<usize>, len: usize) -> String {
     match current {
         Some(i) if i < len => format!("Step {} of {len}", i + 1),
+        _ if len == 1 => "1 step".to_string(),
         _ => format!("{len} steps"),
     }
 }
@@ -186,6 +187,7 @@ mod tests {
         assert_eq!(back(None, 3), Some(0));
         assert_eq!((next(None, 0), back(Some(0), 0)), (None, None));
         assert_eq!(position(Some(1), 7), "Step 2 of 7");
+        assert_eq!((position(None, 1).as_str(), position(None, 0).as_str()), ("1 step", "0 steps"));
     }
 
     #[test]
