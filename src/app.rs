@@ -22,6 +22,7 @@ mod shell;
 mod state;
 mod storage;
 mod summary;
+mod training;
 mod tree;
 mod trials;
 mod waves;

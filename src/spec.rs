@@ -12,4 +12,5 @@ pub mod params;
 pub mod problems;
 pub mod scenario;
 mod tagged;
+pub mod training;
 pub mod zone;

@@ -1,10 +1,11 @@
-//! The header — product name, scenario title, preset picker, share, "what is this"
-//! — the notice banner and the "what is this" panel.
+//! The header — product name, scenario title, preset picker, share, presenter
+//! mode, "what is this" — the notice banner and the "what is this" panel.
 
 use leptos::prelude::*;
 
-use crate::app::state::{use_deployment, use_design, use_notice, use_pinned, use_run};
+use crate::app::state::{use_deployment, use_design, use_notice, use_pinned, use_run, use_training};
 use crate::app::storage;
+use crate::app::training::PresenterToggle;
 use crate::design::compare::like_for_like;
 use crate::design::{opening, presets};
 use crate::formats::link::{self, LinkSize};
@@ -21,6 +22,7 @@ pub fn Header(about_open: RwSignal<bool>) -> impl IntoView {
             </p>
             <PresetPicker />
             <ShareButton />
+            <PresenterToggle />
             <button
                 class="rw-button rw-button--link"
                 data-testid="about-toggle"
@@ -91,14 +93,15 @@ fn PresetPicker() -> impl IntoView {
 #[component]
 fn ShareButton() -> impl IntoView {
     let (design, clock, deploy_clock) = (use_design(), use_run().clock(), use_deployment().clock());
+    let training = use_training();
     let (shown, set_shown) = signal(None::<String>);
     let share = move |_| {
-        let s = opening::at_moment(
+        let s = training.for_link(opening::at_moment(
             design.get_untracked(),
             clock.playhead_untracked(),
             clock.speed_untracked(),
             deploy_clock.playhead_untracked(),
-        );
+        ));
         let frag = link::encode(&s);
         storage::replace_fragment(&frag);
         set_shown.set(Some(storage::url_with(&frag)));

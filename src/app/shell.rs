@@ -13,7 +13,9 @@ use crate::app::hooks::debounce::use_debounced_effect;
 use crate::app::hooks::interval::use_interval;
 use crate::app::hooks::window_event::use_window_event;
 use crate::app::playground::Playground;
-use crate::app::state::{self, Deployment, Design, Notice, Run, use_deployment, use_design, use_notice, use_run};
+use crate::app::state::{
+    self, Deployment, Design, Notice, Run, use_deployment, use_design, use_notice, use_run, use_training,
+};
 use crate::app::storage;
 use crate::design::opening;
 use crate::formats::link;
@@ -95,9 +97,11 @@ fn shortcuts(design: Design, run: Run) {
     });
 }
 
-/// A link pasted into the address bar of an open page: load it at its moment (our
-/// own `replaceState` never fires this).
+/// A link pasted into the address bar of an open page: load it at its moment, with
+/// the prediction and presenter mode it carries (our own `replaceState` never fires
+/// this).
 fn follow_links(design: Design, run: Run, deployment: Deployment, notice: Notice) {
+    let training = use_training();
     use_window_event(leptos::ev::hashchange, move |_| {
         let Some(f) = storage::fragment() else { return };
         match opening::from_link(&f) {
@@ -107,6 +111,7 @@ fn follow_links(design: Design, run: Run, deployment: Deployment, notice: Notice
                 if let Some(speed) = opening::view_speed(&s) {
                     run.clock().set_speed(speed);
                 }
+                training.open_link(&s);
                 design.open_link(s);
                 notice.clear();
             }

@@ -9,7 +9,8 @@
 //! - [`Notice`] — the message shown until dismissed;
 //! - [`ImportNotes`] — the last import's report and notes, shown beside the tree;
 //! - [`PinnedRun`] — run A of a comparison;
-//! - [`Query`] — the query tester's question and Route 53's answer at the playhead.
+//! - [`Query`] — the query tester's question and Route 53's answer at the playhead;
+//! - [`Training`] — the guide's step, the trainee's prediction, presenter mode.
 //!
 //! Values are computed in the core (`crate::failover`, `crate::deploy`,
 //! `crate::design`); these types only hold signals and memos over them.
@@ -22,6 +23,7 @@ mod notice;
 mod pinned;
 mod query;
 mod run;
+mod training;
 
 pub use clock::Clock;
 pub use deployment::{Deployment, use_deployment};
@@ -31,6 +33,7 @@ pub use notice::{Notice, use_notice};
 pub use pinned::{PinnedRun, use_pinned};
 pub use query::{Query, use_query};
 pub use run::{Run, use_run};
+pub use training::{Training, use_training};
 
 use leptos::prelude::*;
 
@@ -42,6 +45,7 @@ use crate::spec::scenario::Scenario;
 pub fn provide(first: Scenario, notice: Option<String>) {
     let run_clock = Clock::new(first.view.playhead_ms, opening::view_speed(&first).unwrap_or(opening::DEFAULT_SPEED));
     let deploy_clock = Clock::new(first.view.deploy_ms, 100.0);
+    provide_context(Training::new(&first));
     let design = Design::new(first);
     let run = Run::new(design, run_clock);
     provide_context(design);

@@ -118,6 +118,8 @@ fn data_plane(by_stripe: bool) -> Scenario {
         "The alarm halts the plan; rollback bounds the damage to the waves already out.".into(),
     ];
     s.view.panel = "deploy".into();
+    // The failover design's guide tells a regional fault, not this deployment.
+    s.guide.clear();
     s.deploy = Some(DeploySpec {
         fleet,
         zones: 10_000,
@@ -160,6 +162,7 @@ fn data_plane(by_stripe: bool) -> Scenario {
 fn control_plane(external: bool) -> Scenario {
     let mut s = latency_weighted(LbKind::Alb, Weighted::Eth);
     s.view.panel = "deploy".into();
+    s.guide.clear();
     if external {
         s.title = "External API: one AZ per wave".into();
         s.description = "The external API runs in three availability zones; each wave is one AZ, deployed host by host. A failure no health check sees is caught by the error-rate alarm, and operators shift traffic away from that AZ.".into();

@@ -15,6 +15,7 @@ use crate::spec::kinds::ClientKind;
 use crate::spec::kinds::ResolverKind;
 use crate::spec::params::HealthParams;
 use crate::spec::params::LatencyModel;
+pub use crate::spec::training::{GuideStep, Prediction};
 use crate::spec::zone::ZoneSpec;
 
 /// The scenario format version this build writes.
@@ -34,10 +35,12 @@ pub mod limits {
     pub const FAULTS: usize = 1_000;
     /// Simulated duration, s (one day).
     pub const DURATION_S: u64 = 86_400;
-    /// Length of free text (title, description, hints).
+    /// Length of free text (title, description, hints, guide steps).
     pub const TEXT_LEN: usize = 4_000;
     /// Goals, and constraints, of a challenge (each).
     pub const CHALLENGE_CHECKS: usize = 100;
+    /// Steps of a guided session.
+    pub const GUIDE_STEPS: usize = 200;
     /// Bytes of a scenario document.
     pub const DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
 }
@@ -95,6 +98,9 @@ pub struct Scenario {
     /// What the page showed when the scenario was saved or shared.
     #[serde(default)]
     pub view: ViewState,
+    /// A guided session through the run: steps in time order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guide: Vec<GuideStep>,
 }
 
 /// A named resolver.
@@ -695,6 +701,12 @@ pub struct ViewState {
     /// The deployment player's playhead, ms.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub deploy_ms: u64,
+    /// A trainee's committed prediction, when the sharer chose to include it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prediction: Option<Prediction>,
+    /// Presenter mode: large type and high contrast, for a projector.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub presenter: bool,
 }
 
 fn is_zero(v: &u64) -> bool {
@@ -799,6 +811,10 @@ impl Scenario {
             lim("challenge.brief", ch.brief.len() as u64, limits::TEXT_LEN as u64, "characters");
             lim("challenge.goals", ch.goals.len() as u64, limits::CHALLENGE_CHECKS as u64, "goals");
             lim("challenge.constraints", ch.constraints.len() as u64, limits::CHALLENGE_CHECKS as u64, "constraints");
+        }
+        lim("guide", self.guide.len() as u64, limits::GUIDE_STEPS as u64, "steps");
+        for (i, step) in self.guide.iter().enumerate() {
+            lim(&format!("guide[{i}].text"), step.text.len() as u64, limits::TEXT_LEN as u64, "characters");
         }
         if p.is_empty() { Ok(()) } else { Err(ScenarioError::Invalid(p)) }
     }

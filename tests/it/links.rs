@@ -136,3 +136,25 @@ fn link_sizes_are_classified() {
     assert_eq!(link::size_class(2_001), LinkSize::Long);
     assert_eq!(link::size_class(8_001), LinkSize::UseFile);
 }
+
+/// A link can carry a trainee's prediction and presenter mode; a link or file made
+/// before they existed opens without them.
+#[test]
+fn a_prediction_and_presenter_mode_travel_in_a_link_and_old_links_still_open() {
+    use routewave::spec::scenario::{Prediction, Scenario};
+    let mut s = presets::preset("latency-weighted-alb").unwrap();
+    s.view.prediction = Some(Prediction { switch_ms: 45_000, error_window_p95_ms: Some(60_000) });
+    s.view.presenter = true;
+    let back = link::decode(&link::encode(&s)).unwrap();
+    assert_eq!(back.view.prediction, s.view.prediction);
+    assert!(back.view.presenter && !back.guide.is_empty());
+    assert_eq!(back, s);
+    // Without them, nothing is written: the link is what it was before they existed.
+    let plain = presets::preset("latency-weighted-alb").unwrap();
+    let json = serde_json::to_string(&plain.view).unwrap();
+    assert!(!json.contains("prediction") && !json.contains("presenter"), "{json}");
+    let old = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/scenario-v1.json")).unwrap();
+    let opened = link::decode(&pack(old.as_bytes())).unwrap();
+    assert_eq!((opened.view.prediction, opened.view.presenter, opened.guide.len()), (None, false, 0));
+    assert_eq!(Scenario::from_json(&old).unwrap().guide, []);
+}

@@ -201,3 +201,40 @@ fn the_experiment_around_every_design_is_the_reports() {
         }
     }
 }
+
+/// Every field preset ships a guided session of 4–8 steps inside its run, in time
+/// order, whose moments are the fault script's: one step at each scripted stop, each
+/// naming the region it stops.
+#[test]
+fn every_field_preset_ships_a_guide_inside_its_run_in_time_order() {
+    use routewave::design::guide;
+    for (name, _) in FIELD {
+        let s = preset(name);
+        let n = s.guide.len();
+        assert!((4..=8).contains(&n), "{name}: {n} steps");
+        assert_eq!(guide::problems(&s.guide, s.duration_s * 1000), Vec::<String>::new(), "{name}");
+        assert!(s.guide.windows(2).all(|w| w[0].at_ms <= w[1].at_ms), "{name}");
+        for f in &s.faults {
+            assert!(s.guide.iter().any(|g| g.at_ms == f.at_ms), "{name}: no step at the fault at {}", f.at_ms);
+        }
+        for f in &s.faults {
+            let FaultAction::StopRegion { region } = &f.action else { continue };
+            let step = s.guide.iter().find(|g| g.at_ms == f.at_ms).unwrap();
+            assert!(step.text.starts_with(&format!("{region}'s web server stops")), "{name}: {}", step.text);
+        }
+        assert!(s.guide.iter().all(|g| !g.panel.is_empty() && g.text.len() < 400), "{name}");
+    }
+    // The deployment presets reuse a field design's zone, not its story.
+    for name in ["data-plane-by-stripe", "data-plane-bad-plan", "external-api-by-az", "internal-api-by-fleet"] {
+        assert!(preset(name).guide.is_empty(), "{name}");
+    }
+}
+
+/// The guide's detection step comes from the design's checks: 10 s × 1 in the
+/// report's designs, 30 s × 3 at the defaults.
+#[test]
+fn the_guides_detection_moment_follows_the_checks() {
+    let at = |name: &str| preset(name).guide[2].at_ms;
+    assert_eq!(at("latency-weighted-alb"), 300_000 + 10_000);
+    assert_eq!(at("all-defaults-alb"), 300_000 + 90_000);
+}

@@ -18,6 +18,7 @@
 //! Health checks and Evaluate Target Health sit exactly where the report put them,
 //! design by design; nothing here is chosen to produce an outcome.
 
+use crate::design::guide::{Mechanisms, clock};
 use crate::spec::kinds::{ClientKind, ResolverKind};
 use crate::spec::params::LatencyModel;
 use crate::spec::scenario::*;
@@ -222,8 +223,184 @@ pub(super) fn base(kind: LbKind, title: &str, description: &str, watch_for: &[&s
         deploy: None,
         control_plane: None,
         challenge: None,
-        view: ViewState { panel: "timeline".into(), playhead_ms: 0, speed: 10.0, deploy_ms: 0 },
+        view: ViewState { panel: "timeline".into(), playhead_ms: 0, speed: 10.0, ..ViewState::default() },
+        guide: Vec::new(),
     }
+}
+
+/// What a design does for the probe once its region's check fails, as a guided
+/// session tells it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Outcome {
+    /// The answer moves to the next region in line.
+    Moves,
+    /// Every record that applies to the probe points at the stopped region: Route 53
+    /// answers with the most specific one anyway (design 3a).
+    Stays,
+    /// The next-best latency region's tree was never built: the answer is empty
+    /// (design 1a).
+    Empty,
+}
+
+fn step(at_ms: u64, panel: &str, text: String) -> GuideStep {
+    GuideStep { at_ms, panel: panel.into(), text }
+}
+
+/// The guided session of a field design, its moments read from the design's own
+/// mechanisms ([`Mechanisms`]): the fault script, the checks' interval and
+/// threshold, the delivery delay to the DNS locations, the answer's TTL, the
+/// probe's client cache.
+pub(super) fn field_guide(s: &Scenario, kind: LbKind, outcome: Outcome) -> Vec<GuideStep> {
+    let m = Mechanisms::of(s);
+    let [(first_at, first), (second_at, second)] = [0, 1].map(|i| m.stops.get(i).cloned().unwrap_or_default());
+    let (next, last) = (REGIONS[1].0, REGIONS[2].0);
+    let detected = first_at + m.check_ms.unwrap_or(0);
+    let pushed = detected + m.push_max_ms;
+    let moved = m.answer_moved_by_ms(first_at);
+    let secs = |ms: u64| ms / 1000;
+    let lb_error = match kind {
+        LbKind::Alb => "the ALB answers HTTP 502 itself",
+        LbKind::Nlb => "connections through the NLB are refused",
+    };
+    let (interval, threshold) = m.check.unwrap_or_default();
+    // The load balancer's own check matters only where Evaluate Target Health reads it.
+    let eth = s.zone.records.iter().any(|r| matches!(r.value, RecordValue::Alias { evaluate_target_health: true, .. }));
+    let check_s = m.check_ms.unwrap_or(0) / 1000;
+    let lb_check = match m.lb_check_s.filter(|_| eth) {
+        Some(lb) if u64::from(lb) > check_s => {
+            format!(
+                " The load balancer's own target check, read by Evaluate Target Health, needs up to {lb} s: Route 53's check acts first."
+            )
+        }
+        Some(lb) => {
+            format!(" The load balancer's own target check, read by Evaluate Target Health, needs up to {lb} s too.")
+        }
+        None => String::new(),
+    };
+    let by_geo = s.zone.records.iter().any(|r| r.name == s.service && matches!(r.routing, Routing::Geolocation { .. }));
+    let why_first = if by_geo { "North America's record" } else { "the nearest region" };
+    let ttl = m.answer_ttl_s.unwrap_or(0);
+    let ttl_why = if m.answer_is_alias {
+        format!("an alias answers with its load balancer's TTL, {ttl} s")
+    } else {
+        format!("the CNAMEs carry a TTL of {ttl} s")
+    };
+    let client = if m.client_hold_s == 0 {
+        "curl keeps no DNS cache of its own".to_string()
+    } else {
+        format!("the client keeps the answer {} s more", m.client_hold_s)
+    };
+    let mut guide = vec![
+        step(
+            first_at.saturating_sub(30_000),
+            "timeline",
+            format!(
+                "Before the fault, Route 53 sends the probe in Washington, DC to {first} ({why_first}). \
+                 Predict: how long after {} until the probe is served by another region? Commit your guess, then play.",
+                clock(first_at)
+            ),
+        ),
+        step(
+            first_at,
+            "probe",
+            format!(
+                "{first}'s web server stops. Its load balancer stays up, so {lb_error}. Nothing in DNS has \
+                 changed yet.",
+            ),
+        ),
+        step(
+            detected,
+            "tree",
+            format!(
+                "Every Route 53 checker has now failed its check of {first} (one check every {interval} s, \
+                 failure threshold {threshold}), so the check is unhealthy.{lb_check}",
+            ),
+        ),
+        step(
+            pushed,
+            "tree",
+            format!(
+                "Each DNS location hears every checker on its own, up to {} s later, and applies the 18 % \
+                 rule: the tree turns unhealthy location by location.",
+                secs(m.push_max_ms)
+            ),
+        ),
+    ];
+    match outcome {
+        Outcome::Moves => guide.extend([
+            step(
+                moved,
+                "traffic",
+                format!(
+                    "At the latest, the resolver's cached answer has run out ({ttl_why}); until then it kept \
+                     handing out {first}. {client}, so its next request goes to {next}.",
+                ),
+            ),
+            step(
+                second_at,
+                "traffic",
+                format!("{second}'s web server stops too. The same chain runs again: detection, push, TTL.",),
+            ),
+            step(
+                m.answer_moved_by_ms(second_at),
+                "probe",
+                format!(
+                    "By now the probe is served by {last}. Reveal your prediction and read the phase \
+                     breakdown: which phase took longest?",
+                ),
+            ),
+        ]),
+        Outcome::Stays => guide.extend([
+            step(
+                moved,
+                "tree",
+                format!(
+                    "Washington's record (North America) and the default both point at {first}, and both are \
+                     unhealthy. With every record that applies unhealthy, Route 53 answers with the most specific \
+                     one anyway: the probe stays on {first} and keeps failing.",
+                ),
+            ),
+            step(
+                second_at,
+                "probe",
+                format!(
+                    "{second}'s web server stops too; nothing changes for Washington. Reveal your prediction: \
+                     which record would have had to exist for the probe to move?",
+                ),
+            ),
+        ]),
+        Outcome::Empty => {
+            let empty_until = moved + u64::from(m.negative_cache_s) * 1000;
+            guide.extend([
+                step(
+                    moved,
+                    "probe",
+                    format!(
+                        "The resolver's cached answer has run out ({ttl_why}). Route 53 skipped the whole \
+                         AMERS branch and took the next-best latency region, whose tree was never built: the answer \
+                         is empty and the name no longer resolves.",
+                    ),
+                ),
+                step(
+                    second_at,
+                    "traffic",
+                    format!(
+                        "{second}'s web server stops too. The probe still holds the empty answer: the \
+                         resolver keeps it for the zone's negative TTL, {} s.",
+                        m.negative_cache_s
+                    ),
+                ),
+                step(
+                    empty_until,
+                    "query",
+                    "The empty answer has expired and the resolver asks again. Reveal your prediction: did the \
+                     failover pair under AMERS ever get to act?"
+                        .to_string(),
+                ),
+            ]);
+        }
+    }
+    guide
 }
 
 /// The setup lines every story ends with: what comes from the report and what is a
@@ -358,6 +535,7 @@ pub(super) fn latency_weighted(kind: LbKind, variant: Weighted) -> Scenario {
             }
         }
     }
+    s.guide = field_guide(&s, kind, Outcome::Moves);
     s
 }
 
@@ -426,6 +604,7 @@ pub(super) fn latency_failover(kind: LbKind) -> Scenario {
         let to = AliasTarget::Record { name: cascade_names(short).0 };
         s.zone.records.push(alias(SERVICE, Some(region), latency(region), to, false, None));
     }
+    s.guide = field_guide(&s, kind, Outcome::Moves);
     s
 }
 
@@ -477,6 +656,7 @@ pub(super) fn latency_layer_pitfall(kind: LbKind) -> Scenario {
         let to = AliasTarget::Record { name: tree };
         s.zone.records.push(alias(SERVICE, Some(region), latency(region), to, false, Some(check_id(short))));
     }
+    s.guide = field_guide(&s, kind, Outcome::Empty);
     s
 }
 
@@ -566,6 +746,7 @@ pub(super) fn geo_failover(kind: LbKind) -> Scenario {
         let to = AliasTarget::Record { name: cascade_names(REGIONS[region].1).0 };
         s.zone.records.push(alias(SERVICE, Some(set), geo_location(continent), to, false, None));
     }
+    s.guide = field_guide(&s, kind, Outcome::Moves);
     s
 }
 
@@ -599,5 +780,6 @@ pub(super) fn geo_checks_only(kind: LbKind) -> Scenario {
             Some(check_id(short)),
         ));
     }
+    s.guide = field_guide(&s, kind, Outcome::Stays);
     s
 }

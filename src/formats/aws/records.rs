@@ -693,6 +693,7 @@ pub(crate) fn scenario_for(zone: ZoneSpec, service: String, source: &str) -> Sce
         control_plane: None,
         challenge: None,
         view: ViewState::default(),
+        guide: Vec::new(),
     }
 }
 

@@ -1,0 +1,241 @@
+//! Guided sessions: moving through a scenario's `guide` (Next / Back), recording a
+//! step from the page's current view, checking that the steps sit inside the run in
+//! time order, and the mechanisms a guide's moments are written from — read from
+//! the scenario itself (the fault script, the health checks, the delivery delay to
+//! the DNS servers, the answer's TTL, the probe's client cache), never from a run's
+//! output.
+
+use crate::resolvers::caching;
+use crate::route53::answer::LB_TTL_S;
+use crate::spec::scenario::{FaultAction, GuideStep, Scenario};
+use crate::spec::zone::{AliasTarget, HealthCheckKind, RecordValue};
+
+/// The step after `current` in a guide of `len` steps (the first when none is
+/// shown; the last stays the last).
+pub fn next(current: Option<usize>, len: usize) -> Option<usize> {
+    if len == 0 {
+        return None;
+    }
+    Some(current.map_or(0, |i| (i + 1).min(len - 1)))
+}
+
+/// The step before `current` (the first stays the first; none shown: the first).
+pub fn back(current: Option<usize>, len: usize) -> Option<usize> {
+    if len == 0 {
+        return None;
+    }
+    Some(current.map_or(0, |i| i.saturating_sub(1).min(len - 1)))
+}
+
+/// "Step 2 of 7".
+pub fn position(current: Option<usize>, len: usize) -> String {
+    match current {
+        Some(i) if i < len => format!("Step {} of {len}", i + 1),
+        _ if len == 1 => "1 step".to_string(),
+        _ => format!("{len} steps"),
+    }
+}
+
+/// Adds a step at `at_ms` showing `panel`, after every step at or before that
+/// moment, and returns its index. Its text starts as a prompt to write over.
+pub fn record(guide: &mut Vec<GuideStep>, at_ms: u64, panel: &str) -> usize {
+    let at = guide.partition_point(|s| s.at_ms <= at_ms);
+    guide.insert(
+        at,
+        GuideStep { at_ms, panel: panel.to_string(), text: format!("What to notice at {}.", clock(at_ms)) },
+    );
+    at
+}
+
+/// What is wrong with a guide for a run of `duration_ms`: steps past the end or out
+/// of time order, by path.
+pub fn problems(guide: &[GuideStep], duration_ms: u64) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, s) in guide.iter().enumerate() {
+        if s.at_ms > duration_ms {
+            out.push(format!(
+                "guide[{i}].at_ms: {} is after the end of the run ({})",
+                clock(s.at_ms),
+                clock(duration_ms)
+            ));
+        }
+        if i > 0 && s.at_ms < guide[i - 1].at_ms {
+            out.push(format!("guide[{i}].at_ms: {} comes before the step above it", clock(s.at_ms)));
+        }
+    }
+    out
+}
+
+/// A moment as a trainer says it: `05:00`, `1:02:03` past an hour, with tenths
+/// only when the moment has them (`05:10.5`).
+pub fn clock(ms: u64) -> String {
+    let s = ms / 1000;
+    let (h, m, sec) = (s / 3600, (s / 60) % 60, s % 60);
+    let base = if h > 0 { format!("{h}:{m:02}:{sec:02}") } else { format!("{m:02}:{sec:02}") };
+    match ms % 1000 / 100 {
+        0 => base,
+        tenths => format!("{base}.{tenths}"),
+    }
+}
+
+/// The mechanisms of a regional-failover scenario that a guide's moments come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mechanisms {
+    /// The scripted stops of a region, in order: (moment ms, region).
+    pub stops: Vec<(u64, String)>,
+    /// A Route 53 endpoint check's time to call a stopped endpoint unhealthy at the
+    /// latest: request interval × failure threshold, ms (`None`: no endpoint check).
+    pub check_ms: Option<u64>,
+    /// The check's interval (s) and failure threshold, as the scenario sets them.
+    pub check: Option<(u32, u32)>,
+    /// The longest delay of a checker's opinion to a DNS location, ms.
+    pub push_max_ms: u64,
+    /// The TTL of the answer the service name gives, s: a CNAME's own TTL, or an
+    /// alias's target's (60 s for a load balancer).
+    pub answer_ttl_s: Option<u32>,
+    /// Is the service name's answer an alias (so its TTL is the target's)?
+    pub answer_is_alias: bool,
+    /// How long the probe's resolver keeps an empty answer: the zone's negative TTL
+    /// within its kind's bounds, s.
+    pub negative_cache_s: u32,
+    /// How long the probe keeps an answer after its resolver let go, s.
+    pub client_hold_s: u32,
+    /// A load balancer's own target check to call a target unhealthy: interval ×
+    /// unhealthy threshold, s.
+    pub lb_check_s: Option<u32>,
+}
+
+impl Mechanisms {
+    /// Reads the mechanisms from `s`'s spec.
+    pub fn of(s: &Scenario) -> Mechanisms {
+        let stops = s
+            .faults
+            .iter()
+            .filter_map(|f| match &f.action {
+                FaultAction::StopRegion { region } => Some((f.at_ms, region.clone())),
+                _ => None,
+            })
+            .collect();
+        let check = s.zone.health_checks.iter().find_map(|c| match c.kind {
+            HealthCheckKind::Endpoint { interval_s, failure_threshold, .. } => Some((interval_s, failure_threshold)),
+            _ => None,
+        });
+        let probe = s.probes.first();
+        let resolver = probe.and_then(|p| s.resolvers.iter().find(|r| r.id == p.resolver));
+        let negative_cache_s = resolver.map_or(s.zone.negative_ttl_s, |r| {
+            caching::cache_s(&caching::rules(r.kind), s.zone.negative_ttl_s, true, None)
+        });
+        let top = s.zone.records.iter().find(|r| r.name == s.service);
+        Mechanisms {
+            stops,
+            check_ms: check.map(|(i, t)| u64::from(i) * u64::from(t) * 1000),
+            check,
+            push_max_ms: s.params.health.push_delay_ms.1,
+            answer_ttl_s: answer_ttl_s(s, &s.service, 0),
+            answer_is_alias: top.is_some_and(|r| matches!(r.value, RecordValue::Alias { .. })),
+            negative_cache_s,
+            client_hold_s: probe.map_or(0, |p| caching::client_hold_s(p.kind, false)),
+            lb_check_s: s
+                .zone
+                .load_balancers
+                .first()
+                .and_then(|l| l.health)
+                .map(|h| h.interval_s * h.unhealthy_threshold),
+        }
+    }
+
+    /// The latest moment after a stop at `stop_ms` by which the probe's answer has
+    /// moved: detection, then the push, then the resolver's TTL and the client's
+    /// cache running out, ms.
+    pub fn answer_moved_by_ms(&self, stop_ms: u64) -> u64 {
+        stop_ms
+            + self.check_ms.unwrap_or(0)
+            + self.push_max_ms
+            + u64::from(self.answer_ttl_s.unwrap_or(0) + self.client_hold_s) * 1000
+    }
+}
+
+/// The TTL `name`'s answer carries, following aliases (at most 8 deep).
+fn answer_ttl_s(s: &Scenario, name: &str, depth: u32) -> Option<u32> {
+    let r = s.zone.records.iter().find(|r| r.name == name)?;
+    match &r.value {
+        RecordValue::Values(_) => r.ttl_s,
+        RecordValue::Alias { target: AliasTarget::LoadBalancer { .. }, .. } => Some(LB_TTL_S),
+        RecordValue::Alias { target: AliasTarget::Record { name }, .. } if depth < 8 => {
+            answer_ttl_s(s, name, depth + 1)
+        }
+        RecordValue::Alias { .. } => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::design::presets;
+
+    fn step(at_ms: u64) -> GuideStep {
+        GuideStep { at_ms, panel: String::new(), text: String::new() }
+    }
+
+    #[test]
+    fn next_and_back_stay_inside_the_guide() {
+        assert_eq!(next(None, 3), Some(0));
+        assert_eq!(next(Some(1), 3), Some(2));
+        assert_eq!(next(Some(2), 3), Some(2));
+        assert_eq!(back(Some(2), 3), Some(1));
+        assert_eq!(back(Some(0), 3), Some(0));
+        assert_eq!(back(None, 3), Some(0));
+        assert_eq!((next(None, 0), back(Some(0), 0)), (None, None));
+        assert_eq!(position(Some(1), 7), "Step 2 of 7");
+        assert_eq!((position(None, 1).as_str(), position(None, 0).as_str()), ("1 step", "0 steps"));
+    }
+
+    #[test]
+    fn a_recorded_step_lands_in_time_order() {
+        let mut g = vec![step(1_000), step(5_000)];
+        assert_eq!(record(&mut g, 3_000, "tree"), 1);
+        assert_eq!(record(&mut g, 5_000, "probe"), 3);
+        assert_eq!(g.iter().map(|s| s.at_ms).collect::<Vec<_>>(), [1_000, 3_000, 5_000, 5_000]);
+        assert_eq!(g[1].panel, "tree");
+        assert_eq!(g[1].text, "What to notice at 00:03.");
+        assert!(problems(&g, 5_000).is_empty());
+    }
+
+    #[test]
+    fn steps_past_the_end_or_out_of_order_are_named() {
+        let g = vec![step(5_000), step(1_000), step(9_000)];
+        assert_eq!(
+            problems(&g, 8_000),
+            [
+                "guide[1].at_ms: 00:01 comes before the step above it",
+                "guide[2].at_ms: 00:09 is after the end of the run (00:08)"
+            ]
+        );
+        assert_eq!(clock(3_723_500), "1:02:03.5");
+    }
+
+    #[test]
+    fn the_mechanisms_come_from_the_spec() {
+        let alias = Mechanisms::of(&presets::preset("latency-weighted-alb").unwrap());
+        assert_eq!(alias.stops, [(300_000, "us-east-1".to_string()), (900_000, "eu-west-1".to_string())]);
+        assert_eq!((alias.check, alias.check_ms), (Some((10, 1)), Some(10_000)));
+        assert_eq!((alias.answer_ttl_s, alias.answer_is_alias), (Some(LB_TTL_S), true));
+        assert_eq!((alias.client_hold_s, alias.lb_check_s), (0, Some(60)));
+        let defaults = Mechanisms::of(&presets::preset("all-defaults-nlb").unwrap());
+        assert_eq!(
+            (defaults.check_ms, defaults.answer_ttl_s, defaults.answer_is_alias),
+            (Some(90_000), Some(300), false)
+        );
+        assert_eq!(defaults.lb_check_s, Some(90));
+        // Editing the spec moves them.
+        let mut s = presets::preset("latency-weighted-cname-ttl1-alb").unwrap();
+        assert_eq!(Mechanisms::of(&s).answer_ttl_s, Some(1));
+        for r in s.zone.records.iter_mut().filter(|r| r.name == s.service) {
+            r.ttl_s = Some(30);
+        }
+        s.params.health.push_delay_ms = (1_000, 4_000);
+        let m = Mechanisms::of(&s);
+        assert_eq!((m.answer_ttl_s, m.push_max_ms), (Some(30), 4_000));
+        assert_eq!(m.answer_moved_by_ms(300_000), 300_000 + 10_000 + 4_000 + 30_000);
+    }
+}
