@@ -22,6 +22,17 @@ pub const PALETTE: [RGBColor; 6] = [
 /// interval) average out the phases of the representative clients.
 pub const BUCKET_S: usize = 30;
 
+/// A time-axis tick in the player's format: `mm:ss` of simulated time.
+pub fn mmss(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    format!("{:02}:{:02}", s / 60, s % 60)
+}
+
+/// A value-axis tick: whole numbers without ".0", others with one decimal.
+pub fn tick(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 { format!("{}", v.round() as i64) } else { format!("{v:.1}") }
+}
+
 fn bucket(v: &[f64]) -> Vec<f64> {
     v.chunks(BUCKET_S).map(|c| c.iter().sum::<f64>() / c.len() as f64).collect()
 }
@@ -73,10 +84,12 @@ pub fn draw_requests<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("simulated time (s)")
+        .x_desc("simulated time (mm:ss)")
         .y_desc("requests / s")
         .x_labels(8)
         .y_labels(5)
+        .x_label_formatter(&|x| mmss(*x))
+        .y_label_formatter(&|y| tick(*y))
         .draw()
         .map_err(err)?;
     let xs = |i: usize| (i * BUCKET_S) as f64;
@@ -157,6 +170,7 @@ pub fn draw_phases<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .x_desc("seconds after the fault")
+        .x_label_formatter(&|x| tick(*x))
         .y_labels(phases.len().max(1))
         .y_label_formatter(&|y| names.get(*y as usize).cloned().unwrap_or_default())
         .disable_y_mesh()
@@ -217,7 +231,15 @@ pub fn draw_checks<DB: DrawingBackend>(
         .y_label_area_size(8)
         .build_cartesian_2d(0f64..x_max, 0f64..n)
         .map_err(err)?;
-    chart.configure_mesh().x_desc("simulated time (s)").x_labels(8).y_labels(0).disable_y_mesh().draw().map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("simulated time (mm:ss)")
+        .x_labels(8)
+        .x_label_formatter(&|x| mmss(*x))
+        .y_labels(0)
+        .disable_y_mesh()
+        .draw()
+        .map_err(err)?;
     chart
         .draw_series(names.iter().enumerate().map(|(row, name)| {
             Text::new(name.clone(), (x_max / 300.0, row as f64 + 0.99), ("sans-serif", 12).into_font().color(&BLACK))
@@ -278,7 +300,16 @@ pub fn draw_latency<DB: DrawingBackend>(
         .y_label_area_size(40)
         .build_cartesian_2d(0f64..x_max, 0f64..max_y)
         .map_err(err)?;
-    chart.configure_mesh().x_desc(caption).y_desc("resolvers").x_labels(6).y_labels(4).draw().map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(caption)
+        .y_desc("resolvers")
+        .x_labels(6)
+        .y_labels(4)
+        .x_label_formatter(&|x| tick(*x))
+        .y_label_formatter(&|y| tick(*y))
+        .draw()
+        .map_err(err)?;
     let blue = PALETTE[0];
     chart
         .draw_series(now.iter().enumerate().map(|(i, &c)| {
@@ -392,6 +423,16 @@ pub fn series_csv(series: &Series) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticks_read_like_the_player() {
+        assert_eq!(mmss(0.0), "00:00");
+        assert_eq!(mmss(300.0), "05:00");
+        assert_eq!(mmss(1_499.6), "25:00");
+        assert_eq!(tick(150.0), "150");
+        assert_eq!(tick(0.0), "0");
+        assert_eq!(tick(2.5), "2.5");
+    }
 
     fn report() -> crate::failover::sim::Report {
         let s = crate::design::presets::preset("latency-weighted-nlb").unwrap();
