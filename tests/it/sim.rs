@@ -404,16 +404,10 @@ fn weight_change_takes_effect_after_config_propagation() {
     assert_eq!(config.at, SimTime(130_000));
 }
 
-/// A change batch applied at a moment (a record swap: us-east-1's latency CNAME now
-/// points at eu-west-1's set) goes live on the DNS servers after the propagation
-/// delay; resolvers keep the old answer until their cached copy expires (300 s in
-/// the all-defaults design), so traffic drains from us-east-1 over the TTL.
-#[test]
-fn a_timed_change_batch_goes_live_and_drains_through_the_caches() {
+/// A change batch at `at_ms` that points the all-defaults design's us-east-1 record
+/// at eu-west-1's name (an operator's record swap).
+fn use1_to_euw1(s: &Scenario, at_ms: u64) -> FaultSpec {
     use routewave::spec::changes::{ChangeAction, RecordChange};
-    let mut s = presets::preset("all-defaults-nlb").unwrap();
-    // Clients that reuse no connection, so every request looks the name up.
-    s.population.as_mut().unwrap().client_kinds = vec![(ClientKind::SystemdResolved, 1)];
     let mut swapped = s
         .zone
         .records
@@ -422,12 +416,25 @@ fn a_timed_change_batch_goes_live_and_drains_through_the_caches() {
         .unwrap()
         .clone();
     swapped.value = RecordValue::Values(vec!["euw1.sso.example.com".into()]);
-    s.faults = vec![FaultSpec {
-        at_ms: 300_000,
+    FaultSpec {
+        at_ms,
         action: FaultAction::ApplyChanges {
             changes: vec![RecordChange { action: ChangeAction::Upsert, record: swapped }],
         },
-    }];
+    }
+}
+
+/// A change batch applied at a moment (a record swap: us-east-1's latency CNAME now
+/// points at eu-west-1's set) goes live on the DNS servers after the propagation
+/// delay; resolvers keep the old answer until their cached copy expires (300 s in
+/// the all-defaults design), so traffic drains from us-east-1 over the TTL.
+#[test]
+fn a_timed_change_batch_goes_live_and_drains_through_the_caches() {
+    use routewave::spec::changes::ChangeAction;
+    let mut s = presets::preset("all-defaults-nlb").unwrap();
+    // Clients that reuse no connection, so every request looks the name up.
+    s.population.as_mut().unwrap().client_kinds = vec![(ClientKind::SystemdResolved, 1)];
+    s.faults = vec![use1_to_euw1(&s, 300_000)];
     let mut sim = Sim::new(&s).unwrap();
     sim.run_until(sim.duration());
     let live = sim.trace().iter().find(|e| e.kind() == "config").expect("the batch goes live").at.as_ms();
@@ -460,29 +467,12 @@ fn a_timed_change_batch_goes_live_and_drains_through_the_caches() {
 /// phases name the change as the cause; without it, the check's verdict.
 #[test]
 fn the_phases_name_what_moved_the_answer() {
-    use routewave::spec::changes::{ChangeAction, RecordChange};
     let mut s = presets::preset("all-defaults-nlb").unwrap();
     s.population = None;
     let stop = s.faults[0].at_ms;
     let cause = |s: &Scenario| run(s).summary.phases["curl-dc"].cause.clone().unwrap_or_default();
     assert!(cause(&s).starts_with("health check "), "{}", cause(&s));
-    let mut swapped = s
-        .zone
-        .records
-        .iter()
-        .find(|r| r.name == s.service && r.set_id.as_deref() == Some("us-east-1"))
-        .unwrap()
-        .clone();
-    swapped.value = RecordValue::Values(vec!["euw1.sso.example.com".into()]);
-    s.faults.insert(
-        1,
-        FaultSpec {
-            at_ms: stop + 1_000,
-            action: FaultAction::ApplyChanges {
-                changes: vec![RecordChange { action: ChangeAction::Upsert, record: swapped }],
-            },
-        },
-    );
+    s.faults.insert(1, use1_to_euw1(&s, stop + 1_000));
     // Live well before three failed 30 s checks could have a verdict.
     assert!(s.params.config_delay_ms + 1_000 < 60_000);
     assert!(cause(&s).starts_with("configuration change: UPSERT sso.example.com"), "{}", cause(&s));
