@@ -6,6 +6,7 @@
 //! hooks have their own modules ([`widgets`], [`hooks`]). No HTML is ever built
 //! from strings: user text reaches the DOM as text nodes only.
 
+mod challenge;
 mod chart;
 mod control;
 mod deploy;

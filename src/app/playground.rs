@@ -1,11 +1,12 @@
 //! The playground: the page's panels in order — why a scenario cannot run, the
-//! deployment and control-plane panels, the guided session and the prediction, the
+//! challenge and its live verdicts, the deployment and control-plane panels, the guided session and the prediction, the
 //! timeline, the routing tree, traffic and
 //! faults, the probe log and summary, trials and the query tester. Each panel takes
 //! the state it needs from the contexts in [`crate::app::state`].
 
 use leptos::prelude::*;
 
+use crate::app::challenge::ChallengePanel;
 use crate::app::chart::{ChecksChart, PhasesChart, RequestsChart};
 use crate::app::control::ControlPanel;
 use crate::app::deploy::DeployPanel;
@@ -33,6 +34,7 @@ pub fn Playground() -> impl IntoView {
                     <pre>{move || error().unwrap_or_default()}</pre>
                 </section>
             </Show>
+            <ChallengePanel />
             <DeployPanel />
             <ControlPanel />
             <section class="rw-panel rw-panel--guide" aria-labelledby="rw-guide-h">

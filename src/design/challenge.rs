@@ -10,6 +10,7 @@
 //! deployment's [`DeployReport`](crate::deploy::DeployReport) and the control
 //! plane's [`CpReport`].
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use serde::Serialize;
@@ -69,10 +70,16 @@ pub const BAD_KINDS: [BadKind; 5] =
 /// Evaluates `scenario`'s challenge. Problems (no challenge, a design that does not
 /// validate, a goal naming an unknown probe or a missing section) are named by path.
 pub fn evaluate(scenario: &Scenario) -> Result<Evaluation, Problems> {
+    evaluate_with(scenario, None)
+}
+
+/// [`evaluate`], reusing `failover`, the report of `scenario`'s failover run when
+/// one is at hand (the page's player has it), instead of running it again.
+pub fn evaluate_with(scenario: &Scenario, failover: Option<&Report>) -> Result<Evaluation, Problems> {
     let Some(ch) = &scenario.challenge else {
         return Err(Problems(vec![crate::spec::problems::Problem::new("challenge", "the scenario has no challenge")]));
     };
-    let mut runs = Runs { scenario, failover: None, worst: None, control: None };
+    let mut runs = Runs { scenario, failover: failover.map(Cow::Borrowed), worst: None, control: None };
     let mut checks = Vec::new();
     let mut problems = Problems::none();
     for (i, g) in ch.goals.iter().enumerate() {
@@ -100,7 +107,7 @@ pub fn evaluate(scenario: &Scenario) -> Result<Evaluation, Problems> {
 /// The runs shared by several goals, made when first needed.
 struct Runs<'a> {
     scenario: &'a Scenario,
-    failover: Option<Report>,
+    failover: Option<Cow<'a, Report>>,
     /// The costliest bad build over [`BAD_KINDS`]: kind, user-minutes, waves started.
     worst: Option<(BadKind, f64, usize)>,
     control: Option<CpReport>,
@@ -111,9 +118,9 @@ impl Runs<'_> {
         if self.failover.is_none() {
             let mut sim = Sim::new(self.scenario)?;
             sim.run_until(sim.duration());
-            self.failover = Some(sim.report());
+            self.failover = Some(Cow::Owned(sim.report()));
         }
-        Ok(self.failover.as_ref().expect("just run"))
+        Ok(self.failover.as_deref().expect("just run"))
     }
 
     fn worst_bad_build(&mut self) -> Result<(BadKind, f64, usize), Problems> {

@@ -180,3 +180,60 @@ test("a trainer records a step and edits its text", async () => {
     await page.waitForFunction(() => (localStorage.getItem("routewave.autosave.v1") || "").includes("Look at the"));
   });
 });
+
+test("a challenge fails as shipped, is fixed in the page until it passes, and travels by link", async () => {
+  let shared;
+  await withPage(server.origin, async (page) => {
+    await page.getByTestId("preset-picker").selectOption("challenge-no-checks");
+    const panel = page.getByTestId("challenge");
+    await panel.getByRole("heading", { name: "Challenge: Fail over for free" }).waitFor();
+    const status = page.getByTestId("challenge-status");
+    // As shipped: nothing tells Route 53 a region is down, so curl-dc never moves.
+    await status.filter({ hasText: /^✗ Not yet: \d of 3 checks fail$/ }).waitFor();
+    const failing = panel.locator('[data-testid="challenge-check"][data-pass="false"]');
+    assert.match(await failing.first().textContent(), /curl-dc switch < 150 s.*never served from another region/);
+    // The budget of zero health checks holds.
+    assert.match(
+      await panel.locator('[data-testid="challenge-check"][data-pass="true"]').last().textContent(),
+      /at most 0 health checks.*0 health checks \(budget 0\)/,
+    );
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, "challenge-1440-failing");
+    // The fix: Evaluate Target Health on every latency alias, one record at a time.
+    const records = page.locator('[data-testid^="tree-record-"]');
+    const n = await records.count();
+    assert.ok(n >= 2, `${n} records`);
+    for (let i = 0; i < n; i += 1) {
+      await page.getByTestId(`tree-record-${i}`).click();
+      await page.getByTestId("edit-eth").check();
+    }
+    await status.filter({ hasText: /^✓ Passed: all 3 goals and rules hold$/ }).waitFor();
+    assert.equal(await status.getAttribute("data-pass"), "true");
+    assert.match(await panel.locator('[data-testid="challenge-check"]').first().textContent(), /switched \d+\.\d s after the fault/);
+    await shot(page, "challenge-1440-passing");
+    // Undo every fix: the verdict follows back to failing; redo them all.
+    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    for (let i = 0; i < n; i += 1) await page.keyboard.press("Control+z");
+    await status.filter({ hasText: /^✗ Not yet/ }).waitFor();
+    for (let i = 0; i < n; i += 1) await page.keyboard.press("Control+Shift+z");
+    await status.filter({ hasText: /^✓ Passed/ }).waitFor();
+    await page.getByTestId("share").click();
+    shared = await page.getByTestId("share-url").inputValue();
+  }, { width: 1440, height: 900 });
+  // The fixed design, opened in a fresh browser, passes there too.
+  await fresh(shared, async (page) => {
+    await page.getByTestId("challenge-status").filter({ hasText: /^✓ Passed/ }).waitFor();
+  });
+  // At phone width the panel wraps inside the screen.
+  await fresh(
+    shared,
+    async (page) => {
+      await page.getByTestId("challenge-status").waitFor();
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+      await shot(page, "challenge-420");
+    },
+    { width: 420, height: 860 },
+  );
+});

@@ -240,6 +240,26 @@ fn control_plane_challenges_pass_with_their_fixes() {
 }
 
 #[test]
+fn the_players_run_gives_the_same_verdicts_as_a_fresh_one() {
+    // The page evaluates with the report its player already holds, also after a fault
+    // was added at the end of the script and the run forked from a checkpoint.
+    use routewave::design::challenge::evaluate_with;
+    use routewave::failover::playback::Playback;
+    for name in PRESETS.iter().map(|p| p.name).filter(|n| n.starts_with("challenge-")) {
+        let s = preset(name);
+        let Ok(p) = Playback::build(&s) else { continue };
+        assert_eq!(evaluate_with(&s, Some(p.report())).unwrap(), eval(&s), "{name}");
+    }
+    let mut s = preset("challenge-fast-switch");
+    let p = Playback::build(&s).unwrap();
+    let mut extra = s.faults.last().expect("a fault").clone();
+    extra.at_ms = (extra.at_ms + 60_000).min(s.duration_s * 1_000 - 1_000);
+    s.faults.push(extra);
+    let forked = Playback::rebuild(Some(&p), &s).unwrap();
+    assert_eq!(evaluate_with(&s, Some(forked.report())).unwrap(), eval(&s));
+}
+
+#[test]
 fn a_scenario_without_a_challenge_or_with_an_unknown_probe_is_a_named_problem() {
     let s = preset("latency-weighted-nlb");
     let e = evaluate(&s).unwrap_err();
