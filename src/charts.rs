@@ -18,6 +18,9 @@ pub const PALETTE: [RGBColor; 6] = [
     RGBColor(213, 94, 0),
 ];
 
+/// The palette entries of failure kinds, in order: vermillion, reddish purple, orange.
+const FAILED_COLOURS: [usize; 3] = [5, 3, 1];
+
 /// Seconds per plotted point: series are per second; 30 s buckets (the presets' request
 /// interval) average out the phases of the representative clients.
 pub const BUCKET_S: usize = 30;
@@ -31,6 +34,73 @@ pub fn mmss(seconds: f64) -> String {
 /// A value-axis tick: whole numbers without ".0", others with one decimal.
 pub fn tick(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 { format!("{}", v.round() as i64) } else { format!("{v:.1}") }
+}
+
+/// How a legend entry is drawn.
+#[derive(Clone, Copy)]
+enum Swatch {
+    /// A line of this colour and width.
+    Line(RGBColor, u32),
+    /// A dashed line of this colour and width.
+    Dashed(RGBColor, u32),
+    /// A filled block.
+    Block(RGBColor),
+    /// An outlined block.
+    Outline(RGBColor),
+}
+
+/// Legend text size and row height, px.
+const LEGEND_FONT_PX: u32 = 13;
+const LEGEND_ROW_PX: i32 = 18;
+
+/// Draws `entries` as a legend strip across the top of `area`, wrapped to its width,
+/// and returns the area below it for the plot: a legend never covers the data.
+fn legend_above<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    entries: &[(String, Swatch)],
+) -> Result<DrawingArea<DB, plotters::coord::Shift>, String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    if entries.is_empty() {
+        return Ok(area.clone());
+    }
+    let font = ("sans-serif", LEGEND_FONT_PX).into_font().color(&BLACK);
+    let width = area.dim_in_pixel().0 as i32;
+    // Lay out first, to know the strip's height.
+    let (mut x, mut row) = (8i32, 0i32);
+    let mut placed = Vec::with_capacity(entries.len());
+    for (text, swatch) in entries {
+        let text_w = area.estimate_text_size(text, &font).map_err(err)?.0 as i32;
+        let w = 22 + text_w + 18;
+        if x > 8 && x + w > width - 8 {
+            (x, row) = (8, row + 1);
+        }
+        placed.push((x, row, text, *swatch));
+        x += w;
+    }
+    let (top, rest) = area.split_vertically((row + 1) * LEGEND_ROW_PX + 6);
+    for (x, row, text, swatch) in placed {
+        let y = 4 + row * LEGEND_ROW_PX + LEGEND_ROW_PX / 2;
+        match swatch {
+            Swatch::Line(c, w) => top.draw(&PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(w))),
+            Swatch::Dashed(c, w) => {
+                top.draw(&PathElement::new(vec![(x, y), (x + 6, y)], c.stroke_width(w))).map_err(err)?;
+                top.draw(&PathElement::new(vec![(x + 10, y), (x + 16, y)], c.stroke_width(w)))
+            }
+            Swatch::Block(c) => top.draw(&Rectangle::new([(x + 2, y - 5), (x + 14, y + 5)], c.filled())),
+            Swatch::Outline(c) => top.draw(&Rectangle::new([(x + 2, y - 5), (x + 14, y + 5)], c.stroke_width(1))),
+        }
+        .map_err(err)?;
+        top.draw(&Text::new(text.as_str(), (x + 22, y - LEGEND_FONT_PX as i32 / 2 - 1), font.clone())).map_err(err)?;
+    }
+    Ok(rest)
+}
+
+/// Grid lines at the labelled ticks only, light grey: the data stays in front.
+const GRID: RGBColor = RGBColor(225, 228, 232);
+
+/// The playhead's line on every time chart.
+fn playhead_style() -> ShapeStyle {
+    BLACK.stroke_width(2)
 }
 
 fn bucket(v: &[f64]) -> Vec<f64> {
@@ -76,9 +146,23 @@ pub fn draw_requests<DB: DrawingBackend>(
         .fold(1.0f64, |a, &b| a.max(b))
         * 1.1;
     let x_max = n as f64;
-    let mut chart = ChartBuilder::on(area)
+    let mut entries = Vec::new();
+    if a.is_some() {
+        let grey = RGBColor(150, 150, 150);
+        entries.push(("A: served (all regions)".to_string(), Swatch::Line(grey, 4)));
+        entries.push(("A: failed".to_string(), Swatch::Dashed(grey, 3)));
+    }
+    for (k, (region, _)) in served.iter().enumerate() {
+        entries.push((format!("served by {region}"), Swatch::Line(PALETTE[k % PALETTE.len()], 2)));
+    }
+    for (k, (kind, _)) in failed.iter().enumerate() {
+        entries.push((format!("failed: {kind}"), Swatch::Dashed(PALETTE[FAILED_COLOURS[k % FAILED_COLOURS.len()]], 2)));
+    }
+    let plot = legend_above(area, &entries)?;
+    let mut chart = ChartBuilder::on(&plot)
         .margin(8)
-        .x_label_area_size(28)
+        .margin_top(2)
+        .x_label_area_size(44)
         .y_label_area_size(48)
         .build_cartesian_2d(0f64..x_max, 0f64..max_y)
         .map_err(err)?;
@@ -86,6 +170,8 @@ pub fn draw_requests<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc("simulated time (mm:ss)")
         .y_desc("requests / s")
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
         .x_labels(8)
         .y_labels(5)
         .x_label_formatter(&|x| mmss(*x))
@@ -97,9 +183,7 @@ pub fn draw_requests<DB: DrawingBackend>(
         let grey = RGBColor(150, 150, 150);
         chart
             .draw_series(LineSeries::new(ok_a.iter().enumerate().map(|(i, y)| (xs(i), *y)), grey.stroke_width(4)))
-            .map_err(err)?
-            .label("A: served (all regions)")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], grey.stroke_width(4)));
+            .map_err(err)?;
         chart
             .draw_series(DashedLineSeries::new(
                 failed_a.iter().enumerate().map(|(i, y)| (xs(i), *y)),
@@ -107,21 +191,16 @@ pub fn draw_requests<DB: DrawingBackend>(
                 3,
                 grey.stroke_width(3),
             ))
-            .map_err(err)?
-            .label("A: failed")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], grey.stroke_width(3)));
+            .map_err(err)?;
     }
-    for (k, (region, v)) in served.iter().enumerate() {
+    for (k, (_, v)) in served.iter().enumerate() {
         let c = PALETTE[k % PALETTE.len()];
         chart
             .draw_series(LineSeries::new(v.iter().enumerate().map(|(i, y)| (xs(i), *y)), c.stroke_width(2)))
-            .map_err(err)?
-            .label(format!("served by {region}"))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2)));
+            .map_err(err)?;
     }
     // Failures by kind: dashed, each kind its own colour and dash length.
-    const FAILED_COLOURS: [usize; 3] = [5, 3, 1];
-    for (k, (kind, v)) in failed.iter().enumerate() {
+    for (k, (_, v)) in failed.iter().enumerate() {
         let c = PALETTE[FAILED_COLOURS[k % FAILED_COLOURS.len()]];
         let dash = 6 + 4 * (k as u32 % 3);
         chart
@@ -131,17 +210,11 @@ pub fn draw_requests<DB: DrawingBackend>(
                 4,
                 c.stroke_width(2),
             ))
-            .map_err(err)?
-            .label(format!("failed: {kind}"))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2)));
+            .map_err(err)?;
     }
     chart
-        .draw_series(std::iter::once(PathElement::new(
-            vec![(playhead_s, 0.0), (playhead_s, max_y)],
-            BLACK.stroke_width(1),
-        )))
+        .draw_series(std::iter::once(PathElement::new(vec![(playhead_s, 0.0), (playhead_s, max_y)], playhead_style())))
         .map_err(err)?;
-    chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
     area.present().map_err(err)?;
     Ok((0.0, x_max))
 }
@@ -160,9 +233,14 @@ pub fn draw_phases<DB: DrawingBackend>(
     };
     let max_x = phases.iter().map(|(_, p)| parts(p).iter().sum::<f64>()).fold(1.0f64, f64::max) * 1.1;
     let n = phases.len().max(1) as f64;
-    let mut chart = ChartBuilder::on(area)
+    const LABELS: [&str; 5] = ["detection", "push", "resolver TTL", "client cache", "connection"];
+    let entries: Vec<(String, Swatch)> =
+        LABELS.iter().enumerate().map(|(k, l)| (l.to_string(), Swatch::Block(PALETTE[k % PALETTE.len()]))).collect();
+    let plot = legend_above(area, &entries)?;
+    let mut chart = ChartBuilder::on(&plot)
         .margin(8)
-        .x_label_area_size(28)
+        .margin_top(2)
+        .x_label_area_size(44)
         .y_label_area_size(70)
         .build_cartesian_2d(0f64..max_x, 0f64..n)
         .map_err(err)?;
@@ -174,10 +252,11 @@ pub fn draw_phases<DB: DrawingBackend>(
         .y_labels(phases.len().max(1))
         .y_label_formatter(&|y| names.get(*y as usize).cloned().unwrap_or_default())
         .disable_y_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
         .draw()
         .map_err(err)?;
-    const LABELS: [&str; 5] = ["detection", "push", "resolver TTL", "client cache", "connection"];
-    for (k, label) in LABELS.iter().enumerate() {
+    for k in 0..LABELS.len() {
         let c = PALETTE[k % PALETTE.len()];
         let bars: Vec<Rectangle<(f64, f64)>> = phases
             .iter()
@@ -189,13 +268,8 @@ pub fn draw_phases<DB: DrawingBackend>(
                 Rectangle::new([(x0, y + 0.2), (x0 + v[k], y + 0.8)], c.filled())
             })
             .collect();
-        chart
-            .draw_series(bars)
-            .map_err(err)?
-            .label(*label)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
+        chart.draw_series(bars).map_err(err)?;
     }
-    chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
     area.present().map_err(err)?;
     Ok(())
 }
@@ -233,11 +307,12 @@ pub fn draw_checks<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("simulated time (mm:ss)")
         .x_labels(8)
         .x_label_formatter(&|x| mmss(*x))
         .y_labels(0)
         .disable_y_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
         .draw()
         .map_err(err)?;
     chart
@@ -272,7 +347,7 @@ pub fn draw_checks<DB: DrawingBackend>(
         }))
         .map_err(err)?;
     chart
-        .draw_series(std::iter::once(PathElement::new(vec![(playhead_s, 0.0), (playhead_s, n)], BLACK.stroke_width(1))))
+        .draw_series(std::iter::once(PathElement::new(vec![(playhead_s, 0.0), (playhead_s, n)], playhead_style())))
         .map_err(err)?;
     area.present().map_err(err)?;
     Ok(())
@@ -294,9 +369,15 @@ pub fn draw_latency<DB: DrawingBackend>(
     let max_y = now.iter().chain(before).copied().max().unwrap_or(1).max(1) as f64 * 1.1;
     let x_max = n as f64 * bin_ms;
     let caption = format!("resolution time (ms; last bin and beyond) · no answer: {failed}");
-    let mut chart = ChartBuilder::on(area)
+    let (blue, grey) = (PALETTE[0], RGBColor(90, 90, 90));
+    let plot = legend_above(
+        area,
+        &[("now".to_string(), Swatch::Block(blue)), ("all healthy".to_string(), Swatch::Outline(grey))],
+    )?;
+    let mut chart = ChartBuilder::on(&plot)
         .margin(8)
-        .x_label_area_size(30)
+        .margin_top(2)
+        .x_label_area_size(44)
         .y_label_area_size(40)
         .build_cartesian_2d(0f64..x_max, 0f64..max_y)
         .map_err(err)?;
@@ -304,31 +385,26 @@ pub fn draw_latency<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc(caption)
         .y_desc("resolvers")
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
         .x_labels(6)
         .y_labels(4)
         .x_label_formatter(&|x| tick(*x))
         .y_label_formatter(&|y| tick(*y))
         .draw()
         .map_err(err)?;
-    let blue = PALETTE[0];
     chart
         .draw_series(now.iter().enumerate().map(|(i, &c)| {
             let x = i as f64 * bin_ms;
             Rectangle::new([(x + bin_ms * 0.1, 0.0), (x + bin_ms * 0.9, f64::from(c))], blue.filled())
         }))
-        .map_err(err)?
-        .label("now")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], blue.filled()));
-    let grey = RGBColor(90, 90, 90);
+        .map_err(err)?;
     chart
         .draw_series(before.iter().enumerate().map(|(i, &c)| {
             let x = i as f64 * bin_ms;
             Rectangle::new([(x, 0.0), (x + bin_ms, f64::from(c))], grey.stroke_width(1))
         }))
-        .map_err(err)?
-        .label("all healthy")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], grey.stroke_width(1)));
-    chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
+        .map_err(err)?;
     area.present().map_err(err)?;
     Ok(())
 }
@@ -344,9 +420,14 @@ pub fn draw_blast<DB: DrawingBackend>(
     area.fill(&WHITE).map_err(err)?;
     let waves = plans.iter().map(|(_, w)| w.len()).max().unwrap_or(0).max(1);
     let max_y = plans.iter().flat_map(|(_, w)| w.iter().map(|x| x.user_minutes)).fold(1.0f64, f64::max) * 1.2;
-    let mut chart = ChartBuilder::on(area)
+    let colour = |k: usize| PALETTE[if k == 0 { 0 } else { 5 }];
+    let entries: Vec<(String, Swatch)> =
+        plans.iter().enumerate().map(|(k, (name, _))| (name.to_string(), Swatch::Block(colour(k)))).collect();
+    let plot = legend_above(area, &entries)?;
+    let mut chart = ChartBuilder::on(&plot)
         .margin(8)
-        .x_label_area_size(30)
+        .margin_top(2)
+        .x_label_area_size(44)
         .y_label_area_size(60)
         .build_cartesian_2d(0f64..waves as f64, 0f64..max_y)
         .map_err(err)?;
@@ -357,21 +438,21 @@ pub fn draw_blast<DB: DrawingBackend>(
         .x_labels(waves.min(24))
         .x_label_formatter(&|x| format!("{}", *x as usize + 1))
         .disable_x_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
         .y_labels(5)
         .draw()
         .map_err(err)?;
     let n = plans.len().max(1) as f64;
-    for (k, (name, ws)) in plans.iter().enumerate() {
-        let c = PALETTE[if k == 0 { 0 } else { 5 }];
+    for (k, (_, ws)) in plans.iter().enumerate() {
+        let c = colour(k);
         let slot = |i: usize| (i as f64 + 0.1 + 0.8 * k as f64 / n, i as f64 + 0.1 + 0.8 * (k as f64 + 1.0) / n);
         chart
             .draw_series(ws.iter().enumerate().map(|(i, w)| {
                 let (x0, x1) = slot(i);
                 Rectangle::new([(x0, 0.0), (x1, w.user_minutes)], c.filled())
             }))
-            .map_err(err)?
-            .label(name.to_string())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
+            .map_err(err)?;
         chart
             .draw_series(ws.iter().enumerate().filter(|(_, w)| w.resolvers_affected_pct > 0.0).map(|(i, w)| {
                 let (x0, _) = slot(i);
@@ -383,7 +464,6 @@ pub fn draw_blast<DB: DrawingBackend>(
             }))
             .map_err(err)?;
     }
-    chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
     area.present().map_err(err)?;
     Ok(())
 }
@@ -462,6 +542,23 @@ mod tests {
         }
         assert!(with_a.contains("A: served (all regions)") && with_a.contains("A: failed"));
         assert!(with_a.matches("<polyline").count() >= svg.matches("<polyline").count() + 2);
+    }
+
+    #[test]
+    fn legends_sit_above_the_plot_and_wrap_at_narrow_widths() {
+        let entries: Vec<(String, Swatch)> =
+            (0..6).map(|i| (format!("served by region-{i}"), Swatch::Line(PALETTE[i], 2))).collect();
+        let plot_top = |w: u32| {
+            let mut svg = String::new();
+            let area = SVGBackend::with_string(&mut svg, (w, 240)).into_drawing_area();
+            let rest = legend_above(&area, &entries).unwrap();
+            rest.get_base_pixel().1
+        };
+        assert!(plot_top(1200) >= LEGEND_ROW_PX, "one row at least");
+        assert!(plot_top(420) >= plot_top(1200) + 2 * LEGEND_ROW_PX, "{} vs {}", plot_top(420), plot_top(1200));
+        let mut svg = String::new();
+        let area = SVGBackend::with_string(&mut svg, (600, 240)).into_drawing_area();
+        assert_eq!(legend_above(&area, &[]).unwrap().get_base_pixel(), (0, 0), "no legend, no strip");
     }
 
     #[test]
