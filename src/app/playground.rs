@@ -58,8 +58,8 @@ pub fn Playground() -> impl IntoView {
                     max_speed_log=3.0
                 />
                 <RequestsChart />
-                <ChecksChart />
                 <Narration />
+                <ChecksChart />
             </section>
             <section
                 class="rw-panel rw-panel--tree"

@@ -131,14 +131,21 @@ test("small screens stack the panels", async () => {
   }
 });
 
-test("a wide screen puts the routing tree beside traffic and faults", async () => {
+test("a wide screen is a stage: player, main chart, narration and routing tree in one 1440×900 view", async () => {
   await withPage(
     server.origin,
     async (page) => {
+      await page.getByTestId("preset-picker").selectOption("latency-weighted-alb");
+      await page.getByTestId("guide-position").filter({ hasText: "7 steps" }).waitFor();
+      const timeline = await page.locator("section.rw-panel--timeline").boundingBox();
       const tree = await page.locator("section.rw-panel--tree").boundingBox();
-      const live = await page.locator("section.rw-panel--map").boundingBox();
-      assert.equal(Math.round(tree.y), Math.round(live.y), "side by side");
-      assert.ok(live.x >= tree.x + tree.width, `${JSON.stringify(tree)} then ${JSON.stringify(live)}`);
+      assert.equal(Math.round(tree.y), Math.round(timeline.y), "side by side");
+      assert.ok(tree.x >= timeline.x + timeline.width, `${JSON.stringify(timeline)} then ${JSON.stringify(tree)}`);
+      // Without scrolling, everything a run is watched by is on screen.
+      for (const id of ["guide-next", "play", "clock", "chart-requests", "narration-now", "tree-record-0"]) {
+        const box = await page.getByTestId(id).first().boundingBox();
+        assert.ok(box && box.y >= 0 && box.y + box.height <= 900, `${id} at ${JSON.stringify(box)}`);
+      }
       const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `the page is ${overflow} px wider than 1440 px`);
       await screenshot(page, "playground-wide");
