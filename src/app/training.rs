@@ -1,5 +1,5 @@
 //! The training aids on the page: the guided session (Next / Back and the arrow
-//! keys move the playhead and the panel in view; "Record step" adds one from the
+//! keys move the playhead, the record selected in the tree and the panel in view; "Record step" adds one from the
 //! current view, its text editable), "Predict, then play" (commit a guess, then
 //! see it against the run and the phase it left out) and the presenter-mode
 //! toggle. What they show is computed by [`crate::design::guide`] and
@@ -15,12 +15,14 @@ use crate::design::predict::{self, Verdict};
 use crate::spec::scenario::Prediction;
 use crate::spec::training::PANELS;
 
-/// Moves the guide to step `i`: the playhead (paused) and the panel in view.
+/// Moves the guide to step `i`: the playhead (paused), the record selected in the
+/// tree and the panel in view.
 fn go(design: Design, run: Run, training: Training, i: Option<usize>) {
     let Some(i) = i else { return };
     let Some(step) = design.with_untracked(|s| s.guide.get(i).cloned()) else { return };
     training.step.set(Some(i));
     run.clock().pause_at(step.at_ms);
+    training.selected.set(design.with_untracked(|s| guide::find_record(s, &step.select)));
     training.focus.set(step.panel.clone());
     bring_into_view(&step.panel);
 }
@@ -85,7 +87,10 @@ pub fn Guide() -> impl IntoView {
         let at = run.clock().playhead_untracked();
         let panel = Some(training.focus.get_untracked()).filter(|p| !p.is_empty()).unwrap_or("timeline".into());
         let mut index = 0;
-        design.edit(|s| index = guide::record(&mut s.guide, at, &panel));
+        design.edit(|s| {
+            let select = training.selected.get_untracked().and_then(|i| guide::record_ref(s, i)).unwrap_or_default();
+            index = guide::record(&mut s.guide, at, &panel, &select);
+        });
         training.step.set(Some(index));
         editing.set(true);
     };

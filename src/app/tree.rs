@@ -9,7 +9,7 @@
 use leptos::prelude::*;
 
 use crate::app::inspector::Inspector;
-use crate::app::state::{use_design, use_import_notes, use_notice, use_query, use_run};
+use crate::app::state::{use_design, use_import_notes, use_notice, use_query, use_run, use_training};
 use crate::design::builder::{self, Child, Policy, RowKind, TreeRow};
 use crate::route53::lint::Pitfall;
 
@@ -22,7 +22,8 @@ const INDENT_PX: usize = 28;
 #[component]
 pub fn Tree() -> impl IntoView {
     let design = use_design();
-    let selected = RwSignal::new(None::<usize>);
+    // Shared with the guide: a step can select a record, and records the selection.
+    let selected = use_training().selected;
     let target = RwSignal::new(design.with_untracked(|s| s.service.clone()));
     let rows = Memo::new(move |_| design.with(|s| builder::tree(&s.zone, &s.service)));
     let checked = Memo::new(move |_| design.with(|s| builder::pitfalls(&s.zone)));

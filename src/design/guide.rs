@@ -36,22 +36,52 @@ pub fn position(current: Option<usize>, len: usize) -> String {
     }
 }
 
-/// Adds a step at `at_ms` showing `panel`, after every step at or before that
-/// moment, and returns its index. Its text starts as a prompt to write over.
-pub fn record(guide: &mut Vec<GuideStep>, at_ms: u64, panel: &str) -> usize {
+/// Adds a step at `at_ms` showing `panel` with `select` selected (a
+/// [`record_ref`], empty for none), after every step at or before that moment, and
+/// returns its index. Its text starts as a prompt to write over.
+pub fn record(guide: &mut Vec<GuideStep>, at_ms: u64, panel: &str, select: &str) -> usize {
     let at = guide.partition_point(|s| s.at_ms <= at_ms);
     guide.insert(
         at,
-        GuideStep { at_ms, panel: panel.to_string(), text: format!("What to notice at {}.", clock(at_ms)) },
+        GuideStep {
+            at_ms,
+            panel: panel.to_string(),
+            text: format!("What to notice at {}.", clock(at_ms)),
+            select: select.to_string(),
+        },
     );
     at
 }
 
-/// What is wrong with a guide for a run of `duration_ms`: steps past the end or out
-/// of time order, by path.
-pub fn problems(guide: &[GuideStep], duration_ms: u64) -> Vec<String> {
+/// How a guide step names record `i` of `s`: `name/set_id`, or `name` for a simple
+/// record (`None` past the end).
+pub fn record_ref(s: &Scenario, i: usize) -> Option<String> {
+    let r = s.zone.records.get(i)?;
+    Some(match &r.set_id {
+        Some(id) => format!("{}/{id}", r.name),
+        None => r.name.clone(),
+    })
+}
+
+/// The record a step's `select` names (the first of that name when it has no set id).
+pub fn find_record(s: &Scenario, select: &str) -> Option<usize> {
+    if select.is_empty() {
+        return None;
+    }
+    (0..s.zone.records.len())
+        .find(|&i| record_ref(s, i).as_deref() == Some(select))
+        .or_else(|| s.zone.records.iter().position(|r| r.name == select))
+}
+
+/// What is wrong with the guide of `scenario`: steps past the end of the run or out
+/// of time order, selections naming no record, by path.
+pub fn problems(scenario: &Scenario) -> Vec<String> {
+    let (guide, duration_ms) = (&scenario.guide, scenario.duration_s * 1000);
     let mut out = Vec::new();
     for (i, s) in guide.iter().enumerate() {
+        if !s.select.is_empty() && find_record(scenario, &s.select).is_none() {
+            out.push(format!("guide[{i}].select: no record '{}'", s.select));
+        }
         if s.at_ms > duration_ms {
             out.push(format!(
                 "guide[{i}].at_ms: {} is after the end of the run ({})",
@@ -174,7 +204,7 @@ mod tests {
     use crate::design::presets;
 
     fn step(at_ms: u64) -> GuideStep {
-        GuideStep { at_ms, panel: String::new(), text: String::new() }
+        GuideStep { at_ms, panel: String::new(), text: String::new(), select: String::new() }
     }
 
     #[test]
@@ -190,28 +220,55 @@ mod tests {
         assert_eq!((position(None, 1).as_str(), position(None, 0).as_str()), ("1 step", "0 steps"));
     }
 
-    #[test]
-    fn a_recorded_step_lands_in_time_order() {
-        let mut g = vec![step(1_000), step(5_000)];
-        assert_eq!(record(&mut g, 3_000, "tree"), 1);
-        assert_eq!(record(&mut g, 5_000, "probe"), 3);
-        assert_eq!(g.iter().map(|s| s.at_ms).collect::<Vec<_>>(), [1_000, 3_000, 5_000, 5_000]);
-        assert_eq!(g[1].panel, "tree");
-        assert_eq!(g[1].text, "What to notice at 00:03.");
-        assert!(problems(&g, 5_000).is_empty());
+    /// `preset`'s scenario with `guide` and a run of `duration_ms`.
+    fn with_guide(guide: Vec<GuideStep>, duration_ms: u64) -> Scenario {
+        let mut s = presets::preset("latency-weighted-alb").unwrap();
+        s.guide = guide;
+        s.duration_s = duration_ms / 1000;
+        s
     }
 
     #[test]
-    fn steps_past_the_end_or_out_of_order_are_named() {
-        let g = vec![step(5_000), step(1_000), step(9_000)];
+    fn a_recorded_step_lands_in_time_order() {
+        let first = record_ref(&presets::preset("latency-weighted-alb").unwrap(), 0).unwrap();
+        let mut g = vec![step(1_000), step(5_000)];
+        assert_eq!(record(&mut g, 3_000, "tree", &first), 1);
+        assert_eq!(record(&mut g, 5_000, "probe", ""), 3);
+        assert_eq!(g.iter().map(|s| s.at_ms).collect::<Vec<_>>(), [1_000, 3_000, 5_000, 5_000]);
+        assert_eq!((g[1].panel.as_str(), g[1].select.as_str()), ("tree", first.as_str()));
+        assert_eq!(g[1].text, "What to notice at 00:03.");
+        let s = with_guide(g, 5_000);
+        assert_eq!(problems(&s), Vec::<String>::new());
+    }
+
+    #[test]
+    fn steps_past_the_end_out_of_order_or_selecting_nothing_are_named() {
+        let mut g = vec![step(5_000), step(1_000), step(9_000)];
+        g[0].select = "nowhere.example.com".into();
         assert_eq!(
-            problems(&g, 8_000),
+            problems(&with_guide(g, 8_000)),
             [
+                "guide[0].select: no record 'nowhere.example.com'",
                 "guide[1].at_ms: 00:01 comes before the step above it",
                 "guide[2].at_ms: 00:09 is after the end of the run (00:08)"
             ]
         );
         assert_eq!(clock(3_723_500), "1:02:03.5");
+    }
+
+    #[test]
+    fn a_selection_round_trips_through_its_reference() {
+        let s = presets::preset("latency-weighted-alb").unwrap();
+        for i in 0..s.zone.records.len() {
+            let r = record_ref(&s, i).unwrap();
+            let found = find_record(&s, &r).unwrap();
+            // Simple records of one name are one record; a set id names exactly one.
+            assert_eq!(record_ref(&s, found).unwrap(), r, "{r}");
+            if s.zone.records[i].set_id.is_some() {
+                assert_eq!(found, i, "{r}");
+            }
+        }
+        assert_eq!((record_ref(&s, s.zone.records.len()), find_record(&s, "")), (None, None));
     }
 
     #[test]

@@ -18,6 +18,10 @@ pub struct GuideStep {
     /// The narration of the step (plain text, never markup).
     #[serde(default)]
     pub text: String,
+    /// The record the step selects in the tree, as `name` or `name/set_id`; empty
+    /// for none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub select: String,
 }
 
 /// The panels a step can bring into view, as `panel` names them, with the label the

@@ -77,6 +77,9 @@ test("a guided session with a prediction, shared and opened again", async () => 
     await position.filter({ hasText: "Step 3 of 7" }).waitFor();
     await clock.filter({ hasText: /^05:10\.000/ }).waitFor();
     await page.locator('[data-panel="tree"].rw-panel--focus').waitFor();
+    // The detection step selects the stopped region's record, open in the inspector.
+    await page.locator(".rw-tree__row--selected").waitFor();
+    assert.match(await page.getByTestId("inspector-title").textContent(), /us-east-1/);
     await page.keyboard.press("ArrowLeft");
     await position.filter({ hasText: "Step 2 of 7" }).waitFor();
     await clock.filter({ hasText: /^05:00\.000/ }).waitFor();
@@ -168,6 +171,8 @@ test("a trainer records a step and edits its text", async () => {
     await page.getByTestId("guide-position").filter({ hasText: "0 steps" }).waitFor();
     await page.getByTestId("step").click();
     await page.getByTestId("clock").filter({ hasText: /^00:01\.000/ }).waitFor();
+    // The step keeps the record selected in the tree.
+    await page.getByTestId("tree-record-0").click();
     await page.getByTestId("guide-record").click();
     await page.getByTestId("guide-position").filter({ hasText: "Step 1 of 1" }).waitFor();
     const text = page.getByTestId("guide-step-text");
@@ -178,6 +183,14 @@ test("a trainer records a step and edits its text", async () => {
     assert.equal(await page.getByTestId("guide-text").locator("b").count(), 0);
     // The step is part of the scenario: autosaved with it.
     await page.waitForFunction(() => (localStorage.getItem("routewave.autosave.v1") || "").includes("Look at the"));
+    assert.match(await page.evaluate(() => localStorage.getItem("routewave.autosave.v1")), /"select": ?"[^"]+"/);
+    // Select another record, then go to the step again (→ on the last step shows
+    // it again): the step selects its record.
+    await page.getByTestId("tree-record-1").click();
+    await page.locator('[data-testid="tree-record-1"].rw-tree__row--selected').waitFor();
+    await page.getByTestId("guide-text").click();
+    await page.keyboard.press("ArrowRight");
+    await page.locator('[data-testid="tree-record-0"].rw-tree__row--selected').waitFor();
   });
 });
 

@@ -212,7 +212,7 @@ fn every_field_preset_ships_a_guide_inside_its_run_in_time_order() {
         let s = preset(name);
         let n = s.guide.len();
         assert!((4..=8).contains(&n), "{name}: {n} steps");
-        assert_eq!(guide::problems(&s.guide, s.duration_s * 1000), Vec::<String>::new(), "{name}");
+        assert_eq!(guide::problems(&s), Vec::<String>::new(), "{name}");
         assert!(s.guide.windows(2).all(|w| w[0].at_ms <= w[1].at_ms), "{name}");
         for f in &s.faults {
             assert!(s.guide.iter().any(|g| g.at_ms == f.at_ms), "{name}: no step at the fault at {}", f.at_ms);
@@ -223,6 +223,26 @@ fn every_field_preset_ships_a_guide_inside_its_run_in_time_order() {
             assert!(step.text.starts_with(&format!("{region}'s web server stops")), "{name}: {}", step.text);
         }
         assert!(s.guide.iter().all(|g| !g.panel.is_empty() && g.text.len() < 400), "{name}");
+        // The detection step selects, in the tree, a record of the region that stopped.
+        let (stop_at, stopped) = s
+            .faults
+            .iter()
+            .find_map(|f| match &f.action {
+                FaultAction::StopRegion { region } => Some((f.at_ms, region.clone())),
+                _ => None,
+            })
+            .unwrap();
+        let detection = s.guide.iter().find(|g| g.at_ms > stop_at && g.panel == "tree").expect("a tree step");
+        let i = guide::find_record(&s, &detection.select).unwrap_or_else(|| panic!("{name}: selects nothing"));
+        let r = &s.zone.records[i];
+        let in_region = match (&r.routing, &r.value) {
+            (Routing::Latency { region }, _) => region == &stopped,
+            (_, RecordValue::Alias { target: AliasTarget::LoadBalancer { id }, .. }) => {
+                s.zone.load_balancers.iter().any(|l| &l.id == id && l.region == stopped)
+            }
+            _ => false,
+        };
+        assert!(in_region, "{name}: selects {} for a stop in {stopped}", detection.select);
     }
     // The deployment presets reuse a field design's zone, not its story.
     for name in ["data-plane-by-stripe", "data-plane-bad-plan", "external-api-by-az", "internal-api-by-fleet"] {

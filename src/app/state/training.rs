@@ -1,5 +1,5 @@
-//! The training aids' state: the guided session's current step and the panel it
-//! shows, the trainee's committed prediction (and whether a shared link carries it),
+//! The training aids' state: the guided session's current step, the panel it
+//! shows and the record selected in the tree, the trainee's committed prediction (and whether a shared link carries it),
 //! the explicit "Reveal", and presenter mode. A link opened with a prediction or
 //! the presenter flag starts from them.
 
@@ -22,6 +22,9 @@ pub struct Training {
     pub revealed: RwSignal<bool>,
     /// Presenter mode: large type, high contrast.
     pub presenter: RwSignal<bool>,
+    /// The record selected in the routing tree (its index in the zone), which a
+    /// guide step can set and "Record step" keeps.
+    pub selected: RwSignal<Option<usize>>,
 }
 
 /// The page's training state.
@@ -39,6 +42,7 @@ impl Training {
             in_link: RwSignal::new(first.view.prediction.is_some()),
             revealed: RwSignal::new(false),
             presenter: RwSignal::new(first.view.presenter),
+            selected: RwSignal::new(None),
         }
     }
 
@@ -50,6 +54,7 @@ impl Training {
         self.prediction.set(s.view.prediction.clone());
         self.in_link.set(s.view.prediction.is_some());
         self.presenter.set(s.view.presenter);
+        self.selected.set(None);
     }
 
     /// `s` with the training view a shared link carries: the prediction when the

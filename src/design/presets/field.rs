@@ -243,7 +243,34 @@ pub(super) enum Outcome {
 }
 
 fn step(at_ms: u64, panel: &str, text: String) -> GuideStep {
-    GuideStep { at_ms, panel: panel.into(), text }
+    GuideStep { at_ms, panel: panel.into(), text, select: String::new() }
+}
+
+/// The record a tree step about `region` selects: the service's record routed to
+/// that region, else the first record aliasing a load balancer there (a
+/// [`guide::record_ref`](crate::design::guide::record_ref); empty when neither exists).
+fn record_for(s: &Scenario, region: &str) -> String {
+    let routed = s.zone.records.iter().position(|r| {
+        r.name == s.service
+            && match &r.routing {
+                Routing::Latency { region: r } => r == region,
+                _ => false,
+            }
+    });
+    let aliased = || {
+        s.zone.records.iter().position(|r| match &r.value {
+            RecordValue::Alias { target: AliasTarget::LoadBalancer { id }, .. } => {
+                s.zone.load_balancers.iter().any(|l| &l.id == id && l.region == region)
+            }
+            _ => false,
+        })
+    };
+    routed.or_else(aliased).and_then(|i| crate::design::guide::record_ref(s, i)).unwrap_or_default()
+}
+
+/// `step` selecting `select` in the tree.
+fn tree_step(at_ms: u64, select: &str, text: String) -> GuideStep {
+    GuideStep { select: select.to_string(), ..step(at_ms, "tree", text) }
 }
 
 /// The guided session of a field design, its moments read from the design's own
@@ -290,6 +317,7 @@ pub(super) fn field_guide(s: &Scenario, kind: LbKind, outcome: Outcome) -> Vec<G
     } else {
         format!("the client keeps the answer {} s more", m.client_hold_s)
     };
+    let first_record = record_for(s, &first);
     let mut guide = vec![
         step(
             first_at.saturating_sub(30_000),
@@ -308,17 +336,17 @@ pub(super) fn field_guide(s: &Scenario, kind: LbKind, outcome: Outcome) -> Vec<G
                  changed yet.",
             ),
         ),
-        step(
+        tree_step(
             detected,
-            "tree",
+            &first_record,
             format!(
                 "Every Route 53 checker has now failed its check of {first} (one check every {interval} s, \
                  failure threshold {threshold}), so the check is unhealthy.{lb_check}",
             ),
         ),
-        step(
+        tree_step(
             pushed,
-            "tree",
+            &first_record,
             format!(
                 "Each DNS location hears every checker on its own, up to {} s later, and applies the 18 % \
                  rule: the tree turns unhealthy location by location.",
