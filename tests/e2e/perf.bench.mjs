@@ -223,7 +223,7 @@ for (const [name, network] of [["localhost", null], [NETWORK_NAME, NETWORK]]) {
   line("interactive", ms(median(runs.map((r) => r.interactive))), network ? "" : `≤ ${TARGETS.interactive} ms`);
   line("  on the way: the wasm has arrived", ms(median(runs.map((r) => r.wasmArrived ?? NaN))));
   line("  on the way: compiled and instantiated", ms(median(runs.map((r) => r.instantiated ?? NaN))));
-  line("  on the way: main returned (mounted, first run simulated)", ms(median(runs.map((r) => r.started ?? NaN))));
+  line("  on the way: main returned (the page mounted; the first run follows its first frames)", ms(median(runs.map((r) => r.started ?? NaN))));
 }
 if (LOAD_ONLY) {
   await server.close();

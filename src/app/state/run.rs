@@ -15,7 +15,8 @@ use crate::failover::playback::{LiveView, Playback};
 /// The run of the working scenario and where its player is.
 #[derive(Clone, Copy)]
 pub struct Run {
-    playback: Memo<Arc<Result<Playback, String>>>,
+    /// `None` until the page has painted once: the first run waits for the shell.
+    playback: Memo<Option<Arc<Result<Playback, String>>>>,
     clock: Clock,
     moment: Memo<Option<Arc<Moment>>>,
     live: Memo<Option<LiveView>>,
@@ -32,17 +33,27 @@ impl Run {
         // Always "changed": a rebuilt playback is a new run even when it compares
         // equal, and comparing two runs would cost as much as building one.
         // A fault added at the playhead re-runs from the last checkpoint before it.
+        // The first run starts after the page's second frame, so the page paints its
+        // shell (and a frame that shows it has) before spending a few hundred ms
+        // simulating.
+        let started = RwSignal::new(false);
+        request_animation_frame(move || {
+            request_animation_frame(move || set_timeout(move || started.set(true), std::time::Duration::ZERO))
+        });
         let playback = Memo::new_with_compare(
-            move |prev: Option<&Arc<Result<Playback, String>>>| {
-                let prev = prev.and_then(|p| p.as_ref().as_ref().ok());
-                Arc::new(design.with(|s| Playback::rebuild(prev, s)).map_err(|p| p.to_string()))
+            move |prev: Option<&Option<Arc<Result<Playback, String>>>>| {
+                if !started.get() {
+                    return None;
+                }
+                let prev = prev.and_then(Option::as_ref).and_then(|p| p.as_ref().as_ref().ok());
+                Some(Arc::new(design.with(|s| Playback::rebuild(prev, s)).map_err(|p| p.to_string())))
             },
             |_, _| true,
         );
         let moment = Memo::new_with_compare(
             move |_| {
                 let t = SimTime(clock.playhead());
-                playback.with(|p| p.as_ref().as_ref().ok().map(|p| Arc::new(Moment::new(p, t))))
+                playback.with(|p| ok(p).map(|p| Arc::new(Moment::new(p, t))))
             },
             |_, _| true,
         );
@@ -57,19 +68,20 @@ impl Run {
         self.clock
     }
 
-    /// Reads the playback (tracked); `None` while the scenario cannot run.
+    /// Reads the playback (tracked); `None` while the scenario cannot run, and
+    /// before the first frame has painted.
     pub fn with<T>(&self, f: impl FnOnce(&Playback) -> T) -> Option<T> {
-        self.playback.with(|p| p.as_ref().as_ref().ok().map(f))
+        self.playback.with(|p| ok(p).map(f))
     }
 
     /// Reads the playback without tracking it.
     pub fn with_untracked<T>(&self, f: impl FnOnce(&Playback) -> T) -> Option<T> {
-        self.playback.with_untracked(|p| p.as_ref().as_ref().ok().map(f))
+        self.playback.with_untracked(|p| ok(p).map(f))
     }
 
     /// Why the scenario cannot run (tracked).
     pub fn error(&self) -> Option<String> {
-        self.playback.with(|p| p.as_ref().as_ref().err().cloned())
+        self.playback.with(|p| p.as_deref().and_then(|r| r.as_ref().err().cloned()))
     }
 
     /// The run's length, ms (0 when it cannot run; tracked).
@@ -86,4 +98,9 @@ impl Run {
     pub fn live(&self) -> Memo<Option<LiveView>> {
         self.live
     }
+}
+
+/// The playback, once run and if it could run.
+fn ok(p: &Option<Arc<Result<Playback, String>>>) -> Option<&Playback> {
+    p.as_deref().and_then(|r| r.as_ref().ok())
 }
