@@ -98,6 +98,12 @@ fn legend_above<DB: DrawingBackend>(
 /// Grid lines at the labelled ticks only, light grey: the data stays in front.
 const GRID: RGBColor = RGBColor(225, 228, 232);
 
+/// How many mm:ss labels a time axis across `area` has room for (one per 70 px,
+/// 3 to 8).
+fn time_labels<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>) -> usize {
+    (area.dim_in_pixel().0 / 70).clamp(3, 8) as usize
+}
+
 /// The playhead's line on every time chart.
 fn playhead_style() -> ShapeStyle {
     BLACK.stroke_width(2)
@@ -168,11 +174,13 @@ pub fn draw_requests<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 13))
         .x_desc("simulated time (mm:ss)")
         .y_desc("requests / s")
         .light_line_style(WHITE)
         .bold_line_style(GRID)
-        .x_labels(8)
+        .x_labels(time_labels(area))
         .y_labels(5)
         .x_label_formatter(&|x| mmss(*x))
         .y_label_formatter(&|y| tick(*y))
@@ -247,6 +255,8 @@ pub fn draw_phases<DB: DrawingBackend>(
     let names: Vec<String> = phases.iter().map(|(p, _)| p.clone()).collect();
     chart
         .configure_mesh()
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 13))
         .x_desc("seconds after the fault")
         .x_label_formatter(&|x| tick(*x))
         .y_labels(phases.len().max(1))
@@ -307,7 +317,9 @@ pub fn draw_checks<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_labels(8)
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 13))
+        .x_labels(time_labels(area))
         .x_label_formatter(&|x| mmss(*x))
         .y_labels(0)
         .disable_y_mesh()
@@ -383,6 +395,8 @@ pub fn draw_latency<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 13))
         .x_desc(caption)
         .y_desc("resolvers")
         .light_line_style(WHITE)
@@ -433,6 +447,8 @@ pub fn draw_blast<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 13))
         .x_desc("wave")
         .y_desc("user-minutes impaired")
         .x_labels(waves.min(24))

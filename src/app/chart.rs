@@ -14,6 +14,16 @@ use crate::design::compare::Pinned;
 use crate::failover::playback::compare;
 use crate::failover::sim::Phases;
 
+/// Makes `el` as many pixels wide as it is shown, so a chart's text is drawn at its
+/// real size: a canvas drawn 900 px wide and shown 390 px wide on a phone shrinks
+/// every label below legibility, and the legend wraps to the width it really has.
+pub(crate) fn fit_width(el: &web_sys::HtmlCanvasElement) {
+    let shown = el.client_width();
+    if shown > 0 && shown as u32 != el.width() {
+        el.set_width(shown as u32);
+    }
+}
+
 /// Downloads the run's per-second series as CSV.
 fn export_csv(run: Run, notice: Notice) {
     if let Some(csv) = run.with_untracked(|p| charts::series_csv(&p.report().series)) {
@@ -32,6 +42,7 @@ pub fn RequestsChart() -> impl IntoView {
         let playhead_s = clock.playhead() as f64 / 1000.0;
         let pinned = pinned.get();
         let Some(el) = canvas.get() else { return };
+        fit_width(&el);
         let drawn = run.with(|p| {
             let backend = CanvasBackend::with_canvas_object(el)?;
             let a = pinned.as_ref().map(|p| &p.report.series);
@@ -143,6 +154,7 @@ pub fn PhasesChart() -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
+        fit_width(&el);
         let drawn = run.with(|p| {
             let phases: Vec<(String, Phases)> = p.report().summary.phases.clone().into_iter().collect();
             let backend = CanvasBackend::with_canvas_object(el)?;
@@ -156,7 +168,7 @@ pub fn PhasesChart() -> impl IntoView {
         <canvas
             node_ref=canvas
             width="700"
-            height="120"
+            height="150"
             class="rw-chart__phases"
             data-testid="chart-phases"
             role="img"
@@ -179,6 +191,7 @@ pub fn ChecksChart() -> impl IntoView {
         let drawn = run.with(|p| {
             let s = &p.report().series;
             let lanes = s.check_status.len() + s.target_status.len();
+            fit_width(&el);
             el.set_height((lanes as u32 * 40 + 44).max(90));
             let backend = CanvasBackend::with_canvas_object(el)?;
             Some(charts::draw_checks(&backend.into_drawing_area(), s, playhead_s))

@@ -112,6 +112,7 @@ fn Side(
     let base = Memo::new(move |_| deployment.with_playback(|p| p.at(SimTime::ZERO).histogram));
     Effect::new(move |_| {
         let (Some(el), Some((counts, h)), Some(b)) = (hist.get(), now.get(), base.get()) else { return };
+        crate::app::chart::fit_width(&el);
         let Some(backend) = CanvasBackend::with_canvas_object(el) else { return };
         if let Err(e) = crate::charts::draw_latency(&backend.into_drawing_area(), &h, &b, HIST_BIN_MS, counts[2]) {
             notice.say(format!("The histogram could not be drawn: {e}"));

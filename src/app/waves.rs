@@ -139,6 +139,7 @@ pub fn BuildRun() -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let (Some(el), Some((name, Ok(a), b))) = (canvas.get(), reports.get()) else { return };
+        crate::app::chart::fit_width(&el);
         let Some(backend) = CanvasBackend::with_canvas_object(el) else { return };
         let mut plans: Vec<(String, Vec<deploy::WaveImpact>)> = vec![(format!("this plan ({name})"), a.waves.clone())];
         if let Some(Ok(b)) = &b {
