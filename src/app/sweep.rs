@@ -20,6 +20,11 @@ fn values(text: &str) -> Vec<String> {
     text.split(',').map(str::trim).filter(|v| !v.is_empty()).map(String::from).collect()
 }
 
+/// A knob's name in a sentence: its label without the unit.
+fn noun(k: Knob) -> &'static str {
+    k.label().split(" (").next().unwrap_or(k.label())
+}
+
 /// Seconds as the panel writes them.
 fn secs(v: Option<f64>) -> String {
     v.map_or_else(|| "never".to_string(), |v| format!("{v:.1} s"))
@@ -29,6 +34,8 @@ fn secs(v: Option<f64>) -> String {
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Shown {
     knobs: Vec<Knob>,
+    /// What the numbers are: the metric and the trials behind each.
+    what: String,
     axes: Vec<Vec<String>>,
     slots: Option<CellSlots>,
 }
@@ -167,7 +174,13 @@ pub fn SweepPanel() -> impl IntoView {
                 });
             }
         }
+        let measured = if metric == Metric::ErrorWindow {
+            "of the clients' p95 error window"
+        } else {
+            "of the first probe's switch time"
+        };
         shown.set(Shown {
+            what: format!("{measured}, over {n} trials per combination"),
             knobs,
             axes: axes.into_iter().map(|(_, v)| v).collect(),
             slots: Some(CellSlots::new(combos, n)),
@@ -261,9 +274,9 @@ fn results(s: &Shown) -> Option<AnyView> {
     let max = done.iter().filter_map(|c| c.p95_s).fold(0.0f64, f64::max);
     let headline = (done.len() == cells.len()).then(|| headline(&s.knobs, &done));
     let table = if s.axes.len() == 1 {
-        line_table(s.knobs[0], &s.axes[0], &cells, max).into_any()
+        line_table(s.knobs[0], &s.axes[0], &cells, max, &s.what).into_any()
     } else {
-        heatmap(&s.knobs, &s.axes, &cells, max).into_any()
+        heatmap(&s.knobs, &s.axes, &cells, max, &s.what).into_any()
     };
     Some(
         view! {
@@ -278,29 +291,29 @@ fn results(s: &Shown) -> Option<AnyView> {
 fn headline(knobs: &[Knob], cells: &[Cell]) -> String {
     let inf = influence(knobs, cells);
     let Some(top) = inf.first() else { return "No combination measured anything (nothing switched).".into() };
-    let mut text = if knobs.len() == 1 {
-        format!(
-            "p95 goes from {} (at {}) to {} (at {}): a spread of {:.1} s across {}.",
-            secs(Some(top.best.1)),
-            top.best.0,
-            secs(Some(top.worst.1)),
-            top.worst.0,
+    let range = format!(
+        "p95 from {} (at {}) to {} (at {})",
+        secs(Some(top.best.1)),
+        top.best.0,
+        secs(Some(top.worst.1)),
+        top.worst.0
+    );
+    match inf.get(1) {
+        None => format!("{}: {range}, a spread of {:.1} s.", capitalized(noun(top.knob)), top.spread_s()),
+        Some(next) => format!(
+            "Matters most: {}, a spread of {:.1} s ({range}, averaged over the other knob). {} spreads it {:.1} s.",
+            noun(top.knob),
             top.spread_s(),
-            top.knob.label()
-        )
-    } else {
-        format!(
-            "Matters most: {} — its p95 spreads {:.1} s (best at {}, worst at {}).",
-            top.knob.label(),
-            top.spread_s(),
-            top.best.0,
-            top.worst.0
-        )
-    };
-    if let Some(next) = inf.get(1) {
-        text.push_str(&format!(" {}: {:.1} s.", next.knob.label(), next.spread_s()));
+            capitalized(noun(next.knob)),
+            next.spread_s()
+        ),
     }
-    text
+}
+
+/// `text` with its first letter in capitals.
+fn capitalized(text: &str) -> String {
+    let mut c = text.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// Width (or shade) of a bar for `v` out of `max`, in percent.
@@ -312,10 +325,10 @@ fn share(v: Option<f64>, max: f64) -> u32 {
 }
 
 /// One knob: a row per value with its p50, p95 and a bar of the p95.
-fn line_table(knob: Knob, values: &[String], cells: &[Option<Cell>], max: f64) -> impl IntoView {
+fn line_table(knob: Knob, values: &[String], cells: &[Option<Cell>], max: f64, what: &str) -> impl IntoView {
     view! {
         <table class="rw-sweep__table" data-testid="sweep-table">
-            <caption>{format!("p50 and p95 by {}", knob.label())}</caption>
+            <caption>{format!("p50 and p95 {what}")}</caption>
             <thead>
                 <tr>
                     <th scope="col">{knob.label()}</th>
@@ -349,15 +362,19 @@ fn line_table(knob: Knob, values: &[String], cells: &[Option<Cell>], max: f64) -
 
 /// Two knobs: the first down, the second across, the p95 written in each cell and
 /// shaded by it.
-fn heatmap(knobs: &[Knob], axes: &[Vec<String>], cells: &[Option<Cell>], max: f64) -> impl IntoView {
+fn heatmap(knobs: &[Knob], axes: &[Vec<String>], cells: &[Option<Cell>], max: f64, what: &str) -> impl IntoView {
     let across = axes[1].len();
     view! {
         <div class="rw-sweep__scroll">
             <table class="rw-sweep__table rw-sweep__heatmap" data-testid="sweep-heatmap">
-                <caption>{format!("p95 by {} (rows) and {} (columns); darker is slower", knobs[0].label(), knobs[1].label())}</caption>
+                <caption>{format!("p95 {what}: darker is slower")}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{format!("{} ↓ / {} →", knobs[0].label(), knobs[1].label())}</th>
+                        <td class="rw-sweep__corner"></td>
+                        <th scope="colgroup" colspan=across.to_string()>{format!("{} →", knobs[1].label())}</th>
+                    </tr>
+                    <tr>
+                        <th scope="col">{format!("{} ↓", knobs[0].label())}</th>
                         {axes[1].iter().map(|v| view! { <th scope="col">{v.clone()}</th> }).collect::<Vec<_>>()}
                     </tr>
                 </thead>
