@@ -327,6 +327,7 @@ fn share(v: Option<f64>, max: f64) -> u32 {
 /// One knob: a row per value with its p50, p95 and a bar of the p95.
 fn line_table(knob: Knob, values: &[String], cells: &[Option<Cell>], max: f64, what: &str) -> impl IntoView {
     view! {
+        <div class="rw-sweep__scroll">
         <table class="rw-sweep__table" data-testid="sweep-table">
             <caption>{format!("p50 and p95 {what}")}</caption>
             <thead>
@@ -357,6 +358,7 @@ fn line_table(knob: Knob, values: &[String], cells: &[Option<Cell>], max: f64, w
                     .collect::<Vec<_>>()}
             </tbody>
         </table>
+        </div>
     }
 }
 
