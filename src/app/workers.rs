@@ -90,6 +90,8 @@ struct Inner {
 
 struct Slot {
     worker: Worker,
+    /// It said `Ready`: its handler is listening (a message before that is lost).
+    ready: bool,
     busy: Option<Request>,
     dead: bool,
     _on_message: Closure<dyn Fn(MessageEvent)>,
@@ -211,7 +213,7 @@ impl Pool {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(Slot { worker, busy: None, dead: false, _on_message: on_message, _on_error: on_error })
+        Ok(Slot { worker, ready: false, busy: None, dead: false, _on_message: on_message, _on_error: on_error })
     }
 
     fn callbacks(&self, run: u32) -> Option<Rc<Callbacks>> {
@@ -233,6 +235,9 @@ impl Pool {
                         return;
                     }
                     inner.ready += 1;
+                    if let Some(slot) = inner.workers.get_mut(k) {
+                        slot.ready = true;
+                    }
                     inner.ready
                 };
                 (cb.on_place)(Place::Workers(ready));
@@ -262,7 +267,7 @@ impl Pool {
             let mut inner = self.0.borrow_mut();
             if inner.queue.is_empty() {
                 None
-            } else if inner.workers.get(k).is_some_and(|s| !s.dead && s.busy.is_none()) {
+            } else if inner.workers.get(k).is_some_and(|s| s.ready && !s.dead && s.busy.is_none()) {
                 let req = inner.queue.pop_front().expect("not empty");
                 let sent = inner.workers[k].worker.post_message(&JsValue::from_str(&req.to_json()));
                 inner.workers[k].busy = Some(req);
@@ -305,6 +310,21 @@ impl Pool {
         };
         if none_left {
             self.fall_back(run, format!("workers could not start ({why})"));
+            return;
+        }
+        // Its request goes to a worker that is waiting, if one is.
+        let idle: Vec<usize> = {
+            let inner = self.0.borrow();
+            inner
+                .workers
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.ready && !s.dead && s.busy.is_none())
+                .map(|(i, _)| i)
+                .collect()
+        };
+        for i in idle {
+            self.dispatch(run, i);
         }
     }
 
