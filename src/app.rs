@@ -23,11 +23,13 @@ mod shell;
 mod state;
 mod storage;
 mod summary;
+mod sweep;
 mod training;
 mod tree;
 mod trials;
 mod waves;
 mod widgets;
+mod workers;
 
 pub use shell::App;
 

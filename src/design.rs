@@ -11,6 +11,7 @@ pub mod compare;
 pub mod faults;
 pub mod guide;
 pub mod history;
+pub mod jobs;
 pub mod opening;
 pub mod predict;
 pub mod presets;

@@ -1,8 +1,7 @@
 //! Hooks over the browser's timers and events, each in its own file, each undone
 //! when the component that called it goes away: a repeating interval, a debounced
-//! effect, a loop of animation frames and a window event listener.
+//! effect and a window event listener.
 
 pub mod debounce;
 pub mod interval;
-pub mod raf_loop;
 pub mod window_event;

@@ -1,7 +1,7 @@
 //! The playground: the page's panels in order — why a scenario cannot run, the
 //! challenge and its live verdicts, the deployment and control-plane panels, the guided session and the prediction, the
 //! timeline, the routing tree, traffic and
-//! faults, the probe log and summary, trials and the query tester. Each panel takes
+//! faults, the probe log and summary, trials, the sweep and the query tester. Each panel takes
 //! the state it needs from the contexts in [`crate::app::state`].
 
 use leptos::prelude::*;
@@ -15,6 +15,7 @@ use crate::app::live::{Caches, Narration, ProbeLog, Traffic};
 use crate::app::query::QueryTester;
 use crate::app::state::{use_run, use_training};
 use crate::app::summary::Summary;
+use crate::app::sweep::SweepPanel;
 use crate::app::training::{Guide, Predict};
 use crate::app::tree::Tree;
 use crate::app::trials::Trials;
@@ -96,6 +97,14 @@ pub fn Playground() -> impl IntoView {
                 aria-labelledby="rw-trials-h">
                 <h2 id="rw-trials-h">"Trials: how much does it vary?"</h2>
                 <Trials />
+            </section>
+            <section
+                class="rw-panel rw-panel--sweep"
+                class:rw-panel--focus=focus("sweep")
+                data-panel="sweep"
+                aria-labelledby="rw-sweep-h">
+                <h2 id="rw-sweep-h">"Sweep: which setting matters most?"</h2>
+                <SweepPanel />
             </section>
             <section
                 class="rw-panel rw-panel--query"

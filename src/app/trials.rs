@@ -1,55 +1,72 @@
-//! Trials: run the scenario under many seeds, a few per animation frame so the page
-//! stays responsive, with progress, cancel, and histograms of the switch time and
-//! the longest error window with p50 / p95 / max.
+//! Trials: run the scenario under many seeds in the page's workers (or a few per
+//! animation frame on the main thread when workers cannot run), with progress,
+//! cancel, where they ran, and histograms of the switch time and the longest error
+//! window with p50 / p95 / max. Trial `i` runs with seed `scenario.seed + i` and
+//! lands in slot `i`, so the histograms do not depend on how many workers ran.
 
 use leptos::prelude::*;
 
-use crate::app::hooks::raf_loop::use_raf_loop;
 use crate::app::state::use_design;
+use crate::app::workers::{Callbacks, Place, Pool};
+use crate::design::jobs::{self, Request, TrialSlots, Work};
 use crate::failover::playback::{self, TrialResult};
 
-/// Trials run per animation frame.
-const PER_FRAME: u64 = 2;
+/// Trials per request to a worker: small, so progress moves and the workers share
+/// the run evenly.
+const PER_REQUEST: u64 = 8;
 
 /// The trials panel.
 #[component]
 pub fn Trials() -> impl IntoView {
     let design = use_design();
     let total = RwSignal::new(500u64);
-    let results = RwSignal::new(Vec::<TrialResult>::new());
+    let results = RwSignal::new(TrialSlots::new(0, 0));
     let error = RwSignal::new(None::<String>);
-    // One frame's batch; `false` once every trial ran or one failed.
-    let batch = use_raf_loop(move || {
-        let s = design.get_untracked();
-        let done = results.with_untracked(|r| r.len() as u64);
-        let n = total.get_untracked();
-        let mut batch = Vec::new();
-        for seed in done..(done + PER_FRAME).min(n) {
-            match playback::trial(&s, s.seed.wrapping_add(seed)) {
-                Ok(r) => batch.push(r),
-                Err(e) => {
-                    error.set(Some(e.to_string()));
-                    return false;
-                }
-            }
-        }
-        results.update(|r| r.extend(batch));
-        results.with_untracked(|r| r.len() as u64) < n
+    let running = RwSignal::new(false);
+    let place = RwSignal::new(None::<Place>);
+    let pool = StoredValue::new_local(Pool::new());
+    on_cleanup(move || {
+        pool.try_with_value(Pool::cancel);
     });
+    let stop = move || {
+        pool.with_value(Pool::cancel);
+        running.set(false);
+    };
     // Editing the scenario invalidates the results.
     Effect::new(move |_| {
         design.track();
-        batch.stop();
-        results.set(Vec::new());
+        stop();
+        results.set(TrialSlots::new(0, 0));
+        place.set(None);
     });
     let start = move |_| {
-        results.set(Vec::new());
+        let s = design.get_untracked();
+        let n = total.get_untracked();
+        results.set(TrialSlots::new(s.seed, n));
         error.set(None);
-        batch.start();
+        place.set(None);
+        running.set(true);
+        let requests = jobs::split(n, PER_REQUEST)
+            .into_iter()
+            .map(|r| Request { run: 0, task: 0, scenario: s.clone(), work: Work::Trials, from: r.start, to: r.end })
+            .collect();
+        pool.with_value(|p| {
+            p.run(
+                requests,
+                Callbacks {
+                    on_response: Box::new(move |resp| results.update(|r| r.take(&resp))),
+                    on_place: Box::new(move |p| place.set(Some(p))),
+                    on_end: Box::new(move |e| {
+                        running.set(false);
+                        error.set(e);
+                    }),
+                },
+            )
+        });
     };
     let hist = move |pick: fn(&TrialResult) -> Option<f64>, label: &'static str, testid: &'static str| {
         move || {
-            let values: Vec<f64> = results.with(|r| r.iter().filter_map(pick).collect());
+            let values: Vec<f64> = results.with(|r| r.results().filter_map(pick).collect());
             let Some((p50, p95, max)) = playback::percentiles(&values) else {
                 return view! { <p class="rw-muted">{format!("{label}: no runs yet")}</p> }.into_any();
             };
@@ -91,19 +108,22 @@ pub fn Trials() -> impl IntoView {
                     }
                 />
             </label>
-            <button class="rw-button rw-button--primary" data-testid="trials-run" on:click=start prop:disabled=move || batch.is_running()>
+            <button class="rw-button rw-button--primary" data-testid="trials-run" on:click=start prop:disabled=move || running.get()>
                 {move || format!("Run {} trials", total.get())}
             </button>
-            <button class="rw-button" data-testid="trials-cancel" on:click=move |_| batch.stop() prop:disabled=move || !batch.is_running()>
+            <button class="rw-button" data-testid="trials-cancel" on:click=move |_| stop() prop:disabled=move || !running.get()>
                 "Cancel"
             </button>
             <progress
                 data-testid="trials-progress"
                 prop:max=move || total.get() as f64
-                prop:value=move || results.with(|r| r.len()) as f64
+                prop:value=move || results.with(|r| r.done()) as f64
                 aria-label="Trials done"
             ></progress>
-            <span data-testid="trials-done">{move || format!("{} / {}", results.with(|r| r.len()), total.get())}</span>
+            <span data-testid="trials-done">{move || format!("{} / {}", results.with(|r| r.done()), total.get())}</span>
+            <p class="rw-trials__where" data-testid="trials-where" role="status">
+                {move || place.get().map(|p| p.describe(running.get()))}
+            </p>
             {move || error.get().map(|e| view! { <p class="rw-warn">{e}</p> })}
             {hist(|r| r.switch_s, "switch time", "hist-switch")}
             {hist(|r| r.error_window_max_s, "longest client error window", "hist-window")}

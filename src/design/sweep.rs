@@ -7,7 +7,9 @@
 //! so the same inputs always give the same table, here or in a page's worker (which
 //! can run one cell at a time with [`cell`]).
 
-use serde::Serialize;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
 
 use crate::failover::playback::percentiles;
 use crate::failover::sim::Sim;
@@ -16,7 +18,7 @@ use crate::spec::scenario::Scenario;
 use crate::spec::zone::{HealthCheckKind, LbKind};
 
 /// A design parameter a sweep can vary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Knob {
     /// The TTL of every record that carries one (aliases answer with their target's
@@ -41,6 +43,30 @@ impl Knob {
             "lb" => Knob::Lb,
             _ => return None,
         })
+    }
+
+    /// Every knob, in the order a picker lists them.
+    pub const ALL: [Knob; 4] = [Knob::Ttl, Knob::CheckInterval, Knob::FailureThreshold, Knob::Lb];
+
+    /// What it is, for people: "record TTL (s)".
+    pub fn label(self) -> &'static str {
+        match self {
+            Knob::Ttl => "record TTL (s)",
+            Knob::CheckInterval => "health check interval (s)",
+            Knob::FailureThreshold => "failure threshold (checks)",
+            Knob::Lb => "load balancer kind",
+        }
+    }
+
+    /// Values worth comparing, as a first guess: the TTLs people argue about, both
+    /// intervals Route 53 offers, thresholds from eager to patient, both kinds.
+    pub fn default_values(self) -> &'static [&'static str] {
+        match self {
+            Knob::Ttl => &["1", "10", "30", "60", "300"],
+            Knob::CheckInterval => &["10", "30"],
+            Knob::FailureThreshold => &["1", "2", "3", "5"],
+            Knob::Lb => &["alb", "nlb"],
+        }
     }
 
     /// Its name, as [`Knob::parse`] reads it.
@@ -115,7 +141,7 @@ pub struct Axis {
 }
 
 /// What each trial measures.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     /// A probe's switch time (the first probe when `None`), s.
@@ -185,17 +211,31 @@ pub fn sweep(base: &Scenario, axes: &[Axis], metric: &Metric, trials: u32) -> Re
 
 /// Runs one cell: `base` with each knob set to its value, `trials` seeded runs.
 pub fn cell(base: &Scenario, knobs: &[Knob], values: &[&str], metric: &Metric, trials: u32) -> Result<Cell, Problems> {
+    let samples = cell_samples(base, knobs, values, metric, 0..u64::from(trials))?;
+    Ok(summarize(values.iter().map(|v| v.to_string()).collect(), samples))
+}
+
+/// Part of a cell: trials `seeds` (trial `i` runs with seed `base.seed + i`) of `base`
+/// with each knob set to its value, each trial's measurement in order. A cell's
+/// trials split into ranges and run apart (in a page's workers) give the same samples.
+pub fn cell_samples(
+    base: &Scenario,
+    knobs: &[Knob],
+    values: &[&str],
+    metric: &Metric,
+    seeds: Range<u64>,
+) -> Result<Vec<Option<f64>>, Problems> {
     let mut s = base.clone();
     for (k, v) in knobs.iter().zip(values) {
         k.apply(&mut s, v).map_err(|m| Problems(vec![Problem::new("--knob", m)]))?;
     }
-    let mut samples = Vec::with_capacity(trials as usize);
-    for i in 0..u64::from(trials) {
+    let mut samples = Vec::with_capacity((seeds.end.saturating_sub(seeds.start)) as usize);
+    for i in seeds {
         let mut t = s.clone();
         t.seed = base.seed.wrapping_add(i);
-        let mut sim = Sim::new(&t)?;
+        let mut sim = Sim::new(&t)?.without_trace();
         sim.run_until(sim.duration());
-        let summary = sim.report().summary;
+        let summary = sim.summary();
         let ms = match metric {
             Metric::Switch(probe) => {
                 let id = probe
@@ -211,12 +251,61 @@ pub fn cell(base: &Scenario, knobs: &[Knob], values: &[&str], metric: &Metric, t
         };
         samples.push(ms.map(|v| v as f64 / 1000.0));
     }
+    Ok(samples)
+}
+
+/// A cell from its knobs' values and every trial's measurement, in seed order.
+pub fn summarize(values: Vec<String>, samples: Vec<Option<f64>>) -> Cell {
     let present: Vec<f64> = samples.iter().flatten().copied().collect();
     let q = percentiles(&present);
-    Ok(Cell {
-        values: values.iter().map(|v| v.to_string()).collect(),
-        samples_s: samples,
-        p50_s: q.map(|q| q.0),
-        p95_s: q.map(|q| q.1),
-    })
+    Cell { values, samples_s: samples, p50_s: q.map(|q| q.0), p95_s: q.map(|q| q.1) }
+}
+
+/// How much one knob moves the result: the spread of the p95 across its values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Influence {
+    /// The knob.
+    pub knob: Knob,
+    /// The value with the lowest p95 (cells with that value, averaged over the
+    /// other knob's values) and that p95, s.
+    pub best: (String, f64),
+    /// The value with the highest, and that p95, s.
+    pub worst: (String, f64),
+}
+
+impl Influence {
+    /// Highest minus lowest p95, s.
+    pub fn spread_s(&self) -> f64 {
+        self.worst.1 - self.best.1
+    }
+}
+
+/// Which knob matters most: for each knob, its values' p95 (the mean over the cells
+/// with that value, which averages out the other knob), the lowest and the highest;
+/// the knobs sorted by that spread, widest first. Values whose cells measured nothing
+/// are left out; a knob with no measured value is too.
+pub fn influence(knobs: &[Knob], cells: &[Cell]) -> Vec<Influence> {
+    let mut out = Vec::new();
+    for (axis, &knob) in knobs.iter().enumerate() {
+        // Values in first-seen order, each with the sum and count of its cells' p95.
+        let mut by_value: Vec<(String, f64, u32)> = Vec::new();
+        for c in cells {
+            let (Some(v), Some(p95)) = (c.values.get(axis), c.p95_s) else { continue };
+            match by_value.iter_mut().find(|(name, _, _)| name == v) {
+                Some(e) => {
+                    e.1 += p95;
+                    e.2 += 1;
+                }
+                None => by_value.push((v.clone(), p95, 1)),
+            }
+        }
+        let means: Vec<(String, f64)> = by_value.into_iter().map(|(v, sum, n)| (v, sum / f64::from(n))).collect();
+        let best = means.iter().min_by(|a, b| a.1.total_cmp(&b.1));
+        let worst = means.iter().max_by(|a, b| a.1.total_cmp(&b.1));
+        if let (Some(best), Some(worst)) = (best, worst) {
+            out.push(Influence { knob, best: best.clone(), worst: worst.clone() });
+        }
+    }
+    out.sort_by(|a, b| b.spread_s().total_cmp(&a.spread_s()));
+    out
 }

@@ -30,7 +30,8 @@ test("every text and wasm file of dist/ has a .gz and a .br beside it that decom
     assert.deepEqual(gunzipSync(readFileSync(`${f}.gz`)), body, `${f}.gz`);
     assert.deepEqual(brotliDecompressSync(readFileSync(`${f}.br`)), body, `${f}.br`);
   }
-  const wasm = text.find((f) => f.endsWith(".wasm"));
+  const wasm = text.find((f) => f.endsWith(".wasm") && !f.includes("routewave-worker"));
+  assert.ok(text.some((f) => f.endsWith("routewave-worker_bg.wasm")) && text.some((f) => f.endsWith("routewave-worker_loader.js")), "the trials' worker is there");
   assert.ok(readFileSync(`${wasm}.br`).length < readFileSync(`${wasm}.gz`).length, "brotli beats gzip on the wasm");
   // The compressed page is the final one: its policy holds the loader's hash.
   const html = gunzipSync(readFileSync(join(DIST, "index.html.gz"))).toString();
@@ -125,8 +126,9 @@ test("if the wasm or the app's script cannot be fetched, the loading screen says
 });
 
 test("the coastline is not in the wasm: the map fetches it from the page's origin when first shown", async () => {
-  const wasm = [...files(DIST)].find((f) => f.endsWith(".wasm"));
-  assert.ok(!readFileSync(wasm).includes('{"type":"Topology"'), "no TopoJSON in the wasm");
+  for (const wasm of [...files(DIST)].filter((f) => f.endsWith(".wasm"))) {
+    assert.ok(!readFileSync(wasm).includes('{"type":"Topology"'), `no TopoJSON in ${wasm}`);
+  }
   await withPage(server.origin, async (page, log) => {
     assert.ok(!log.requests.some((u) => u.endsWith("/land-110m.json")), "not fetched before a map is shown");
     await page.getByTestId("preset-picker").selectOption("data-plane-by-stripe");

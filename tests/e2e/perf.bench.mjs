@@ -5,10 +5,12 @@
 //   - time to first render and to interactive, on localhost and with the network
 //     throttled (NETWORK below);
 //   - re-simulation after an edit (p50 / p95 over the field presets), frame times while
-//     playing, the map's frame times while animating, 1,000 trials' wall time.
+//     playing, the map's frame times while animating, 1,000 trials' wall time on the main
+//     thread, in one Web Worker and in one per core.
 //
 // Options: --dist <dir> measures another build (e.g. an older checkout's dist/);
-// --load-only stops after the load timings; --runs <n> load runs per network (default 5).
+// --load-only stops after the load timings; --trials-only measures only the trials;
+// --runs <n> load runs per network (default 5).
 //
 // Definitions (times from navigation start, performance.now() in the page, median of
 // the runs, each run in a fresh browser profile so nothing is cached):
@@ -33,6 +35,7 @@ const arg = (name, dflt) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--$
 const DIST = resolve(arg("dist", join(ROOT, "dist")));
 const RUNS = Number(arg("runs", 5));
 const LOAD_ONLY = argv.includes("--load-only");
+const TRIALS_ONLY = argv.includes("--trials-only");
 
 /** "Slow 4G"-like: 400 ms round trip, 1.6 Mbit/s down, 750 kbit/s up (no CPU throttling). */
 const NETWORK = { offline: false, latency: 400, downloadThroughput: (1.6e6 / 8) | 0, uploadThroughput: (750e3 / 8) | 0 };
@@ -188,6 +191,15 @@ const line = (what, value, target) => console.log(`${what.padEnd(58)} ${value.pa
 
 const server = await serve(DIST);
 console.log(`build: ${DIST}`);
+const TRIALS = 1000;
+if (TRIALS_ONLY) {
+  const b = await launch();
+  await openApp(b.page, server.origin);
+  printTrials(await measureTrials(b.page));
+  await b.close();
+  await server.close();
+  process.exit(0);
+}
 
 // What the first load fetches, sized as a host with precompressed files sends it.
 const first = await loadOnce(server.origin, null);
@@ -291,15 +303,6 @@ await page.getByTestId("play").click();
 const frames = await frameIntervals(page, 180);
 await page.getByTestId("play").click();
 
-// 1,000 trials on the main thread, chunked per frame.
-const TRIALS = 1000;
-await page.getByTestId("trials-count").fill(String(TRIALS));
-await page.getByTestId("trials-count").dispatchEvent("change");
-const t0 = Date.now();
-await page.getByTestId("trials-run").click();
-await page.getByTestId("trials-done").filter({ hasText: `${TRIALS} / ${TRIALS}` }).waitFor({ timeout: 600_000 });
-const trialsMs = Date.now() - t0;
-
 // The map: 60 locations and 2,000 resolver dots, a resolver's queries animating,
 // the deployment playing at ×1000. Frame-to-frame intervals and the map's own draw
 // time (recorded by the page in window.__rwMapFrames).
@@ -319,6 +322,8 @@ const mapFrames = await frameIntervals(page, 300);
 const draws = await page.evaluate(() => window.__rwMapFrames.slice());
 await page.getByTestId("deploy-play").click();
 const dots = await page.evaluate(() => document.querySelectorAll("[data-testid=deploy-resolver] option").length);
+
+const trialRuns = await measureTrials(page);
 await b.close();
 await server.close();
 
@@ -330,13 +335,31 @@ line("frame time while playing ×100: p50 / p95 / max", `${quantile(frames, 0.5)
 console.log(`map: 60 locations, 2,000 resolvers in ${dots - 1} cities, a resolver's queries animating, playing ×1000`);
 line("  frame interval p50 / p95", `${quantile(mapFrames, 0.5).toFixed(1)} / ${quantile(mapFrames, 0.95).toFixed(1)} ms`);
 line(`  map draw p50 / p95 (${draws.length} draws)`, `${quantile(draws, 0.5).toFixed(1)} / ${quantile(draws, 0.95).toFixed(1)} ms`);
-// Trials: the worker lines are filled in when trials run in Web Workers.
-const TRIAL_LINES = [
-  ["main thread", trialsMs],
-  ["with 1 worker", null],
-  ["with all workers", null],
-];
-console.log("1,000 trials of latency-weighted-alb (6,000 clients, 25 simulated minutes each)");
-for (const [how, t] of TRIAL_LINES) {
-  line(`  ${how}`, t === null ? "n/a (not built yet)" : `${(t / 1000).toFixed(1)} s (${((1000 * TRIALS) / t).toFixed(1)} / s)`);
+printTrials(trialRuns);
+
+// 1,000 trials of a field preset: on the page's main thread (chunked per frame), in
+// one Web Worker, and in all of them (one per core, as the page starts them); the
+// page reopened with ?workers=N each time.
+async function measureTrials(page) {
+  const runs = [];
+  for (const [how, query] of [["main thread", "?workers=0"], ["with 1 worker", "?workers=1"], ["with all workers", ""]]) {
+    await page.goto(`${server.origin}/${query}`);
+    await page.getByTestId("app-main").waitFor({ state: "visible", timeout: 20_000 });
+    await page.getByTestId("preset-picker").selectOption("latency-weighted-alb");
+    await page.getByTestId("trials-count").fill(String(TRIALS));
+    await page.getByTestId("trials-count").dispatchEvent("change");
+    const t0 = Date.now();
+    await page.getByTestId("trials-run").click();
+    await page.getByTestId("trials-done").filter({ hasText: `${TRIALS} / ${TRIALS}` }).waitFor({ timeout: 900_000 });
+    runs.push([how, Date.now() - t0, await page.getByTestId("trials-where").textContent()]);
+  }
+  return { cores: await page.evaluate(() => navigator.hardwareConcurrency), runs };
+}
+
+function printTrials({ cores, runs }) {
+  console.log(`1,000 trials of latency-weighted-alb (6,000 clients, 25 simulated minutes each); ${cores} cores`);
+  for (const [how, t, where] of runs) {
+    line(`  ${how}`, `${(t / 1000).toFixed(1)} s (${((1000 * TRIALS) / t).toFixed(1)} / s)`);
+    console.log(`    the panel: ${where}`);
+  }
 }

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Web crates the core must never name. The front end (`src/app*`) and the
-/// wasm entry in `src/main.rs` are the only places allowed to.
+/// wasm entries `src/main.rs` and `src/worker.rs` are the only places allowed to.
 const WEB_CRATES: &[&str] =
     &["leptos", "web_sys", "wasm_bindgen", "js_sys", "gloo", "console_error_panic_hook", "plotters_canvas"];
 
@@ -29,7 +29,7 @@ fn src_files() -> Vec<PathBuf> {
 
 fn is_front_end(path: &Path) -> bool {
     let rel = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().to_string_lossy().replace('\\', "/");
-    rel == "src/app.rs" || rel.starts_with("src/app/") || rel == "src/main.rs"
+    rel == "src/app.rs" || rel.starts_with("src/app/") || rel == "src/main.rs" || rel == "src/worker.rs"
 }
 
 /// Every identifier-like word of `text`, outside comments.
@@ -174,7 +174,7 @@ fn app_modules() -> std::collections::BTreeMap<String, String> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     src_files()
         .into_iter()
-        .filter(|p| is_front_end(p) && !p.ends_with("main.rs"))
+        .filter(|p| is_front_end(p) && !p.ends_with("main.rs") && !p.ends_with("worker.rs"))
         .map(|p| {
             let rel = p.strip_prefix(&src).unwrap().with_extension("");
             let segs: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();

@@ -340,3 +340,28 @@ fn sweep_prints_a_grid_of_percentiles_and_json() {
     assert_eq!(code, 2);
     assert!(err.contains("preset:latency-weighted-nlb: --knob: ttl: no record carries a TTL"), "{err}");
 }
+
+#[test]
+fn the_pages_trials_assembled_from_worker_answers_are_the_clis() {
+    use routewave::design::jobs::{Request, Response, TrialSlots, Work, answer, split};
+    let n = 9;
+    let (code, out, err) =
+        routewave(&["simulate", "preset:latency-weighted-nlb", "--trials", &n.to_string(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let table: std::collections::BTreeMap<String, Vec<f64>> = serde_json::from_str(&out).unwrap();
+    // The page's way: ranges of two trials answered as text, arriving last range first.
+    let s = routewave::design::presets::preset("latency-weighted-nlb").unwrap();
+    let mut slots = TrialSlots::new(s.seed, n);
+    for r in split(n, 2).into_iter().rev() {
+        let req = Request { run: 1, task: 0, scenario: s.clone(), work: Work::Trials, from: r.start, to: r.end };
+        slots.take(&Response::from_json(&answer(&req.to_json())).unwrap());
+    }
+    assert_eq!(slots.done(), n as usize);
+    let window: Vec<f64> = slots.results().filter_map(|r| r.error_window_max_s).collect();
+    assert_eq!(window, table["error window max"]);
+    // The panel's switch time is the first probe's (in id order, as the CLI lists them).
+    let first_probe = table.keys().find(|k| k.ends_with(": switch")).expect("a probe switched");
+    let switch: Vec<f64> = slots.results().filter_map(|r| r.switch_s).collect();
+    assert_eq!(&switch, &table[first_probe]);
+    assert_eq!(switch.len(), n as usize, "every trial switched");
+}

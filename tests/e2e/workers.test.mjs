@@ -1,0 +1,99 @@
+// Trials and sweeps in Web Workers: the panel says how many workers ran, the
+// histograms are the same as on the page's main thread (?workers=0) and with another
+// worker count, a worker that cannot load falls back to the main thread with a note,
+// and a two-knob sweep fills its heatmap with numbers.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serveDist, launch, openApp, screenshot, withPage } from "./harness.mjs";
+
+let server;
+before(async () => {
+  server = await serveDist();
+});
+after(async () => {
+  await server?.close();
+});
+
+// Six requests of eight trials: enough for every worker of three to load and take one.
+const TRIALS = 48;
+
+/** Runs TRIALS trials of a preset; resolves to where they ran and the histograms' captions. */
+async function runTrials(page) {
+  await page.getByTestId("preset-picker").selectOption("latency-weighted-nlb");
+  await page.getByTestId("scenario-title").filter({ hasText: "(NLB)" }).waitFor();
+  await page.getByTestId("trials-count").fill(String(TRIALS));
+  await page.getByTestId("trials-count").dispatchEvent("change");
+  await page.getByTestId("trials-run").click();
+  await page.getByTestId("trials-done").filter({ hasText: `${TRIALS} / ${TRIALS}` }).waitFor({ timeout: 120_000 });
+  await page.getByTestId("trials-where").filter({ hasText: /^Ran / }).waitFor();
+  return {
+    where: await page.getByTestId("trials-where").textContent(),
+    switch: await page.locator("[data-testid=hist-switch] figcaption").textContent(),
+    window: await page.locator("[data-testid=hist-window] figcaption").textContent(),
+  };
+}
+
+test("trials on workers give the main thread's histograms, whatever the worker count", async () => {
+  const runs = {};
+  for (const [name, hash] of [["default", ""], ["three", "?workers=3"], ["main", "?workers=0"]]) {
+    await withPage(
+      server.origin,
+      async (page) => {
+        runs[name] = await runTrials(page);
+        if (name === "three") await screenshot(page, "trials-workers");
+      },
+      { hash },
+    );
+  }
+  assert.match(runs.default.where, /^Ran on [1-8] workers? \(/);
+  assert.match(runs.three.where, /^Ran on 3 workers \(/);
+  assert.match(runs.main.where, /^Ran on the page's main thread: workers are turned off \(\?workers=0/);
+  assert.match(runs.main.switch, new RegExp(`switch time over ${TRIALS} runs: p50 [\\d.]+ s · p95 [\\d.]+ s · max [\\d.]+ s`));
+  for (const name of ["default", "three"]) {
+    assert.equal(runs[name].switch, runs.main.switch, `${name}: switch time`);
+    assert.equal(runs[name].window, runs.main.window, `${name}: error window`);
+  }
+});
+
+test("when the worker cannot load, trials run on the main thread and the panel says why", async () => {
+  const b = await launch();
+  try {
+    await b.page.route("**/routewave-worker_loader.js", (route) => route.abort());
+    await openApp(b.page, server.origin);
+    const run = await runTrials(b.page);
+    assert.match(run.where, /^Ran on the page's main thread: workers could not start \(/);
+    assert.match(run.switch, new RegExp(`over ${TRIALS} runs`));
+  } finally {
+    await b.close();
+  }
+});
+
+test("a two-knob sweep fills a heatmap with a number in every cell and names the knob that matters most", async () => {
+  await withPage(server.origin, async (page) => {
+    await page.getByTestId("preset-picker").selectOption("latency-weighted-cname-ttl1-nlb");
+    await page.getByTestId("sweep-1-knob").selectOption("ttl");
+    await page.getByTestId("sweep-1-values").fill("1, 120");
+    await page.getByTestId("sweep-1-values").dispatchEvent("change");
+    await page.getByTestId("sweep-2-knob").selectOption("check_interval");
+    assert.equal(await page.getByTestId("sweep-2-values").inputValue(), "10, 30", "a knob comes with values to try");
+    await page.getByTestId("sweep-trials").fill("3");
+    await page.getByTestId("sweep-trials").dispatchEvent("change");
+    await page.getByTestId("sweep-run").click();
+    await page.getByTestId("sweep-done").filter({ hasText: "12 / 12 trials" }).waitFor({ timeout: 120_000 });
+    await page.getByTestId("sweep-headline").waitFor();
+    const cells = await page.locator("[data-testid=sweep-heatmap] [data-testid=sweep-cell]").allTextContents();
+    assert.equal(cells.length, 4);
+    for (const c of cells) assert.match(c, /^(\d+\.\d s|never)$/);
+    assert.match(await page.getByTestId("sweep-headline").textContent(), /^Matters most: (record TTL|health check interval)/);
+    assert.match(await page.getByTestId("sweep-where").textContent(), /^Ran on /);
+    // One knob: a table of p50 and p95 per value.
+    await page.getByTestId("sweep-2-knob").selectOption("");
+    await page.getByTestId("sweep-run").click();
+    await page.getByTestId("sweep-done").filter({ hasText: "6 / 6 trials" }).waitFor({ timeout: 120_000 });
+    await page.getByTestId("sweep-headline").filter({ hasText: /^Record TTL: p95 from .* a spread of/ }).waitFor();
+    const rows = await page.locator("[data-testid=sweep-table] [data-testid=sweep-cell]").allTextContents();
+    assert.equal(rows.length, 4, "p50 and p95 for two values");
+    for (const c of rows) assert.match(c, /^(\d+\.\d s|never)$/);
+    await screenshot(page, "sweep");
+  });
+});
