@@ -16,6 +16,9 @@
 //! distance can then swap order from one epoch to the next, so a client near a tie
 //! moves between them when the data changes; a client near one region never does.
 
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use crate::spec::params::LatencyModel;
 
 use crate::base::geo::{self, Place};
@@ -28,7 +31,16 @@ pub struct LatencyTable {
     model: LatencyModel,
     seed: u64,
     phase_ms: u64,
+    /// Every round trip computed so far (a pure function of the key, the model and
+    /// the seed, none of which change): answers ask for the same few (place, region,
+    /// epoch) triples over and over. Shared by clones, which have the same model and
+    /// seed; a lock only so that a run stays `Sync`.
+    memo: Arc<Mutex<BTreeMap<RttKey, u64>>>,
 }
+
+/// What a round trip depends on: the noise stream (named by place key, region and
+/// epoch; 0 without noise) and both ends' coordinates, as bits.
+type RttKey = (u64, [u64; 4]);
 
 impl LatencyTable {
     /// A table for `model`, with noise and epoch phase derived from `seed`.
@@ -36,7 +48,7 @@ impl LatencyTable {
         let period_ms = model.remeasure_period_s * 1000;
         let phase_ms =
             if period_ms == 0 { 0 } else { SimRng::derive(seed, stream_id("latency/phase")).below(period_ms) };
-        LatencyTable { model, seed, phase_ms }
+        LatencyTable { model, seed, phase_ms, memo: Arc::default() }
     }
 
     /// The model's parameters.
@@ -62,24 +74,32 @@ impl LatencyTable {
     /// infinitely far.
     pub fn rtt_us(&self, from: &Place, region: &str, now: SimTime) -> u64 {
         let Some(city) = geo::region_city(region) else { return u64::MAX };
-        let km = from.at.distance_km(geo::LatLon { lat: city.lat, lon: city.lon });
-        let mut ms = self.model.base_ms + self.model.ms_per_km * km;
-        if self.model.remeasure_period_s > 0 && self.model.noise_sigma > 0.0 {
-            let epoch = self.epoch(now);
-            // The stream of "latency/<place>/<region>/<epoch>", hashed without building
-            // the string (this runs for every latency answer).
+        let noisy = self.model.remeasure_period_s > 0 && self.model.noise_sigma > 0.0;
+        // The stream of "latency/<place>/<region>/<epoch>", hashed without building
+        // the string (this runs for every latency answer).
+        let stream = if noisy {
             let mut epoch_digits = [0u8; 20];
-            let stream = stream_id_parts(&[
+            stream_id_parts(&[
                 b"latency/",
                 from.key.as_bytes(),
                 b"/",
                 region.as_bytes(),
                 b"/",
-                decimal(epoch, &mut epoch_digits),
-            ]);
-            ms *= SimRng::derive(self.seed, stream).lognormal(1.0, self.model.noise_sigma);
-        }
-        (ms * 1000.0) as u64
+                decimal(self.epoch(now), &mut epoch_digits),
+            ])
+        } else {
+            0
+        };
+        let key = (stream, [from.at.lat, from.at.lon, city.lat, city.lon].map(f64::to_bits));
+        let mut memo = self.memo.lock().unwrap_or_else(PoisonError::into_inner);
+        *memo.entry(key).or_insert_with(|| {
+            let km = from.at.distance_km(geo::LatLon { lat: city.lat, lon: city.lon });
+            let mut ms = self.model.base_ms + self.model.ms_per_km * km;
+            if noisy {
+                ms *= SimRng::derive(self.seed, stream).lognormal(1.0, self.model.noise_sigma);
+            }
+            (ms * 1000.0) as u64
+        })
     }
 }
 
