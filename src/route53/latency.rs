@@ -31,16 +31,23 @@ pub struct LatencyTable {
     model: LatencyModel,
     seed: u64,
     phase_ms: u64,
-    /// Every round trip computed so far (a pure function of the key, the model and
-    /// the seed, none of which change): answers ask for the same few (place, region,
-    /// epoch) triples over and over. Shared by clones, which have the same model and
-    /// seed; a lock only so that a run stays `Sync`.
-    memo: Arc<Mutex<BTreeMap<RttKey, u64>>>,
+    /// Every round trip computed so far, by place key (a pure function of the place,
+    /// the region, the epoch, the model and the seed, none of which change):
+    /// answers ask for the same few (place, region, epoch) triples over and over.
+    /// Shared by clones, which have the same model and seed; a lock only so that a
+    /// run stays `Sync`.
+    memo: Arc<Mutex<BTreeMap<String, PlaceRtts>>>,
 }
 
-/// What a round trip depends on: the noise stream (named by place key, region and
-/// epoch; 0 without noise) and both ends' coordinates, as bits.
-type RttKey = (u64, [u64; 4]);
+/// The round trips remembered for one place key.
+#[derive(Debug)]
+struct PlaceRtts {
+    /// The place's coordinates (a place with the same key elsewhere is not
+    /// remembered).
+    at: geo::LatLon,
+    /// (region, epoch — 0 without noise —, round trip in µs).
+    rtts: Vec<(String, u64, u64)>,
+}
 
 impl LatencyTable {
     /// A table for `model`, with noise and epoch phase derived from `seed`.
@@ -73,33 +80,45 @@ impl LatencyTable {
     /// microseconds (integers compare the same everywhere). Unknown regions are
     /// infinitely far.
     pub fn rtt_us(&self, from: &Place, region: &str, now: SimTime) -> u64 {
-        let Some(city) = geo::region_city(region) else { return u64::MAX };
         let noisy = self.model.remeasure_period_s > 0 && self.model.noise_sigma > 0.0;
-        // The stream of "latency/<place>/<region>/<epoch>", hashed without building
-        // the string (this runs for every latency answer).
-        let stream = if noisy {
+        let epoch = if noisy { self.epoch(now) } else { 0 };
+        let mut memo = self.memo.lock().unwrap_or_else(PoisonError::into_inner);
+        let same_place =
+            |p: &PlaceRtts| p.at.lat.to_bits() == from.at.lat.to_bits() && p.at.lon.to_bits() == from.at.lon.to_bits();
+        if let Some(p) = memo.get(from.key.as_str()).filter(|p| same_place(p))
+            && let Some(&(_, _, rtt)) = p.rtts.iter().find(|(r, e, _)| *e == epoch && r == region)
+        {
+            return rtt;
+        }
+        let rtt = self.compute_rtt_us(from, region, noisy.then_some(epoch));
+        let p = memo.entry(from.key.clone()).or_insert_with(|| PlaceRtts { at: from.at, rtts: Vec::new() });
+        if same_place(p) {
+            p.rtts.push((region.to_string(), epoch, rtt));
+        }
+        rtt
+    }
+
+    /// [`LatencyTable::rtt_us`] computed: the distance model, times the noise of
+    /// `epoch` when there is noise.
+    fn compute_rtt_us(&self, from: &Place, region: &str, epoch: Option<u64>) -> u64 {
+        let Some(city) = geo::region_city(region) else { return u64::MAX };
+        let km = from.at.distance_km(geo::LatLon { lat: city.lat, lon: city.lon });
+        let mut ms = self.model.base_ms + self.model.ms_per_km * km;
+        if let Some(epoch) = epoch {
+            // The stream of "latency/<place>/<region>/<epoch>", hashed without building
+            // the string.
             let mut epoch_digits = [0u8; 20];
-            stream_id_parts(&[
+            let stream = stream_id_parts(&[
                 b"latency/",
                 from.key.as_bytes(),
                 b"/",
                 region.as_bytes(),
                 b"/",
-                decimal(self.epoch(now), &mut epoch_digits),
-            ])
-        } else {
-            0
-        };
-        let key = (stream, [from.at.lat, from.at.lon, city.lat, city.lon].map(f64::to_bits));
-        let mut memo = self.memo.lock().unwrap_or_else(PoisonError::into_inner);
-        *memo.entry(key).or_insert_with(|| {
-            let km = from.at.distance_km(geo::LatLon { lat: city.lat, lon: city.lon });
-            let mut ms = self.model.base_ms + self.model.ms_per_km * km;
-            if noisy {
-                ms *= SimRng::derive(self.seed, stream).lognormal(1.0, self.model.noise_sigma);
-            }
-            (ms * 1000.0) as u64
-        })
+                decimal(epoch, &mut epoch_digits),
+            ]);
+            ms *= SimRng::derive(self.seed, stream).lognormal(1.0, self.model.noise_sigma);
+        }
+        (ms * 1000.0) as u64
     }
 }
 
