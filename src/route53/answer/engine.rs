@@ -234,6 +234,16 @@ impl Engine<'_> {
             }
         };
         // Resolve every chosen record (one, or several for multivalue).
+        if let [r] = chosen[..] {
+            // One record: its answer as it is, with the record first on the path.
+            return match self.resolve(r, depth, rng) {
+                Selected::Records { items, ttl_s, path: mut p } => {
+                    p.insert(0, r);
+                    Selected::Records { items, ttl_s, path: p }
+                }
+                empty @ (Selected::NoMatch | Selected::Missing) => empty,
+            };
+        }
         let mut items = Vec::new();
         let mut ttl = u32::MAX;
         let mut path = Vec::new();
