@@ -386,7 +386,7 @@ mod tests {
                         let view = |h: HostIdx| match mask {
                             0 => true,
                             1 => false,
-                            _ => h % 2 == 0,
+                            _ => h.is_multiple_of(2),
                         };
                         for seed in 0..8 {
                             let (mut a, mut b) = (SimRng::new(seed), SimRng::new(seed));
