@@ -6,13 +6,31 @@
 //! - `trials_smallest_preset`: 1,000 trials (seeds) of the smallest preset.
 //! - `deploy_six_waves`: 60 locations, 10,000 resolvers (2,000 followed query by
 //!   query), 100,000 zones, a 6-wave plan with a bad build. Target ≤ 200 ms natively.
+//! - `trial_cname_ttl1_nlb`: one trial (`playback::trial`, no trace) of the preset
+//!   `latency-weighted-cname-ttl1-nlb`. Targets ≤ 4 ms and ≥ 10 million events per
+//!   second (divan's throughput column, in events).
+//! - `trials_1000_cname_ttl1_nlb`: 1,000 such trials, seeds one after another, as the
+//!   trials panel runs them. Target ≤ 4 s (1,000 × the one-trial target).
 
 use divan::counter::ItemsCount;
 use routewave::design::presets;
+use routewave::failover::playback;
 use routewave::failover::sim::Sim;
 use routewave::spec::scenario::{FaultAction, FaultSpec, PopulationSpec, Scenario, TrafficModel};
 
+/// Each benchmark's target, printed before divan's table so the two read side by side.
+const TARGETS: &[(&str, &str)] = &[
+    ("standard_regional_fault", "≤ 100 ms"),
+    ("trial_cname_ttl1_nlb", "≤ 4 ms, ≥ 10 M events/s (items/s)"),
+    ("trials_1000_cname_ttl1_nlb", "≤ 4 s"),
+    ("deploy_six_waves", "≤ 200 ms"),
+];
+
 fn main() {
+    println!("targets (native):");
+    for (name, target) in TARGETS {
+        println!("  {name:28} {target}");
+    }
     divan::main();
 }
 
@@ -77,4 +95,31 @@ fn deploy_six_waves(bencher: divan::Bencher) {
     s.bad_build.detected = false;
     assert_eq!(s.plan.waves.len(), 6);
     bencher.bench(|| divan::black_box(routewave::deploy::run(&s, 1).expect("valid").total.user_minutes));
+}
+
+/// The preset the trial benchmarks run.
+const TRIAL_PRESET: &str = "latency-weighted-cname-ttl1-nlb";
+
+/// One trial as the trials panel runs it; the counter is the run's events, so divan's
+/// throughput column reads in events per second.
+#[divan::bench(sample_count = 20)]
+fn trial_cname_ttl1_nlb(bencher: divan::Bencher) {
+    let s = presets::preset(TRIAL_PRESET).expect("preset");
+    let mut sim = Sim::new(&s).expect("valid").without_trace();
+    sim.run_until(sim.duration());
+    bencher
+        .counter(ItemsCount::new(sim.events()))
+        .bench(|| divan::black_box(playback::trial(&s, s.seed).expect("valid")));
+}
+
+/// 1,000 trials, seeds one after another from the preset's.
+#[divan::bench(sample_count = 1, sample_size = 1)]
+fn trials_1000_cname_ttl1_nlb(bencher: divan::Bencher) {
+    let s = presets::preset(TRIAL_PRESET).expect("preset");
+    bencher.counter(ItemsCount::new(1_000u32)).bench(|| {
+        let switched = (0..1_000u64)
+            .filter(|i| playback::trial(&s, s.seed.wrapping_add(*i)).expect("valid").switch_s.is_some())
+            .count();
+        divan::black_box(switched)
+    });
 }

@@ -347,10 +347,14 @@ impl Sim {
             resolvers: cast.resolvers,
             locations,
             clients: cast.clients.into_iter().map(|(c, _, _)| c).collect(),
+            client_rtts: Vec::new(),
             faults,
             fault_seq,
             rec,
         };
+        sim.client_rtts = (0..sim.clients.len())
+            .map(|c| sim.regions.ids().map(|r| sim.client_rtt_to(c, sim.regions.at(r))).collect())
+            .collect();
         sim.snapshot_statuses(SimTime::ZERO);
         sim.warm_caches();
         Ok(sim)

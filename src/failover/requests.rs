@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::base::geo::LatLon;
 use crate::base::time::{SimDuration, SimTime};
 use crate::failover::client::{ClientIdx, Conn};
 use crate::failover::sim::{Event, Sim};
@@ -228,12 +229,18 @@ impl Sim {
         })
     }
 
-    /// Client `c`'s round trip to `region`, from its subnet's place (or its
-    /// resolver's), by Route 53's latency model.
+    /// Client `c`'s round trip to `region` (tabled when the run was built).
     fn client_rtt_ms(&self, c: ClientIdx, region: Option<RegionId>) -> u64 {
+        region.map_or(FALLBACK_RTT_MS, |r| self.client_rtts[c][r.index()])
+    }
+
+    /// Client `c`'s round trip to a region at `at`, from its subnet's place (or its
+    /// resolver's), by Route 53's latency model ([`FALLBACK_RTT_MS`] for a region
+    /// with no place).
+    pub(super) fn client_rtt_to(&self, c: ClientIdx, at: Option<LatLon>) -> u64 {
         let client = &self.clients[c];
         let place = client.ecs.as_ref().map(|e| &e.place).unwrap_or(&self.resolvers[client.resolver].addr.place);
-        match region.and_then(|r| self.regions.at(r)) {
+        match at {
             Some(at) => {
                 let m = self.latency.model();
                 (m.base_ms + m.ms_per_km * place.at.distance_km(at)) as u64

@@ -106,6 +106,9 @@ pub struct Sim {
     pub(super) locations: Vec<String>,
     /// Representative clients: the groups', the population's, then the probes.
     pub(super) clients: Vec<Client>,
+    /// Each client's round trip to each region, ms, by client then region (tabled
+    /// once: neither a client's place nor a region's moves during a run).
+    pub(super) client_rtts: Vec<Box<[u64]>>,
 
     // What happens to the world.
     /// The fault script and configuration changes on their way.

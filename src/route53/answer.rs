@@ -106,7 +106,7 @@ pub enum Dest {
         /// The load balancer.
         lb: LbIdx,
         /// The node's availability zone.
-        az: String,
+        az: Arc<str>,
     },
     /// A stand-alone host.
     Host(HostIdx),
@@ -259,15 +259,13 @@ pub fn answer_explained(
 pub fn lb_answer(zone: &Zone, lb: LbIdx, health: &dyn HealthView) -> Vec<Item> {
     let l = &zone.load_balancers[lb];
     let has_healthy_target =
-        |az: &str| l.target_groups.iter().flatten().any(|&h| zone.hosts[h].spec.az == az && health.target_healthy(h));
-    let healthy_azs: Vec<&String> = match l.spec.kind {
-        LbKind::Nlb => l.azs.iter().filter(|az| has_healthy_target(az)).collect(),
-        LbKind::Alb => l.azs.iter().collect(),
+        |az: &str| l.target_groups.iter().flatten().any(|&h| *zone.hosts[h].spec.az == *az && health.target_healthy(h));
+    let node = |i: usize| Item::Addr { text: l.node_texts[i].clone(), dest: Dest::LbNode { lb, az: l.azs[i].clone() } };
+    let healthy: Vec<Item> = match l.spec.kind {
+        LbKind::Nlb => (0..l.azs.len()).filter(|&i| has_healthy_target(&l.azs[i])).map(node).collect(),
+        LbKind::Alb => (0..l.azs.len()).map(node).collect(),
     };
-    let azs: Vec<&String> = if healthy_azs.is_empty() { l.azs.iter().collect() } else { healthy_azs };
-    azs.into_iter()
-        .map(|az| Item::Addr { text: format!("{}@{az}", l.spec.id).into(), dest: Dest::LbNode { lb, az: az.clone() } })
-        .collect()
+    if healthy.is_empty() { (0..l.azs.len()).map(node).collect() } else { healthy }
 }
 
 /// Is load balancer `lb` healthy for Evaluate Target Health: every target group

@@ -274,17 +274,39 @@ pub fn attempt_host(world: &World, host: HostIdx, patience: Patience, rtt_ms: u6
 /// The targets load balancer `lb` forwards to from its node in `az` (any node when
 /// `az` is `None`): those it considers healthy, or all when none is (fail open).
 pub fn lb_candidates(zone: &Zone, lb: LbIdx, az: Option<&str>, lb_view: &dyn Fn(HostIdx) -> bool) -> Vec<HostIdx> {
+    let registered: Vec<HostIdx> = lb_registered(zone, lb, az).collect();
+    let healthy: Vec<HostIdx> = registered.iter().copied().filter(|&h| lb_view(h)).collect();
+    if healthy.is_empty() { registered } else { healthy }
+}
+
+/// The targets registered behind `lb`'s node in `az` (every node's for an ALB,
+/// which balances across zones), in target-group order.
+fn lb_registered<'a>(zone: &'a Zone, lb: LbIdx, az: Option<&'a str>) -> impl Iterator<Item = HostIdx> + 'a {
     let l = &zone.load_balancers[lb];
     let cross_zone = l.spec.kind == LbKind::Alb;
-    let registered: Vec<HostIdx> = l
-        .target_groups
+    l.target_groups
         .iter()
         .flatten()
         .copied()
-        .filter(|&h| cross_zone || az.is_none_or(|az| zone.hosts[h].spec.az == az))
-        .collect();
-    let healthy: Vec<HostIdx> = registered.iter().copied().filter(|&h| lb_view(h)).collect();
-    if healthy.is_empty() { registered } else { healthy }
+        .filter(move |&h| cross_zone || az.is_none_or(|az| zone.hosts[h].spec.az == az))
+}
+
+/// One of [`lb_candidates`] drawn uniformly (one draw from `rng`), without building
+/// the list; `None` (and no draw) when there is none.
+fn draw_candidate(
+    zone: &Zone,
+    lb: LbIdx,
+    az: Option<&str>,
+    lb_view: &dyn Fn(HostIdx) -> bool,
+    rng: &mut SimRng,
+) -> Option<HostIdx> {
+    let healthy = lb_registered(zone, lb, az).filter(|&h| lb_view(h)).count();
+    let (n, only_healthy) = if healthy > 0 { (healthy, true) } else { (lb_registered(zone, lb, az).count(), false) };
+    if n == 0 {
+        return None;
+    }
+    let k = rng.below(n as u64) as usize;
+    lb_registered(zone, lb, az).filter(|&h| !only_healthy || lb_view(h)).nth(k)
 }
 
 /// One attempt through load balancer `lb` (entering at its node in `az`, if given),
@@ -302,13 +324,11 @@ pub fn attempt_lb(
         return Attempt { outcome: Outcome::Timeout, elapsed_ms: patience.connect_ms, target: None };
     }
     let kind = zone.load_balancers[lb].spec.kind;
-    let candidates = lb_candidates(zone, lb, az, lb_view);
-    if candidates.is_empty() {
+    let Some(target) = draw_candidate(zone, lb, az, lb_view, rng) else {
         // ALB answers 503 itself; an NLB node with nothing behind it refuses.
         let outcome = if kind == LbKind::Alb { Outcome::Http503 } else { Outcome::Refused };
         return Attempt { outcome, elapsed_ms: 2 * rtt_ms, target: None };
-    }
-    let target = candidates[rng.below(candidates.len() as u64) as usize];
+    };
     // Targets sit next to their LB: a fixed 1 ms hop.
     let inner =
         attempt_host(world, target, Patience { connect_ms: timeouts::ALB_TARGET_CONNECT_MS, response_ms: None }, 1);
@@ -344,5 +364,40 @@ pub fn attempt(zone: &Zone, world: &World, endpoint: Endpoint, caller: Caller<'_
     match endpoint {
         Endpoint::Host(h) => attempt_host(world, h, caller.patience, caller.rtt_ms),
         Endpoint::Lb(l) => attempt_lb(zone, world, l, None, caller, rng),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Drawing without building the list takes the same target with the same draw
+    /// as picking from [`lb_candidates`], for every node, whatever the LB thinks of
+    /// its targets (all healthy, none, every other one).
+    #[test]
+    fn a_drawn_candidate_is_the_listed_one() {
+        for preset in ["latency-weighted-nlb", "latency-weighted-alb"] {
+            let s = crate::design::presets::preset(preset).unwrap();
+            let zone = Zone::new(&s.zone).unwrap();
+            for (lb, l) in zone.load_balancers.iter().enumerate() {
+                let azs = std::iter::once(None).chain(l.azs.iter().map(|az| Some(&**az)));
+                for az in azs {
+                    for mask in 0..3usize {
+                        let view = |h: HostIdx| match mask {
+                            0 => true,
+                            1 => false,
+                            _ => h.is_multiple_of(2),
+                        };
+                        for seed in 0..8 {
+                            let (mut a, mut b) = (SimRng::new(seed), SimRng::new(seed));
+                            let list = lb_candidates(&zone, lb, az, &view);
+                            let listed = (!list.is_empty()).then(|| list[a.below(list.len() as u64) as usize]);
+                            assert_eq!(draw_candidate(&zone, lb, az, &view, &mut b), listed, "{preset} lb {lb} {az:?}");
+                            assert_eq!(a.next_u64(), b.next_u64(), "the same draws");
+                        }
+                    }
+                }
+            }
+        }
     }
 }

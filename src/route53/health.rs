@@ -255,7 +255,8 @@ impl HealthEngine {
                 // Steady state: every checker holds the opinion the world at t=0 gives it.
                 for (k, ch) in checkers.iter_mut().enumerate() {
                     let mut probe_rng = ch.rng.clone();
-                    let ok = probe(zone, world, endpoint, *protocol, ch, &|_| true, &mut probe_rng).outcome.is_ok();
+                    let from = (ch.region.as_str(), ch.rtt_ms);
+                    let ok = probe(zone, world, endpoint, *protocol, from, &|_| true, &mut probe_rng).outcome.is_ok();
                     ch.healthy = ok;
                     let phase = ch.rng.below(u64::from(*interval_s) * 1000);
                     sched(SimTime(phase), HealthEv(Ev::ProbeStart { check: ci, checker: k }));
@@ -410,10 +411,8 @@ impl HealthEngine {
                 let endpoint = zone.health_checks[check].target.expect("endpoint check target");
                 let targets = &self.targets;
                 let lb_view = |h: HostIdx| targets[h].as_ref().is_none_or(|t| t.lb_healthy);
-                let ch = &self.checks[check].checkers[checker];
-                let mut rng = ch.rng.clone();
-                let a = probe(zone, world, endpoint, protocol, ch, &lb_view, &mut rng);
-                self.checks[check].checkers[checker].rng = rng;
+                let ch = &mut self.checks[check].checkers[checker];
+                let a = probe(zone, world, endpoint, protocol, (&ch.region, ch.rtt_ms), &lb_view, &mut ch.rng);
                 sched(at + SimDuration(a.elapsed_ms), HealthEv(Ev::ProbeEnd { check, checker, outcome: a.outcome }));
             }
             Ev::ProbeEnd { check, checker, outcome } => {
@@ -635,20 +634,22 @@ fn aggregate(checkers: &[Checker], pct: u32) -> (bool, u32) {
     (u64::from(ok) * 100 > u64::from(pct) * checkers.len() as u64, ok)
 }
 
+/// One probe by a checker in `region`, `rtt_ms` from the endpoint (a cut-off region
+/// times out), drawing from the checker's `rng`.
 fn probe(
     zone: &Zone,
     world: &World,
     endpoint: Endpoint,
     protocol: crate::spec::zone::CheckProtocol,
-    ch: &Checker,
+    (region, rtt_ms): (&str, u64),
     lb_view: &dyn Fn(HostIdx) -> bool,
     rng: &mut SimRng,
 ) -> endpoints::Attempt {
     let patience = Patience::checker(protocol);
-    if world.partitioned.contains(&ch.region) {
+    if world.partitioned.contains(region) {
         return endpoints::Attempt { outcome: Outcome::Timeout, elapsed_ms: patience.connect_ms, target: None };
     }
-    endpoints::attempt(zone, world, endpoint, endpoints::Caller { patience, rtt_ms: ch.rtt_ms, lb_view }, rng)
+    endpoints::attempt(zone, world, endpoint, endpoints::Caller { patience, rtt_ms, lb_view }, rng)
 }
 
 /// A load balancer's check of one target: (passed, elapsed ms).

@@ -16,6 +16,9 @@
 //! distance can then swap order from one epoch to the next, so a client near a tie
 //! moves between them when the data changes; a client near one region never does.
 
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use crate::spec::params::LatencyModel;
 
 use crate::base::geo::{self, Place};
@@ -28,6 +31,22 @@ pub struct LatencyTable {
     model: LatencyModel,
     seed: u64,
     phase_ms: u64,
+    /// Every round trip computed so far, by place key (a pure function of the place,
+    /// the region, the epoch, the model and the seed, none of which change):
+    /// answers ask for the same few (place, region, epoch) triples over and over.
+    /// Shared by clones, which have the same model and seed; a lock only so that a
+    /// run stays `Sync`.
+    memo: Arc<Mutex<BTreeMap<String, PlaceRtts>>>,
+}
+
+/// The round trips remembered for one place key.
+#[derive(Debug)]
+struct PlaceRtts {
+    /// The place's coordinates (a place with the same key elsewhere is not
+    /// remembered).
+    at: geo::LatLon,
+    /// (region, epoch — 0 without noise —, round trip in µs).
+    rtts: Vec<(String, u64, u64)>,
 }
 
 impl LatencyTable {
@@ -36,7 +55,7 @@ impl LatencyTable {
         let period_ms = model.remeasure_period_s * 1000;
         let phase_ms =
             if period_ms == 0 { 0 } else { SimRng::derive(seed, stream_id("latency/phase")).below(period_ms) };
-        LatencyTable { model, seed, phase_ms }
+        LatencyTable { model, seed, phase_ms, memo: Arc::default() }
     }
 
     /// The model's parameters.
@@ -61,13 +80,33 @@ impl LatencyTable {
     /// microseconds (integers compare the same everywhere). Unknown regions are
     /// infinitely far.
     pub fn rtt_us(&self, from: &Place, region: &str, now: SimTime) -> u64 {
+        let noisy = self.model.remeasure_period_s > 0 && self.model.noise_sigma > 0.0;
+        let epoch = if noisy { self.epoch(now) } else { 0 };
+        let mut memo = self.memo.lock().unwrap_or_else(PoisonError::into_inner);
+        let same_place =
+            |p: &PlaceRtts| p.at.lat.to_bits() == from.at.lat.to_bits() && p.at.lon.to_bits() == from.at.lon.to_bits();
+        if let Some(p) = memo.get(from.key.as_str()).filter(|p| same_place(p))
+            && let Some(&(_, _, rtt)) = p.rtts.iter().find(|(r, e, _)| *e == epoch && r == region)
+        {
+            return rtt;
+        }
+        let rtt = self.compute_rtt_us(from, region, noisy.then_some(epoch));
+        let p = memo.entry(from.key.clone()).or_insert_with(|| PlaceRtts { at: from.at, rtts: Vec::new() });
+        if same_place(p) {
+            p.rtts.push((region.to_string(), epoch, rtt));
+        }
+        rtt
+    }
+
+    /// [`LatencyTable::rtt_us`] computed: the distance model, times the noise of
+    /// `epoch` when there is noise.
+    fn compute_rtt_us(&self, from: &Place, region: &str, epoch: Option<u64>) -> u64 {
         let Some(city) = geo::region_city(region) else { return u64::MAX };
         let km = from.at.distance_km(geo::LatLon { lat: city.lat, lon: city.lon });
         let mut ms = self.model.base_ms + self.model.ms_per_km * km;
-        if self.model.remeasure_period_s > 0 && self.model.noise_sigma > 0.0 {
-            let epoch = self.epoch(now);
+        if let Some(epoch) = epoch {
             // The stream of "latency/<place>/<region>/<epoch>", hashed without building
-            // the string (this runs for every latency answer).
+            // the string.
             let mut epoch_digits = [0u8; 20];
             let stream = stream_id_parts(&[
                 b"latency/",

@@ -17,6 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
 use crate::base::geo::LatLon;
 use crate::spec::problems::Problems;
@@ -234,8 +235,12 @@ pub struct LoadBalancer {
     pub health: LbHealthSettings,
     /// Target groups: host indices per group.
     pub target_groups: Vec<Vec<HostIdx>>,
-    /// Availability zones with at least one target, sorted.
-    pub azs: Vec<String>,
+    /// Availability zones with at least one target, sorted (shared: every answer
+    /// with one of the LB's node addresses names its zone).
+    pub azs: Vec<Arc<str>>,
+    /// Each zone's node address as answers show it (`lb-id@us-east-1a`), in the
+    /// order of `azs`.
+    pub node_texts: Vec<Arc<str>>,
 }
 
 /// A host: an LB target or a stand-alone server.
@@ -303,7 +308,8 @@ pub struct Zone {
     pub regions: Vec<RegionSpec>,
     /// Whose AWS defaults apply where the zone is silent.
     pub aws_era: AwsEra,
-    group_index: BTreeMap<(String, RecordType), GroupIdx>,
+    /// Each owner name's groups, by type.
+    group_index: BTreeMap<String, Vec<(RecordType, GroupIdx)>>,
     names: BTreeSet<String>,
 }
 
@@ -315,7 +321,7 @@ impl Zone {
 
     /// The group for `(name, rtype)`.
     pub fn group(&self, name: &str, rtype: RecordType) -> Option<GroupIdx> {
-        self.group_index.get(&(name.to_string(), rtype)).copied()
+        self.group_index.get(name)?.iter().find(|(t, _)| *t == rtype).map(|&(_, g)| g)
     }
 
     /// Does any record exist at `name`, or below it?

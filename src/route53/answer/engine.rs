@@ -170,9 +170,9 @@ impl Engine<'_> {
     fn select(&mut self, g: GroupIdx, depth: usize, rng: &mut SimRng) -> Selected {
         let z = self.zone;
         let group = &z.groups[g];
-        let members = group.members.clone();
+        let members = &group.members[..];
         let policy = &z.records[members[0]].policy;
-        let client = self.query.client().clone();
+        let client = self.query.client();
         self.note(depth, g, None, Verdict::Info, || {
             format!(
                 "'{} {}': {} routing over {} record(s)",
@@ -189,9 +189,9 @@ impl Engine<'_> {
                 });
                 vec![members[0]]
             }
-            Policy::Weighted { .. } => vec![self.weighted(g, &members, depth, rng)],
+            Policy::Weighted { .. } => vec![self.weighted(g, members, depth, rng)],
             Policy::Latency { .. } => {
-                let cands = self.latency_candidates(&members, &client);
+                let cands = self.latency_candidates(members, client);
                 vec![self.first_healthy(g, &cands, depth, "best latency")]
             }
             Policy::Failover { .. } => {
@@ -205,7 +205,7 @@ impl Engine<'_> {
                 vec![self.failover(g, p, s, depth)]
             }
             Policy::Geolocation { .. } => {
-                let cands = geo_candidates(z, &members, &client.place, self.explain.is_some());
+                let cands = geo_candidates(z, members, &client.place, self.explain.is_some());
                 if cands.is_empty() {
                     self.note(depth, g, None, Verdict::Info, || {
                         format!(
@@ -218,15 +218,15 @@ impl Engine<'_> {
                 vec![self.first_healthy(g, &cands, depth, "most specific location")]
             }
             Policy::Geoproximity { .. } => {
-                let cands = geoproximity_candidates(z, &members, &client.place, self.explain.is_some());
+                let cands = geoproximity_candidates(z, members, &client.place, self.explain.is_some());
                 vec![self.first_healthy(g, &cands, depth, "closest (biased)")]
             }
-            Policy::Multivalue => self.multivalue(g, &members, depth, rng),
+            Policy::Multivalue => self.multivalue(g, members, depth, rng),
             Policy::IpBased { .. } => {
-                let cands = ip_candidates(z, &members, &client, self.explain.is_some());
+                let cands = ip_candidates(z, members, client, self.explain.is_some());
                 if cands.is_empty() {
                     self.note(depth, g, None, Verdict::Info, || {
-                        format!("no CIDR block contains {} and there is no default: no answer", fmt_prefix(&client))
+                        format!("no CIDR block contains {} and there is no default: no answer", fmt_prefix(client))
                     });
                     return Selected::NoMatch;
                 }
@@ -234,6 +234,16 @@ impl Engine<'_> {
             }
         };
         // Resolve every chosen record (one, or several for multivalue).
+        if let [r] = chosen[..] {
+            // One record: its answer as it is, with the record first on the path.
+            return match self.resolve(r, depth, rng) {
+                Selected::Records { items, ttl_s, path: mut p } => {
+                    p.insert(0, r);
+                    Selected::Records { items, ttl_s, path: p }
+                }
+                empty @ (Selected::NoMatch | Selected::Missing) => empty,
+            };
+        }
         let mut items = Vec::new();
         let mut ttl = u32::MAX;
         let mut path = Vec::new();

@@ -51,8 +51,8 @@ impl Engine<'_> {
         for (i, (m, why)) in cands.iter().enumerate() {
             let (ok, reason) = self.healthy(*m);
             if ok {
-                let label = z.records[*m].label();
                 self.note(depth, g, Some(*m), Verdict::Taken, || {
+                    let label = z.records[*m].label();
                     format!(
                         "{label}: {why}; {reason} → taken ({order}{})",
                         if i > 0 { ", after skipping unhealthy ones" } else { "" }
@@ -60,12 +60,13 @@ impl Engine<'_> {
                 });
                 return *m;
             }
-            let label = z.records[*m].label();
-            self.note(depth, g, Some(*m), Verdict::Skipped, || format!("{label}: {why}; {reason} → skipped"));
+            self.note(depth, g, Some(*m), Verdict::Skipped, || {
+                format!("{}: {why}; {reason} → skipped", z.records[*m].label())
+            });
         }
         let first = cands[0].0;
-        let label = z.records[first].label();
         self.note(depth, g, Some(first), Verdict::FailOpen, || {
+            let label = z.records[first].label();
             format!("every candidate is unhealthy, so Route 53 fails open: all count as healthy → {label} ({order})")
         });
         first
@@ -86,10 +87,9 @@ impl Engine<'_> {
                 .copied()
                 .filter(|&m| {
                     let (ok, reason) = this.healthy(m);
-                    let label = z.records[m].label();
                     if !ok {
                         this.note(depth, g, Some(m), Verdict::Skipped, || {
-                            format!("{label} (weight {}): {reason} → skipped", weight(m))
+                            format!("{} (weight {}): {reason} → skipped", z.records[m].label(), weight(m))
                         });
                     }
                     ok
@@ -140,9 +140,9 @@ impl Engine<'_> {
             }
             chosen
         };
-        let label = z.records[pick].label();
         let (w, n) = (weight(pick), pool.len());
         self.note(depth, g, Some(pick), verdict, || {
+            let label = z.records[pick].label();
             if total == 0 {
                 format!("{label}: {how} (1 in {n}) → taken")
             } else {
@@ -164,26 +164,26 @@ impl Engine<'_> {
         let z = self.zone;
         if let Some(p) = p {
             let (ok, reason) = self.healthy(p);
-            let label = z.records[p].label();
+            let label = || z.records[p].label();
             if ok {
-                self.note(depth, g, Some(p), Verdict::Taken, || format!("{label} (primary): {reason} → taken"));
+                self.note(depth, g, Some(p), Verdict::Taken, || format!("{} (primary): {reason} → taken", label()));
                 return p;
             }
-            self.note(depth, g, Some(p), Verdict::Skipped, || format!("{label} (primary): {reason} → skipped"));
+            self.note(depth, g, Some(p), Verdict::Skipped, || format!("{} (primary): {reason} → skipped", label()));
         }
         if let Some(s) = s {
             let (ok, reason) = self.healthy(s);
-            let label = z.records[s].label();
+            let label = || z.records[s].label();
             if ok {
-                self.note(depth, g, Some(s), Verdict::Taken, || format!("{label} (secondary): {reason} → taken"));
+                self.note(depth, g, Some(s), Verdict::Taken, || format!("{} (secondary): {reason} → taken", label()));
                 return s;
             }
-            self.note(depth, g, Some(s), Verdict::Skipped, || format!("{label} (secondary): {reason} → skipped"));
+            self.note(depth, g, Some(s), Verdict::Skipped, || format!("{} (secondary): {reason} → skipped", label()));
         }
         // Both unhealthy: the primary is answered (fail open to primary) (model: answers).
         let pick = p.or(s).expect("a failover group has a member");
-        let label = z.records[pick].label();
         self.note(depth, g, Some(pick), Verdict::FailOpen, || {
+            let label = z.records[pick].label();
             format!("primary and secondary are both unhealthy, so Route 53 answers the primary → {label}")
         });
         pick
@@ -205,8 +205,9 @@ impl Engine<'_> {
             if ok {
                 healthy.push(m);
             } else {
-                let label = z.records[m].label();
-                self.note(depth, g, Some(m), Verdict::Skipped, || format!("{label}: {reason} → skipped"));
+                self.note(depth, g, Some(m), Verdict::Skipped, || {
+                    format!("{}: {reason} → skipped", z.records[m].label())
+                });
             }
         }
         let (mut pool, verdict) =
@@ -214,8 +215,8 @@ impl Engine<'_> {
         rng.shuffle(&mut pool);
         pool.truncate(MULTIVALUE_MAX);
         for &m in &pool {
-            let label = z.records[m].label();
             self.note(depth, g, Some(m), verdict, || {
+                let label = z.records[m].label();
                 if verdict == Verdict::FailOpen {
                     format!("{label}: every record is unhealthy, so up to 8 unhealthy ones are returned")
                 } else {

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
 use super::validate::Validator;
 use crate::base::geo;
@@ -74,7 +75,9 @@ impl Validator {
                 self.err(format!("{path}.target_groups"), "a load balancer needs at least one target group");
             }
             let azs: BTreeSet<String> = l.target_groups.iter().flat_map(|t| &t.targets).map(|h| h.az.clone()).collect();
-            eps.lbs.push(LoadBalancer { spec: l.clone(), health, target_groups: tgs, azs: azs.into_iter().collect() });
+            let azs: Vec<Arc<str>> = azs.into_iter().map(Arc::from).collect();
+            let node_texts = azs.iter().map(|az| Arc::from(format!("{}@{az}", l.id))).collect();
+            eps.lbs.push(LoadBalancer { spec: l.clone(), health, target_groups: tgs, azs, node_texts });
         }
         for (i, h) in spec.hosts.iter().enumerate() {
             // A stand-alone host's region is the zone region its AZ name starts with.

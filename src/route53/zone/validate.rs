@@ -8,6 +8,8 @@
 //! records (`records.rs`) → each group's policy rules (`groups.rs`) → the alias graph
 //! (`aliases.rs`).
 
+use std::collections::BTreeMap;
+
 use super::records::Refs;
 use crate::route53::zone::{Zone, limits};
 use crate::spec::problems::{Problem, Problems};
@@ -74,7 +76,10 @@ impl Validator {
             hosts: endpoints.hosts,
             regions: spec.regions.clone(),
             aws_era: spec.aws_era,
-            group_index: groups.index,
+            group_index: groups.index.into_iter().fold(BTreeMap::new(), |mut by_name, ((name, rtype), g)| {
+                by_name.entry(name).or_insert_with(Vec::new).push((rtype, g));
+                by_name
+            }),
             names: groups.names,
         };
         self.alias_graph(&zone);
