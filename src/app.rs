@@ -14,6 +14,7 @@ mod faults;
 mod files;
 mod header;
 mod hooks;
+mod importer;
 mod inspector;
 mod live;
 mod map;

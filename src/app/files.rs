@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::app::importer;
 use crate::app::state::{ImportReport, use_design, use_import_notes, use_notice, use_run};
 use crate::app::storage;
 use crate::app::widgets::download::download;
@@ -71,21 +72,31 @@ pub fn FileMenu() -> impl IntoView {
     };
     // One undoable edit on success; on failure the design is untouched and one line
     // names the file and the place.
+    // The import runs in a worker (`crate::app::importer`); the design changes only
+    // when it answers with an outcome.
+    let importing = RwSignal::new(false);
     let run_import = move |sources: Vec<Source>| {
-        let outcome = design.with_untracked(|current| import::import(&sources, current));
-        match outcome {
-            Ok(out) => {
-                if !out.onto_current {
-                    clock.pause_at(out.scenario.view.playhead_ms);
-                }
-                design.replace(out.scenario);
-                notes.show(ImportReport { summary: out.summary, notes: out.notes });
-                notice.clear();
-                set_import_open.set(false);
-                pasted.set(String::new());
-            }
-            Err(e) => notice.say(format!("Import failed: {e}. Your design is unchanged.")),
+        if importing.get_untracked() {
+            return;
         }
+        importing.set(true);
+        let current = design.get_untracked();
+        importer::import(sources, current, move |outcome| {
+            importing.set(false);
+            match outcome {
+                Ok(out) => {
+                    if !out.onto_current {
+                        clock.pause_at(out.scenario.view.playhead_ms);
+                    }
+                    design.replace(out.scenario);
+                    notes.show(ImportReport { summary: out.summary, notes: out.notes });
+                    notice.clear();
+                    set_import_open.set(false);
+                    pasted.set(String::new());
+                }
+                Err(e) => notice.say(format!("Import failed: {e}. Your design is unchanged.")),
+            }
+        });
     };
     // The files are taken from the list at once: clearing the input empties it.
     let import_list = move |list: Option<web_sys::FileList>| {
@@ -188,9 +199,17 @@ pub fn FileMenu() -> impl IntoView {
                         on:input=move |ev| pasted.set(event_target_value(&ev))
                     ></textarea>
                 </label>
-                <button class="rw-button rw-button--primary" data-testid="import-pasted" on:click=import_pasted>
+                <button
+                    class="rw-button rw-button--primary"
+                    data-testid="import-pasted"
+                    on:click=import_pasted
+                    prop:disabled=move || importing.get()
+                >
                     "Import pasted text"
                 </button>
+                <span role="status" class="rw-muted" data-testid="import-busy">
+                    {move || importing.get().then_some("Importing…")}
+                </span>
             </div>
         </Show>
     }

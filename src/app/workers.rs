@@ -25,7 +25,7 @@ use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 use crate::design::jobs::{self, Request, Response};
 
 /// The worker's loader, written by Trunk beside the page (see index.html).
-const LOADER: &str = "./routewave-worker_loader.js";
+pub(crate) const LOADER: &str = "./routewave-worker_loader.js";
 /// Workers at most, whatever the processor count says.
 pub const MAX_WORKERS: usize = 8;
 /// How long the first worker may take to load before the main thread takes over.
@@ -115,7 +115,7 @@ fn worker_count(jobs: usize) -> Option<usize> {
 }
 
 /// Why a JavaScript error happened, in a few words.
-fn reason(e: &JsValue) -> String {
+pub(crate) fn reason(e: &JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| e.as_string())

@@ -9,7 +9,8 @@
 //! one worker, on eight, on the page's main thread or in the CLI.
 //!
 //! Messages are JSON text (the scenario's own serde format inside), small enough to
-//! post many times: a request per range, a response per range.
+//! post many times: a request per range, a response per range. A worker also runs
+//! imports ([`ImportJob`]), so the page's own module carries no importer.
 
 use std::ops::Range;
 
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::design::sweep::{self, Cell, Knob, Metric};
 use crate::failover::playback::{self, TrialResult};
+use crate::formats::import::{self, Outcome, Source};
 use crate::spec::scenario::Scenario;
 
 /// What the trials of a request measure.
@@ -154,9 +156,61 @@ pub fn serve(req: &Request) -> Response {
 
 /// A worker's whole job: a request's text in, the response's text out.
 pub fn answer(text: &str) -> String {
+    // An import names its sources and the current design; a trial request, its run first.
+    if let Ok(job) = serde_json::from_str::<ImportJob>(text) {
+        return job.run().to_json();
+    }
     match Request::from_json(text) {
         Ok(req) => serve(&req).to_json(),
         Err(message) => Response::Failed { run: 0, message }.to_json(),
+    }
+}
+
+/// An import shipped to a worker: the page keeps the importers (AWS, Terraform,
+/// change batches) out of its own module, and a big file parses off the main thread.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportJob {
+    /// The documents chosen, dropped or pasted.
+    pub sources: Vec<Source>,
+    /// The design open in the page (a change batch or traffic policy applies onto it).
+    pub current: Scenario,
+}
+
+/// A worker's answer to an [`ImportJob`]: [`import::import`]'s result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportReply {
+    /// The import ran.
+    Imported(Box<Outcome>),
+    /// It was refused: one line naming the file and the place.
+    Refused(String),
+}
+
+impl ImportJob {
+    /// The message text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("an import job always serializes")
+    }
+
+    /// Runs the import.
+    pub fn run(&self) -> ImportReply {
+        match import::import(&self.sources, &self.current) {
+            Ok(out) => ImportReply::Imported(Box::new(out)),
+            Err(message) => ImportReply::Refused(message),
+        }
+    }
+}
+
+impl ImportReply {
+    /// The message text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("an import reply always serializes")
+    }
+
+    /// Reads a worker's answer to an import (`None`: not one, e.g. `Ready`).
+    pub fn from_json(text: &str) -> Option<ImportReply> {
+        serde_json::from_str(text).ok()
     }
 }
 
@@ -316,6 +370,33 @@ mod tests {
         }
         assert!(Request::from_json("{\"run\":1}").unwrap_err().starts_with("not a request"));
         assert!(matches!(Response::from_json(&answer("garbage")).unwrap(), Response::Failed { .. }));
+    }
+
+    #[test]
+    fn an_import_in_a_worker_gives_what_the_importer_gives() {
+        let current = preset("latency-weighted-alb").unwrap();
+        let fixture = |name: &str| {
+            let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+            Source::new(name, std::fs::read_to_string(path).unwrap())
+        };
+        let good = vec![fixture("aws-record-sets.json"), fixture("aws-health-checks.json")];
+        let bad = vec![Source::new("broken.json", "{\"ResourceRecordSets\": [")];
+        for (sources, imports) in [(good, true), (bad, false)] {
+            let job = ImportJob { sources: sources.clone(), current: current.clone() };
+            let text = answer(&job.to_json());
+            let reply = ImportReply::from_json(&text).unwrap();
+            let expected = match import::import(&sources, &current) {
+                Ok(out) => ImportReply::Imported(Box::new(out)),
+                Err(message) => ImportReply::Refused(message),
+            };
+            assert_eq!(reply, expected);
+            assert_eq!(matches!(reply, ImportReply::Imported(_)), imports, "{reply:?}");
+        }
+        // The worker's other messages are not import replies, and a trial request is
+        // not taken for an import.
+        assert_eq!(ImportReply::from_json(&Response::Ready.to_json()), None);
+        let req = request(&current, Work::Trials, 0, 0..1);
+        assert!(matches!(Response::from_json(&answer(&req.to_json())).unwrap(), Response::Trials { .. }));
     }
 
     #[test]

@@ -11,6 +11,8 @@
 
 use std::fmt::Write as _;
 
+use serde::{Deserialize, Serialize};
+
 use crate::formats::aws::{self, ImportError, Input};
 use crate::formats::detect::{Format, detect};
 use crate::formats::link;
@@ -21,7 +23,7 @@ use crate::spec::scenario::Scenario;
 pub const PASTED: &str = "pasted text";
 
 /// One document to import: a file's name and its text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
     /// The file name (or [`PASTED`]), used in messages and to tell `.tf` from `.tf.json`.
     pub name: String,
@@ -37,7 +39,7 @@ impl Source {
 }
 
 /// A successful import.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     /// The design to show (the whole new design, or the current one with the import
     /// applied).
