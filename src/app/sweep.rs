@@ -313,7 +313,7 @@ fn headline(knobs: &[Knob], cells: &[Cell]) -> String {
 /// `text` with its first letter in capitals.
 fn capitalized(text: &str) -> String {
     let mut c = text.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next().map(|f| std::iter::once(f.to_ascii_uppercase()).chain(c).collect()).unwrap_or_default()
 }
 
 /// Width (or shade) of a bar for `v` out of `max`, in percent.

@@ -498,7 +498,7 @@ impl FaultAction {
             FaultAction::ApplyChanges { changes } => match changes.as_slice() {
                 [one] => format!(
                     "{} {}",
-                    format!("{:?}", one.action).to_uppercase(),
+                    format!("{:?}", one.action).to_ascii_uppercase(),
                     crate::spec::changes::record_label(&one.record)
                 ),
                 _ => format!("apply a change batch of {} changes", changes.len()),

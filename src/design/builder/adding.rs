@@ -120,7 +120,7 @@ pub fn add(s: &mut Scenario, group: &str, policy: Policy, child: &Child) -> Resu
             let name = (1..).map(|n| format!("{}{n}.{apex}", p.name())).find(|n| !taken(n)).expect("a free name");
             let set = match &routing {
                 Routing::Latency { region } => region.clone(),
-                Routing::Failover { role } => format!("{role:?}").to_lowercase(),
+                Routing::Failover { role } => format!("{role:?}").to_ascii_lowercase(),
                 _ => name.split('.').next().unwrap_or("rule").to_string(),
             };
             let value =

@@ -50,7 +50,7 @@ pub fn tree(zone: &ZoneSpec, service: &str) -> Vec<TreeRow> {
             Routing::Simple => "simple".to_string(),
             Routing::Weighted { weight } => format!("weight {weight}"),
             Routing::Latency { region } => format!("latency {region}"),
-            Routing::Failover { role } => format!("{role:?}").to_lowercase(),
+            Routing::Failover { role } => format!("{role:?}").to_ascii_lowercase(),
             Routing::Geolocation { location } => match location {
                 GeoLocationSpec::Default => "default location".to_string(),
                 GeoLocationSpec::Continent(c) => format!("continent {c}"),

@@ -156,7 +156,7 @@ fn items<'r>(b: &mut ZoneBuilder, at: &str, rule: &'r PolicyRule) -> Vec<(String
             [("Primary", &rule.primary, FailoverRole::Primary), ("Secondary", &rule.secondary, FailoverRole::Secondary)]
                 .into_iter()
                 .filter_map(|(k, it, role)| {
-                    it.as_ref().map(|it| (k.to_lowercase(), Routing::Failover { role }, it, format!("{at}.{k}")))
+                    it.as_ref().map(|it| (k.to_ascii_lowercase(), Routing::Failover { role }, it, format!("{at}.{k}")))
                 })
                 .collect()
         }

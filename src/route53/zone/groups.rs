@@ -151,7 +151,7 @@ impl Validator {
             if n.len() > 1 {
                 self.err(
                     format!("records[{}].routing.role", n[1]),
-                    format!("'{}' has more than one {:?} record", g.name, role).to_lowercase(),
+                    format!("'{}' has more than one {} record", g.name, format!("{role:?}").to_ascii_lowercase()),
                 );
             }
         }
