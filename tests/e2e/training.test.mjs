@@ -194,9 +194,23 @@ test("a trainer records a step and edits its text", async () => {
   });
 });
 
-test("a challenge fails as shipped, is fixed in the page until it passes, and travels by link", async () => {
+test("a trainer's session: a guided preset by link, then a challenge fixed until it passes, shared and opened fresh", async () => {
+  const link = await presetLink("latency-weighted-alb");
   let shared;
-  await withPage(server.origin, async (page) => {
+  await fresh(link, async (page) => {
+    // The guided part: two steps, a prediction, a moment of play, the reveal.
+    await page.getByTestId("guide-next").click();
+    await page.getByTestId("guide-next").click();
+    await page.getByTestId("guide-position").filter({ hasText: "Step 2 of 7" }).waitFor();
+    await page.getByTestId("predict-switch").fill("30");
+    await page.getByTestId("predict-commit").click();
+    await page.getByTestId("predict-hidden").waitFor();
+    await page.getByTestId("play").click();
+    await page.getByTestId("clock").filter({ hasNotText: /^05:00\.000/ }).waitFor();
+    await page.getByTestId("play").click();
+    await page.getByTestId("predict-reveal").click();
+    await page.getByTestId("predict-headline").filter({ hasText: /^You predicted 30\.0 s; the run took/ }).waitFor();
+    // Then the room gets a challenge.
     await page.getByTestId("preset-picker").selectOption("challenge-no-checks");
     const panel = page.getByTestId("challenge");
     await panel.getByRole("heading", { name: "Challenge: Fail over for free" }).waitFor();
@@ -232,7 +246,7 @@ test("a challenge fails as shipped, is fixed in the page until it passes, and tr
     await status.filter({ hasText: /^✓ Passed/ }).waitFor();
     await page.getByTestId("share").click();
     shared = await page.getByTestId("share-url").inputValue();
-  }, { width: 1440, height: 900 });
+  });
   // The fixed design, opened in a fresh browser, passes there too.
   await fresh(shared, async (page) => {
     await page.getByTestId("challenge-status").filter({ hasText: /^✓ Passed/ }).waitFor();
