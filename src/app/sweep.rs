@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 
 use crate::app::state::use_design;
-use crate::app::workers::{Callbacks, Place, Pool};
+use crate::app::workers::{PanelRun, use_panel_run};
 use crate::design::jobs::{self, CellSlots, Request, Work};
 use crate::design::sweep::{Cell, Knob, Metric, influence};
 
@@ -109,24 +109,8 @@ pub fn SweepPanel() -> impl IntoView {
     let metric = RwSignal::new("switch".to_string());
     let trials = RwSignal::new(20u64);
     let shown = RwSignal::new(Shown::default());
-    let error = RwSignal::new(None::<String>);
-    let running = RwSignal::new(false);
-    let place = RwSignal::new(None::<Place>);
-    let pool = StoredValue::new_local(Pool::new());
-    on_cleanup(move || {
-        pool.try_with_value(Pool::cancel);
-    });
-    let stop = move || {
-        pool.with_value(Pool::cancel);
-        running.set(false);
-    };
-    // Editing the scenario invalidates the results.
-    Effect::new(move |_| {
-        design.track();
-        stop();
-        shown.set(Shown::default());
-        place.set(None);
-    });
+    let run = use_panel_run(design, move || shown.set(Shown::default()));
+    let PanelRun { running, place, error, .. } = run;
     let start = move |_| {
         error.set(None);
         let mut axes: Vec<(Knob, Vec<String>)> = Vec::new();
@@ -185,26 +169,12 @@ pub fn SweepPanel() -> impl IntoView {
             axes: axes.into_iter().map(|(_, v)| v).collect(),
             slots: Some(CellSlots::new(combos, n)),
         });
-        place.set(None);
-        running.set(true);
-        pool.with_value(|p| {
-            p.run(
-                requests,
-                Callbacks {
-                    on_response: Box::new(move |resp| {
-                        shown.update(|s| {
-                            if let Some(slots) = &mut s.slots {
-                                slots.take(&resp);
-                            }
-                        })
-                    }),
-                    on_place: Box::new(move |p| place.set(Some(p))),
-                    on_end: Box::new(move |e| {
-                        running.set(false);
-                        error.set(e);
-                    }),
-                },
-            )
+        run.start(requests, move |resp| {
+            shown.update(|s| {
+                if let Some(slots) = &mut s.slots {
+                    slots.take(&resp);
+                }
+            })
         });
     };
     let progress = move || shown.with(|s| s.slots.as_ref().map_or((0, 0), |c| (c.done(), c.total())));
@@ -244,7 +214,7 @@ pub fn SweepPanel() -> impl IntoView {
                 <button class="rw-button rw-button--primary" data-testid="sweep-run" on:click=start prop:disabled=move || running.get()>
                     "Run sweep"
                 </button>
-                <button class="rw-button" data-testid="sweep-cancel" on:click=move |_| stop() prop:disabled=move || !running.get()>
+                <button class="rw-button" data-testid="sweep-cancel" on:click=move |_| run.stop() prop:disabled=move || !running.get()>
                     "Cancel"
                 </button>
                 <progress

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use crate::app::state::use_design;
-use crate::app::workers::{Callbacks, Place, Pool};
+use crate::app::workers::{PanelRun, use_panel_run};
 use crate::design::jobs::{self, Request, TrialSlots, Work};
 use crate::failover::playback::{self, TrialResult};
 
@@ -21,48 +21,17 @@ pub fn Trials() -> impl IntoView {
     let design = use_design();
     let total = RwSignal::new(500u64);
     let results = RwSignal::new(TrialSlots::new(0, 0));
-    let error = RwSignal::new(None::<String>);
-    let running = RwSignal::new(false);
-    let place = RwSignal::new(None::<Place>);
-    let pool = StoredValue::new_local(Pool::new());
-    on_cleanup(move || {
-        pool.try_with_value(Pool::cancel);
-    });
-    let stop = move || {
-        pool.with_value(Pool::cancel);
-        running.set(false);
-    };
-    // Editing the scenario invalidates the results.
-    Effect::new(move |_| {
-        design.track();
-        stop();
-        results.set(TrialSlots::new(0, 0));
-        place.set(None);
-    });
+    let run = use_panel_run(design, move || results.set(TrialSlots::new(0, 0)));
+    let PanelRun { running, place, error, .. } = run;
     let start = move |_| {
         let s = design.get_untracked();
         let n = total.get_untracked();
         results.set(TrialSlots::new(s.seed, n));
-        error.set(None);
-        place.set(None);
-        running.set(true);
         let requests = jobs::split(n, PER_REQUEST)
             .into_iter()
             .map(|r| Request { run: 0, task: 0, scenario: s.clone(), work: Work::Trials, from: r.start, to: r.end })
             .collect();
-        pool.with_value(|p| {
-            p.run(
-                requests,
-                Callbacks {
-                    on_response: Box::new(move |resp| results.update(|r| r.take(&resp))),
-                    on_place: Box::new(move |p| place.set(Some(p))),
-                    on_end: Box::new(move |e| {
-                        running.set(false);
-                        error.set(e);
-                    }),
-                },
-            )
-        });
+        run.start(requests, move |resp| results.update(|r| r.take(&resp)));
     };
     let hist = move |pick: fn(&TrialResult) -> Option<f64>, label: &'static str, testid: &'static str| {
         move || {
@@ -111,7 +80,7 @@ pub fn Trials() -> impl IntoView {
             <button class="rw-button rw-button--primary" data-testid="trials-run" on:click=start prop:disabled=move || running.get()>
                 {move || format!("Run {} trials", total.get())}
             </button>
-            <button class="rw-button" data-testid="trials-cancel" on:click=move |_| stop() prop:disabled=move || !running.get()>
+            <button class="rw-button" data-testid="trials-cancel" on:click=move |_| run.stop() prop:disabled=move || !running.get()>
                 "Cancel"
             </button>
             <progress

@@ -22,6 +22,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 
+use crate::app::state::Design;
 use crate::design::jobs::{self, Request, Response};
 
 /// The worker's loader, written by Trunk beside the page (see index.html).
@@ -96,6 +97,70 @@ struct Slot {
     dead: bool,
     _on_message: Closure<dyn Fn(MessageEvent)>,
     _on_error: Closure<dyn Fn(Event)>,
+}
+
+/// A panel's runs in its own [`Pool`]: whether one is running, where, and why it
+/// ended early. Editing the design cancels the run and calls the panel's `reset`;
+/// the panel going away cancels it too.
+#[derive(Clone, Copy)]
+pub struct PanelRun {
+    pool: StoredValue<Pool, LocalStorage>,
+    /// A run is going.
+    pub running: RwSignal<bool>,
+    /// Where the last run ran.
+    pub place: RwSignal<Option<Place>>,
+    /// Why the last run ended early.
+    pub error: RwSignal<Option<String>>,
+}
+
+/// The runs of a panel over `design`, which calls `reset` when an edit invalidates
+/// what it shows.
+pub fn use_panel_run(design: Design, reset: impl Fn() + 'static) -> PanelRun {
+    let run = PanelRun {
+        pool: StoredValue::new_local(Pool::new()),
+        running: RwSignal::new(false),
+        place: RwSignal::new(None),
+        error: RwSignal::new(None),
+    };
+    on_cleanup(move || {
+        run.pool.try_with_value(Pool::cancel);
+    });
+    Effect::new(move |_| {
+        design.track();
+        run.stop();
+        reset();
+        run.place.set(None);
+    });
+    run
+}
+
+impl PanelRun {
+    /// Cancels the run, if one is going.
+    pub fn stop(&self) {
+        self.pool.with_value(Pool::cancel);
+        self.running.set(false);
+    }
+
+    /// Runs `requests`, handing each answer to `on_response`.
+    pub fn start(&self, requests: Vec<Request>, on_response: impl Fn(Response) + 'static) {
+        let PanelRun { running, place, error, .. } = *self;
+        error.set(None);
+        place.set(None);
+        running.set(true);
+        self.pool.with_value(|p| {
+            p.run(
+                requests,
+                Callbacks {
+                    on_response: Box::new(on_response),
+                    on_place: Box::new(move |p| place.set(Some(p))),
+                    on_end: Box::new(move |e| {
+                        running.set(false);
+                        error.set(e);
+                    }),
+                },
+            )
+        });
+    }
 }
 
 /// Workers the address asks for (`?workers=N`), if it does.
