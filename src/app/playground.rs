@@ -24,9 +24,8 @@ use crate::app::widgets::player::Player;
 /// The main area.
 #[component]
 pub fn Playground() -> impl IntoView {
-    let (run, training) = (use_run(), use_training());
+    let run = use_run();
     let error = move || run.error();
-    let focus = move |panel: &'static str| move || training.focus.get() == panel;
     view! {
         <main class="rw-main" data-testid="app-main">
             <Show when=move || error().is_some()>
@@ -44,13 +43,7 @@ pub fn Playground() -> impl IntoView {
             <section class="rw-panel rw-panel--predict" aria-labelledby="rw-predict-h">
                 <Predict />
             </section>
-            <section
-                class="rw-panel rw-panel--timeline"
-                class:rw-panel--focus=focus("timeline")
-                data-panel="timeline"
-                aria-labelledby="rw-timeline-h"
-            >
-                <h2 id="rw-timeline-h">"Timeline"</h2>
+            <Panel area="timeline" name="timeline" title="Timeline">
                 <Player
                     clock=run.clock()
                     duration=Signal::derive(move || run.duration_ms())
@@ -61,59 +54,49 @@ pub fn Playground() -> impl IntoView {
                 <RequestsChart />
                 <Narration />
                 <ChecksChart />
-            </section>
-            <section
-                class="rw-panel rw-panel--tree"
-                class:rw-panel--focus=focus("tree")
-                data-panel="tree"
-                aria-labelledby="rw-tree-h">
-                <h2 id="rw-tree-h">"Routing tree"</h2>
+            </Panel>
+            <Panel area="tree" name="tree" title="Routing tree">
                 <Tree />
-            </section>
-            <section
-                class="rw-panel rw-panel--map"
-                class:rw-panel--focus=focus("traffic")
-                data-panel="traffic"
-                aria-labelledby="rw-live-h">
-                <h2 id="rw-live-h">"Traffic and faults"</h2>
+            </Panel>
+            <Panel area="map" name="traffic" title="Traffic and faults">
                 <Traffic />
                 <Faults />
                 <Caches />
-            </section>
-            <section
-                class="rw-panel rw-panel--probe"
-                class:rw-panel--focus=focus("probe")
-                data-panel="probe"
-                aria-labelledby="rw-probe-h">
-                <h2 id="rw-probe-h">"Probe log"</h2>
+            </Panel>
+            <Panel area="probe" name="probe" title="Probe log">
                 <ProbeLog />
                 <Summary />
                 <PhasesChart />
-            </section>
-            <section
-                class="rw-panel rw-panel--trials"
-                class:rw-panel--focus=focus("trials")
-                data-panel="trials"
-                aria-labelledby="rw-trials-h">
-                <h2 id="rw-trials-h">"Trials: how much does it vary?"</h2>
+            </Panel>
+            <Panel area="trials" name="trials" title="Trials: how much does it vary?">
                 <Trials />
-            </section>
-            <section
-                class="rw-panel rw-panel--sweep"
-                class:rw-panel--focus=focus("sweep")
-                data-panel="sweep"
-                aria-labelledby="rw-sweep-h">
-                <h2 id="rw-sweep-h">"Sweep: which setting matters most?"</h2>
+            </Panel>
+            <Panel area="sweep" name="sweep" title="Sweep: which setting matters most?">
                 <SweepPanel />
-            </section>
-            <section
-                class="rw-panel rw-panel--query"
-                class:rw-panel--focus=focus("query")
-                data-panel="query"
-                aria-labelledby="rw-query-h">
-                <h2 id="rw-query-h">"What does this resolver get?"</h2>
+            </Panel>
+            <Panel area="query" name="query" title="What does this resolver get?">
                 <QueryTester />
-            </section>
+            </Panel>
         </main>
+    }
+}
+
+/// One of the panels a guide step can bring into view: a section in the grid's
+/// `area`, named `name` (its `data-panel`), headed `title`, outlined while the
+/// current step shows it.
+#[component]
+fn Panel(area: &'static str, name: &'static str, title: &'static str, children: Children) -> impl IntoView {
+    let training = use_training();
+    let heading = format!("rw-{name}-h");
+    view! {
+        <section
+            class=format!("rw-panel rw-panel--{area}")
+            class:rw-panel--focus=move || training.focus.get() == name
+            data-panel=name
+            aria-labelledby=heading.clone()
+        >
+            <h2 id=heading.clone()>{title}</h2>
+            {children()}
+        </section>
     }
 }
