@@ -17,7 +17,14 @@ pub fn ChallengePanel() -> impl IntoView {
     let verdicts = Memo::new(move |_| {
         design.with(|s| {
             s.challenge.as_ref()?;
-            let evaluated = run.with(|p| evaluate_with(s, Some(p.report()))).unwrap_or_else(|| evaluate_with(s, None));
+            let evaluated = match run.with(|p| evaluate_with(s, Some(p.report()))) {
+                Some(e) => e,
+                // The failover run cannot run: the evaluation names why (and still
+                // judges goals that need no failover run).
+                None if run.error().is_some() => evaluate_with(s, None),
+                // The first run has not started yet: nothing is simulated twice.
+                None => return None,
+            };
             Some(evaluated.map_err(|p| p.to_string()))
         })
     });
