@@ -242,6 +242,7 @@ test("a shared link opens the deployment at the same moment with the same outage
     const other = await page.context().newPage();
     await other.goto(url);
     await other.getByTestId("deploy-panel").waitFor();
+    await other.getByTestId("deploy-clock").filter({ hasText: clock }).waitFor();
     assert.equal(await other.getByTestId("deploy-clock").textContent(), clock);
     await other.getByTestId("outages").filter({ hasText: "20:00.000 withdraw all of stripe 2" }).waitFor();
     assert.equal(await other.getByTestId("deploy-counts").textContent(), counts);

@@ -55,6 +55,8 @@ test("newcomer: ALB design, fail us-east-1, watch, switch to NLB + TTL 1 s, comp
     await openApp(other, server.origin, url.slice(url.indexOf("#")));
     await other.getByTestId("scenario-title").filter({ hasText: "TTL 1 s (NLB)" }).waitFor();
     await other.getByTestId("fault-script").filter({ hasText: "02:00.000 stop the web servers in us-east-1" }).waitFor();
+    // The run starts after the first paint: wait for its full length, then compare.
+    await other.getByTestId("clock").filter({ hasText: clock }).waitFor();
     assert.equal(await other.getByTestId("clock").textContent(), clock);
     await other.close();
   });

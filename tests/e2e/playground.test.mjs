@@ -87,6 +87,8 @@ test("a shared moment opens identically in a fresh browser profile", async () =>
     await b.page.goto(url);
     await b.page.getByTestId("app-main").waitFor({ state: "visible", timeout: 20_000 });
     assert.equal(await b.page.getByTestId("scenario-title").textContent(), title);
+    // The run starts after the first paint: wait for its full length, then compare.
+    await b.page.getByTestId("clock").filter({ hasText: clock }).waitFor();
     assert.equal(await b.page.getByTestId("clock").textContent(), clock);
     await screenshot(b.page, "shared-link");
     assert.deepEqual(b.log.errors, []);
