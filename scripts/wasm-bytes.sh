@@ -11,8 +11,8 @@ source scripts/env.sh
 
 out=target/wasm-bytes
 mkdir -p "${out}"
-cargo build --release --locked --target wasm32-unknown-unknown --bin routewave
-wasm-bindgen --target web --keep-debug --out-dir "${out}/bindgen" target/wasm32-unknown-unknown/release/routewave.wasm
+cargo build --profile wasm-release --locked --target wasm32-unknown-unknown --bin routewave
+wasm-bindgen --target web --keep-debug --out-dir "${out}/bindgen" target/wasm32-unknown-unknown/wasm-release/routewave.wasm
 # As Trunk calls it: index.html's data-wasm-opt level and data-wasm-opt-params, plus -g
 # (keep the names). wasm-opt reads the features to enable from the wasm itself.
 level="$(sed -n 's/.*data-wasm-opt="\([^"]*\)".*/\1/p' index.html)"
