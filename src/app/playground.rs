@@ -27,7 +27,8 @@ pub fn Playground() -> impl IntoView {
     let run = use_run();
     let error = move || run.error();
     view! {
-        <main class="rw-main" data-testid="app-main">
+        // `data-run` tells a test (or a script) whether the first run has been made.
+        <main class="rw-main" data-testid="app-main" data-run=move || if run.started() { "made" } else { "waiting" }>
             <Show when=move || error().is_some()>
                 <section class="rw-panel rw-panel--error" role="alert" data-testid="scenario-problems">
                     <h2>"This scenario cannot run yet"</h2>

@@ -85,6 +85,8 @@ export async function screenshot(page, name) {
 export async function openApp(page, origin, hash = "") {
   await page.goto(`${origin}/${hash}`);
   await page.getByTestId("app-main").waitFor({ state: "visible", timeout: 20_000 });
+  // The first run starts after the shell has painted; what a test reads next is its.
+  await page.locator('[data-testid="app-main"][data-run="made"]').waitFor({ timeout: 20_000 });
 }
 
 /** Moves the scrubber to `ms` as a person dragging it would. */

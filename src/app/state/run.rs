@@ -79,6 +79,12 @@ impl Run {
         self.playback.with_untracked(|p| ok(p).map(f))
     }
 
+    /// Whether the first run has been made (tracked): false only before the page's
+    /// first frames have painted.
+    pub fn started(&self) -> bool {
+        self.playback.with(Option::is_some)
+    }
+
     /// Why the scenario cannot run (tracked).
     pub fn error(&self) -> Option<String> {
         self.playback.with(|p| p.as_deref().and_then(|r| r.as_ref().err().cloned()))
