@@ -151,6 +151,73 @@ pub fn split_world(alarm: &AlarmSpec, waves: u32, bake_s: u64) -> Option<(u64, f
 
 /// Runs the bad build through the plan.
 pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Problems> {
+    validate(spec)?;
+    let mut timeline = Vec::new();
+    if caught_in_staging(spec, &mut timeline) {
+        return Ok(CpReport {
+            plan: spec.name.clone(),
+            caught_in_staging: true,
+            waves: vec![],
+            halted_at_s: None,
+            timeline,
+            deployed_at: no_hosts(spec),
+            halt: None,
+        });
+    }
+    let (hosts, wave_start, t) = deployment(spec);
+    let until = t.as_ms() + 86_400_000;
+    let total_hosts: u32 = spec.fleets.iter().map(|f| f.hosts).sum();
+    // The share of new hosts from each deployment on.
+    let f_new: Vec<Step> = hosts
+        .iter()
+        .enumerate()
+        .map(|(k, h)| (h.0.as_ms(), f64::from(k as u32 + 1) / f64::from(total_hosts.max(1))))
+        .collect();
+    let halt = halt(spec, &hosts, &f_new, until);
+    let halt_at = halt.as_ref().map(|h| h.0);
+    let deployed: Vec<&HostDeploy> = hosts.iter().filter(|h| halt_at.is_none_or(|a| h.0 <= a)).collect();
+    let mut deployed_at = no_hosts(spec);
+    for h in &deployed {
+        deployed_at[h.1][h.2 as usize] = Some(h.0);
+    }
+    let waves_started = wave_start.iter().filter(|&&s| halt_at.is_none_or(|a| s <= a)).count();
+    let mut out: Vec<CpWaveImpact> = (0..waves_started)
+        .map(|w| CpWaveImpact { wave: w + 1, fleets: spec.waves[w].fleets.clone(), ..CpWaveImpact::default() })
+        .collect();
+    for (w, &s) in wave_start.iter().enumerate().take(waves_started) {
+        timeline.push((s, format!("wave {} starts: {}", w + 1, spec.waves[w].fleets.join(", "))));
+    }
+    charge_failures(spec, &deployed, &f_new, halt_at, until, &mut out);
+    let mut halt_span = None;
+    if let Some((at, _, why)) = &halt {
+        timeline.push((*at, format!("{why}: deployment halted, rolling back")));
+        let done = *at + SimDuration::from_secs(spec.rollback_s);
+        timeline.push((done, "rollback complete".into()));
+        halt_span = Some((*at, done));
+    }
+    timeline.sort_by_key(|e| e.0);
+    Ok(CpReport {
+        plan: spec.name.clone(),
+        caught_in_staging: false,
+        waves: out,
+        halted_at_s: halt_at.map(|a| a.as_ms() / 1000),
+        timeline,
+        deployed_at,
+        halt: halt_span,
+    })
+}
+
+/// One host's deployment in the plan without a halt: (when, fleet, host, wave).
+type HostDeploy = (SimTime, usize, u32, usize);
+
+/// No host of any fleet deployed.
+fn no_hosts(spec: &ControlPlaneSpec) -> Vec<Vec<Option<SimTime>>> {
+    spec.fleets.iter().map(|f| vec![None; f.hosts as usize]).collect()
+}
+
+/// Every problem with the plan: spans over the limit, fleets too large or with a
+/// bad request rate, too many fleets or waves, waves naming no fleet, the alarm.
+fn validate(spec: &ControlPlaneSpec) -> Result<(), Problems> {
     let mut problems = Problems::none();
     let max_s = crate::deploy::MAX_SPAN_S;
     for (path, v) in [
@@ -190,11 +257,13 @@ pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Problems> {
         }
     }
     problems.0.extend(crate::deploy::validate_alarm("alarm", &spec.alarm).0);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let mut timeline = Vec::new();
-    let no_hosts = || spec.fleets.iter().map(|f| vec![None; f.hosts as usize]).collect::<Vec<Vec<Option<SimTime>>>>();
+    if problems.is_empty() { Ok(()) } else { Err(problems) }
+}
+
+/// Does staging catch a build that fails requests crossing versions? Only a
+/// split-world staging (old and new side by side) can; the timeline says which
+/// happened.
+fn caught_in_staging(spec: &ControlPlaneSpec, timeline: &mut Vec<(SimTime, String)>) -> bool {
     if spec.bad.kind == CpBadKind::VersionIncompat {
         let waves = if spec.split_world_staging { 2 } else { 1 };
         match split_world(&spec.alarm, waves, spec.staging_bake_s) {
@@ -207,15 +276,7 @@ pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Problems> {
                         SimDuration::from_ms(at)
                     ),
                 ));
-                return Ok(CpReport {
-                    plan: spec.name.clone(),
-                    caught_in_staging: true,
-                    waves: vec![],
-                    halted_at_s: None,
-                    timeline,
-                    deployed_at: no_hosts(),
-                    halt: None,
-                });
+                return true;
             }
             None => timeline.push((
                 SimTime::ZERO,
@@ -223,10 +284,15 @@ pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Problems> {
             )),
         }
     }
+    false
+}
+
+/// The deployment without a halt: each host's moment and the wave it belongs to,
+/// when each wave starts, and when the last wave's bake ends.
+fn deployment(spec: &ControlPlaneSpec) -> (Vec<HostDeploy>, Vec<SimTime>, SimTime) {
     let fleet_idx = |name: &str| spec.fleets.iter().position(|f| f.name == name).expect("validated");
-    // The deployment without a halt: each host's moment, and the wave it belongs to.
     let mut t = SimTime::ZERO;
-    let mut hosts: Vec<(SimTime, usize, u32, usize)> = Vec::new(); // (at, fleet, host, wave)
+    let mut hosts: Vec<HostDeploy> = Vec::new();
     let mut wave_start = Vec::new();
     for (w, wave) in spec.waves.iter().enumerate() {
         wave_start.push(t);
@@ -243,16 +309,14 @@ pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Problems> {
         }
         t += SimDuration::from_secs(wave.bake_s);
     }
-    let until = t.as_ms() + 86_400_000;
-    let total_hosts: u32 = spec.fleets.iter().map(|f| f.hosts).sum();
-    // The share of new hosts from each deployment on.
-    let f_new: Vec<Step> = hosts
-        .iter()
-        .enumerate()
-        .map(|(k, h)| (h.0.as_ms(), f64::from(k as u32 + 1) / f64::from(total_hosts.max(1))))
-        .collect();
-    // When (and why) the deployment halts.
-    let halt: Option<(SimTime, usize, String)> = match (spec.bad.kind, hosts.first()) {
+    (hosts, wave_start, t)
+}
+
+/// When (and why) the deployment halts, and the fleet whose alarm fired: the first
+/// host's failed check, a fleet's error-rate alarm, or the alarm over requests
+/// crossing versions; `None` when nothing stops it before `until`.
+fn halt(spec: &ControlPlaneSpec, hosts: &[HostDeploy], f_new: &[Step], until: u64) -> Option<(SimTime, usize, String)> {
+    match (spec.bad.kind, hosts.first()) {
         (_, None) => None,
         (CpBadKind::Crash, Some(h)) => Some((
             h.0 + SimDuration::from_secs(CHECK_S),
@@ -283,22 +347,19 @@ pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Problems> {
             detector::fires_at(&spec.alarm, &steps, until)
                 .map(|at| (SimTime(at), 0, "error-rate alarm fired (old and new disagree)".to_string()))
         }
-    };
-    let halt_at = halt.as_ref().map(|h| h.0);
-    let deployed: Vec<&(SimTime, usize, u32, usize)> =
-        hosts.iter().filter(|h| halt_at.is_none_or(|a| h.0 <= a)).collect();
-    let mut deployed_at = no_hosts();
-    for h in &deployed {
-        deployed_at[h.1][h.2 as usize] = Some(h.0);
     }
-    let waves_started = wave_start.iter().filter(|&&s| halt_at.is_none_or(|a| s <= a)).count();
-    let mut out: Vec<CpWaveImpact> = (0..waves_started)
-        .map(|w| CpWaveImpact { wave: w + 1, fleets: spec.waves[w].fleets.clone(), ..CpWaveImpact::default() })
-        .collect();
-    for (w, &s) in wave_start.iter().enumerate().take(waves_started) {
-        timeline.push((s, format!("wave {} starts: {}", w + 1, spec.waves[w].fleets.join(", "))));
-    }
-    // Failed requests, charged to the wave of the host that failed them.
+}
+
+/// Failed requests, charged to the wave of the host that failed them (for a version
+/// incompatibility, to the wave deploying while requests cross versions).
+fn charge_failures(
+    spec: &ControlPlaneSpec,
+    deployed: &[&HostDeploy],
+    f_new: &[Step],
+    halt_at: Option<SimTime>,
+    until: u64,
+    out: &mut [CpWaveImpact],
+) {
     let stop = |h_at: SimTime| -> f64 {
         // How long a failing host's requests fail.
         let end = match spec.bad.kind {
@@ -308,7 +369,7 @@ pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Problems> {
         };
         end.as_ms().saturating_sub(h_at.as_ms()) as f64 / 1000.0
     };
-    for h in &deployed {
+    for h in deployed {
         let fl = &spec.fleets[h.1];
         out[h.3].hosts_deployed += 1;
         if spec.bad.kind == CpBadKind::VersionIncompat {
@@ -340,23 +401,6 @@ pub fn run(spec: &ControlPlaneSpec) -> Result<CpReport, Problems> {
             }
         }
     }
-    let mut halt_span = None;
-    if let Some((at, _, why)) = &halt {
-        timeline.push((*at, format!("{why}: deployment halted, rolling back")));
-        let done = *at + SimDuration::from_secs(spec.rollback_s);
-        timeline.push((done, "rollback complete".into()));
-        halt_span = Some((*at, done));
-    }
-    timeline.sort_by_key(|e| e.0);
-    Ok(CpReport {
-        plan: spec.name.clone(),
-        caught_in_staging: false,
-        waves: out,
-        halted_at_s: halt_at.map(|a| a.as_ms() / 1000),
-        timeline,
-        deployed_at,
-        halt: halt_span,
-    })
 }
 
 /// The external API of the field designs: three AZs, six hosts each, one AZ per wave.

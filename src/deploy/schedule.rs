@@ -221,6 +221,35 @@ fn plan(spec: &DeploySpec, alarm: Option<SimTime>) -> Schedule {
     let idx = |id: &str| fleet.iter().position(|l| l.id == id).expect("validated");
     let waves: Vec<Vec<usize>> =
         spec.plan.waves.iter().map(|w| w.locations.iter().map(|id| idx(id)).collect()).collect();
+    let mut r = Rollout {
+        spec,
+        q: EventQueue::default(),
+        bad_since: vec![None; fleet.len()],
+        bad_until: vec![None; fleet.len()],
+        wave_of: vec![None; fleet.len()],
+        first_bad: None,
+        alarm_at: None,
+        rollback_done: None,
+        halted: false,
+        waves_started: 0,
+        wave_start: Vec::new(),
+        timeline: staging_timeline(spec),
+        waves,
+    };
+    if !r.waves.is_empty() {
+        r.q.schedule(SimTime::ZERO, Ev::NextWave { wave: 0 });
+    }
+    if let Some(a) = alarm {
+        r.q.schedule(a, Ev::Alarm);
+    }
+    while let Some((t, ev)) = r.q.pop_until(SimTime(u64::MAX)) {
+        r.handle(t, ev);
+    }
+    r.finish()
+}
+
+/// What staging shows of a bad build that staging cannot catch.
+fn staging_timeline(spec: &DeploySpec) -> Vec<(SimTime, String)> {
     let bad = spec.bad_build;
     let mut timeline: Vec<(SimTime, String)> = Vec::new();
     if bad.kind == BadKind::VersionIncompat {
@@ -231,124 +260,162 @@ fn plan(spec: &DeploySpec, alarm: Option<SimTime>) -> Schedule {
         };
         timeline.push((SimTime::ZERO, text.into()));
     }
-    let mut q: EventQueue<Ev> = EventQueue::default();
-    let mut bad_since: Vec<Option<SimTime>> = vec![None; fleet.len()];
-    let mut bad_until: Vec<Option<SimTime>> = vec![None; fleet.len()];
-    let mut wave_of: Vec<Option<usize>> = vec![None; fleet.len()];
-    let mut first_bad: Option<SimTime> = None;
-    let mut alarm_at = None;
-    let mut rollback_done = None;
-    let mut halted = false;
-    let mut waves_started = 0;
-    let mut wave_start = Vec::new();
-    // Slow builds only hurt on old hardware.
-    let harmful = |l: usize| bad.kind != BadKind::SlowOnOldHardware || fleet[l].hardware_gen <= bad.old_gen;
-    if !waves.is_empty() {
-        q.schedule(SimTime::ZERO, Ev::NextWave { wave: 0 });
-    }
-    if let Some(a) = alarm {
-        q.schedule(a, Ev::Alarm);
-    }
-    while let Some((t, ev)) = q.pop_until(SimTime(u64::MAX)) {
+    timeline
+}
+
+/// The plan as it runs: when each location starts and stops running the bad build
+/// and in which wave, the alarm, the rollback, the waves started and the timeline.
+struct Rollout<'a> {
+    spec: &'a DeploySpec,
+    /// The waves' locations, by index into the fleet.
+    waves: Vec<Vec<usize>>,
+    q: EventQueue<Ev>,
+    bad_since: Vec<Option<SimTime>>,
+    bad_until: Vec<Option<SimTime>>,
+    wave_of: Vec<Option<usize>>,
+    first_bad: Option<SimTime>,
+    alarm_at: Option<SimTime>,
+    rollback_done: Option<SimTime>,
+    halted: bool,
+    waves_started: usize,
+    wave_start: Vec<SimTime>,
+    timeline: Vec<(SimTime, String)>,
+}
+
+impl Rollout<'_> {
+    /// One event of the plan at `t`: a wave starting, deploying, verified; the
+    /// alarm; the rollback done.
+    fn handle(&mut self, t: SimTime, ev: Ev) {
+        let spec = self.spec;
+        let fleet = &spec.fleet;
+        let bad = spec.bad_build;
+        // Slow builds only hurt on old hardware.
+        let harmful = |l: usize| bad.kind != BadKind::SlowOnOldHardware || fleet[l].hardware_gen <= bad.old_gen;
         match ev {
             Ev::NextWave { wave } => {
-                if halted || wave >= waves.len() {
-                    continue;
+                if self.halted || wave >= self.waves.len() {
+                    return;
                 }
-                waves_started += 1;
-                wave_start.push(t);
-                timeline.push((t, format!("wave {} starts: {}", wave + 1, spec.plan.waves[wave].locations.join(", "))));
-                q.schedule(t, Ev::Deploy { wave });
+                self.waves_started += 1;
+                self.wave_start.push(t);
+                self.timeline
+                    .push((t, format!("wave {} starts: {}", wave + 1, spec.plan.waves[wave].locations.join(", "))));
+                self.q.schedule(t, Ev::Deploy { wave });
             }
             Ev::Deploy { wave } => {
-                if halted {
-                    continue;
+                if self.halted {
+                    return;
                 }
                 // The wave's locations deploy together; hosts inside a location go one
                 // at a time, so a location is live `unit_deploy_s` later.
                 let live = t + SimDuration::from_secs(spec.plan.unit_deploy_s);
-                for &l in &waves[wave] {
-                    bad_since[l] = Some(live);
-                    wave_of[l] = Some(wave);
-                    timeline.push((
+                for &l in &self.waves[wave] {
+                    self.bad_since[l] = Some(live);
+                    self.wave_of[l] = Some(wave);
+                    self.timeline.push((
                         live,
                         format!("{} ({}, stripe {}) runs the new build", fleet[l].id, fleet[l].city, fleet[l].stripe),
                     ));
-                    if harmful(l) && first_bad.is_none() {
+                    if harmful(l) && self.first_bad.is_none() {
                         // A crash fails the first host's health check as it starts.
-                        first_bad = Some(if bad.kind == BadKind::Crash { t } else { live });
+                        self.first_bad = Some(if bad.kind == BadKind::Crash { t } else { live });
                     }
                 }
-                q.schedule(live + SimDuration::from_secs(spec.plan.verify_s), Ev::WaveDone { wave });
+                self.q.schedule(live + SimDuration::from_secs(spec.plan.verify_s), Ev::WaveDone { wave });
             }
             Ev::WaveDone { wave } => {
-                if halted {
-                    continue;
+                if self.halted {
+                    return;
                 }
-                timeline.push((t, format!("wave {} verified; baking {} s", wave + 1, spec.plan.waves[wave].bake_s)));
-                q.schedule(t + SimDuration::from_secs(spec.plan.waves[wave].bake_s), Ev::NextWave { wave: wave + 1 });
+                self.timeline
+                    .push((t, format!("wave {} verified; baking {} s", wave + 1, spec.plan.waves[wave].bake_s)));
+                self.q.schedule(
+                    t + SimDuration::from_secs(spec.plan.waves[wave].bake_s),
+                    Ev::NextWave { wave: wave + 1 },
+                );
             }
             Ev::Alarm => {
-                halted = true;
-                alarm_at = Some(t);
+                self.halted = true;
+                self.alarm_at = Some(t);
                 let why = if bad.kind == BadKind::Crash {
                     "the first host's health check failed"
                 } else {
                     "deployment halted, rolling back"
                 };
-                timeline.push((t, format!("alarm: {} detected; {why}", bad.kind.as_str())));
+                self.timeline.push((t, format!("alarm: {} detected; {why}", bad.kind.as_str())));
                 let done = t + SimDuration::from_secs(spec.plan.rollback_s);
                 for l in 0..fleet.len() {
-                    if let Some(since) = bad_since[l] {
+                    if let Some(since) = self.bad_since[l] {
                         // A location still deploying when the alarm fires is rolled back too.
-                        bad_until[l] = Some(done.max(since));
+                        self.bad_until[l] = Some(done.max(since));
                     }
                 }
-                q.schedule(done, Ev::RollbackDone);
+                self.q.schedule(done, Ev::RollbackDone);
             }
             Ev::RollbackDone => {
-                rollback_done = Some(t);
-                timeline.push((t, "rollback complete: every location runs the previous build".into()));
+                self.rollback_done = Some(t);
+                self.timeline.push((t, "rollback complete: every location runs the previous build".into()));
             }
         }
     }
-    let end = rollback_done.unwrap_or_else(|| {
-        bad_since.iter().flatten().max().copied().unwrap_or(SimTime::ZERO) + SimDuration::from_secs(3_600)
-    });
-    for l in 0..fleet.len() {
-        if bad_since[l].is_some() && bad_until[l].is_none() {
-            bad_until[l] = Some(end);
-        }
-    }
-    // Locations still deploying after a halt never went live.
-    if let Some(a) = alarm_at {
+
+    /// The schedule once every event has run: spans still open end an hour after
+    /// the last location went live (or at the rollback), and locations still
+    /// deploying after a halt never went live.
+    fn finish(self) -> Schedule {
+        let Rollout {
+            spec,
+            mut bad_since,
+            mut bad_until,
+            mut wave_of,
+            first_bad,
+            alarm_at,
+            rollback_done,
+            waves_started,
+            wave_start,
+            mut timeline,
+            ..
+        } = self;
+        let fleet = &spec.fleet;
+        let end = rollback_done.unwrap_or_else(|| {
+            bad_since.iter().flatten().max().copied().unwrap_or(SimTime::ZERO) + SimDuration::from_secs(3_600)
+        });
         for l in 0..fleet.len() {
-            if bad_since[l].is_some_and(|s| s > a) {
-                bad_since[l] = None;
-                bad_until[l] = None;
-                wave_of[l] = None;
+            if bad_since[l].is_some() && bad_until[l].is_none() {
+                bad_until[l] = Some(end);
             }
         }
-    }
-    timeline.sort_by_key(|e| e.0);
-    let states = states(spec, &bad_since, &bad_until, alarm_at);
-    let mut wave_live: Vec<(SimTime, usize)> = (0..fleet.len()).filter_map(|l| bad_since[l].zip(wave_of[l])).collect();
-    wave_live.sort();
-    wave_live.dedup();
-    Schedule {
-        caught_in_staging: false,
-        bad_since,
-        bad_until,
-        wave_of,
-        first_bad,
-        alarm_at,
-        alarm_location: None,
-        rollback_done,
-        waves_started,
-        timeline,
-        wave_start,
-        states,
-        wave_live,
+        // Locations still deploying after a halt never went live.
+        if let Some(a) = alarm_at {
+            for l in 0..fleet.len() {
+                if bad_since[l].is_some_and(|s| s > a) {
+                    bad_since[l] = None;
+                    bad_until[l] = None;
+                    wave_of[l] = None;
+                }
+            }
+        }
+        timeline.sort_by_key(|e| e.0);
+        let states = states(spec, &bad_since, &bad_until, alarm_at);
+        let mut wave_live: Vec<(SimTime, usize)> =
+            (0..fleet.len()).filter_map(|l| bad_since[l].zip(wave_of[l])).collect();
+        wave_live.sort();
+        wave_live.dedup();
+        Schedule {
+            caught_in_staging: false,
+            bad_since,
+            bad_until,
+            wave_of,
+            first_bad,
+            alarm_at,
+            alarm_location: None,
+            rollback_done,
+            waves_started,
+            timeline,
+            wave_start,
+            states,
+            wave_live,
+        }
     }
 }
 

@@ -163,13 +163,6 @@ fn s(ms: u64) -> f64 {
 }
 
 fn goal(runs: &mut Runs<'_>, g: &Goal) -> Result<Check, Problems> {
-    let check = |what: String, pass: bool, measured: Option<f64>, explanation: String| Check {
-        kind: CheckKind::Goal,
-        what,
-        pass,
-        measured,
-        explanation,
-    };
     Ok(match g {
         Goal::Switch { probe, max_s } => {
             let r = runs.failover()?;
@@ -178,8 +171,8 @@ fn goal(runs: &mut Runs<'_>, g: &Goal) -> Result<Check, Problems> {
                 return Err(problem(format!("no probe '{probe}'")));
             };
             match (switch, r.summary.fault_at_ms) {
-                (_, None) => check(what, false, None, "no fault breaks anything, so nothing switches".into()),
-                (None, Some(f)) => check(
+                (_, None) => goal_check(what, false, None, "no fault breaks anything, so nothing switches".into()),
+                (None, Some(f)) => goal_check(
                     what,
                     false,
                     None,
@@ -188,7 +181,7 @@ fn goal(runs: &mut Runs<'_>, g: &Goal) -> Result<Check, Problems> {
                 (Some(ms), Some(_)) => {
                     let v = s(*ms);
                     let phases = r.summary.phases.get(probe).map(phase_text).unwrap_or_default();
-                    check(what, v < *max_s, Some(v), format!("switched {v:.1} s after the fault{phases}"))
+                    goal_check(what, v < *max_s, Some(v), format!("switched {v:.1} s after the fault{phases}"))
                 }
             }
         }
@@ -197,10 +190,10 @@ fn goal(runs: &mut Runs<'_>, g: &Goal) -> Result<Check, Problems> {
             let what = format!("p95 client error window < {max_s} s");
             let m = &r.summary;
             match m.error_window_p95_ms {
-                None => check(what, true, Some(0.0), "no client saw an error".into()),
+                None => goal_check(what, true, Some(0.0), "no client saw an error".into()),
                 Some(p95) => {
                     let v = s(p95);
-                    check(
+                    goal_check(
                         what,
                         v < *max_s,
                         Some(v),
@@ -214,80 +207,90 @@ fn goal(runs: &mut Runs<'_>, g: &Goal) -> Result<Check, Problems> {
                 }
             }
         }
-        Goal::StaysIn { probe, regions } => {
-            let r = runs.failover()?;
-            let what = format!("{probe} served only in {}", regions.join(", "));
-            let Some(obs) = r.probes.get(probe) else {
-                return Err(problem(format!("no probe '{probe}'")));
-            };
-            let allowed: BTreeSet<&str> = regions.iter().map(String::as_str).collect();
-            let served = obs.iter().filter(|o| o.region.is_some()).count();
-            let outside: Vec<_> =
-                obs.iter().filter(|o| o.region.as_deref().is_some_and(|r| !allowed.contains(r))).collect();
-            let explanation = match outside.first() {
-                None => format!("all {served} served requests stayed inside"),
-                Some(first) => {
-                    let elsewhere: BTreeSet<&str> = outside.iter().filter_map(|o| o.region.as_deref()).collect();
-                    format!(
-                        "{} of {served} served requests left, to {}, the first at {:.1} s",
-                        outside.len(),
-                        elsewhere.into_iter().collect::<Vec<_>>().join(", "),
-                        s(first.at.as_ms())
-                    )
-                }
-            };
-            check(what, outside.is_empty(), Some(outside.len() as f64), explanation)
-        }
-        Goal::StripesPerWave { max } => {
-            let spec =
-                runs.scenario.deploy.as_ref().ok_or_else(|| problem("the scenario has no \"deploy\" section"))?;
-            let what = format!("no wave touches more than {max} stripe{}", if *max == 1 { "" } else { "s" });
-            let mut worst = (0usize, 0usize);
-            for (i, w) in spec.plan.waves.iter().enumerate() {
-                let stripes: BTreeSet<u8> = w
-                    .locations
-                    .iter()
-                    .filter_map(|id| spec.fleet.iter().find(|l| &l.id == id))
-                    .map(|l| l.stripe)
-                    .collect();
-                if stripes.len() > worst.1 {
-                    worst = (i + 1, stripes.len());
-                }
-            }
-            let explanation = if worst.1 == 0 {
-                "the plan has no locations".to_string()
-            } else {
-                format!("wave {} touches {} stripes ({} waves)", worst.0, worst.1, spec.plan.waves.len())
-            };
-            check(what, worst.1 <= *max, Some(worst.1 as f64), explanation)
-        }
+        Goal::StaysIn { probe, regions } => stays_in(runs, probe, regions)?,
+        Goal::StripesPerWave { max } => stripes_per_wave(runs, *max)?,
         Goal::WorstBadBuild { max_user_minutes } => {
             let (kind, um, waves) = runs.worst_bad_build()?;
-            check(
+            goal_check(
                 format!("worst bad build < {max_user_minutes} user-minutes"),
                 um < *max_user_minutes,
                 Some(um),
                 format!("{} costs {um:.0} user-minutes (waves started before the halt: {waves})", kind.as_str()),
             )
         }
-        Goal::CustomerFailures { max } => {
-            let r = runs.control()?;
-            let failed = r.waves.iter().map(|w| w.customer_failed).fold(0.0, |a, b| a + b);
-            let other = r.waves.iter().map(|w| w.other_failed).fold(0.0, |a, b| a + b);
-            let how = if r.caught_in_staging {
-                "caught in staging".to_string()
-            } else {
-                let halt = r.halted_at_s.map_or_else(|| "never halted".to_string(), |h| format!("halted at {h} s"));
-                format!("production waves reached: {}, {halt}", r.waves.len())
-            };
-            check(
-                format!("customer-facing failed requests < {max}"),
-                failed < *max,
-                Some(failed),
-                format!("{failed:.0} customer-facing and {other:.0} other requests failed; {how}"),
+        Goal::CustomerFailures { max } => customer_failures(runs, *max)?,
+    })
+}
+
+/// A goal's check.
+fn goal_check(what: String, pass: bool, measured: Option<f64>, explanation: String) -> Check {
+    Check { kind: CheckKind::Goal, what, pass, measured, explanation }
+}
+
+/// [`Goal::StaysIn`]: every served request of `probe` stays in `regions`.
+fn stays_in(runs: &mut Runs<'_>, probe: &str, regions: &[String]) -> Result<Check, Problems> {
+    let r = runs.failover()?;
+    let what = format!("{probe} served only in {}", regions.join(", "));
+    let Some(obs) = r.probes.get(probe) else {
+        return Err(problem(format!("no probe '{probe}'")));
+    };
+    let allowed: BTreeSet<&str> = regions.iter().map(String::as_str).collect();
+    let served = obs.iter().filter(|o| o.region.is_some()).count();
+    let outside: Vec<_> = obs.iter().filter(|o| o.region.as_deref().is_some_and(|r| !allowed.contains(r))).collect();
+    let explanation = match outside.first() {
+        None => format!("all {served} served requests stayed inside"),
+        Some(first) => {
+            let elsewhere: BTreeSet<&str> = outside.iter().filter_map(|o| o.region.as_deref()).collect();
+            format!(
+                "{} of {served} served requests left, to {}, the first at {:.1} s",
+                outside.len(),
+                elsewhere.into_iter().collect::<Vec<_>>().join(", "),
+                s(first.at.as_ms())
             )
         }
-    })
+    };
+    Ok(goal_check(what, outside.is_empty(), Some(outside.len() as f64), explanation))
+}
+
+/// [`Goal::StripesPerWave`]: no wave of the data-plane plan touches more than `max`
+/// stripes.
+fn stripes_per_wave(runs: &mut Runs<'_>, max: usize) -> Result<Check, Problems> {
+    let spec = runs.scenario.deploy.as_ref().ok_or_else(|| problem("the scenario has no \"deploy\" section"))?;
+    let what = format!("no wave touches more than {max} stripe{}", if max == 1 { "" } else { "s" });
+    let mut worst = (0usize, 0usize);
+    for (i, w) in spec.plan.waves.iter().enumerate() {
+        let stripes: BTreeSet<u8> =
+            w.locations.iter().filter_map(|id| spec.fleet.iter().find(|l| &l.id == id)).map(|l| l.stripe).collect();
+        if stripes.len() > worst.1 {
+            worst = (i + 1, stripes.len());
+        }
+    }
+    let explanation = if worst.1 == 0 {
+        "the plan has no locations".to_string()
+    } else {
+        format!("wave {} touches {} stripes ({} waves)", worst.0, worst.1, spec.plan.waves.len())
+    };
+    Ok(goal_check(what, worst.1 <= max, Some(worst.1 as f64), explanation))
+}
+
+/// [`Goal::CustomerFailures`]: the control-plane bad build fails fewer than `max`
+/// customer-facing requests.
+fn customer_failures(runs: &mut Runs<'_>, max: f64) -> Result<Check, Problems> {
+    let r = runs.control()?;
+    let failed = r.waves.iter().map(|w| w.customer_failed).fold(0.0, |a, b| a + b);
+    let other = r.waves.iter().map(|w| w.other_failed).fold(0.0, |a, b| a + b);
+    let how = if r.caught_in_staging {
+        "caught in staging".to_string()
+    } else {
+        let halt = r.halted_at_s.map_or_else(|| "never halted".to_string(), |h| format!("halted at {h} s"));
+        format!("production waves reached: {}, {halt}", r.waves.len())
+    };
+    Ok(goal_check(
+        format!("customer-facing failed requests < {max}"),
+        failed < max,
+        Some(failed),
+        format!("{failed:.0} customer-facing and {other:.0} other requests failed; {how}"),
+    ))
 }
 
 fn prefixed(mut p: Problems, prefix: &str) -> Problems {

@@ -32,6 +32,9 @@
 //! [`HealthEngine::handle`]; the caller tells it when the world changed; it never
 //! reads a clock. Runs start in the
 //! steady state of the world at time zero.
+//!
+//! What each scheduled event does is in `health/events.rs`; what the DNS servers
+//! see, location by location, in `health/view.rs`.
 
 use serde::Serialize;
 
@@ -45,6 +48,11 @@ use crate::route53::answer::HealthView;
 use crate::route53::endpoints::{self, Outcome, Patience, World};
 use crate::route53::zone::{CheckIdx, Endpoint, HostIdx, Zone};
 use crate::spec::zone::{CalculatedRule, HealthCheckKind};
+
+mod events;
+mod view;
+
+pub use view::DnsView;
 
 /// Something that happened in health checking, for the trace and the narration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -402,192 +410,6 @@ impl HealthEngine {
 
     fn emit(&mut self, at: SimTime, kind: HealthEventKind) {
         self.events.push(HealthEvent { at, kind });
-    }
-
-    fn handle_ev(&mut self, at: SimTime, ev: Ev, zone: &Zone, world: &World, sched: Sched<'_>) {
-        match ev {
-            Ev::ProbeStart { check, checker } => {
-                let HealthCheckKind::Endpoint { protocol, .. } = zone.health_checks[check].spec.kind else { return };
-                let endpoint = zone.health_checks[check].target.expect("endpoint check target");
-                let targets = &self.targets;
-                let lb_view = |h: HostIdx| targets[h].as_ref().is_none_or(|t| t.lb_healthy);
-                let ch = &mut self.checks[check].checkers[checker];
-                let a = probe(zone, world, endpoint, protocol, (&ch.region, ch.rtt_ms), &lb_view, &mut ch.rng);
-                sched(at + SimDuration(a.elapsed_ms), HealthEv(Ev::ProbeEnd { check, checker, outcome: a.outcome }));
-            }
-            Ev::ProbeEnd { check, checker, outcome } => {
-                let HealthCheckKind::Endpoint { interval_s, failure_threshold, .. } =
-                    zone.health_checks[check].spec.kind
-                else {
-                    return;
-                };
-                let ok = outcome.is_ok();
-                let ch = &mut self.checks[check].checkers[checker];
-                if ok == ch.healthy {
-                    ch.streak = 0;
-                } else {
-                    ch.streak += 1;
-                    if ch.streak >= failure_threshold {
-                        ch.healthy = ok;
-                        ch.streak = 0;
-                        let region = ch.region.clone();
-                        self.emit(at, HealthEventKind::CheckerFlip { check, region, healthy: ok, outcome });
-                        self.send_opinion(check, checker, ok, at, sched);
-                        let (agg, n_ok) = aggregate(&self.checks[check].checkers, self.params.healthy_above_pct);
-                        if agg != self.checks[check].status {
-                            self.checks[check].status = agg;
-                            let total = self.checks[check].checkers.len() as u32;
-                            self.emit(
-                                at,
-                                HealthEventKind::Status {
-                                    check,
-                                    healthy: agg,
-                                    healthy_checkers: n_ok,
-                                    checkers: total,
-                                },
-                            );
-                        }
-                    }
-                }
-                sched(at + SimDuration::from_secs(u64::from(interval_s)), HealthEv(Ev::ProbeStart { check, checker }));
-            }
-            Ev::Deliver { check, checker, loc, healthy } => {
-                self.locations[loc].heard[check][checker].0 = healthy;
-                let heard = &self.locations[loc].heard[check];
-                let ok = heard.iter().filter(|h| h.0).count() as u32;
-                let status = u64::from(ok) * 100 > u64::from(self.params.healthy_above_pct) * heard.len() as u64;
-                self.location_status(at, check, loc, status);
-            }
-            Ev::DeliverManual { check, loc, healthy } => self.location_status(at, check, loc, healthy),
-            Ev::TargetProbeStart { host } => {
-                let lb = zone.hosts[host].lb.expect("target has an LB");
-                let h = zone.load_balancers[lb].health;
-                let (ok, elapsed_ms) = target_probe(world, host, h.timeout_s);
-                sched(at + SimDuration(elapsed_ms), HealthEv(Ev::TargetProbeEnd { host, ok }));
-                // A fixed period: the next check starts one interval after this one
-                // started, however long this one takes.
-                sched(at + SimDuration::from_secs(u64::from(h.interval_s)), HealthEv(Ev::TargetProbeStart { host }));
-            }
-            Ev::TargetProbeEnd { host, ok } => {
-                let lb = zone.hosts[host].lb.expect("target has an LB");
-                let h = zone.load_balancers[lb].health;
-                let t = self.targets[host].as_mut().expect("target");
-                if ok == t.lb_healthy {
-                    t.streak = 0;
-                } else {
-                    t.streak += 1;
-                    let needed = if ok { h.healthy_threshold } else { h.unhealthy_threshold };
-                    if t.streak >= needed {
-                        t.lb_healthy = ok;
-                        t.streak = 0;
-                        t.passive_down = false;
-                        self.emit(at, HealthEventKind::TargetHealth { host, healthy: ok, passive: false });
-                        self.send_target(host, ok, at, sched);
-                    }
-                }
-            }
-            Ev::DeliverTarget { host, loc, healthy } => {
-                if self.locations[loc].target[host].0 != healthy {
-                    self.locations[loc].target[host].0 = healthy;
-                    let seeing = self.locations.iter().filter(|l| l.target[host].0 == healthy).count() as u32;
-                    let of = self.locations.len() as u32;
-                    self.emit(at, HealthEventKind::DnsTargetHealth { host, healthy, location: loc, seeing, of });
-                }
-            }
-        }
-    }
-}
-
-impl HealthEngine {
-    /// Location `loc` now works out `status` for `check` (raw); a change is an event.
-    fn location_status(&mut self, at: SimTime, check: CheckIdx, loc: usize, status: bool) {
-        if self.locations[loc].status[check] != status {
-            self.locations[loc].status[check] = status;
-            let (seeing, of) = self.seeing(check, status);
-            self.emit(at, HealthEventKind::DnsStatus { check, healthy: status, location: loc, seeing, of });
-        }
-    }
-
-    /// The raw status of a non-calculated check at a location (`None`: the status
-    /// most locations hold), before inversion and disabling.
-    fn raw_status(&self, c: CheckIdx, loc: Option<usize>) -> bool {
-        match loc {
-            Some(l) => self.locations[l].status[c],
-            None => {
-                let (n, of) = self.seeing(c, true);
-                2 * n >= of
-            }
-        }
-    }
-
-    /// Status of a non-calculated check as the DNS servers at `loc` see it, with
-    /// disabling and inversion applied.
-    fn leaf_dns(&self, c: CheckIdx, loc: Option<usize>) -> bool {
-        let st = &self.checks[c];
-        st.disabled || (self.raw_status(c, loc) != st.inverted)
-    }
-
-    /// Route 53's view of an LB target's health at `loc` (`None`: most locations').
-    fn target_at(&self, host: HostIdx, loc: Option<usize>) -> bool {
-        match loc {
-            Some(l) => self.locations[l].target[host].0,
-            None => {
-                let n = self.locations.iter().filter(|l| l.target[host].0).count();
-                2 * n >= self.locations.len()
-            }
-        }
-    }
-
-    /// Route 53's view of an LB target's health, as most DNS locations hold it.
-    pub fn dns_target_healthy(&self, host: HostIdx) -> bool {
-        self.target_at(host, None)
-    }
-
-    /// The health the DNS servers at location `loc` see, as a [`HealthView`] for the
-    /// answer engine.
-    pub fn view_at<'a>(&'a self, zone: &'a Zone, loc: usize) -> DnsView<'a> {
-        DnsView { zone, engine: self, loc: Some(loc.min(self.locations.len() - 1)) }
-    }
-
-    /// The health most DNS locations see (for views that stand for "the DNS
-    /// servers" as a whole: the tree, the charts, the query tester).
-    pub fn view<'a>(&'a self, zone: &'a Zone) -> DnsView<'a> {
-        DnsView { zone, engine: self, loc: None }
-    }
-}
-
-/// The health the DNS servers at one location (or most of them) currently see:
-/// endpoint and manual checks as delivered there, calculated checks from their
-/// children's statuses there, disabling and inversion applied; LB targets as
-/// delivered there.
-pub struct DnsView<'a> {
-    zone: &'a Zone,
-    engine: &'a HealthEngine,
-    loc: Option<usize>,
-}
-
-impl HealthView for DnsView<'_> {
-    fn check_healthy(&self, c: CheckIdx) -> bool {
-        let HealthCheckKind::Calculated { rule, .. } = self.zone.health_checks[c].spec.kind else {
-            return self.engine.leaf_dns(c, self.loc);
-        };
-        let st = &self.engine.checks[c];
-        if st.disabled {
-            return true;
-        }
-        // A disabled child counts as healthy (leaf_dns applies it) (model: health checks).
-        let kids = &self.zone.health_checks[c].children;
-        let ok = kids.iter().filter(|&&k| self.engine.leaf_dns(k, self.loc)).count() as u32;
-        let raw = match rule {
-            CalculatedRule::And => ok as usize == kids.len(),
-            CalculatedRule::Or => ok >= 1,
-            CalculatedRule::AtLeast(n) => ok >= n,
-        };
-        raw != st.inverted
-    }
-
-    fn target_healthy(&self, host: HostIdx) -> bool {
-        self.engine.target_at(host, self.loc)
     }
 }
 

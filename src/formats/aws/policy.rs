@@ -299,141 +299,185 @@ pub fn export_traffic_policy(s: &Scenario) -> Result<(String, Vec<String>), Stri
         .group(&s.service, RecordType::A)
         .or_else(|| zone.group(&s.service, RecordType::CNAME))
         .ok_or("the service has no A or CNAME records")?;
-    let mut notes = Vec::new();
-    let mut doc = PolicyDocument {
+    let doc = PolicyDocument {
         format_version: "2015-10-01".into(),
         record_type: zone.groups[g0].rtype.as_str().into(),
         ..Default::default()
     };
-    let rule_id = |g: usize| zone.groups[g].name.replace(['.', '-'], "_");
-    doc.start_rule = Some(rule_id(g0));
-    let text = |v: String| Some(NumText::Text(v));
-    let mut stack = vec![g0];
+    let mut ex = PolicyExport { s, zone: &zone, doc, notes: Vec::new(), stack: vec![g0] };
+    ex.doc.start_rule = Some(ex.rule_id(g0));
     let mut seen = Vec::new();
-    while let Some(g) = stack.pop() {
+    while let Some(g) = ex.stack.pop() {
         if seen.contains(&g) {
             continue;
         }
         seen.push(g);
-        let members = &zone.groups[g].members;
+        ex.rule(g)?;
+    }
+    Ok((serde_json::to_string_pretty(&ex.doc).expect("serialisable"), ex.notes))
+}
+
+/// A traffic-policy document being written from a validated zone: the document,
+/// the notes, and the groups whose rules are still to write.
+struct PolicyExport<'a> {
+    s: &'a Scenario,
+    zone: &'a crate::route53::zone::Zone,
+    doc: PolicyDocument,
+    notes: Vec<String>,
+    stack: Vec<usize>,
+}
+
+impl PolicyExport<'_> {
+    /// The rule id of group `g`: its name with `.` and `-` as `_`.
+    fn rule_id(&self, g: usize) -> String {
+        self.zone.groups[g].name.replace(['.', '-'], "_")
+    }
+
+    /// Group `g`'s rule, of the type its routing policy gives, one item per member.
+    fn rule(&mut self, g: usize) -> Result<(), String> {
+        let members = &self.zone.groups[g].members;
         let mut items: Vec<(Routing, PolicyItem)> = Vec::new();
         for &m in members {
-            let (r, spec) = (&zone.records[m], &s.zone.records[m]);
-            let mut item = PolicyItem::default();
-            match &spec.value {
-                RecordValue::Alias { target: AliasTarget::Record { .. }, evaluate_target_health } => {
-                    if let crate::route53::zone::Target::AliasGroup(t) = r.target {
-                        item.rule_reference = Some(rule_id(t));
-                        item.evaluate_target_health = Some(*evaluate_target_health);
-                        stack.push(t);
-                    }
-                }
-                RecordValue::Alias { target: AliasTarget::LoadBalancer { id }, evaluate_target_health } => {
-                    let lb = s.zone.load_balancers.iter().find(|l| l.id == *id).ok_or("dangling load balancer")?;
-                    doc.endpoints.insert(
-                        id.clone(),
-                        PolicyEndpoint {
-                            etype: endpoint_type(&lb.dns_name).into(),
-                            value: lb.dns_name.clone(),
-                            ..Default::default()
-                        },
-                    );
-                    item.endpoint_reference = Some(id.clone());
-                    item.evaluate_target_health = Some(*evaluate_target_health);
-                }
-                RecordValue::Values(vs) => {
-                    let ep = format!("{}_{}", rule_id(g), spec.set_id.as_deref().unwrap_or("value"));
-                    if vs.len() > 1 {
-                        notes.push(format!("{}: only the first of {} values fits an endpoint", r.label(), vs.len()));
-                    }
-                    let value = vs.first().cloned().unwrap_or_default();
-                    let value = match value.strip_prefix("host:") {
-                        Some(h) => s.zone.hosts.iter().find(|x| x.id == h).and_then(|x| x.ip.clone()).unwrap_or(value),
-                        None => value,
-                    };
-                    doc.endpoints
-                        .insert(ep.clone(), PolicyEndpoint { etype: "value".into(), value, ..Default::default() });
-                    item.endpoint_reference = Some(ep);
-                }
-            }
+            let spec = &self.s.zone.records[m];
+            let mut item = self.item_target(g, m)?;
             item.health_check = spec.health_check.clone();
-            match &spec.routing {
-                Routing::Latency { region } => item.region = Some(region.clone()),
-                Routing::Weighted { weight } => item.weight = text(weight.to_string()),
-                Routing::Geolocation { location } => match location {
-                    GeoLocationSpec::Default => item.is_default = Some(true),
-                    GeoLocationSpec::Continent(c) => item.continent = Some(c.clone()),
-                    GeoLocationSpec::Country(c) => item.country = Some(c.clone()),
-                    GeoLocationSpec::Subdivision { country, code } => {
-                        item.country = Some(country.clone());
-                        item.subdivision = Some(code.clone());
-                    }
-                },
-                Routing::Geoproximity { location, bias } => {
-                    match location {
-                        GeoproximityLocation::Region(r) => item.region = Some(format!("aws:route53:{r}")),
-                        GeoproximityLocation::Coordinates { lat, lon } => {
-                            item.latitude = text(format!("{lat:.2}"));
-                            item.longitude = text(format!("{lon:.2}"));
-                        }
-                    }
-                    item.bias = text(bias.to_string());
-                }
-                _ => {}
-            }
+            set_item_routing(&mut item, &spec.routing);
             items.push((spec.routing.clone(), item));
         }
-        let first = &s.zone.records[members[0]].routing;
-        let mut rule = PolicyRule::default();
-        let plain = |items: Vec<(Routing, PolicyItem)>| items.into_iter().map(|i| i.1).collect::<Vec<_>>();
-        match first {
-            Routing::Failover { .. } => {
-                rule.rule_type = "failover".into();
-                for (routing, it) in items {
-                    if matches!(routing, Routing::Failover { role: FailoverRole::Primary }) {
-                        rule.primary = Some(it);
-                    } else {
-                        rule.secondary = Some(it);
-                    }
+        let first = &self.s.zone.records[members[0]].routing;
+        let rule = policy_rule(first, items, &self.zone.groups[g].name, &mut self.notes);
+        let id = self.rule_id(g);
+        self.doc.rules.insert(id, rule);
+        Ok(())
+    }
+
+    /// The item for record `m` of group `g`, pointing at what the record answers
+    /// with: another rule (queued), a load balancer's endpoint or a value endpoint.
+    fn item_target(&mut self, g: usize, m: usize) -> Result<PolicyItem, String> {
+        let (r, spec) = (&self.zone.records[m], &self.s.zone.records[m]);
+        let mut item = PolicyItem::default();
+        match &spec.value {
+            RecordValue::Alias { target: AliasTarget::Record { .. }, evaluate_target_health } => {
+                if let crate::route53::zone::Target::AliasGroup(t) = r.target {
+                    item.rule_reference = Some(self.rule_id(t));
+                    item.evaluate_target_health = Some(*evaluate_target_health);
+                    self.stack.push(t);
                 }
             }
-            Routing::Latency { .. } => {
-                rule.rule_type = "latency".into();
-                rule.regions = plain(items);
+            RecordValue::Alias { target: AliasTarget::LoadBalancer { id }, evaluate_target_health } => {
+                let lb = self.s.zone.load_balancers.iter().find(|l| l.id == *id).ok_or("dangling load balancer")?;
+                self.doc.endpoints.insert(
+                    id.clone(),
+                    PolicyEndpoint {
+                        etype: endpoint_type(&lb.dns_name).into(),
+                        value: lb.dns_name.clone(),
+                        ..Default::default()
+                    },
+                );
+                item.endpoint_reference = Some(id.clone());
+                item.evaluate_target_health = Some(*evaluate_target_health);
             }
-            Routing::Weighted { .. } => {
-                rule.rule_type = "weighted".into();
-                rule.items = plain(items);
-            }
-            Routing::Multivalue => {
-                rule.rule_type = "multivalue".into();
-                rule.items = plain(items);
-            }
-            Routing::Geolocation { .. } => {
-                rule.rule_type = "geo".into();
-                rule.locations = plain(items);
-            }
-            Routing::Geoproximity { .. } => {
-                rule.rule_type = "geoproximity".into();
-                rule.geoproximity_locations = plain(items);
-            }
-            Routing::Simple | Routing::IpBased { .. } => {
-                notes.push(format!(
-                    "'{}': {} routing has no traffic-policy rule; exported as weighted",
-                    zone.groups[g].name,
-                    first.name()
-                ));
-                rule.rule_type = "weighted".into();
-                rule.items = items
-                    .into_iter()
-                    .map(|(_, mut it)| {
-                        it.weight = text("1".into());
-                        it
-                    })
-                    .collect();
+            RecordValue::Values(vs) => {
+                let ep = format!("{}_{}", self.rule_id(g), spec.set_id.as_deref().unwrap_or("value"));
+                if vs.len() > 1 {
+                    self.notes.push(format!("{}: only the first of {} values fits an endpoint", r.label(), vs.len()));
+                }
+                let value = vs.first().cloned().unwrap_or_default();
+                let value = match value.strip_prefix("host:") {
+                    Some(h) => self.s.zone.hosts.iter().find(|x| x.id == h).and_then(|x| x.ip.clone()).unwrap_or(value),
+                    None => value,
+                };
+                self.doc
+                    .endpoints
+                    .insert(ep.clone(), PolicyEndpoint { etype: "value".into(), value, ..Default::default() });
+                item.endpoint_reference = Some(ep);
             }
         }
-        doc.rules.insert(rule_id(g), rule);
+        Ok(item)
     }
-    Ok((serde_json::to_string_pretty(&doc).expect("serialisable"), notes))
+}
+
+/// An item's routing fields from its record's routing policy.
+fn set_item_routing(item: &mut PolicyItem, routing: &Routing) {
+    let text = |v: String| Some(NumText::Text(v));
+    match routing {
+        Routing::Latency { region } => item.region = Some(region.clone()),
+        Routing::Weighted { weight } => item.weight = text(weight.to_string()),
+        Routing::Geolocation { location } => match location {
+            GeoLocationSpec::Default => item.is_default = Some(true),
+            GeoLocationSpec::Continent(c) => item.continent = Some(c.clone()),
+            GeoLocationSpec::Country(c) => item.country = Some(c.clone()),
+            GeoLocationSpec::Subdivision { country, code } => {
+                item.country = Some(country.clone());
+                item.subdivision = Some(code.clone());
+            }
+        },
+        Routing::Geoproximity { location, bias } => {
+            match location {
+                GeoproximityLocation::Region(r) => item.region = Some(format!("aws:route53:{r}")),
+                GeoproximityLocation::Coordinates { lat, lon } => {
+                    item.latitude = text(format!("{lat:.2}"));
+                    item.longitude = text(format!("{lon:.2}"));
+                }
+            }
+            item.bias = text(bias.to_string());
+        }
+        _ => {}
+    }
+}
+
+/// A rule of the type the group's first routing policy gives, from its items;
+/// routing a traffic policy has no rule for is written as weighted (noted).
+fn policy_rule(first: &Routing, items: Vec<(Routing, PolicyItem)>, group: &str, notes: &mut Vec<String>) -> PolicyRule {
+    let text = |v: String| Some(NumText::Text(v));
+    let mut rule = PolicyRule::default();
+    let plain = |items: Vec<(Routing, PolicyItem)>| items.into_iter().map(|i| i.1).collect::<Vec<_>>();
+    match first {
+        Routing::Failover { .. } => {
+            rule.rule_type = "failover".into();
+            for (routing, it) in items {
+                if matches!(routing, Routing::Failover { role: FailoverRole::Primary }) {
+                    rule.primary = Some(it);
+                } else {
+                    rule.secondary = Some(it);
+                }
+            }
+        }
+        Routing::Latency { .. } => {
+            rule.rule_type = "latency".into();
+            rule.regions = plain(items);
+        }
+        Routing::Weighted { .. } => {
+            rule.rule_type = "weighted".into();
+            rule.items = plain(items);
+        }
+        Routing::Multivalue => {
+            rule.rule_type = "multivalue".into();
+            rule.items = plain(items);
+        }
+        Routing::Geolocation { .. } => {
+            rule.rule_type = "geo".into();
+            rule.locations = plain(items);
+        }
+        Routing::Geoproximity { .. } => {
+            rule.rule_type = "geoproximity".into();
+            rule.geoproximity_locations = plain(items);
+        }
+        Routing::Simple | Routing::IpBased { .. } => {
+            notes.push(format!(
+                "'{}': {} routing has no traffic-policy rule; exported as weighted",
+                group,
+                first.name()
+            ));
+            rule.rule_type = "weighted".into();
+            rule.items = items
+                .into_iter()
+                .map(|(_, mut it)| {
+                    it.weight = text("1".into());
+                    it
+                })
+                .collect();
+        }
+    }
+    rule
 }

@@ -4,18 +4,20 @@
 //! `aws_lb.main.dns_name` points at that load balancer, `health_check_id =
 //! aws_route53_health_check.eu.id` at that check, an alias to another AWS resource at
 //! an AWS-managed endpoint recognised by the resource's type.
+//!
+//! Load balancers are converted in `convert/load_balancers.rs`, records in
+//! `convert/records.rs`; the zone, health checks and references are here.
 
 use std::collections::BTreeMap;
+
+mod load_balancers;
+mod records;
 
 use super::Resource;
 use super::value::V;
 use crate::formats::aws::records::{ZoneBuilder, apex_of, choose_service, label, scenario_for};
-use crate::formats::aws::types::{
-    AliasTarget, CidrRoutingConfig, Coordinates, GeoLocation, GeoProximityLocation, HealthCheck, HealthCheckConfig,
-    NumText, ResourceRecord, ResourceRecordSet,
-};
+use crate::formats::aws::types::{HealthCheck, HealthCheckConfig};
 use crate::formats::aws::{ImportError, Imported, Input, dns_name};
-use crate::spec::zone::*;
 
 fn first_block(attrs: &BTreeMap<String, V>, key: &str) -> Option<BTreeMap<String, V>> {
     match attrs.get(key)? {
@@ -204,24 +206,44 @@ impl Ctx {
     }
 }
 
-fn lb_kind(r: &Resource) -> Option<LbKind> {
-    match r.rtype.as_str() {
-        "aws_elb" | "aws_alb" | "data.aws_elb" | "data.aws_alb" => Some(LbKind::Alb),
-        "aws_lb" | "data.aws_lb" => match r.attrs.get("load_balancer_type").and_then(V::as_text).as_deref() {
-            Some("network") => Some(LbKind::Nlb),
-            Some("gateway") => None,
-            _ => Some(LbKind::Alb),
-        },
-        _ => None,
-    }
-}
-
 /// Resources (and notes so far) into a scenario.
 ///
 /// Resources keep their order in the input (files, then blocks), so records come out
 /// in the order they were written.
 pub(crate) fn convert(resources: Vec<Resource>, mut notes: Vec<String>) -> Result<Imported, ImportError> {
     let by_address = resources.iter().enumerate().map(|(i, r)| (r.address.clone(), i)).collect();
+    let (in_zone, apex) = zone_of(&resources, &mut notes)?;
+    let mut ctx =
+        Ctx { resources, by_address, lbs: BTreeMap::new(), checks: BTreeMap::new(), apex: apex.clone(), notes };
+    let mut b = ZoneBuilder::new(&apex);
+    for i in 0..ctx.resources.len() {
+        let r = ctx.resources[i].clone();
+        ctx.load_balancer(&mut b, &r);
+    }
+    ctx.health_checks(&mut b);
+    let mut placeholder = 0u32;
+    for &i in &in_zone {
+        let r = ctx.resources[i].clone();
+        let at = format!("{}: {}", r.file, r.address);
+        let Some(s) = ctx.record_set(&at, &r, &mut placeholder) else { continue };
+        if let Some(rec) = b.record(&at, &s) {
+            let origin = format!("{at} ({})", label(&s));
+            b.push_record(Input::Main, origin, rec);
+        }
+    }
+    let mut notes = ctx.notes;
+    let (zone, more) = b.finish()?;
+    notes.extend(more);
+    let service = choose_service(&zone).ok_or_else(|| {
+        ImportError::main("no A or CNAME record is left to simulate (the simulator's clients ask for A)")
+    })?;
+    Ok(Imported { scenario: scenario_for(zone, service, "Terraform"), notes })
+}
+
+/// The zone the import is about — the one most records point at — with the
+/// records in it and its apex (from the zone resource, else from the records'
+/// names); records of other zones are noted.
+fn zone_of(resources: &[Resource], notes: &mut Vec<String>) -> Result<(Vec<usize>, String), ImportError> {
     // The zone: the one most records point at.
     let zone_key = |r: &Resource| -> String {
         match r.attrs.get("zone_id") {
@@ -290,285 +312,73 @@ pub(crate) fn convert(resources: Vec<Resource>, mut notes: Vec<String>) -> Resul
             apex
         }
     };
-    let mut ctx =
-        Ctx { resources, by_address, lbs: BTreeMap::new(), checks: BTreeMap::new(), apex: apex.clone(), notes };
-    let mut b = ZoneBuilder::new(&apex);
-    // Load balancers.
-    for i in 0..ctx.resources.len() {
-        let r = ctx.resources[i].clone();
-        let Some(kind) = lb_kind(&r) else {
-            if matches!(r.rtype.as_str(), "aws_lb" | "data.aws_lb") {
-                ctx.notes.push(format!("{}: {}: a gateway load balancer is not simulated; skipped", r.file, r.address));
-            }
-            continue;
-        };
-        let at = format!("{}: {}", r.file, r.address);
-        let mut rd = Reader { at: at.clone(), attrs: &r.attrs, notes: &mut ctx.notes };
-        let name = rd.text("name");
-        let dns = match r.attrs.get("dns_name") {
-            Some(V::Str(d)) if !d.is_empty() => Some(dns_name(d)),
-            _ => None,
-        };
-        let from_dns = dns.as_deref().and_then(crate::formats::aws::elb_from_dns);
-        let arn_region = r.attrs.get("arn").and_then(V::as_text).and_then(|a| a.split(':').nth(3).map(str::to_string));
-        let region = from_dns.as_ref().map(|d| d.0.clone()).or(arn_region).or(r.region.clone()).unwrap_or_else(|| {
-            rd.notes.push(format!("{at}: no region (no provider region, ARN or DNS name); us-east-1 assumed"));
-            "us-east-1".into()
-        });
-        let region = b.region(&region, &at);
-        let base = format!("{}{}", r.name, r.key.as_deref().map(|k| format!("-{k}")).unwrap_or_default());
-        let id = b.unique_id(&base);
-        let lb_name = name.clone().unwrap_or_else(|| id.clone());
-        let dns = dns.unwrap_or_else(|| {
-            let d = match kind {
-                LbKind::Alb => format!("{lb_name}-1.{region}.elb.amazonaws.com"),
-                LbKind::Nlb => format!("{lb_name}-1.elb.{region}.amazonaws.com"),
-            }
-            .to_ascii_lowercase();
-            if r.rtype.starts_with("data.") {
-                ctx.notes.push(format!(
-                    "{at}: a data source (defined elsewhere): its DNS name is not in the import; {d} stands for it"
-                ));
-            } else {
-                ctx.notes.push(format!("{at}: its DNS name is known only after apply; {d} stands for it"));
-            }
-            d
-        });
-        // A classic load balancer lists its zones; the others name subnets.
-        let azs: Vec<String> = match r.attrs.get("availability_zones") {
-            Some(V::List(l)) if !l.is_empty() => {
-                l.iter().filter_map(V::as_text).filter(|z| z.starts_with(&region)).collect()
-            }
-            _ => vec![],
-        };
-        let azs = if azs.is_empty() {
-            ctx.notes.push(format!(
-                "{at}: targets modelled as one target group of two hosts in {region}a and {region}b (assumed)"
-            ));
-            vec![format!("{region}a"), format!("{region}b")]
-        } else {
-            azs
-        };
-        let health = first_block(&r.attrs, "health_check").and_then(|h| {
-            let n = |k: &str| h.get(k).and_then(V::as_num).map(|x| x as u32);
-            Some(LbHealthSettings {
-                interval_s: n("interval")?,
-                timeout_s: n("timeout")?,
-                healthy_threshold: n("healthy_threshold")?,
-                unhealthy_threshold: n("unhealthy_threshold")?,
-            })
-        });
-        let targets = azs
-            .iter()
-            .map(|az| HostSpec { id: format!("{id}-{}", az.trim_start_matches(&region)), az: az.clone(), ip: None })
-            .collect();
-        ctx.lbs.insert(r.address.clone(), (id.clone(), dns.clone()));
-        b.add_lb(
-            &at,
-            LoadBalancerSpec {
-                id,
-                kind,
-                region,
-                dns_name: dns,
-                target_groups: vec![TargetGroupSpec { id: "tg".into(), targets }],
-                health,
-            },
-        );
-    }
-    // Health-check ids first (calculated checks name their children by reference).
-    for r in ctx.resources.iter().filter(|r| r.rtype == "aws_route53_health_check") {
-        let id = match r.attrs.get("id") {
-            Some(V::Str(s)) if !s.is_empty() => s.clone(),
-            _ => format!("{}{}", r.name, r.key.as_deref().map(|k| format!("-{k}")).unwrap_or_default()),
-        };
-        ctx.checks.insert(r.address.clone(), id);
-    }
-    for i in 0..ctx.resources.len() {
-        let r = ctx.resources[i].clone();
-        if r.rtype != "aws_route53_health_check" {
-            continue;
-        }
-        let at = format!("{}: {}", r.file, r.address);
-        let fqdn = r.attrs.get("fqdn").cloned();
-        let fqdn = match &fqdn {
-            Some(v @ (V::Ref(_) | V::Str(_))) => ctx.resolve_name(&at, "fqdn", v),
-            _ => None,
-        };
-        let mut rd = Reader { at: at.clone(), attrs: &r.attrs, notes: &mut ctx.notes };
-        let children = match rd.get("child_healthchecks") {
-            Some(V::List(l)) => Some(l.iter().filter_map(|c| check_ref(&ctx.checks, c)).collect()),
-            _ => None,
-        };
-        let mut rd = Reader { at: at.clone(), attrs: &r.attrs, notes: &mut ctx.notes };
-        let cfg = HealthCheckConfig {
-            ctype: rd.text("type").unwrap_or_default(),
-            ip_address: rd.text("ip_address"),
-            port: rd.num("port").map(|p| p as i64),
-            resource_path: rd.text("resource_path"),
-            fully_qualified_domain_name: fqdn,
-            search_string: rd.text("search_string"),
-            request_interval: rd.num("request_interval").map(|x| x as i64),
-            failure_threshold: rd.num("failure_threshold").map(|x| x as i64),
-            measure_latency: rd.bool("measure_latency"),
-            inverted: rd.bool("invert_healthcheck"),
-            disabled: rd.bool("disabled"),
-            health_threshold: rd.num("child_health_threshold").map(|x| x as i64),
-            child_health_checks: children,
-            enable_sni: rd.bool("enable_sni"),
-            regions: match rd.get("regions") {
-                Some(V::List(l)) => Some(l.iter().filter_map(V::as_text).collect()),
-                _ => None,
-            },
-            alarm_identifier: match (rd.text("cloudwatch_alarm_name"), rd.text("cloudwatch_alarm_region")) {
-                (Some(name), Some(region)) => Some(crate::formats::aws::types::AlarmIdentifier { region, name }),
-                _ => None,
-            },
-            insufficient_data_health_status: rd.text("insufficient_data_health_status"),
-            routing_control_arn: rd.text("routing_control_arn"),
-            other: Default::default(),
-        };
-        let hc = HealthCheck { id: ctx.checks[&r.address].clone(), health_check_config: cfg, ..Default::default() };
-        if let Some(spec) = crate::formats::aws::checks::convert(&mut b, &at, &hc) {
-            b.push_check(Input::Main, at, spec);
-        }
-    }
-    // Records.
-    let mut placeholder = 0u32;
-    for &i in &in_zone {
-        let r = ctx.resources[i].clone();
-        let at = format!("{}: {}", r.file, r.address);
-        let Some(name) = Reader { at: at.clone(), attrs: &r.attrs, notes: &mut ctx.notes }.text("name") else {
-            ctx.notes.push(format!("{at}: the record's name is not known; skipped"));
-            continue;
-        };
-        let name = ctx.qualify(&name);
-        let mut rd = Reader { at: at.clone(), attrs: &r.attrs, notes: &mut ctx.notes };
-        let rtype = rd.text("type").unwrap_or_else(|| "A".into()).to_ascii_uppercase();
-        let mut s = ResourceRecordSet {
-            name: name.clone(),
-            rtype: rtype.clone(),
-            set_identifier: rd.text("set_identifier").filter(|s| !s.is_empty()),
-            ..Default::default()
-        };
-        let alias = first_block(&r.attrs, "alias");
-        if alias.is_none() {
-            s.ttl = Reader { at: at.clone(), attrs: &r.attrs, notes: &mut ctx.notes }.num("ttl").map(|t| t as i64);
-        }
-        if let Some(w) = first_block(&r.attrs, "weighted_routing_policy") {
-            s.weight = Some(w.get("weight").and_then(V::as_num).unwrap_or(0.0) as i64);
-        }
-        if let Some(l) = first_block(&r.attrs, "latency_routing_policy") {
-            s.region = l.get("region").and_then(V::as_text);
-        }
-        if let Some(f) = first_block(&r.attrs, "failover_routing_policy") {
-            s.failover = f.get("type").and_then(V::as_text);
-        }
-        if let Some(g) = first_block(&r.attrs, "geolocation_routing_policy") {
-            let t = |k: &str| g.get(k).and_then(V::as_text).filter(|x| !x.is_empty());
-            s.geo_location = Some(GeoLocation {
-                continent_code: t("continent"),
-                country_code: t("country"),
-                subdivision_code: t("subdivision"),
-            });
-        }
-        if let Some(g) = first_block(&r.attrs, "geoproximity_routing_policy") {
-            let t = |k: &str| g.get(k).and_then(V::as_text).filter(|x| !x.is_empty());
-            let coords = first_block(&g, "coordinates").map(|c| Coordinates {
-                latitude: NumText::Text(c.get("latitude").and_then(V::as_text).unwrap_or_default()),
-                longitude: NumText::Text(c.get("longitude").and_then(V::as_text).unwrap_or_default()),
-            });
-            s.geo_proximity_location = Some(GeoProximityLocation {
-                aws_region: t("aws_region"),
-                local_zone_group: t("local_zone_group"),
-                coordinates: coords,
-                bias: g.get("bias").and_then(V::as_num).map(|b| b as i64),
-            });
-        }
-        if let Some(c) = first_block(&r.attrs, "cidr_routing_policy") {
-            let collection = match c.get("collection_id") {
-                Some(V::Ref(x)) => split_ref(x).0.rsplit('.').next().unwrap_or("").to_string(),
-                Some(v) => v.as_text().unwrap_or_default(),
-                None => String::new(),
+    Ok((in_zone, apex))
+}
+
+impl Ctx {
+    /// The `aws_route53_health_check` resources, through the Route 53 importer's
+    /// typed shape: ids first (calculated checks name their children by reference),
+    /// then each check.
+    fn health_checks(&mut self, b: &mut ZoneBuilder) {
+        // Health-check ids first (calculated checks name their children by reference).
+        for r in self.resources.iter().filter(|r| r.rtype == "aws_route53_health_check") {
+            let id = match r.attrs.get("id") {
+                Some(V::Str(s)) if !s.is_empty() => s.clone(),
+                _ => format!("{}{}", r.name, r.key.as_deref().map(|k| format!("-{k}")).unwrap_or_default()),
             };
-            s.cidr_routing_config = Some(CidrRoutingConfig {
-                collection_id: collection,
-                location_name: c.get("location_name").and_then(V::as_text).unwrap_or_else(|| "*".into()),
-            });
+            self.checks.insert(r.address.clone(), id);
         }
-        if r.attrs.get("multivalue_answer_routing_policy").and_then(V::as_bool) == Some(true) {
-            s.multi_value_answer = Some(true);
-        }
-        if let Some(h) =
-            r.attrs.get("health_check_id").filter(|v| !matches!(v, V::Null) && *v != &V::Str(String::new()))
-        {
-            s.health_check_id = check_ref(&ctx.checks, h);
-            if s.health_check_id.is_none() {
-                ctx.notes.push(format!(
-                    "{at}: health_check_id: {}; the record is modelled without it",
-                    if h.why().is_empty() { "not a check in the import".into() } else { h.why() }
-                ));
-            }
-        }
-        if let Some(a) = alias {
-            let name_v = a.get("name").cloned().unwrap_or(V::Null);
-            let target = ctx.resolve_name(&at, "alias.name", &name_v);
-            let Some(target) = target else {
-                ctx.notes.push(format!("{at}: the alias target is not known; the record is skipped"));
-                continue;
-            };
-            // A same-zone alias written as a relative name.
-            let target = if target.contains('.') { target } else { ctx.qualify(&target) };
-            s.alias_target = Some(AliasTarget {
-                hosted_zone_id: a.get("zone_id").and_then(V::as_text).unwrap_or_default(),
-                dns_name: target,
-                evaluate_target_health: a.get("evaluate_target_health").and_then(V::as_bool).unwrap_or(false),
-            });
-        } else {
-            let values = match r.attrs.get("records") {
-                Some(V::List(l)) => l.clone(),
-                Some(v @ (V::Unknown(_) | V::Ref(_))) => vec![v.clone()],
-                _ => vec![],
-            };
-            let mut out = Vec::new();
-            for v in values {
-                let value = match (&v, rtype.as_str()) {
-                    (V::Str(x), _) => Some(x.clone()),
-                    (V::Ref(_), "CNAME") => ctx.resolve_name(&at, "records", &v),
-                    (p, "A" | "AAAA") => {
-                        placeholder += 1;
-                        let stand_in = if rtype == "A" {
-                            format!("192.0.2.{}", 1 + (placeholder - 1) % 254)
-                        } else {
-                            format!("2001:db8::{placeholder:x}")
-                        };
-                        ctx.notes.push(format!("{at}: records: {}; {stand_in} stands for it", p.why()));
-                        Some(stand_in)
-                    }
-                    (p, _) => {
-                        ctx.notes.push(format!("{at}: records: {}; that value is skipped", p.why()));
-                        None
-                    }
-                };
-                out.extend(value.map(|value| ResourceRecord { value }));
-            }
-            if out.is_empty() {
-                ctx.notes.push(format!("{at}: no value of the record could be resolved; the record is skipped"));
+        for i in 0..self.resources.len() {
+            let r = self.resources[i].clone();
+            if r.rtype != "aws_route53_health_check" {
                 continue;
             }
-            s.resource_records = Some(out);
-        }
-        if let Some(rec) = b.record(&at, &s) {
-            let origin = format!("{at} ({})", label(&s));
-            b.push_record(Input::Main, origin, rec);
+            let at = format!("{}: {}", r.file, r.address);
+            let fqdn = r.attrs.get("fqdn").cloned();
+            let fqdn = match &fqdn {
+                Some(v @ (V::Ref(_) | V::Str(_))) => self.resolve_name(&at, "fqdn", v),
+                _ => None,
+            };
+            let mut rd = Reader { at: at.clone(), attrs: &r.attrs, notes: &mut self.notes };
+            let children = match rd.get("child_healthchecks") {
+                Some(V::List(l)) => Some(l.iter().filter_map(|c| check_ref(&self.checks, c)).collect()),
+                _ => None,
+            };
+            let mut rd = Reader { at: at.clone(), attrs: &r.attrs, notes: &mut self.notes };
+            let cfg = HealthCheckConfig {
+                ctype: rd.text("type").unwrap_or_default(),
+                ip_address: rd.text("ip_address"),
+                port: rd.num("port").map(|p| p as i64),
+                resource_path: rd.text("resource_path"),
+                fully_qualified_domain_name: fqdn,
+                search_string: rd.text("search_string"),
+                request_interval: rd.num("request_interval").map(|x| x as i64),
+                failure_threshold: rd.num("failure_threshold").map(|x| x as i64),
+                measure_latency: rd.bool("measure_latency"),
+                inverted: rd.bool("invert_healthcheck"),
+                disabled: rd.bool("disabled"),
+                health_threshold: rd.num("child_health_threshold").map(|x| x as i64),
+                child_health_checks: children,
+                enable_sni: rd.bool("enable_sni"),
+                regions: match rd.get("regions") {
+                    Some(V::List(l)) => Some(l.iter().filter_map(V::as_text).collect()),
+                    _ => None,
+                },
+                alarm_identifier: match (rd.text("cloudwatch_alarm_name"), rd.text("cloudwatch_alarm_region")) {
+                    (Some(name), Some(region)) => Some(crate::formats::aws::types::AlarmIdentifier { region, name }),
+                    _ => None,
+                },
+                insufficient_data_health_status: rd.text("insufficient_data_health_status"),
+                routing_control_arn: rd.text("routing_control_arn"),
+                other: Default::default(),
+            };
+            let hc =
+                HealthCheck { id: self.checks[&r.address].clone(), health_check_config: cfg, ..Default::default() };
+            if let Some(spec) = crate::formats::aws::checks::convert(b, &at, &hc) {
+                b.push_check(Input::Main, at, spec);
+            }
         }
     }
-    let mut notes = ctx.notes;
-    let (zone, more) = b.finish()?;
-    notes.extend(more);
-    let service = choose_service(&zone).ok_or_else(|| {
-        ImportError::main("no A or CNAME record is left to simulate (the simulator's clients ask for A)")
-    })?;
-    Ok(Imported { scenario: scenario_for(zone, service, "Terraform"), notes })
 }
 
 /// The check id a `health_check_id` (or child) value names.
