@@ -1,10 +1,11 @@
 //! The base layer: what every other layer builds on and nothing here depends on
 //! anything above it — integer simulated time, the seeded portable RNG, the event
-//! queue, places on Earth, and the fingerprints that pin runs.
+//! queue, places on Earth, the fingerprints that pin runs, and shared sorts.
 
 pub mod fingerprint;
 pub mod geo;
 pub mod playhead;
 pub mod queue;
 pub mod rng;
+pub mod sort;
 pub mod time;

@@ -102,7 +102,7 @@ fn trial_table(reports: &[Report]) -> BTreeMap<String, Vec<f64>> {
 /// (p50, p95, max) by nearest rank.
 pub fn quantiles(values: &[f64]) -> (f64, f64, f64) {
     let mut v = values.to_vec();
-    v.sort_by(|a, b| a.total_cmp(b));
+    crate::base::sort::sort_f64(&mut v);
     let at = |q: f64| v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1];
     (at(0.5), at(0.95), *v.last().unwrap_or(&0.0))
 }

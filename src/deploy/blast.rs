@@ -225,7 +225,7 @@ fn selection_report(sites: &[Site], learned: &[Learned], window_s: u64) -> Selec
     let shares = |filter: &dyn Fn(&Site) -> bool| {
         let mut v: Vec<f64> =
             sites.iter().zip(learned).filter(|(s, _)| filter(s)).filter_map(|(_, l)| l.share_to_fastest()).collect();
-        v.sort_by(|a, b| a.total_cmp(b));
+        crate::base::sort::sort_f64(&mut v);
         let n = v.len();
         let mut histogram = vec![0u32; 10];
         for &x in &v {

@@ -10,7 +10,7 @@ use crate::spec::zone::ZoneSpec;
 /// Adds `action` at `at_ms` to the fault script, after any fault at the same moment.
 pub fn add_fault(s: &mut Scenario, at_ms: u64, action: FaultAction) {
     s.faults.push(FaultSpec { at_ms, action });
-    s.faults.sort_by_key(|f| f.at_ms);
+    crate::spec::scenario::sort_faults(&mut s.faults);
 }
 
 /// Removes fault `i` of the script, if there is one.

@@ -38,7 +38,7 @@ impl FaultScript {
     /// The scripted faults (sorted by time here) with a propagation delay, over
     /// `zone` as written.
     pub fn new(mut faults: Vec<FaultSpec>, config_delay_ms: u64, zone: ZoneSpec) -> FaultScript {
-        faults.sort_by_key(|f| f.at_ms);
+        crate::spec::scenario::sort_faults(&mut faults);
         FaultScript { faults, pending: Vec::new(), config_delay_ms, control: zone }
     }
 

@@ -417,7 +417,7 @@ pub fn percentiles(values: &[f64]) -> Option<(f64, f64, f64)> {
         return None;
     }
     let mut v = values.to_vec();
-    v.sort_by(|a, b| a.total_cmp(b));
+    crate::base::sort::sort_f64(&mut v);
     let at = |q: f64| v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1];
     Some((at(0.5), at(0.95), v[v.len() - 1]))
 }

@@ -23,7 +23,7 @@ mod clients;
 mod faults;
 
 pub use clients::{ClientGroupSpec, DEFAULT_REQUESTS_PER_MIN, PopulationSpec, ProbeSpec, ResolverSpec, TrafficModel};
-pub use faults::{FaultAction, FaultSpec};
+pub use faults::{FaultAction, FaultSpec, sort_faults};
 
 /// The scenario format version this build writes.
 pub const CURRENT_VERSION: u32 = 2;

@@ -212,7 +212,7 @@ fn impact(
 ) -> WaveImpact {
     let fleet = &spec.fleet;
     let mut added = acc.added.clone();
-    added.sort_by(|a, b| a.total_cmp(b));
+    crate::base::sort::sort_f64(&mut added);
     let q = |p: f64| {
         if added.is_empty() { 0.0 } else { added[((p * added.len() as f64).ceil() as usize).clamp(1, added.len()) - 1] }
     };

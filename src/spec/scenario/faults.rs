@@ -5,6 +5,12 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Sorts a fault script by time, keeping the order of faults at the same moment
+/// (one shared sort for the page's every fault list).
+pub fn sort_faults(faults: &mut [FaultSpec]) {
+    faults.sort_by_key(|f| f.at_ms);
+}
+
 /// One scripted fault.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
