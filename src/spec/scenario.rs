@@ -20,6 +20,7 @@ pub use crate::spec::training::{GuideStep, Prediction};
 use crate::spec::zone::ZoneSpec;
 
 mod clients;
+pub(crate) use clients::{default_client_mix, default_extend_ttl, default_extender_pct, default_kind_mix};
 mod faults;
 
 pub use clients::{ClientGroupSpec, DEFAULT_REQUESTS_PER_MIN, PopulationSpec, ProbeSpec, ResolverSpec, TrafficModel};

@@ -90,17 +90,17 @@ impl Default for AnycastParams {
 pub struct ResolverParams {
     /// Mix of resolver kinds, with weights. Default BIND 30, Unbound 25, PowerDNS 10,
     /// Knot 5, public anycast 30 (an assumption: deployed shares are not published).
-    #[serde(default = "d_kinds")]
+    #[serde(default = "crate::spec::scenario::default_kind_mix")]
     pub kinds: Vec<(ResolverKind, u32)>,
     /// Share of resolvers that extend TTLs, percent (8.74 measured, PAM 2023).
-    #[serde(default = "d_extender_pct")]
+    #[serde(default = "crate::spec::scenario::default_extender_pct")]
     pub extender_pct: f64,
     /// An extending resolver keeps every answer at least this long, s (not published:
     /// an assumption).
-    #[serde(default = "d_extend_ttl")]
+    #[serde(default = "crate::spec::scenario::default_extend_ttl")]
     pub extend_ttl_s: u32,
     /// Mix of client kinds behind the resolvers, with weights (their own caches).
-    #[serde(default = "d_clients")]
+    #[serde(default = "crate::spec::scenario::default_client_mix")]
     pub client_kinds: Vec<(ClientKind, u32)>,
     /// Share of queries a public anycast resolver sends to a name server other than its
     /// fastest, percent (Cloudflare documents "a small percentage"; the value is an
@@ -117,28 +117,6 @@ pub struct ResolverParams {
     /// computation bound, not a model parameter. Default 2,000.
     #[serde(default = "d_max_sim")]
     pub max_simulated: u32,
-}
-
-fn d_kinds() -> Vec<(ResolverKind, u32)> {
-    vec![
-        (ResolverKind::Bind, 30),
-        (ResolverKind::Unbound, 25),
-        (ResolverKind::Powerdns, 10),
-        (ResolverKind::Knot, 5),
-        (ResolverKind::PublicAnycast, 30),
-    ]
-}
-
-fn d_extender_pct() -> f64 {
-    8.74
-}
-
-fn d_extend_ttl() -> u32 {
-    3_600
-}
-
-fn d_clients() -> Vec<(ClientKind, u32)> {
-    vec![(ClientKind::Browser, 60), (ClientKind::Jvm, 15), (ClientKind::Firefox, 10), (ClientKind::SystemdResolved, 15)]
 }
 
 /// The share of queries a large public resolver sends to a name server other than
@@ -160,10 +138,10 @@ fn d_max_sim() -> u32 {
 impl Default for ResolverParams {
     fn default() -> Self {
         ResolverParams {
-            kinds: d_kinds(),
-            extender_pct: d_extender_pct(),
-            extend_ttl_s: d_extend_ttl(),
-            client_kinds: d_clients(),
+            kinds: crate::spec::scenario::default_kind_mix(),
+            extender_pct: crate::spec::scenario::default_extender_pct(),
+            extend_ttl_s: crate::spec::scenario::default_extend_ttl(),
+            client_kinds: crate::spec::scenario::default_client_mix(),
             public_explore_pct: d_explore(),
             baseline_s: d_baseline(),
             max_simulated: d_max_sim(),

@@ -174,7 +174,10 @@ impl TrafficModel {
     }
 }
 
-fn default_kind_mix() -> Vec<(ResolverKind, u32)> {
+/// The resolver kinds' default mix, by weight, shared by the failover population and the
+/// data plane's resolvers: BIND 30, Unbound 25, PowerDNS 10, Knot 5, public anycast 30
+/// (an assumption: deployed shares are not published).
+pub(crate) fn default_kind_mix() -> Vec<(ResolverKind, u32)> {
     vec![
         (ResolverKind::Bind, 30),
         (ResolverKind::Unbound, 25),
@@ -183,13 +186,19 @@ fn default_kind_mix() -> Vec<(ResolverKind, u32)> {
         (ResolverKind::PublicAnycast, 30),
     ]
 }
-fn default_extender_pct() -> f64 {
+
+/// The default share of resolvers that extend TTLs, percent (measured, PAM 2023).
+pub(crate) fn default_extender_pct() -> f64 {
     8.74
 }
-fn default_extend_ttl() -> u32 {
+
+/// The default time an extending resolver keeps every answer at least, s (assumed).
+pub(crate) fn default_extend_ttl() -> u32 {
     3_600
 }
-fn default_client_mix() -> Vec<(ClientKind, u32)> {
+
+/// The client kinds' default mix behind the resolvers, by weight.
+pub(crate) fn default_client_mix() -> Vec<(ClientKind, u32)> {
     vec![(ClientKind::Browser, 60), (ClientKind::Jvm, 15), (ClientKind::Firefox, 10), (ClientKind::SystemdResolved, 15)]
 }
 
