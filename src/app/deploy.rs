@@ -13,7 +13,7 @@ use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 
 use crate::app::map::{DotMode, STRIPE_RGB, STRIPE_SHAPE, Selected, WorldMap};
-use crate::app::state::{use_deployment, use_design, use_notice};
+use crate::app::state::{Clock, Design, use_deployment, use_design, use_notice};
 use crate::app::waves::{BuildRun, WavePlanner};
 use crate::app::widgets::player::Player;
 use crate::base::geo;
@@ -78,46 +78,9 @@ fn Side(
     mode: RwSignal<DotMode>,
     now: Memo<Option<Arc<DeployNow>>>,
 ) -> impl IntoView {
-    let (design, deployment, notice) = (use_design(), use_deployment(), use_notice());
+    let (design, deployment) = (use_design(), use_deployment());
     let clock = deployment.clock();
     let now = Memo::new(move |_| now.get().map(|n| (n.counts, n.histogram.clone())));
-    let fleet = move || design.with(|s| s.deploy.as_ref().map(|d| d.fleet.clone()).unwrap_or_default());
-    let add = move |target: OutageTarget, kind: OutageKind| {
-        let at_s = clock.playhead_untracked() / 1000;
-        design.edit(|s| add_outage(s, at_s, target, kind));
-    };
-    let restore_at_playhead = move |target: OutageTarget| {
-        let at_s = clock.playhead_untracked() / 1000;
-        design.edit(|s| restore(s, at_s, &target));
-    };
-    let sel_loc = move || match selected.get() {
-        Some(Selected::Location(l)) => fleet().get(l).map(|loc| loc.id.clone()),
-        _ => None,
-    };
-    let cities = move || {
-        deployment
-            .with_playback(|p| {
-                let mut seen: Vec<(String, usize)> = Vec::new();
-                for (i, s) in p.sites().iter().enumerate() {
-                    if !seen.iter().any(|c| c.0 == s.city) {
-                        seen.push((s.city.clone(), i));
-                    }
-                }
-                seen.sort();
-                seen
-            })
-            .unwrap_or_default()
-    };
-    let hist = NodeRef::<Canvas>::new();
-    let base = Memo::new(move |_| deployment.with_playback(|p| p.at(SimTime::ZERO).histogram));
-    Effect::new(move |_| {
-        let (Some(el), Some((counts, h)), Some(b)) = (hist.get(), now.get(), base.get()) else { return };
-        crate::app::chart::fit_width(&el);
-        let Some(backend) = CanvasBackend::with_canvas_object(el) else { return };
-        if let Err(e) = crate::charts::draw_latency(&backend.into_drawing_area(), &h, &b, HIST_BIN_MS, counts[2]) {
-            notice.say(format!("The histogram could not be drawn: {e}"));
-        }
-    });
     view! {
         <div class="rw-deploy__side">
             <p data-testid="deploy-counts">
@@ -143,63 +106,142 @@ fn Side(
                 }).collect::<Vec<_>>()}
                 <li>"filled black: black hole · hollow: withdrawn"</li>
             </ul>
-            <label class="rw-field">
-                "Location "
-                <select data-testid="deploy-location" prop:value=move || sel_loc().unwrap_or_default() on:change=move |ev| {
-                    let id = event_target_value(&ev);
-                    selected.set(fleet().iter().position(|l| l.id == id).map(Selected::Location));
-                }>
-                    <option value="">"(pick on the map or here)"</option>
-                    {move || fleet().into_iter().map(|l| {
-                        let label = format!("{} — stripe {}, gen {}", l.id, l.stripe, l.hardware_gen);
-                        view! { <option value=l.id.clone()>{label}</option> }
-                    }).collect::<Vec<_>>()}
-                </select>
-            </label>
-            <Show when=move || sel_loc().is_some()>
-                <div class="rw-inspector__actions" role="group" aria-label="Fail the selected location at the playhead">
-                    <button class="rw-button" data-testid="withdraw-location" on:click=move |_| if let Some(id) = sel_loc() { add(OutageTarget::Location(id), OutageKind::Withdraw) }>"Withdraw it"</button>
-                    <button class="rw-button" data-testid="blackhole-location" on:click=move |_| if let Some(id) = sel_loc() { add(OutageTarget::Location(id), OutageKind::BlackHole) }>"Black-hole it"</button>
-                    <button class="rw-button" data-testid="restore-location" on:click=move |_| if let Some(id) = sel_loc() { restore_at_playhead(OutageTarget::Location(id)) }>"Restore it"</button>
-                </div>
-            </Show>
+            <LocationControls selected=selected />
             <div class="rw-inspector__actions" role="group" aria-label="Fail a whole stripe at the playhead">
                 {(0..4u8).map(|s| view! {
-                    <button class="rw-button" data-testid=format!("fail-stripe-{s}") on:click=move |_| add(OutageTarget::Stripe(s), OutageKind::Withdraw)>{format!("Fail stripe {s}")}</button>
+                    <button class="rw-button" data-testid=format!("fail-stripe-{s}") on:click=move |_| add_at_playhead(design, clock, OutageTarget::Stripe(s), OutageKind::Withdraw)>{format!("Fail stripe {s}")}</button>
                 }).collect::<Vec<_>>()}
             </div>
-            <label class="rw-field">
-                "Follow a resolver in "
-                <select data-testid="deploy-resolver" on:change=move |ev| {
-                    selected.set(event_target_value(&ev).parse::<usize>().ok().map(Selected::Resolver));
-                }>
-                    <option value="">"(pick on the map or here)"</option>
-                    {move || cities().into_iter().map(|(c, i)| {
-                        let name = geo::city(&c).map_or(c.clone(), |x| x.name.to_string());
-                        view! { <option value=i.to_string()>{name}</option> }
-                    }).collect::<Vec<_>>()}
-                </select>
-            </label>
+            <ResolverPicker selected=selected />
             <h3>"Scripted outages"</h3>
-            <ol class="rw-script" data-testid="outages">
-                {move || {
-                    design.with(|s| s.deploy.as_ref().map(|d| d.outages.clone()).unwrap_or_default())
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, o)| {
-                            let until = o.until_s.map_or(String::new(), |u| format!(" until {}", SimTime(u * 1000)));
-                            view! {
-                                <li>
-                                    <time>{SimTime(o.at_s * 1000).to_string()}</time>
-                                    {format!(" {}{until} ", o.describe())}
-                                    <button class="rw-button rw-button--small" aria-label=format!("Remove outage {}", i + 1) on:click=move |_| design.edit(|s| remove_outage(s, i))>"Remove"</button>
-                                </li>
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                }}
-            </ol>
-            <canvas node_ref=hist width="480" height="200" class="rw-chart__hist" data-testid="latency-histogram" role="img" aria-label="Histogram of resolution times now, over the same with everything healthy"></canvas>
+            <OutageScript />
+            <LatencyHistogram now=now />
         </div>
+    }
+}
+
+/// Scripts an outage of `kind` on `target` at the playhead.
+fn add_at_playhead(design: Design, clock: Clock, target: OutageTarget, kind: OutageKind) {
+    let at_s = clock.playhead_untracked() / 1000;
+    design.edit(|s| add_outage(s, at_s, target, kind));
+}
+
+/// Picking a location (here or on the map), and withdrawing, black-holing or
+/// restoring the selected one at the playhead.
+#[component]
+fn LocationControls(selected: RwSignal<Option<Selected>>) -> impl IntoView {
+    let design = use_design();
+    let clock = use_deployment().clock();
+    let fleet = move || design.with(|s| s.deploy.as_ref().map(|d| d.fleet.clone()).unwrap_or_default());
+    let add = move |target: OutageTarget, kind: OutageKind| add_at_playhead(design, clock, target, kind);
+    let restore_at_playhead = move |target: OutageTarget| {
+        let at_s = clock.playhead_untracked() / 1000;
+        design.edit(|s| restore(s, at_s, &target));
+    };
+    let sel_loc = move || match selected.get() {
+        Some(Selected::Location(l)) => fleet().get(l).map(|loc| loc.id.clone()),
+        _ => None,
+    };
+    view! {
+        <label class="rw-field">
+            "Location "
+            <select data-testid="deploy-location" prop:value=move || sel_loc().unwrap_or_default() on:change=move |ev| {
+                let id = event_target_value(&ev);
+                selected.set(fleet().iter().position(|l| l.id == id).map(Selected::Location));
+            }>
+                <option value="">"(pick on the map or here)"</option>
+                {move || fleet().into_iter().map(|l| {
+                    let label = format!("{} — stripe {}, gen {}", l.id, l.stripe, l.hardware_gen);
+                    view! { <option value=l.id.clone()>{label}</option> }
+                }).collect::<Vec<_>>()}
+            </select>
+        </label>
+        <Show when=move || sel_loc().is_some()>
+            <div class="rw-inspector__actions" role="group" aria-label="Fail the selected location at the playhead">
+                <button class="rw-button" data-testid="withdraw-location" on:click=move |_| if let Some(id) = sel_loc() { add(OutageTarget::Location(id), OutageKind::Withdraw) }>"Withdraw it"</button>
+                <button class="rw-button" data-testid="blackhole-location" on:click=move |_| if let Some(id) = sel_loc() { add(OutageTarget::Location(id), OutageKind::BlackHole) }>"Black-hole it"</button>
+                <button class="rw-button" data-testid="restore-location" on:click=move |_| if let Some(id) = sel_loc() { restore_at_playhead(OutageTarget::Location(id)) }>"Restore it"</button>
+            </div>
+        </Show>
+    }
+}
+
+/// Following a resolver: one per city, by the city's name.
+#[component]
+fn ResolverPicker(selected: RwSignal<Option<Selected>>) -> impl IntoView {
+    let deployment = use_deployment();
+    let cities = move || {
+        deployment
+            .with_playback(|p| {
+                let mut seen: Vec<(String, usize)> = Vec::new();
+                for (i, s) in p.sites().iter().enumerate() {
+                    if !seen.iter().any(|c| c.0 == s.city) {
+                        seen.push((s.city.clone(), i));
+                    }
+                }
+                seen.sort();
+                seen
+            })
+            .unwrap_or_default()
+    };
+    view! {
+        <label class="rw-field">
+            "Follow a resolver in "
+            <select data-testid="deploy-resolver" on:change=move |ev| {
+                selected.set(event_target_value(&ev).parse::<usize>().ok().map(Selected::Resolver));
+            }>
+                <option value="">"(pick on the map or here)"</option>
+                {move || cities().into_iter().map(|(c, i)| {
+                    let name = geo::city(&c).map_or(c.clone(), |x| x.name.to_string());
+                    view! { <option value=i.to_string()>{name}</option> }
+                }).collect::<Vec<_>>()}
+            </select>
+        </label>
+    }
+}
+
+/// The deployment's scripted outages, each with its Remove button.
+#[component]
+fn OutageScript() -> impl IntoView {
+    let design = use_design();
+    view! {
+        <ol class="rw-script" data-testid="outages">
+            {move || {
+                design.with(|s| s.deploy.as_ref().map(|d| d.outages.clone()).unwrap_or_default())
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, o)| {
+                        let until = o.until_s.map_or(String::new(), |u| format!(" until {}", SimTime(u * 1000)));
+                        view! {
+                            <li>
+                                <time>{SimTime(o.at_s * 1000).to_string()}</time>
+                                {format!(" {}{until} ", o.describe())}
+                                <button class="rw-button rw-button--small" aria-label=format!("Remove outage {}", i + 1) on:click=move |_| design.edit(|s| remove_outage(s, i))>"Remove"</button>
+                            </li>
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            }}
+        </ol>
+    }
+}
+
+/// The histogram of resolution times now (`now`: the counts and the histogram at the
+/// playhead), over the same with everything healthy.
+#[component]
+fn LatencyHistogram(now: Memo<Option<([usize; 4], Vec<u32>)>>) -> impl IntoView {
+    let (deployment, notice) = (use_deployment(), use_notice());
+    let hist = NodeRef::<Canvas>::new();
+    let base = Memo::new(move |_| deployment.with_playback(|p| p.at(SimTime::ZERO).histogram));
+    Effect::new(move |_| {
+        let (Some(el), Some((counts, h)), Some(b)) = (hist.get(), now.get(), base.get()) else { return };
+        crate::app::chart::fit_width(&el);
+        let Some(backend) = CanvasBackend::with_canvas_object(el) else { return };
+        if let Err(e) = crate::charts::draw_latency(&backend.into_drawing_area(), &h, &b, HIST_BIN_MS, counts[2]) {
+            notice.say(format!("The histogram could not be drawn: {e}"));
+        }
+    });
+    view! {
+        <canvas node_ref=hist width="480" height="200" class="rw-chart__hist" data-testid="latency-histogram" role="img" aria-label="Histogram of resolution times now, over the same with everything healthy"></canvas>
     }
 }

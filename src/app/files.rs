@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::app::importer;
-use crate::app::state::{ImportReport, use_design, use_import_notes, use_notice, use_run};
+use crate::app::state::{
+    Clock, Design, ImportNotes, ImportReport, Notice, use_design, use_import_notes, use_notice, use_run,
+};
 use crate::app::storage;
 use crate::app::widgets::download::download;
 use crate::design::saved;
@@ -30,10 +32,66 @@ async fn read_files(files: Vec<web_sys::File>) -> Result<Vec<Source>, String> {
 /// chosen or dropped, or pasted text) and the change-batch export.
 #[component]
 pub fn FileMenu() -> impl IntoView {
-    let (design, clock, notice, notes) = (use_design(), use_run().clock(), use_notice(), use_import_notes());
-    let (import_open, set_import_open) = signal(false);
-    let dragging = RwSignal::new(false);
-    let pasted = RwSignal::new(String::new());
+    let (design, notice) = (use_design(), use_notice());
+    let incoming = Import {
+        design,
+        clock: use_run().clock(),
+        notice,
+        notes: use_import_notes(),
+        open: RwSignal::new(false),
+        dragging: RwSignal::new(false),
+        pasted: RwSignal::new(String::new()),
+        importing: RwSignal::new(false),
+    };
+    let export = move |_| {
+        let s = design.get_untracked();
+        if let Err(e) = download("routewave-scenario.json", &s.to_json(), "application/json") {
+            notice.say(format!("Export failed: {e}."));
+        }
+    };
+    let export_changes = move |_| {
+        let (batch, notes) = design.with_untracked(|s| aws::change_batch(&s.zone, "<your hosted zone id>"));
+        if let Err(e) = download("change-batch.json", &batch, "application/json") {
+            notice.say(format!("Export failed: {e}."));
+        } else if !notes.is_empty() {
+            notice.say(format!("Change batch exported; fill in: {}", notes.join(" · ")));
+        }
+    };
+    view! {
+        <div class="rw-files" role="group" aria-label="Scenario file and history">
+            <button class="rw-button" data-testid="undo" on:click=move |_| design.undo() prop:disabled=move || !design.can_undo()>
+                "Undo"
+            </button>
+            <button class="rw-button" data-testid="redo" on:click=move |_| design.redo() prop:disabled=move || !design.can_redo()>
+                "Redo"
+            </button>
+            <SavedScenarios />
+            <button class="rw-button" data-testid="export-json" on:click=export>"Export JSON"</button>
+            <button
+                class="rw-button"
+                class:rw-drop--over=move || incoming.dragging.get()
+                data-testid="import"
+                aria-expanded=move || incoming.open.get().to_string()
+                title="Import a scenario, Route 53 output, a change batch, a traffic policy or Terraform (or drop files here)"
+                on:click=move |_| incoming.open.update(|o| *o = !*o)
+                on:dragover=move |ev| incoming.drag_over(&ev)
+                on:dragleave=move |_| incoming.dragging.set(false)
+                on:drop=move |ev| incoming.drop(&ev)
+            >
+                "Import…"
+            </button>
+            <button class="rw-button" data-testid="export-changes" on:click=export_changes>"Export change batch"</button>
+        </div>
+        <Show when=move || incoming.open.get()>
+            <ImportPanel incoming=incoming />
+        </Show>
+    }
+}
+
+/// Save, the saved list (choosing one opens it) and deleting the current title's save.
+#[component]
+fn SavedScenarios() -> impl IntoView {
+    let (design, clock, notice) = (use_design(), use_run().clock(), use_notice());
     let saves = RwSignal::new(storage::load_saved());
     let save = move |_| {
         let s = design.get_untracked();
@@ -64,42 +122,72 @@ pub fn FileMenu() -> impl IntoView {
             saves.set(list);
         }
     };
-    let export = move |_| {
-        let s = design.get_untracked();
-        if let Err(e) = download("routewave-scenario.json", &s.to_json(), "application/json") {
-            notice.say(format!("Export failed: {e}."));
-        }
-    };
-    // One undoable edit on success; on failure the design is untouched and one line
-    // names the file and the place.
-    // The import runs in a worker (`crate::app::importer`); the design changes only
-    // when it answers with an outcome.
-    let importing = RwSignal::new(false);
-    let run_import = move |sources: Vec<Source>| {
-        if importing.get_untracked() {
+    view! {
+        <button class="rw-button" data-testid="save" on:click=save>"Save"</button>
+        <select data-testid="saved" aria-label="Open a saved scenario" on:change=open_saved>
+            <option value="" selected=true>{move || format!("Saved scenarios ({})", saves.with(Vec::len))}</option>
+            {move || saves.get().into_iter().map(|(k, _)| { let label = k.clone(); view! { <option value=k>{label}</option> } }).collect::<Vec<_>>()}
+        </select>
+        <button
+            class="rw-button"
+            data-testid="delete-saved"
+            on:click=delete_saved
+            prop:disabled=move || { let t = design.with(|s| s.title.clone()); saves.with(|l| saved::find(l, &t).is_none()) }
+        >
+            "Delete saved"
+        </button>
+    }
+}
+
+/// The Import's state and what it does: files chosen, dropped or pasted become one
+/// undoable edit.
+#[derive(Clone, Copy)]
+struct Import {
+    design: Design,
+    clock: Clock,
+    notice: Notice,
+    notes: ImportNotes,
+    /// Whether the import panel is open.
+    open: RwSignal<bool>,
+    /// Whether files are being dragged over a drop target.
+    dragging: RwSignal<bool>,
+    pasted: RwSignal<String>,
+    /// Whether an import is running (another waits for it).
+    importing: RwSignal<bool>,
+}
+
+impl Import {
+    /// One undoable edit on success; on failure the design is untouched and one line
+    /// names the file and the place.
+    /// The import runs in a worker (`crate::app::importer`); the design changes only
+    /// when it answers with an outcome.
+    fn run(self, sources: Vec<Source>) {
+        if self.importing.get_untracked() {
             return;
         }
-        importing.set(true);
-        let current = design.get_untracked();
+        self.importing.set(true);
+        let current = self.design.get_untracked();
         importer::import(sources, current, move |outcome| {
-            importing.set(false);
+            self.importing.set(false);
             match outcome {
                 Ok(out) => {
                     if !out.onto_current {
-                        clock.pause_at(out.scenario.view.playhead_ms);
+                        self.clock.pause_at(out.scenario.view.playhead_ms);
                     }
-                    design.replace(out.scenario);
-                    notes.show(ImportReport { summary: out.summary, notes: out.notes });
-                    notice.clear();
-                    set_import_open.set(false);
-                    pasted.set(String::new());
+                    self.design.replace(out.scenario);
+                    self.notes.show(ImportReport { summary: out.summary, notes: out.notes });
+                    self.notice.clear();
+                    self.open.set(false);
+                    self.pasted.set(String::new());
                 }
-                Err(e) => notice.say(format!("Import failed: {e}. Your design is unchanged.")),
+                Err(e) => self.notice.say(format!("Import failed: {e}. Your design is unchanged.")),
             }
         });
-    };
-    // The files are taken from the list at once: clearing the input empties it.
-    let import_list = move |list: Option<web_sys::FileList>| {
+    }
+
+    /// Reads and imports the files of `list`. The files are taken from the list at
+    /// once: clearing the input empties it.
+    fn files(self, list: Option<web_sys::FileList>) {
         let files: Vec<web_sys::File> =
             list.map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect()).unwrap_or_default();
         if files.is_empty() {
@@ -107,110 +195,75 @@ pub fn FileMenu() -> impl IntoView {
         }
         wasm_bindgen_futures::spawn_local(async move {
             match read_files(files).await {
-                Ok(sources) => run_import(sources),
-                Err(name) => notice.say(format!("Import failed: {name} could not be read. Your design is unchanged.")),
+                Ok(sources) => self.run(sources),
+                Err(name) => {
+                    self.notice.say(format!("Import failed: {name} could not be read. Your design is unchanged."))
+                }
             }
         });
-    };
-    let choose = move |ev: leptos::ev::Event| {
+    }
+
+    /// Files chosen in the file input; the input is cleared so the same files can be chosen again.
+    fn choose(self, ev: &leptos::ev::Event) {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        import_list(input.files());
+        self.files(input.files());
         input.set_value("");
-    };
-    let drag_over = move |ev: leptos::ev::DragEvent| {
+    }
+
+    fn drag_over(self, ev: &leptos::ev::DragEvent) {
         ev.prevent_default();
-        dragging.set(true);
-    };
-    let drop = move |ev: leptos::ev::DragEvent| {
+        self.dragging.set(true);
+    }
+
+    fn drop(self, ev: &leptos::ev::DragEvent) {
         ev.prevent_default();
-        dragging.set(false);
-        import_list(ev.data_transfer().and_then(|d| d.files()));
-    };
-    let import_pasted = move |_| run_import(import::pasted(&pasted.get_untracked()));
-    let export_changes = move |_| {
-        let (batch, notes) = design.with_untracked(|s| aws::change_batch(&s.zone, "<your hosted zone id>"));
-        if let Err(e) = download("change-batch.json", &batch, "application/json") {
-            notice.say(format!("Export failed: {e}."));
-        } else if !notes.is_empty() {
-            notice.say(format!("Change batch exported; fill in: {}", notes.join(" · ")));
-        }
-    };
+        self.dragging.set(false);
+        self.files(ev.data_transfer().and_then(|d| d.files()));
+    }
+}
+
+/// The open Import: a drop target with a file input, and a text area for pasted documents.
+#[component]
+fn ImportPanel(incoming: Import) -> impl IntoView {
+    let pasted = incoming.pasted;
     view! {
-        <div class="rw-files" role="group" aria-label="Scenario file and history">
-            <button class="rw-button" data-testid="undo" on:click=move |_| design.undo() prop:disabled=move || !design.can_undo()>
-                "Undo"
-            </button>
-            <button class="rw-button" data-testid="redo" on:click=move |_| design.redo() prop:disabled=move || !design.can_redo()>
-                "Redo"
-            </button>
-            <button class="rw-button" data-testid="save" on:click=save>"Save"</button>
-            <select data-testid="saved" aria-label="Open a saved scenario" on:change=open_saved>
-                <option value="" selected=true>{move || format!("Saved scenarios ({})", saves.with(Vec::len))}</option>
-                {move || saves.get().into_iter().map(|(k, _)| { let label = k.clone(); view! { <option value=k>{label}</option> } }).collect::<Vec<_>>()}
-            </select>
-            <button
-                class="rw-button"
-                data-testid="delete-saved"
-                on:click=delete_saved
-                prop:disabled=move || { let t = design.with(|s| s.title.clone()); saves.with(|l| saved::find(l, &t).is_none()) }
+        <div class="rw-paste" data-testid="import-panel" role="group" aria-label="Import">
+            <label
+                class="rw-drop"
+                class:rw-drop--over=move || incoming.dragging.get()
+                data-testid="import-drop"
+                on:dragover=move |ev| incoming.drag_over(&ev)
+                on:dragleave=move |_| incoming.dragging.set(false)
+                on:drop=move |ev| incoming.drop(&ev)
             >
-                "Delete saved"
-            </button>
-            <button class="rw-button" data-testid="export-json" on:click=export>"Export JSON"</button>
-            <button
-                class="rw-button"
-                class:rw-drop--over=move || dragging.get()
-                data-testid="import"
-                aria-expanded=move || import_open.get().to_string()
-                title="Import a scenario, Route 53 output, a change batch, a traffic policy or Terraform (or drop files here)"
-                on:click=move |_| set_import_open.update(|o| *o = !*o)
-                on:dragover=drag_over
-                on:dragleave=move |_| dragging.set(false)
-                on:drop=drop
-            >
-                "Import…"
-            </button>
-            <button class="rw-button" data-testid="export-changes" on:click=export_changes>"Export change batch"</button>
-        </div>
-        <Show when=move || import_open.get()>
-            <div class="rw-paste" data-testid="import-panel" role="group" aria-label="Import">
-                <label
-                    class="rw-drop"
-                    class:rw-drop--over=move || dragging.get()
-                    data-testid="import-drop"
-                    on:dragover=drag_over
-                    on:dragleave=move |_| dragging.set(false)
-                    on:drop=drop
-                >
-                    <span>
-                        "Choose files or drop them here — a Routewave scenario; Route 53 record sets "
-                        "with their health checks; a change batch (applied onto this design); a traffic "
-                        "policy; a Terraform module's .tf / .tf.json files with their .tfvars, or a state "
-                        "or plan from terraform show -json. The format is detected."
-                    </span>
-                    <input type="file" multiple=true class="rw-visually-hidden" data-testid="import-files" on:change=choose />
-                </label>
-                <label>
-                    "…or paste it (several JSON documents one after another are read as several files)"
-                    <textarea
-                        rows="6"
-                        data-testid="import-text"
-                        prop:value=move || pasted.get()
-                        on:input=move |ev| pasted.set(event_target_value(&ev))
-                    ></textarea>
-                </label>
-                <button
-                    class="rw-button rw-button--primary"
-                    data-testid="import-pasted"
-                    on:click=import_pasted
-                    prop:disabled=move || importing.get()
-                >
-                    "Import pasted text"
-                </button>
-                <span role="status" class="rw-muted" data-testid="import-busy">
-                    {move || importing.get().then_some("Importing…")}
+                <span>
+                    "Choose files or drop them here — a Routewave scenario; Route 53 record sets "
+                    "with their health checks; a change batch (applied onto this design); a traffic "
+                    "policy; a Terraform module's .tf / .tf.json files with their .tfvars, or a state "
+                    "or plan from terraform show -json. The format is detected."
                 </span>
-            </div>
-        </Show>
+                <input type="file" multiple=true class="rw-visually-hidden" data-testid="import-files" on:change=move |ev| incoming.choose(&ev) />
+            </label>
+            <label>
+                "…or paste it (several JSON documents one after another are read as several files)"
+                <textarea
+                    rows="6"
+                    data-testid="import-text"
+                    prop:value=move || pasted.get()
+                    on:input=move |ev| pasted.set(event_target_value(&ev))
+                ></textarea>
+            </label>
+            <button
+                class="rw-button rw-button--primary"
+                data-testid="import-pasted"
+                on:click=move |_| incoming.run(import::pasted(&pasted.get_untracked()))
+                prop:disabled=move || incoming.importing.get()
+            >
+                "Import pasted text"
+            </button>
+            <span role="status" class="rw-muted" data-testid="import-busy">
+                {move || incoming.importing.get().then_some("Importing…")}
+            </span>
+        </div>
     }
 }

@@ -11,6 +11,7 @@ use crate::app::state::use_design;
 use crate::app::workers::{PanelRun, use_panel_run};
 use crate::design::jobs::{self, CellSlots, Request, Work};
 use crate::design::sweep::{Cell, Knob, Metric, influence};
+use crate::spec::scenario::Scenario;
 
 /// Trials per request to a worker.
 const PER_REQUEST: u64 = 5;
@@ -98,6 +99,62 @@ fn KnobField(
     }
 }
 
+/// The axes the two knob fields ask for, each knob with its values, or why they
+/// cannot run.
+fn read_axes(fields: [(RwSignal<String>, RwSignal<String>); 2]) -> Result<Vec<(Knob, Vec<String>)>, String> {
+    let mut axes: Vec<(Knob, Vec<String>)> = Vec::new();
+    for (k, v) in fields {
+        if let Some(k) = Knob::parse(&k.get_untracked()) {
+            axes.push((k, values(&v.get_untracked())));
+        }
+    }
+    if axes.len() == 2 && axes[0].0 == axes[1].0 {
+        return Err("Pick two different knobs (or none for the second).".into());
+    }
+    if let Some((k, _)) = axes.iter().find(|(_, v)| v.is_empty()) {
+        return Err(format!("Give {} at least one value.", k.label()));
+    }
+    Ok(axes)
+}
+
+/// Every combination of the axes' values, the first knob's outermost.
+fn combinations(axes: &[(Knob, Vec<String>)]) -> Vec<Vec<String>> {
+    let mut combos: Vec<Vec<String>> = vec![Vec::new()];
+    for (_, vs) in axes {
+        combos = combos
+            .into_iter()
+            .flat_map(|c| {
+                vs.iter().map(move |v| {
+                    let mut c = c.clone();
+                    c.push(v.clone());
+                    c
+                })
+            })
+            .collect();
+    }
+    combos
+}
+
+/// The worker requests for `n` trials of `metric` in each combination of `knobs`'
+/// values, [`PER_REQUEST`] trials at a time; the task is the combination's index.
+fn requests(s: &Scenario, knobs: &[Knob], combos: &[Vec<String>], metric: &Metric, n: u64) -> Vec<Request> {
+    let mut requests = Vec::new();
+    for (task, values) in combos.iter().enumerate() {
+        let work = Work::Cell { knobs: knobs.to_vec(), values: values.clone(), metric: metric.clone() };
+        for r in jobs::split(n, PER_REQUEST) {
+            requests.push(Request {
+                run: 0,
+                task: task as u32,
+                scenario: s.clone(),
+                work: work.clone(),
+                from: r.start,
+                to: r.end,
+            });
+        }
+    }
+    requests
+}
+
 /// The sweep panel.
 #[component]
 pub fn SweepPanel() -> impl IntoView {
@@ -113,51 +170,15 @@ pub fn SweepPanel() -> impl IntoView {
     let PanelRun { running, place, error, .. } = run;
     let start = move |_| {
         error.set(None);
-        let mut axes: Vec<(Knob, Vec<String>)> = Vec::new();
-        for (k, v) in [(knob1, values1), (knob2, values2)] {
-            if let Some(k) = Knob::parse(&k.get_untracked()) {
-                axes.push((k, values(&v.get_untracked())));
-            }
-        }
-        if axes.len() == 2 && axes[0].0 == axes[1].0 {
-            error.set(Some("Pick two different knobs (or none for the second).".into()));
-            return;
-        }
-        if let Some((k, _)) = axes.iter().find(|(_, v)| v.is_empty()) {
-            error.set(Some(format!("Give {} at least one value.", k.label())));
-            return;
-        }
+        let axes = match read_axes([(knob1, values1), (knob2, values2)]) {
+            Ok(axes) => axes,
+            Err(e) => return error.set(Some(e)),
+        };
         let metric = if metric.get_untracked() == "window" { Metric::ErrorWindow } else { Metric::Switch(None) };
         let n = trials.get_untracked();
-        let s = design.get_untracked();
         let knobs: Vec<Knob> = axes.iter().map(|(k, _)| *k).collect();
-        let mut combos: Vec<Vec<String>> = vec![Vec::new()];
-        for (_, vs) in &axes {
-            combos = combos
-                .into_iter()
-                .flat_map(|c| {
-                    vs.iter().map(move |v| {
-                        let mut c = c.clone();
-                        c.push(v.clone());
-                        c
-                    })
-                })
-                .collect();
-        }
-        let mut requests = Vec::new();
-        for (task, values) in combos.iter().enumerate() {
-            let work = Work::Cell { knobs: knobs.clone(), values: values.clone(), metric: metric.clone() };
-            for r in jobs::split(n, PER_REQUEST) {
-                requests.push(Request {
-                    run: 0,
-                    task: task as u32,
-                    scenario: s.clone(),
-                    work: work.clone(),
-                    from: r.start,
-                    to: r.end,
-                });
-            }
-        }
+        let combos = combinations(&axes);
+        let requests = design.with_untracked(|s| requests(s, &knobs, &combos, &metric, n));
         let measured = if metric == Metric::ErrorWindow {
             "of the clients' p95 error window"
         } else {
@@ -187,28 +208,7 @@ pub fn SweepPanel() -> impl IntoView {
             <div class="rw-sweep__form">
                 <KnobField label="Knob" testid="sweep-1" knob=knob1 values=values1 optional=false />
                 <KnobField label="Second knob" testid="sweep-2" knob=knob2 values=values2 optional=true />
-                <label class="rw-field">
-                    "Measure"
-                    <select data-testid="sweep-metric" prop:value=move || metric.get() on:change=move |ev| metric.set(event_target_value(&ev))>
-                        <option value="switch">"switch time of the first probe"</option>
-                        <option value="window">"clients' p95 error window"</option>
-                    </select>
-                </label>
-                <label class="rw-field">
-                    "Trials per combination"
-                    <input
-                        type="number"
-                        min="1"
-                        max="500"
-                        data-testid="sweep-trials"
-                        prop:value=move || trials.get().to_string()
-                        on:change=move |ev| {
-                            if let Ok(n) = event_target_value(&ev).parse::<u64>() {
-                                trials.set(n.clamp(1, 500));
-                            }
-                        }
-                    />
-                </label>
+                <MeasureFields metric=metric trials=trials />
             </div>
             <div class="rw-sweep__run">
                 <button class="rw-button rw-button--primary" data-testid="sweep-run" on:click=start prop:disabled=move || running.get()>
@@ -231,6 +231,35 @@ pub fn SweepPanel() -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="rw-warn" data-testid="sweep-error">{e}</p> })}
             {move || shown.with(results)}
         </div>
+    }
+}
+
+/// What a sweep measures and how many trials each combination runs.
+#[component]
+fn MeasureFields(metric: RwSignal<String>, trials: RwSignal<u64>) -> impl IntoView {
+    view! {
+        <label class="rw-field">
+            "Measure"
+            <select data-testid="sweep-metric" prop:value=move || metric.get() on:change=move |ev| metric.set(event_target_value(&ev))>
+                <option value="switch">"switch time of the first probe"</option>
+                <option value="window">"clients' p95 error window"</option>
+            </select>
+        </label>
+        <label class="rw-field">
+            "Trials per combination"
+            <input
+                type="number"
+                min="1"
+                max="500"
+                data-testid="sweep-trials"
+                prop:value=move || trials.get().to_string()
+                on:change=move |ev| {
+                    if let Ok(n) = event_target_value(&ev).parse::<u64>() {
+                        trials.set(n.clamp(1, 500));
+                    }
+                }
+            />
+        </label>
     }
 }
 

@@ -9,7 +9,7 @@
 use leptos::prelude::*;
 
 use crate::app::inspector::Inspector;
-use crate::app::state::{use_design, use_import_notes, use_notice, use_query, use_run, use_training};
+use crate::app::state::{Design, Notice, use_design, use_import_notes, use_notice, use_query, use_run, use_training};
 use crate::design::builder::{self, Child, Policy, RowKind, TreeRow};
 use crate::route53::lint::Pitfall;
 
@@ -152,22 +152,7 @@ fn Builder(target: RwSignal<String>) -> impl IntoView {
                     prop:value=move || current().map(|g| g.name).unwrap_or_default()
                     on:change=move |ev| target.set(event_target_value(&ev))
                 >
-                    {move || {
-                        groups
-                            .get()
-                            .into_iter()
-                            .map(|g| {
-                                let label = format!(
-                                    "{} ({}, {} record{})",
-                                    g.name,
-                                    g.policy.map_or("?", |p| p.name()),
-                                    g.records,
-                                    if g.records == 1 { "" } else { "s" }
-                                );
-                                view! { <option value=g.name.clone()>{label}</option> }
-                            })
-                            .collect::<Vec<_>>()
-                    }}
+                    {move || group_options(groups.get())}
                 </select>
             </label>
             <Show when=move || current().is_some_and(|g| g.records == 0)>
@@ -212,6 +197,23 @@ fn Builder(target: RwSignal<String>) -> impl IntoView {
     }
 }
 
+/// The builder's "Under" choices: each rule with its policy and how many records it has.
+fn group_options(groups: Vec<builder::GroupInfo>) -> impl IntoView {
+    groups
+        .into_iter()
+        .map(|g| {
+            let label = format!(
+                "{} ({}, {} record{})",
+                g.name,
+                g.policy.map_or("?", |p| p.name()),
+                g.records,
+                if g.records == 1 { "" } else { "s" }
+            );
+            view! { <option value=g.name.clone()>{label}</option> }
+        })
+        .collect::<Vec<_>>()
+}
+
 /// Elbow connectors from each row's parent to the row, as SVG path data.
 fn connectors(rows: &[TreeRow]) -> String {
     let mut d = String::new();
@@ -226,8 +228,7 @@ fn connectors(rows: &[TreeRow]) -> String {
     d
 }
 
-/// The rows of the tree, their connectors, and what a row does when clicked,
-/// dragged, dropped on or keyed.
+/// The rows of the tree and their connectors.
 #[component]
 fn Graph(
     rows: Memo<Vec<TreeRow>>,
@@ -235,24 +236,15 @@ fn Graph(
     target: RwSignal<String>,
     checked: Memo<Result<Vec<Pitfall>, Vec<String>>>,
 ) -> impl IntoView {
-    let (design, notice) = (use_design(), use_notice());
     let live = use_run().live();
-    let on_path = use_query().path();
-    let dragging = RwSignal::new(None::<usize>);
-    let healthy = Memo::new(move |_| live.get().map(|l| l.record_healthy).unwrap_or_default());
-    let move_record = move |i: usize, dir: i32| design.try_edit(|s| builder::move_within(s, i, dir).ok_or(())).ok();
-    let drop_on = move |row: TreeRow| {
-        let Some(from) = dragging.get_untracked() else { return };
-        dragging.set(None);
-        let mut s = design.get_untracked();
-        match builder::drop_on(&mut s, from, &row) {
-            None => {}
-            Some(Ok(at)) => {
-                design.replace(s);
-                selected.set(Some(at));
-            }
-            Some(Err(e)) => notice.say(format!("Cannot move the record: {e}.")),
-        }
+    let ctx = RowContext {
+        design: use_design(),
+        notice: use_notice(),
+        selected,
+        target,
+        dragging: RwSignal::new(None),
+        healthy: Memo::new(move |_| live.get().map(|l| l.record_healthy).unwrap_or_default()),
+        on_path: use_query().path(),
     };
     view! {
         <div class="rw-tree" role="tree" aria-label="Routing tree" data-testid="tree">
@@ -265,112 +257,158 @@ fn Graph(
                 <path d=move || connectors(&rows.get()) />
             </svg>
             {move || {
-
                 let warned: Vec<Option<usize>> =
                     checked.get().unwrap_or_default().into_iter().map(|p| p.record).collect();
                 rows.get()
                     .into_iter()
                     .map(|r| {
-                        let rec = r.record;
-                        // Health and the answer path follow the playhead row by row, so the
-                        // rows themselves (and a drag in progress) stay put while playing.
-                        let ok = move || rec.is_none_or(|i| healthy.with(|h| h.get(i).copied().unwrap_or(true)));
-                        let badge = move || match (rec, ok()) {
-                            (None, _) => "",
-                            (Some(_), true) => "✓ healthy",
-                            (Some(_), false) => "✗ unhealthy",
-                        };
-                        let group = match &r.kind {
-                            RowKind::Rule { group } => Some(group.clone()),
-                            _ => None,
-                        };
-                        let is_target = {
-                            let g = group.clone();
-                            move || g.as_ref().is_some_and(|g| *g == target.get())
-                        };
-                        let pick = {
-                            let g = group.clone();
-                            move || match (&g, rec) {
-                                (Some(g), _) => target.set(g.clone()),
-                                (None, Some(i)) => selected.set(Some(i)),
-                                _ => {}
-                            }
-                        };
-                        let pick2 = pick.clone();
-                        let row_drop = r.clone();
-                        let leaf = match r.kind {
-                            RowKind::Leaf(k) => Some(k),
-                            _ => None,
-                        };
-                        let indent = format!("{}px", r.depth * INDENT_PX);
-                        let warn = rec.is_some() && warned.contains(&rec);
-                        let answer = move || rec.is_some_and(|i| on_path.with(|p| p.contains(&i)));
-                        view! {
-                            <div
-                                class="rw-tree__row"
-                                class:rw-tree__row--group=group.is_some()
-                                class:rw-tree__row--leaf=leaf.is_some()
-                                class:rw-tree__row--bad=move || !ok()
-                                class:rw-tree__row--selected=move || rec.is_some() && selected.get() == rec
-                                class:rw-tree__row--target=is_target.clone()
-                                class:rw-tree__row--drop=move || dragging.get().is_some()
-                                class:rw-tree__row--path=answer
-                                role="treeitem"
-                                tabindex="0"
-                                prop:ariaLevel=(r.depth + 1).to_string()
-                                aria-selected=move || (rec.is_some() && selected.get() == rec || is_target()).to_string()
-                                data-testid=rec.map_or_else(|| format!("tree-rule-{}", group.clone().unwrap_or_default()), |i| format!("tree-record-{i}"))
-                                draggable=rec.map(|_| "true")
-                                style:margin-left=indent
-                                on:click=move |_| pick()
-                                on:dragstart=move |e: leptos::ev::DragEvent| {
-                                    if let Some(dt) = e.data_transfer() {
-                                        let _ = dt.set_data("text/plain", &rec.map(|i| i.to_string()).unwrap_or_default());
-                                    }
-                                    dragging.set(rec);
-                                }
-                                on:dragend=move |_| dragging.set(None)
-                                on:dragover=move |e: leptos::ev::DragEvent| e.prevent_default()
-                                on:drop=move |e: leptos::ev::DragEvent| {
-                                    e.prevent_default();
-                                    drop_on(row_drop.clone());
-                                }
-                                on:keydown=move |e: leptos::ev::KeyboardEvent| {
-                                    match e.key().as_str() {
-                                        "Enter" | " " => {
-                                            e.prevent_default();
-                                            pick2();
-                                        }
-                                        "ArrowUp" | "ArrowDown" if e.alt_key() => {
-                                            let Some(i) = rec else { return };
-                                            e.prevent_default();
-                                            let dir = if e.key() == "ArrowUp" { -1 } else { 1 };
-                                            selected.set(move_record(i, dir).or(Some(i)));
-                                        }
-                                        "Delete" => {
-                                            let Some(i) = rec else { return };
-                                            e.prevent_default();
-                                            design.edit(|s| builder::remove(s, i));
-                                            selected.set(None);
-                                        }
-                                        _ => {}
-                                    }
-                                }
-                            >
-                                {leaf.map(|k| view! { <span class="rw-tag rw-tag--endpoint">{k}</span> })}
-                                <span class="rw-tree__text">{r.text}</span>
-                                <span class="rw-tag" class:rw-tag--policy=group.is_some()>{r.policy}</span>
-                                {(!r.ttl.is_empty()).then(|| view! { <span class="rw-tag rw-tag--ttl">{r.ttl}</span> })}
-                                {r.check.map(|c| view! { <span class="rw-tag rw-tag--check">{format!("check {c}")}</span> })}
-                                {r.eth.then(|| view! { <span class="rw-tag">"ETH"</span> })}
-                                {warn.then(|| view! { <span class="rw-tag rw-tag--warn">"⚠ pitfall"</span> })}
-                                {move || answer().then(|| view! { <span class="rw-tag rw-tag--path" data-testid="on-path">"◀ answer path"</span> })}
-                                <span class="rw-health" class:rw-health--bad=move || !ok()>{badge}</span>
-                            </div>
-                        }
+                        let warn = r.record.is_some() && warned.contains(&r.record);
+                        view! { <Row r=r warn=warn ctx=ctx /> }
                     })
                     .collect::<Vec<_>>()
             }}
+        </div>
+    }
+}
+
+/// What every row of the graph reads and acts on.
+#[derive(Clone, Copy)]
+struct RowContext {
+    design: Design,
+    notice: Notice,
+    selected: RwSignal<Option<usize>>,
+    /// The rule the builder adds under.
+    target: RwSignal<String>,
+    /// The record being dragged.
+    dragging: RwSignal<Option<usize>>,
+    /// Each record's health as the DNS servers see it at the playhead.
+    healthy: Memo<Vec<bool>>,
+    /// The records on the query tester's answer path.
+    on_path: Memo<Vec<usize>>,
+}
+
+impl RowContext {
+    /// Picking a row: a rule becomes the builder's target, a record is selected.
+    fn pick(self, group: Option<&String>, rec: Option<usize>) {
+        match (group, rec) {
+            (Some(g), _) => self.target.set(g.clone()),
+            (None, Some(i)) => self.selected.set(Some(i)),
+            _ => {}
+        }
+    }
+
+    /// The dragged record dropped on `row`: moved there (and selected), or why not.
+    fn drop_on(self, row: &TreeRow) {
+        let Some(from) = self.dragging.get_untracked() else { return };
+        self.dragging.set(None);
+        let mut s = self.design.get_untracked();
+        match builder::drop_on(&mut s, from, row) {
+            None => {}
+            Some(Ok(at)) => {
+                self.design.replace(s);
+                self.selected.set(Some(at));
+            }
+            Some(Err(e)) => self.notice.say(format!("Cannot move the record: {e}.")),
+        }
+    }
+
+    /// A key on a row: Enter or Space picks it, Alt+↑ / Alt+↓ move a record within its
+    /// group, Delete removes it.
+    fn key(self, e: &leptos::ev::KeyboardEvent, group: Option<&String>, rec: Option<usize>) {
+        match e.key().as_str() {
+            "Enter" | " " => {
+                e.prevent_default();
+                self.pick(group, rec);
+            }
+            "ArrowUp" | "ArrowDown" if e.alt_key() => {
+                let Some(i) = rec else { return };
+                e.prevent_default();
+                let dir = if e.key() == "ArrowUp" { -1 } else { 1 };
+                let moved = self.design.try_edit(|s| builder::move_within(s, i, dir).ok_or(())).ok();
+                self.selected.set(moved.or(Some(i)));
+            }
+            "Delete" => {
+                let Some(i) = rec else { return };
+                e.prevent_default();
+                self.design.edit(|s| builder::remove(s, i));
+                self.selected.set(None);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One row of the graph: a rule, a record or an endpoint leaf, with its tags and
+/// health badge; `warn` when a pitfall names its record. Health and the answer path
+/// follow the playhead row by row, so the rows themselves (and a drag in progress)
+/// stay put while playing.
+#[component]
+fn Row(r: TreeRow, warn: bool, ctx: RowContext) -> impl IntoView {
+    let RowContext { selected, target, dragging, healthy, on_path, .. } = ctx;
+    let rec = r.record;
+    let ok = move || rec.is_none_or(|i| healthy.with(|h| h.get(i).copied().unwrap_or(true)));
+    let badge = move || match (rec, ok()) {
+        (None, _) => "",
+        (Some(_), true) => "✓ healthy",
+        (Some(_), false) => "✗ unhealthy",
+    };
+    let group = match &r.kind {
+        RowKind::Rule { group } => Some(group.clone()),
+        _ => None,
+    };
+    let is_target = {
+        let g = group.clone();
+        move || g.as_ref().is_some_and(|g| *g == target.get())
+    };
+    let (g_click, g_key) = (group.clone(), group.clone());
+    let row_drop = r.clone();
+    let leaf = match r.kind {
+        RowKind::Leaf(k) => Some(k),
+        _ => None,
+    };
+    let indent = format!("{}px", r.depth * INDENT_PX);
+    let answer = move || rec.is_some_and(|i| on_path.with(|p| p.contains(&i)));
+    view! {
+        <div
+            class="rw-tree__row"
+            class:rw-tree__row--group=group.is_some()
+            class:rw-tree__row--leaf=leaf.is_some()
+            class:rw-tree__row--bad=move || !ok()
+            class:rw-tree__row--selected=move || rec.is_some() && selected.get() == rec
+            class:rw-tree__row--target=is_target.clone()
+            class:rw-tree__row--drop=move || dragging.get().is_some()
+            class:rw-tree__row--path=answer
+            role="treeitem"
+            tabindex="0"
+            prop:ariaLevel=(r.depth + 1).to_string()
+            aria-selected=move || (rec.is_some() && selected.get() == rec || is_target()).to_string()
+            data-testid=rec.map_or_else(|| format!("tree-rule-{}", group.clone().unwrap_or_default()), |i| format!("tree-record-{i}"))
+            draggable=rec.map(|_| "true")
+            style:margin-left=indent
+            on:click=move |_| ctx.pick(g_click.as_ref(), rec)
+            on:dragstart=move |e: leptos::ev::DragEvent| {
+                if let Some(dt) = e.data_transfer() {
+                    let _ = dt.set_data("text/plain", &rec.map(|i| i.to_string()).unwrap_or_default());
+                }
+                dragging.set(rec);
+            }
+            on:dragend=move |_| dragging.set(None)
+            on:dragover=move |e: leptos::ev::DragEvent| e.prevent_default()
+            on:drop=move |e: leptos::ev::DragEvent| {
+                e.prevent_default();
+                ctx.drop_on(&row_drop);
+            }
+            on:keydown=move |e| ctx.key(&e, g_key.as_ref(), rec)
+        >
+            {leaf.map(|k| view! { <span class="rw-tag rw-tag--endpoint">{k}</span> })}
+            <span class="rw-tree__text">{r.text}</span>
+            <span class="rw-tag" class:rw-tag--policy=group.is_some()>{r.policy}</span>
+            {(!r.ttl.is_empty()).then(|| view! { <span class="rw-tag rw-tag--ttl">{r.ttl}</span> })}
+            {r.check.map(|c| view! { <span class="rw-tag rw-tag--check">{format!("check {c}")}</span> })}
+            {r.eth.then(|| view! { <span class="rw-tag">"ETH"</span> })}
+            {warn.then(|| view! { <span class="rw-tag rw-tag--warn">"⚠ pitfall"</span> })}
+            {move || answer().then(|| view! { <span class="rw-tag rw-tag--path" data-testid="on-path">"◀ answer path"</span> })}
+            <span class="rw-health" class:rw-health--bad=move || !ok()>{badge}</span>
         </div>
     }
 }
