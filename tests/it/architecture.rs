@@ -414,3 +414,75 @@ fn the_cycle_check_reads_paths_and_finds_cycles() {
     assert_eq!(find_cycle(&graph(&[("a", "b"), ("b", "c"), ("a", "c"), ("d", "a")])), None);
     assert_eq!(find_cycle(&graph(&[("a", "a")])), Some(vec!["a".to_string(), "a".to_string()]));
 }
+
+/// A source file's code (before its unit tests) stays under this many lines unless
+/// its module doc states why in a `//! Length:` line.
+const FILE_LINES: usize = 600;
+/// A function stays under this many lines (its `fn` line to its closing brace) unless
+/// a `// Length:` line right above it (before its doc comment and attributes) says why.
+const FN_LINES: usize = 120;
+
+/// Each function of `code` longer than [`FN_LINES`] without a stated reason, as
+/// `(first line, length, name)`. A function ends at the first line that is its
+/// indentation followed by `}`, as `rustfmt` lays code out.
+fn long_functions(code: &str) -> Vec<(usize, usize, String)> {
+    let lines: Vec<&str> = code.lines().collect();
+    let mut long = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let body = line.trim_start();
+        let indent = &line[..line.len() - body.len()];
+        let rest = ["pub(crate) ", "pub(super) ", "pub ", "const ", "async ", "unsafe "]
+            .iter()
+            .fold(body, |b, p| b.strip_prefix(p).unwrap_or(b));
+        let Some(sig) = rest.strip_prefix("fn ") else { continue };
+        if line.trim_end().ends_with(';') {
+            continue;
+        }
+        let name: String = sig.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let close = format!("{indent}}}");
+        let Some(end) = lines[i..].iter().position(|l| *l == close) else { continue };
+        let mut above = i;
+        while above > 0 {
+            let l = lines[above - 1].trim_start();
+            if l.starts_with("///") || l.starts_with("#[") || l.starts_with("//") && !l.starts_with("// Length:") {
+                above -= 1;
+            } else {
+                break;
+            }
+        }
+        let reasoned = above > 0 && lines[above - 1].trim_start().starts_with("// Length:");
+        if end + 1 > FN_LINES && !reasoned {
+            long.push((i + 1, end + 1, name));
+        }
+    }
+    long
+}
+
+#[test]
+fn files_and_functions_stay_short_or_say_why() {
+    let mut over = Vec::new();
+    for path in src_files() {
+        let text = fs::read_to_string(&path).unwrap();
+        let code = non_test_code(&text);
+        let rel = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().display().to_string();
+        let lines = code.lines().count();
+        if lines > FILE_LINES && !code.lines().any(|l| l.starts_with("//! Length:")) {
+            over.push(format!("{rel}: {lines} lines"));
+        }
+        for (at, n, name) in long_functions(code) {
+            over.push(format!("{rel}:{at}: fn {name} is {n} lines"));
+        }
+    }
+    assert!(over.is_empty(), "over the limits without a stated reason:\n{}", over.join("\n"));
+}
+
+#[test]
+fn the_length_check_measures_functions_and_honours_reasons() {
+    let body = "    let x = 1;\n".repeat(FN_LINES);
+    let long = format!("/// Doc.\npub fn big() {{\n{body}}}\n\nfn small() {{\n}}\n");
+    assert_eq!(long_functions(&long), vec![(2, FN_LINES + 2, "big".to_string())]);
+    let reasoned = format!("// Length: one flat table.\n{long}");
+    assert_eq!(long_functions(&reasoned), vec![]);
+    let nested = format!("impl A {{\n    #[inline]\n    fn big(&self) {{\n{body}    }}\n}}\n");
+    assert_eq!(long_functions(&nested), vec![(3, FN_LINES + 2, "big".to_string())]);
+}
