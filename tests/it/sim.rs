@@ -240,6 +240,23 @@ fn between_the_stop_and_the_switch_an_alb_answers_502_and_an_nlb_refuses() {
     assert_eq!(kinds("latency-weighted-nlb"), [RequestResult::Failed(Outcome::Refused)].into());
 }
 
+/// A check attached to a latency alias acts no sooner than the same check read through
+/// Evaluate Target Health (docs/model.md, "What each design shows"): 2a and 2b answer
+/// alike, so with the same seed the probe switches at the same moment. Likewise
+/// Washington's geolocation record and its latency record lead to the same cascade
+/// (1b and 3b).
+#[test]
+fn the_same_check_read_two_ways_switches_at_the_same_moment() {
+    for (a, b) in
+        [("latency-weighted-nlb", "latency-weighted-checks-nlb"), ("latency-failover-alb", "geo-failover-alb")]
+    {
+        let (ra, rb) = (trials(a, 4), trials(b, 4));
+        let switches = |rs: &[Report]| rs.iter().map(|r| r.summary.switch_ms["curl-dc"]).collect::<Vec<_>>();
+        assert_eq!(switches(&ra), switches(&rb), "{a} vs {b}");
+        assert!(switches(&ra).iter().all(Option::is_some), "{a} switches");
+    }
+}
+
 /// Failover time varies from run to run (checker and resolver-cache phases).
 #[test]
 fn switch_time_varies_between_runs_within_mechanical_bounds() {

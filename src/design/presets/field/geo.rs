@@ -39,7 +39,9 @@ pub(in crate::design::presets) fn geo_failover(kind: LbKind) -> Scenario {
             )
         ),
         &[
-            "Washington is in North America: it follows the us-east-1 cascade's order.",
+            "Washington is in North America: it follows the us-east-1 cascade's order, the same cascade its \
+             latency record picks in latency-failover, so both designs switch alike; a difference between two \
+             single runs is the run-to-run spread (run Trials on both).",
             "Clients in places no continent record covers use the default location (the us-east-1 cascade).",
         ],
     );

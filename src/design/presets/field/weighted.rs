@@ -48,7 +48,9 @@ pub(in crate::design::presets) fn latency_weighted(kind: LbKind, variant: Weight
                 setup("checks 10 s × 1 on the weighted and the latency records, ETH on the latency aliases")
             ),
             &[
-                "Compare with latency-weighted: which signal moves the latency layer, and when?",
+                "Compare with latency-weighted: the same check moves both layers, so the latency record leaves at \
+                 the same moment; two single runs differ only by where the checks' phase and push fell (run Trials \
+                 on both: the spreads are the same).",
                 "A check on an alias and Evaluate Target Health must both pass for the region to stay.",
             ],
         ),
