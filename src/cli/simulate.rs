@@ -10,6 +10,7 @@ use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
 use crate::failover::sim::{Report, Sim};
 use crate::route53::answer::{self, ClientAddr, Query};
+use crate::spec::scenario::Scenario;
 use crate::spec::zone::RecordType;
 
 pub(super) fn simulate(parser: &mut lexopt::Parser, out: &mut String) -> Result<(), String> {
@@ -67,6 +68,7 @@ pub(super) fn simulate(parser: &mut lexopt::Parser, out: &mut String) -> Result<
         return Ok(());
     }
     print_report(&sim, &report, out);
+    print_story(&scenario, out);
     Ok(())
 }
 
@@ -175,6 +177,21 @@ fn print_report(sim: &Sim, r: &Report, out: &mut String) {
         let _ = writeln!(out, "    {kind:22} {n:.0}");
     }
     let _ = writeln!(out, "  trace hash              {}", r.trace_hash);
+}
+
+/// What to watch for in this scenario (its story's hints name the mechanisms) and the
+/// assumptions the run rests on, as the page shows them beside the numbers.
+fn print_story(s: &Scenario, out: &mut String) {
+    if !s.watch_for.is_empty() {
+        let _ = writeln!(out, "\nwatch for:");
+        for w in &s.watch_for {
+            let _ = writeln!(out, "  - {w}");
+        }
+    }
+    let _ = writeln!(out, "\nassumed (no public source; docs/model.md):");
+    for a in crate::design::assumptions::assumptions(s) {
+        let _ = writeln!(out, "  - {}: {} ({})", a.what, a.value, a.why);
+    }
 }
 
 fn truncate(s: &str, n: usize) -> String {

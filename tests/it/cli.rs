@@ -39,6 +39,23 @@ fn simulate_prints_timeline_probe_log_and_phases() {
     }
 }
 
+/// A run that never switches still names its mechanism: the scenario's hints and the
+/// assumptions it rests on follow the numbers, as in the page.
+#[test]
+fn simulate_names_the_mechanism_and_the_assumptions() {
+    let s = routewave::design::presets::preset("latency-layer-pitfall-alb").unwrap();
+    let (code, out, err) = routewave(&["simulate", "preset:latency-layer-pitfall-alb"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("watch for:"), "{out}");
+    for w in &s.watch_for {
+        assert!(out.contains(w.as_str()), "{w} missing:\n{out}");
+    }
+    assert!(out.contains("assumed (no public source; docs/model.md):"), "{out}");
+    for a in routewave::design::assumptions::assumptions(&s) {
+        assert!(out.contains(a.what), "{} missing:\n{out}", a.what);
+    }
+}
+
 #[test]
 fn trials_print_percentiles_and_json_round_trips() {
     let (code, out, err) = routewave(&["simulate", "preset:latency-weighted-alb", "--trials", "5"]);
