@@ -40,8 +40,12 @@ pub fn assumptions(s: &Scenario) -> Vec<Assumption> {
         let period = p.latency.remeasure_period_s;
         add(
             "Route 53 re-measures its latency data every",
-            if period == 0 { "never (a fixed table)".to_string() } else { format!("{period} s") },
-            "AWS says the data changes but publishes no period (docs/model.md, latency data)",
+            match period {
+                0 => "never (a fixed table)".to_string(),
+                p if p % 86_400 == 0 => format!("{} days", p / 86_400),
+                p => format!("{p} s"),
+            },
+            "AWS says the data changes from week to week but publishes no period (docs/model.md, latency data)",
         );
         add(
             "latency data varies between measurements by",
@@ -119,7 +123,10 @@ mod tests {
         let period = |s: &Scenario| {
             assumptions(s).into_iter().find(|a| a.what.contains("re-measures")).map(|a| a.value).unwrap()
         };
-        assert_eq!(period(&s), format!("{} s", s.params.latency.remeasure_period_s));
+        s.params.latency.remeasure_period_s = 900;
+        assert_eq!(period(&s), "900 s");
+        s.params.latency.remeasure_period_s = 7 * 86_400;
+        assert_eq!(period(&s), "7 days");
         s.params.latency.remeasure_period_s = 0;
         assert_eq!(period(&s), "never (a fixed table)");
         s.params.health.push_delay_ms = (2_000, 4_000);

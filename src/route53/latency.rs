@@ -6,11 +6,10 @@
 //! 200 km per ms, i.e. 0.01 ms of round trip per km; real paths are longer than
 //! great circles, hence the default 0.02 ms/km (path inflation ≈ 2) \[D\].
 //!
-//! AWS measures latency continuously from real traffic, aggregated per resolver,
-//! and says the data "can change frequently" (a user routed to one region this week
-//! may go to another next week); it publishes no refresh period. The re-measurement
-//! model makes that a parameter (docs/model.md, "Latency data"): every
-//! `remeasure_period_s` (default 900 s, assumed) the table is re-drawn with
+//! AWS bases the data on "network conditions of the past couple of weeks" (a user
+//! routed to one region this week may go to another next week) and publishes no
+//! refresh period. The re-measurement model makes that a parameter (docs/model.md,
+//! "Latency data"): every `remeasure_period_s` (default a week) the table is re-drawn with
 //! multiplicative log-normal noise per (client place, region) (σ 0.15, assumed), the
 //! epoch boundaries offset by a seed-derived phase. Two regions at nearly the same
 //! distance can then swap order from one epoch to the next, so a client near a tie

@@ -51,8 +51,9 @@ pub struct LatencyModel {
     #[serde(default = "d_per_km")]
     pub ms_per_km: f64,
     /// Seconds between re-measurements of the table; 0 = it never changes. Default
-    /// 900 (assumed: AWS says the data is measured continuously and "can change
-    /// frequently", but publishes no refresh period; see docs/model.md).
+    /// 604,800, a week: AWS describes the data as measured over "the past couple of
+    /// weeks" and a client sent to one region "this week" as possibly sent to another
+    /// "next week", and publishes no period (docs/model.md, latency data).
     #[serde(default = "d_remeasure")]
     pub remeasure_period_s: u64,
     /// Log-normal sigma of the per-epoch multiplicative noise. Default 0.15
@@ -70,7 +71,7 @@ fn d_per_km() -> f64 {
 }
 
 fn d_remeasure() -> u64 {
-    900
+    604_800
 }
 
 fn d_sigma() -> f64 {

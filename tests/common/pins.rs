@@ -2,7 +2,7 @@
 //! seed must give these exact values on every platform.
 
 /// Trace hash of preset `latency-weighted-nlb` at its seed (1).
-pub const TRACE_HASH_LATENCY_WEIGHTED_NLB: &str = "c1de9984bb915587";
+pub const TRACE_HASH_LATENCY_WEIGHTED_NLB: &str = "6d6d2ca9824b6fae";
 
 /// Fingerprint of the data-plane deployment of preset `data-plane-bad-plan` at seed 1:
 /// its per-wave blast radius and the deployment playback's resolver counts and

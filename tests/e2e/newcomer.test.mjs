@@ -33,7 +33,7 @@ test("newcomer: ALB design, fail us-east-1, watch, switch to NLB + TTL 1 s, comp
     await page.getByTestId("summary").filter({ hasText: /curl-dc: switch .* moved by / }).waitFor();
     const assumed = page.getByTestId("assumptions");
     await assumed.locator("summary").click();
-    assert.match(await assumed.textContent(), /Route 53 re-measures its latency data every: 900 s/);
+    assert.match(await assumed.textContent(), /Route 53 re-measures its latency data every: 7 days/);
     assert.match(await assumed.textContent(), /a health verdict reaches each DNS location after: 1–10 s/);
     // Pin this run as A; switch the design; B keeps A's seed and fault script.
     await page.getByTestId("pin-a").click();

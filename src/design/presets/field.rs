@@ -24,7 +24,6 @@
 
 use crate::design::guide::{Mechanisms, clock};
 use crate::spec::kinds::{ClientKind, ResolverKind};
-use crate::spec::params::LatencyModel;
 use crate::spec::scenario::*;
 use crate::spec::zone::*;
 
