@@ -11,7 +11,8 @@
 //!   current opinion, in either direction;
 //! - the check is healthy while **more than 18 %** of its checkers say healthy;
 //! - a change reaches the DNS servers after a push delay drawn uniformly from
-//!   [`HealthParams::push_delay_ms`] (\[U\]: 1–10 s by default), never out of order;
+//!   [`HealthParams::push_delay_ms`] (1–10 s by default, assumed: `docs/model.md`,
+//!   "Route 53: health checks…", delivery delay), never out of order;
 //! - a calculated check applies its rule to its children's statuses as the DNS
 //!   servers see them; a disabled check is healthy; an inverted one reports the
 //!   opposite; a manual check is set by calls (it stands for CloudWatch-alarm and
