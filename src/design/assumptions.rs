@@ -6,7 +6,7 @@ use crate::failover::resolver::PUBLIC_CACHE_NODES;
 use crate::failover::sim::RESPONSE_PATIENCE_MS;
 use crate::spec::kinds::{ClientKind, ResolverKind};
 use crate::spec::scenario::{Scenario, TrafficModel};
-use crate::spec::zone::Routing;
+use crate::spec::zone::{LbKind, Routing};
 
 /// One assumption in force.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,6 +51,15 @@ pub fn assumptions(s: &Scenario) -> Vec<Assumption> {
             "latency data varies between measurements by",
             format!("σ {} (log-normal)", p.latency.noise_sigma),
             "no published spread (docs/model.md, latency data)",
+        );
+    }
+    let alb = s.zone.load_balancers.iter().any(|lb| lb.kind == LbKind::Alb);
+    if alb && reuses_connections(s) {
+        add(
+            "after its own HTTP 502 an ALB keeps the client's kept-alive connection open",
+            "yes".to_string(),
+            "AWS does not document it; public transcripts of ALB errors show \"Connection: keep-alive\" \
+             (docs/model.md, endpoints and connections)",
         );
     }
     let Some(pop) = &s.population else { return out };
@@ -108,6 +117,16 @@ pub fn assumptions(s: &Scenario) -> Vec<Assumption> {
     out
 }
 
+/// Whether any client of `s` (a group, the population or a probe) keeps a connection
+/// open between requests.
+fn reuses_connections(s: &Scenario) -> bool {
+    let reuses = |k: ClientKind| k.rules().keepalive_idle_ms > 0;
+    let population = s.population.iter().filter(|p| p.clients > 0).flat_map(|p| &p.client_kinds);
+    s.clients.iter().any(|g| g.count > 0 && reuses(g.kind))
+        || population.into_iter().any(|(k, w)| *w > 0 && reuses(*k))
+        || s.probes.iter().any(|p| reuses(p.kind))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +163,29 @@ mod tests {
         let listed = whats(&bare);
         assert!(!listed.iter().any(|w| w.contains("population") || w.contains("kinds")), "{listed:?}");
         assert!(whats(&latency).iter().any(|w| w.contains("resolver kinds")));
+    }
+
+    #[test]
+    fn the_alb_keeping_its_connection_after_a_502_is_listed_only_with_an_alb_and_reused_connections() {
+        const WHAT: &str = "after its own HTTP 502 an ALB keeps the client's kept-alive connection open";
+        let alb = preset("latency-weighted-alb").unwrap();
+        assert!(whats(&alb).contains(&WHAT), "an ALB and browsers: {:?}", whats(&alb));
+        let nlb = preset("latency-weighted-nlb").unwrap();
+        assert!(!whats(&nlb).contains(&WHAT), "no ALB");
+        let mut curl_only = alb.clone();
+        curl_only.population = None;
+        curl_only.clients.clear();
+        assert!(curl_only.probes.iter().all(|p| p.kind == ClientKind::Curl), "the field probe is a curl loop");
+        assert!(!whats(&curl_only).contains(&WHAT), "nothing reuses a connection");
+        let mut jvm = curl_only.clone();
+        jvm.clients.push(crate::spec::scenario::ClientGroupSpec {
+            resolver: jvm.probes[0].resolver.clone(),
+            count: 10,
+            kind: ClientKind::Jvm,
+            traffic: None,
+            requests_per_min: None,
+            city: None,
+        });
+        assert!(whats(&jvm).contains(&WHAT), "a JVM service keeps its connections");
     }
 }

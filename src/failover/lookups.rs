@@ -21,9 +21,11 @@ use crate::route53::endpoints::Outcome;
 use crate::spec::zone::RecordType;
 
 /// A resolver gives up on a CNAME chain this many links deep (and the request
-/// times out). Assumption: resolvers bound chains (BIND and Unbound stop after a
-/// dozen or so restarts); the modelled designs need at most three, so the bound
-/// only ends loops.
+/// times out). Every resolver kind bounds its restarts: Unbound's
+/// `MAX_RESTART_COUNT` was 8 (`iterator/iterator.h`) before `max-query-restarts`
+/// (default 11) replaced it, and BIND's `max-query-restarts` defaults to 11; one
+/// bound for every kind is assumed. The modelled designs need at most three links,
+/// so the bound only ends loops (`docs/model.md`, "Resolvers").
 pub const CNAME_CHAIN_MAX: u32 = 8;
 
 /// A lookup's result: the addresses to try, or the empty answer's result.

@@ -28,8 +28,10 @@ use crate::spec::zone::LbKind;
 /// a common HTTP client read timeout (and the ALB's default idle timeout).
 pub const RESPONSE_PATIENCE_MS: u64 = 60_000;
 
-/// Round trip to an address whose place is unknown (outside the modelled regions),
-/// ms. Assumption.
+/// A client's round trip to an address whose place is unknown (an address outside
+/// every modelled region), ms. Assumed: a typical round trip across a continent;
+/// every address of the shipped presets has a place, so it only shapes hand-written
+/// scenarios (`docs/model.md`, "Endpoints and connections").
 pub const FALLBACK_RTT_MS: u64 = 50;
 
 /// How a request ended. The serde names are part of the documented

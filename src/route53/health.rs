@@ -11,7 +11,8 @@
 //!   current opinion, in either direction;
 //! - the check is healthy while **more than 18 %** of its checkers say healthy;
 //! - a change reaches the DNS servers after a push delay drawn uniformly from
-//!   [`HealthParams::push_delay_ms`] (\[U\]: 1–10 s by default), never out of order;
+//!   [`HealthParams::push_delay_ms`] (1–10 s by default, assumed: `docs/model.md`,
+//!   "Route 53: health checks…", delivery delay), never out of order;
 //! - a calculated check applies its rule to its children's statuses as the DNS
 //!   servers see them; a disabled check is healthy; an inverted one reports the
 //!   opposite; a manual check is set by calls (it stands for CloudWatch-alarm and
@@ -474,15 +475,31 @@ fn probe(
     endpoints::attempt(zone, world, endpoint, endpoints::Caller { patience, rtt_ms, lb_view }, rng)
 }
 
+/// Round trip from a load balancer's node to one of its targets, ms: both sit in
+/// the same region's network, so a refused check fails after this and a passing one
+/// takes twice it. Assumed (AWS publishes no figure; within a region it is well under
+/// the check's 5 s or 10 s timeout, so only its order of magnitude matters):
+/// `docs/model.md`, "Load balancers".
+pub const LB_TARGET_RTT_MS: u64 = 1;
+
+/// Round trip between a checker region and an endpoint when either region has no
+/// city in the model's table (so no distance), ms. Assumed: a typical
+/// inter-continental round trip; every region of the shipped presets has a city, so
+/// it only shapes hand-written scenarios: `docs/model.md`, "Route 53: health
+/// checks…".
+pub const UNPLACED_REGION_RTT_MS: u64 = 100;
+
 /// A load balancer's check of one target: (passed, elapsed ms).
 fn target_probe(world: &World, host: HostIdx, timeout_s: u32) -> (bool, u64) {
     let limit = u64::from(timeout_s) * 1000;
-    let a = endpoints::attempt_host(world, host, Patience { connect_ms: limit, response_ms: Some(limit) }, 1);
+    let patience = Patience { connect_ms: limit, response_ms: Some(limit) };
+    let a = endpoints::attempt_host(world, host, patience, LB_TARGET_RTT_MS);
     (a.outcome.is_ok(), a.elapsed_ms)
 }
 
 /// Network RTT between two AWS regions' cities, ms (distance model of
-/// [`crate::spec::params::LatencyModel`] defaults).
+/// [`crate::spec::params::LatencyModel`] defaults; [`UNPLACED_REGION_RTT_MS`] when
+/// either region has no city).
 pub fn region_rtt_ms(a: &str, b: &str) -> u64 {
     let m = crate::spec::params::LatencyModel::default();
     match (geo::region_city(a), geo::region_city(b)) {
@@ -490,6 +507,6 @@ pub fn region_rtt_ms(a: &str, b: &str) -> u64 {
             let km = x.place().at.distance_km(y.place().at);
             (m.base_ms + m.ms_per_km * km) as u64
         }
-        _ => 100,
+        _ => UNPLACED_REGION_RTT_MS,
     }
 }

@@ -4,7 +4,8 @@
 //! The base table is a documented distance model, not measured data:
 //! `rtt_ms = base_ms + ms_per_km × great-circle km`. Light in fibre covers about
 //! 200 km per ms, i.e. 0.01 ms of round trip per km; real paths are longer than
-//! great circles, hence the default 0.02 ms/km (path inflation ≈ 2) \[D\].
+//! great circles, hence the default 0.02 ms/km (path inflation ≈ 2; the formula
+//! derived, the inflation assumed: `docs/model.md`, "Latency data").
 //!
 //! AWS bases the data on "network conditions of the past couple of weeks" (a user
 //! routed to one region this week may go to another next week) and publishes no

@@ -45,11 +45,14 @@ pub mod limits {
     pub const VALUES: usize = 100;
     /// Length of any name or id.
     pub const NAME_LEN: usize = 253;
-    /// Children of a calculated check (model: health checks).
+    /// Children of a calculated check: the API's `ChildHealthChecks` holds at most 256
+    /// (the quotas page says 255) (`docs/model.md`, "Route 53: health checks…").
     pub const CALCULATED_CHILDREN: usize = 256;
     /// CIDR blocks in all collections together.
     pub const CIDR_BLOCKS: usize = 5_000;
-    /// Alias nesting depth Route 53 documents (three levels) (model: answers).
+    /// Deepest chain of aliases to other records of the zone the model accepts. Route
+    /// 53 publishes no nesting limit that we found, so this is an assumed bound, deep
+    /// enough for every shipped preset (`docs/model.md`, "Route 53: answers").
     pub const ALIAS_DEPTH: usize = 3;
 }
 

@@ -1,5 +1,6 @@
-//! Every answer rule of the reference (§2, §4, §9), data-driven: each table row is a
-//! case that fails if its rule is broken.
+//! Every answer rule of `docs/model.md` ("Route 53: answers", and a load balancer's
+//! own DNS answer under "Load balancers"; all documented), data-driven: each table
+//! row is a case that fails if its rule is broken.
 
 use std::collections::BTreeSet;
 
@@ -15,8 +16,8 @@ fn set(items: &[&[&str]]) -> BTreeSet<Vec<String>> {
     items.iter().map(|v| v.iter().map(|s| s.to_string()).collect()).collect()
 }
 
-/// The weighted truth table of reference §2.2, row by row: R1 (weight 1), R2
-/// (weight 1), R3 (weight 0).
+/// The weighted truth table (`docs/model.md`, "Route 53: answers", weighted), row by
+/// row: R1 (weight 1), R2 (weight 1), R3 (weight 0).
 #[test]
 fn weighted_zero_weight_truth_table() {
     // (R3 has a check?, R1 healthy, R2 healthy, R3 healthy, answers that may appear)
@@ -82,7 +83,8 @@ fn weighted_draw_follows_weights_and_all_zero_is_equal() {
     assert!((share - 0.5).abs() < 0.02, "all-zero weights are equally likely → {share}");
 }
 
-/// Failover rules of §2.4: (primary healthy, secondary checked, secondary healthy) → answer.
+/// Failover rules (`docs/model.md`, "Route 53: answers", failover): (primary healthy,
+/// secondary checked, secondary healthy) → answer.
 #[test]
 fn failover_rules() {
     let rows: &[(bool, bool, bool, &str)] = &[
@@ -163,7 +165,8 @@ fn geo_zone(with_default: bool) -> Zone {
 }
 
 /// Geolocation: most specific match, climb-up on unhealthy, fail-open to the
-/// smallest region, "no answer" without a match and a default (§2.5).
+/// smallest region, "no answer" without a match and a default (`docs/model.md`,
+/// "Route 53: answers", geolocation).
 #[test]
 fn geolocation_most_specific_and_climb_up() {
     let zone = geo_zone(true);

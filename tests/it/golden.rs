@@ -35,14 +35,38 @@ fn the_trace_around_the_fault_reads_as_recorded() {
     }
     let want = std::fs::read_to_string(&path).unwrap_or_default();
     if got != want {
-        let diff: Vec<String> = want
-            .lines()
-            .zip(got.lines())
-            .enumerate()
-            .filter(|(_, (w, g))| w != g)
-            .take(8)
-            .map(|(i, (w, g))| format!("line {}:\n  was: {w}\n  now: {g}", i + 1))
-            .collect();
-        panic!("the trace of {name} moved (ROUTEWAVE_BLESS=1 to accept):\n{}", diff.join("\n"));
+        panic!("the trace of {name} moved (ROUTEWAVE_BLESS=1 to accept):\n{}", diff(&want, &got));
     }
+}
+
+/// The first lines that differ between the recorded trace `want` and this run's
+/// `got`, line by line; a line only one side has shows as "(none)" on the other, so
+/// a trace that grew or shrank shows its extra or missing lines.
+fn diff(want: &str, got: &str) -> String {
+    let (w, g): (Vec<&str>, Vec<&str>) = (want.lines().collect(), got.lines().collect());
+    let lines: Vec<String> = (0..w.len().max(g.len()))
+        .filter(|&i| w.get(i) != g.get(i))
+        .take(8)
+        .map(|i| {
+            let show = |l: Option<&&str>| l.map_or("(none)".to_string(), |l| l.to_string());
+            format!("line {}:\n  was: {}\n  now: {}", i + 1, show(w.get(i)), show(g.get(i)))
+        })
+        .collect();
+    let mut out = format!("{} lines recorded, {} now\n", w.len(), g.len());
+    if lines.is_empty() {
+        out.push_str("every line is the same; only line endings differ");
+    }
+    out.push_str(&lines.join("\n"));
+    out
+}
+
+#[test]
+fn the_diff_shows_lines_one_side_lacks() {
+    let d = diff("a\nb\n", "a\nb\nc\n");
+    assert!(d.contains("2 lines recorded, 3 now"), "{d}");
+    assert!(d.contains("line 3:\n  was: (none)\n  now: c"), "{d}");
+    let d = diff("a\nb\nc\n", "a\nc\n");
+    assert!(d.contains("line 2:\n  was: b\n  now: c"), "{d}");
+    assert!(d.contains("line 3:\n  was: c\n  now: (none)"), "{d}");
+    assert!(diff("a\nb", "a\nb\n").contains("only line endings differ"));
 }

@@ -1,5 +1,6 @@
-//! Health-checking timing against the ranges derived in reference §8.1, the 18 %
-//! rule under partitions, recovery vs detection, LB target checks, determinism.
+//! Health-checking timing against the detection and recovery times derived in
+//! `docs/model.md` ("Route 53: health checks…", detection and recovery times), the
+//! 18 % rule under partitions, recovery vs detection, LB target checks, determinism.
 
 use routewave::base::time::{SimDuration, SimTime};
 use routewave::route53::answer::HealthView;
@@ -77,7 +78,11 @@ fn change_host_and_wait(
     }
 }
 
-/// (interval, threshold, fault, min s, max s, approximate aggregate s) from §8.1.
+/// (interval, threshold, fault, min s, max s, approximate aggregate s), derived in
+/// `docs/model.md` ("Route 53: health checks…", detection and recovery times): a
+/// checker flips `threshold` cycles after the fault, less its phase; the verdict
+/// turns when the 14th of 16 checkers has flipped (≈ 14/17 of a cycle into the
+/// last one).
 const DETECTION: &[(u32, u32, HostState, f64, f64, f64)] = &[
     (30, 3, HostState::BlackHole, 72.0, 106.0, 100.0),
     (30, 3, HostState::Stopped, 60.0, 90.0, 85.0),
@@ -101,7 +106,7 @@ fn detection_times_fall_in_the_derived_ranges() {
         let mean = runs.iter().map(|r| r.0).sum::<f64>() / runs.len() as f64;
         assert!(
             (mean - typical).abs() <= 4.0,
-            "{interval}s×{threshold} {state:?}: mean {mean:.1}s, reference ≈{typical}s"
+            "{interval}s×{threshold} {state:?}: mean {mean:.1}s, derived ≈{typical}s"
         );
         let rec_mean = runs.iter().map(|r| r.1).sum::<f64>() / runs.len() as f64;
         assert!(
@@ -113,7 +118,8 @@ fn detection_times_fall_in_the_derived_ranges() {
 
 #[test]
 fn standard_recovery_is_near_the_18_percent_quantile() {
-    // §8.1: 30 s × 3 recovery ≈ 60 + 0.18 × 30 ≈ 65 s.
+    // Derived (docs/model.md, detection and recovery times): the verdict turns
+    // healthy at the 3rd of 16 checkers, 30 s × 3 recovery ≈ 60 + 3/17 × 30 ≈ 65 s.
     let zone = endpoint_zone(CheckProtocol::Http, 30, 3);
     let runs: Vec<f64> = (0..40).map(|seed| detect_and_recover(&zone, HostState::Stopped, seed).1).collect();
     let mean = runs.iter().sum::<f64>() / runs.len() as f64;

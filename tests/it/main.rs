@@ -1,6 +1,6 @@
 //! Native integration tests, one binary: each module is one area.
 
-mod answer_rules; // every routing rule of the reference, table-driven
+mod answer_rules; // every routing rule of docs/model.md's "Route 53: answers", table-driven
 mod architecture; // the core never names a web crate; every module has a `//!` doc
 mod aws_formats; // Route 53 record sets, health checks, change batches, traffic policies: import, export, guarantees
 mod challenges; // challenges: shipped designs fail, fixes pass, constraints hold; sweeps

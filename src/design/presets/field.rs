@@ -23,7 +23,7 @@
 //! `field/geo.rs`, their guided sessions in `field/guide.rs`.
 
 use crate::design::guide::{Mechanisms, clock};
-use crate::spec::kinds::{ClientKind, ResolverKind};
+use crate::spec::kinds::ResolverKind;
 use crate::spec::scenario::*;
 use crate::spec::zone::*;
 
@@ -52,20 +52,6 @@ const REPORT_CHECK: (u32, u32) = (10, 1);
 const DEFAULT_TTL_S: u32 = 300;
 const DEFAULT_CHECK: (u32, u32) = (30, 3);
 
-/// An NLB's target-check defaults in 2019: 30 s interval (10 or 30 allowed), a fixed
-/// 10 s timeout for TCP, healthy and unhealthy thresholds equal, 3 (NLB user guide,
-/// 2018–2022).
-pub const NLB_2019_DEFAULT: LbHealthSettings =
-    LbHealthSettings { interval_s: 30, timeout_s: 10, healthy_threshold: 3, unhealthy_threshold: 3 };
-
-/// The load balancers' own target checks at the 2019 defaults (the report is silent).
-fn lb_health_2019(kind: LbKind) -> LbHealthSettings {
-    match kind {
-        LbKind::Alb => LbHealthSettings::ALB_DEFAULT,
-        LbKind::Nlb => NLB_2019_DEFAULT,
-    }
-}
-
 fn lb_spec(kind: LbKind, region: &str, short: &str) -> LoadBalancerSpec {
     LoadBalancerSpec {
         id: lb_id(kind, short),
@@ -76,7 +62,8 @@ fn lb_spec(kind: LbKind, region: &str, short: &str) -> LoadBalancerSpec {
             id: "web".into(),
             targets: vec![HostSpec { id: format!("web-{short}"), az: format!("{region}a"), ip: None }],
         }],
-        health: Some(lb_health_2019(kind)),
+        // The report is silent on the load balancers' own target checks: 2019's defaults.
+        health: Some(LbHealthSettings::defaults(kind, AwsEra::Y2019)),
     }
 }
 
@@ -208,21 +195,11 @@ pub(super) fn base(kind: LbKind, title: &str, description: &str, watch_for: &[&s
             resolvers: 60,
             clients: 6_000,
             cities: vec![],
-            kinds: vec![
-                (ResolverKind::Bind, 30),
-                (ResolverKind::Unbound, 25),
-                (ResolverKind::Powerdns, 10),
-                (ResolverKind::Knot, 5),
-                (ResolverKind::PublicAnycast, 30),
-            ],
-            extender_pct: 8.74,
-            extend_ttl_s: 3_600,
-            client_kinds: vec![
-                (ClientKind::Browser, 60),
-                (ClientKind::Jvm, 15),
-                (ClientKind::Firefox, 10),
-                (ClientKind::SystemdResolved, 15),
-            ],
+            // The population's defaults (docs/model.md, "Client population and traffic").
+            kinds: default_kind_mix(),
+            extender_pct: default_extender_pct(),
+            extend_ttl_s: default_extend_ttl(),
+            client_kinds: default_client_mix(),
             traffic: Some(TrafficModel::browsing()),
             requests_per_min: None,
         }),

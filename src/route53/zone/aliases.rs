@@ -95,7 +95,7 @@ impl Validator {
                 self.err(
                     format!("records[{}]", zone.groups[g].members[0]),
                     format!(
-                        "'{}' nests aliases {d} levels deep; Route 53 documents up to {}",
+                        "'{}' nests aliases {d} levels deep; the model accepts up to {}",
                         zone.groups[g].name,
                         limits::ALIAS_DEPTH
                     ),

@@ -69,10 +69,12 @@ pub struct PopulationSpec {
     /// Mix of resolver kinds, with weights.
     #[serde(default = "default_kind_mix")]
     pub kinds: Vec<(ResolverKind, u32)>,
-    /// Share of resolvers that extend TTLs, percent (8.74 measured \[S\]).
+    /// Share of resolvers that extend TTLs, percent (8.74: documented, measured in
+    /// PAM 2023; `docs/model.md`, "Client population and traffic").
     #[serde(default = "default_extender_pct")]
     pub extender_pct: f64,
-    /// TTL extenders cache for at least this long, s (\[U\]).
+    /// TTL extenders cache for at least this long, s (3600: assumed; `docs/model.md`,
+    /// "Client population and traffic").
     #[serde(default = "default_extend_ttl")]
     pub extend_ttl_s: u32,
     /// Mix of client kinds, with weights.
