@@ -629,3 +629,72 @@ proptest! {
         }
     }
 }
+
+/// A real AWS change batch scheduled at a moment (`import-changes --into --at`): a
+/// weight of 0 on one of two weighted sets drains it, but only once Route 53 has the
+/// batch — until then both sets keep answering; after the batch is live and the
+/// cached answers have expired, only the other one does.
+#[test]
+fn an_aws_change_batch_scheduled_at_a_moment_drains_only_after_it() {
+    let mut base = routewave::design::presets::preset("latency-weighted-alb").unwrap();
+    base.faults.clear();
+    let use1 = base.zone.records.iter().find(|r| r.set_id.as_deref() == Some("use1")).unwrap().clone();
+    let euw1_lb = lb(&base, "alb-euw1.eu-west-1.elb.amazonaws.com").id.clone();
+    // Two weighted sets under use1.sso: us-east-1's ALB and eu-west-1's.
+    let mut share = use1.clone();
+    share.set_id = Some("use1-euw1".into());
+    share.health_check = None;
+    share.value =
+        RecordValue::Alias { target: AliasTarget::LoadBalancer { id: euw1_lb }, evaluate_target_health: false };
+    base.zone.records.push(share);
+    Sim::new(&base).unwrap();
+    let mut notes = Vec::new();
+    let mut drained = aws_set(&base, &use1, &mut notes);
+    drained.weight = Some(0);
+    let batch = serde_json::json!({"Changes": [{"Action": "UPSERT", "ResourceRecordSet": drained}]}).to_string();
+    let at_ms = 900_000;
+    let imp = aws::schedule_change_batch(&batch, &base, at_ms).unwrap();
+    let s = &imp.scenario;
+    assert_eq!(s.zone, base.zone, "nothing changes until the fault fires");
+    assert_eq!(s.faults.len(), 1);
+    assert_eq!(s.faults[0].at_ms, at_ms);
+    let FaultAction::ApplyChanges { changes } = &s.faults[0].action else { panic!("{:?}", s.faults[0]) };
+    assert_eq!(changes[0].record.routing, Routing::Weighted { weight: 0 });
+    assert!(imp.notes.iter().any(|n| n.contains("scheduled at 15:00.000 as faults[0]")), "{:?}", imp.notes);
+    let back = Scenario::from_json(&s.to_json()).unwrap();
+    assert_eq!(&back, s);
+
+    let mut sim = Sim::new(s).unwrap();
+    sim.run_until(sim.duration());
+    let live = sim.trace().iter().find(|e| e.kind() == "config").expect("the batch goes live").at.as_ms();
+    assert_eq!(live, at_ms + s.params.config_delay_ms);
+    let obs = &sim.report().probes["curl-dc"];
+    let served = |from: u64, to: u64, region: &str| {
+        obs.iter()
+            .filter(|o| (from..to).contains(&o.at.as_ms()) && o.result == RequestResult::Ok)
+            .filter(|o| o.region.as_deref() == Some(region))
+            .count()
+    };
+    assert!(served(0, at_ms, "us-east-1") > 0, "before the batch us-east-1 still answers");
+    assert!(served(0, at_ms, "eu-west-1") > 0, "and so does the other set");
+    let ttl_ms = 60_000;
+    let end = sim.duration().as_ms();
+    assert!(served(live + ttl_ms + 1_000, end, "eu-west-1") > 0);
+    assert_eq!(served(live + ttl_ms + 1_000, end, "us-east-1"), 0, "drained once the cached answers expired");
+    // Without the batch, us-east-1 keeps its share in that same window.
+    let mut unchanged = Sim::new(&base).unwrap();
+    unchanged.run_until(unchanged.duration());
+    let kept = unchanged.report().probes["curl-dc"]
+        .iter()
+        .filter(|o| o.at.as_ms() > live + ttl_ms + 1_000 && o.region.as_deref() == Some("us-east-1"))
+        .count();
+    assert!(kept > 0, "the drain is the batch's doing");
+
+    // A batch Route 53 would refuse at that moment is refused now, naming the batch.
+    let create = batch.replace("UPSERT", "CREATE");
+    let e = aws::schedule_change_batch(&create, &base, at_ms).unwrap_err();
+    assert_eq!(e.input, Input::Main);
+    assert!(e.message.starts_with(
+            "at 15:00.000, Changes[0] (use1.sso.example.com A [use1]): CREATE of use1.sso.example.com A [use1], which already exists"
+        ), "{e}");
+}
