@@ -229,6 +229,24 @@ fn a_change_batch_is_scheduled_as_a_timed_change_with_at() {
 }
 
 #[test]
+fn an_import_that_breaks_a_fault_of_the_base_names_the_base_file_and_fault() {
+    use routewave::spec::scenario::{FaultAction, FaultSpec};
+    let mut s = routewave::design::presets::preset("latency-weighted-alb").unwrap();
+    s.faults.push(FaultSpec {
+        at_ms: 30_000,
+        action: FaultAction::SetWeight { name: "use1.sso.example.com".into(), set_id: "use1".into(), weight: 0 },
+    });
+    let i = s.faults.len() - 1;
+    let base = temp_file("with-weight-fault.json", &s.to_json());
+    let (code, out, err) = routewave(&["import-policy", &fixture("traffic-policy.json"), "--into", &base]);
+    assert_eq!((code, out.as_str(), err.lines().count()), (2, "", 1), "{err}");
+    assert!(
+        err.contains(&format!("{base}: faults[{i}]: no weighted record use1.sso.example.com [use1] after this import")),
+        "{err}"
+    );
+}
+
+#[test]
 fn exports_and_detection() {
     let (code, out, err) = routewave(&["export-terraform", "preset:geo-failover-nlb", "--zone-id", "Z1"]);
     assert_eq!(code, 0, "{err}");

@@ -161,7 +161,9 @@ pub fn import_change_batch(
 
 /// Applies a change batch to `base`'s zone (its load balancers and checks are kept;
 /// aliases to AWS endpoints it lacks add them). The service stays unless the batch
-/// removed it.
+/// removed it. A fault of `base` that names what the batch removed or re-routed
+/// refuses the import, naming the fault: the drill it belongs to would no longer
+/// mean what it did.
 pub fn apply_change_batch(text: &str, base: &Scenario) -> Result<ChangesImported, ImportError> {
     let parsed = parse_change_batch(text).map_err(ImportError::main)?;
     let mut b = ZoneBuilder::from_zone(base.zone.clone());
@@ -181,8 +183,8 @@ pub fn apply_change_batch(text: &str, base: &Scenario) -> Result<ChangesImported
         ));
         scenario.service = service;
     }
-    // Faults that named what the batch removed would no longer build.
     scenario.zone = zone;
+    check_script(&scenario, None)?;
     Ok(ChangesImported { imported: Imported { scenario, notes }, counts })
 }
 
@@ -249,7 +251,8 @@ pub fn schedule_change_batch(text: &str, base: &Scenario, at_ms: u64) -> Result<
 
 /// Checks `s`'s fault script against its zone as the simulator does. A problem with
 /// the fault at `added` (the one this import adds) is the main input's; any other
-/// is the base scenario's, named by `faults[i]`.
+/// is the base scenario's, named by `faults[i]`: the import changed what that fault
+/// names.
 pub(crate) fn check_script(s: &Scenario, added: Option<usize>) -> Result<(), ImportError> {
     let zone = Zone::new(&s.zone).map_err(|p| ImportError::main(p.join("; ")))?;
     let mut problems = Problems::none();
@@ -265,7 +268,10 @@ pub(crate) fn check_script(s: &Scenario, added: Option<usize>) -> Result<(), Imp
     if Some(i) == added {
         return Err(ImportError::main(format!("at {}, {}{more}", SimTime(s.faults[i].at_ms), first.message)));
     }
-    Err(ImportError { input: Input::Base, message: format!("faults[{i}]: {}{more}", first.message) })
+    Err(ImportError {
+        input: Input::Base,
+        message: format!("faults[{i}]: {} after this import; change or remove that fault{more}", first.message),
+    })
 }
 
 /// The AWS record set for a record of `zone`, with notes about anything that must be
