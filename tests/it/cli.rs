@@ -247,6 +247,18 @@ fn an_import_that_breaks_a_fault_of_the_base_names_the_base_file_and_fault() {
 }
 
 #[test]
+fn a_var_file_is_named_as_given() {
+    let module = fixture("terraform/module");
+    for name in ["prod.tfvars", "prod.tfvars.json"] {
+        let text = if name.ends_with(".json") { "{\"domain\": }" } else { "domain = \n" };
+        let bad = temp_file(name, text);
+        let (code, _, err) = routewave(&["import-terraform", &module, "--var-file", &bad]);
+        assert_eq!((code, err.lines().count()), (2, 1), "{err}");
+        assert!(err.contains(&format!(": {bad}: ")), "{name}: {err}");
+    }
+}
+
+#[test]
 fn exports_and_detection() {
     let (code, out, err) = routewave(&["export-terraform", "preset:geo-failover-nlb", "--zone-id", "Z1"]);
     assert_eq!(code, 0, "{err}");
