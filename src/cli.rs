@@ -80,8 +80,10 @@ commands:
                                             list-health-checks) output into a scenario (stdout);
                                             what was skipped or assumed goes to stderr
   import-changes <batch.json> [--into <scenario.json|preset:NAME>] [--zone NAME]
-      [--health-checks FILE]                read a ChangeResourceRecordSets change batch into a
-                                            new scenario, or apply it onto an existing one
+      [--health-checks FILE] [--at TIME]    read a ChangeResourceRecordSets change batch into a
+                                            new scenario, or apply it onto an existing one; with
+                                            --into and --at (seconds or m:ss), schedule it in the
+                                            fault script as a timed change instead
   import-policy <policy.json> --into <scenario.json|preset:NAME>
                                             replace the scenario's routing tree with a Route 53
                                             traffic-policy document (stdout; notes on stderr)

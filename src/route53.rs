@@ -10,4 +10,5 @@ pub mod health;
 pub mod latency;
 pub mod lint;
 pub mod locations;
+pub mod script;
 pub mod zone;

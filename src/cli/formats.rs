@@ -54,10 +54,15 @@ pub(super) fn import_changes(
     let mut into = None;
     let mut zone = None;
     let mut checks = None;
+    let mut at = None;
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             lexopt::Arg::Value(v) if file.is_none() => file = Some(v.to_string_lossy().into_owned()),
             lexopt::Arg::Long("into") => into = Some(value::<String>(parser, "into")?),
+            lexopt::Arg::Long("at") => {
+                let text: String = value(parser, "at")?;
+                at = Some(crate::design::predict::parse_duration(&text).map_err(|e| format!("--at: {e}"))?);
+            }
             lexopt::Arg::Long("zone") => zone = Some(value::<String>(parser, "zone")?),
             lexopt::Arg::Long("health-checks") => checks = Some(value::<String>(parser, "health-checks")?),
             other => return Err(format!("import-changes: unexpected {}", describe(&other))),
@@ -65,6 +70,25 @@ pub(super) fn import_changes(
     }
     let file = file.ok_or("import-changes: missing <batch.json>")?;
     let text = read_text(&file)?;
+    if let Some(at_ms) = at {
+        let base = into.ok_or("import-changes: --at schedules the batch in a scenario: give --into <scenario.json>")?;
+        if checks.is_some() || zone.is_some() {
+            return Err("import-changes: --health-checks and --zone apply to a new scenario, not with --into".into());
+        }
+        let s = load(&base)?;
+        if at_ms > s.duration_s.saturating_mul(1000) {
+            return Err(format!(
+                "import-changes: --at {} is after the end of {base} ({} s simulated)",
+                crate::base::time::SimTime(at_ms),
+                s.duration_s
+            ));
+        }
+        let imp = aws::schedule_change_batch(&text, &s, at_ms).map_err(|e| blame(e, &file, None, Some(&base)))?;
+        notes.extend(imp.notes);
+        out.push_str(&imp.scenario.to_json());
+        out.push('\n');
+        return Ok(());
+    }
     let done = match &into {
         Some(base) => {
             if checks.is_some() || zone.is_some() {

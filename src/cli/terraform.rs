@@ -39,6 +39,19 @@ fn files(path: &str) -> Result<Vec<TfFile>, String> {
         .collect()
 }
 
+/// The name a `--var-file` is read under: variable files are known by their
+/// `.tfvars` / `.tfvars.json` ending, added only when the name lacks it, so messages
+/// name the file as given.
+fn var_file_name(f: &str) -> String {
+    if f.ends_with(".tfvars") || f.ends_with(".tfvars.json") {
+        f.to_string()
+    } else if f.ends_with(".json") {
+        format!("{f}.tfvars.json")
+    } else {
+        format!("{f}.tfvars")
+    }
+}
+
 pub(super) fn import(parser: &mut lexopt::Parser, out: &mut String, notes: &mut Vec<String>) -> Result<(), String> {
     let mut source = None;
     let mut vars = Vec::new();
@@ -59,8 +72,7 @@ pub(super) fn import(parser: &mut lexopt::Parser, out: &mut String, notes: &mut 
     let mut fs = files(&source)?;
     for f in &var_files {
         let text = read_text(f)?;
-        let name = if f.ends_with(".json") { format!("{f}.tfvars.json") } else { format!("{f}.tfvars") };
-        fs.push(TfFile { name, text });
+        fs.push(TfFile { name: var_file_name(f), text });
     }
     // A single file's messages already start with its name; a directory's name the
     // file inside it.

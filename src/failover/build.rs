@@ -16,7 +16,7 @@ use crate::base::queue::EventQueue;
 use crate::base::rng::{SimRng, stream_id};
 use crate::base::time::SimTime;
 use crate::failover::client::{Client, ClientRules, Pacing, Sessions};
-use crate::failover::faults::{FaultScript, check_action, record_changes};
+use crate::failover::faults::FaultScript;
 use crate::failover::recording::{Probe, ProbeTrack, Recorder};
 use crate::failover::resolver::{CacheKey, Resolver, ResolverIdx, effective_ttl};
 use crate::failover::sim::{Event, Sim};
@@ -26,12 +26,13 @@ use crate::route53::endpoints::World;
 use crate::route53::health::HealthEngine;
 use crate::route53::latency::LatencyTable;
 use crate::route53::locations::DnsLocations;
+use crate::route53::script::check_faults;
 use crate::route53::zone::Zone;
 use crate::spec::kinds::{ClientKind, ResolverKind};
 use crate::spec::params::LatencyModel;
 use crate::spec::problems::Problems;
-use crate::spec::scenario::{FaultSpec, PopulationSpec, Scenario, TrafficModel};
-use crate::spec::zone::{RecordType, ZoneSpec};
+use crate::spec::scenario::{PopulationSpec, Scenario, TrafficModel};
+use crate::spec::zone::RecordType;
 
 /// Milliseconds in a minute (request rates are given per minute).
 const MS_PER_MINUTE: f64 = 60_000.0;
@@ -412,25 +413,4 @@ fn route53_locations(resolvers: &mut [Resolver], latency: &LatencyModel) -> Vec<
         }
     }
     used.keys().map(|&l| all.id(l).to_string()).collect()
-}
-
-/// Every problem of a fault script over `zone` (validated) and `spec` (as written):
-/// each action names what exists, and record changes, applied one after another in
-/// time order to the zone the control plane holds, each leave a valid zone.
-pub(super) fn check_faults(zone: &Zone, spec: &ZoneSpec, faults: &[FaultSpec], problems: &mut Problems) {
-    for (i, f) in faults.iter().enumerate() {
-        if let Err(e) = check_action(zone, &f.action) {
-            problems.push(format!("faults[{i}].action"), e);
-        }
-    }
-    let mut control = spec.clone();
-    let mut in_time_order: Vec<(usize, &FaultSpec)> = faults.iter().enumerate().collect();
-    in_time_order.sort_by_key(|(_, f)| f.at_ms);
-    for (i, f) in in_time_order {
-        match record_changes(&control, &f.action) {
-            Some(Ok((next, _))) => control = next,
-            Some(Err(why)) => problems.push(format!("faults[{i}].action"), why),
-            None => {}
-        }
-    }
 }

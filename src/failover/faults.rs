@@ -1,5 +1,5 @@
-//! The fault script and how each fault applies, as data: [`check_action`] says
-//! whether an action names things the zone has; [`effect`] turns an action into its
+//! The fault script and how each fault applies, as data (whether an action names
+//! things the zone has is `route53::script`'s check); [`effect`] turns an action into its
 //! [`Effect`] — which hosts, load balancers, checker regions or manual checks get
 //! which state now, or which configuration edits reach the DNS servers after the
 //! propagation delay — and [`Sim`] applies effects, telling the health engine.
@@ -14,10 +14,10 @@ use crate::failover::recording::Cause;
 use crate::failover::sim::{Event, Sim};
 use crate::failover::trace::TraceDetail;
 use crate::route53::endpoints::HostState;
-use crate::route53::zone::{CheckIdx, Host, HostIdx, LbIdx, Policy, RecordIdx, Zone};
-use crate::spec::changes::apply_changes;
+use crate::route53::script::record_changes;
+use crate::route53::zone::{CheckIdx, Host, HostIdx, LbIdx, Zone};
 use crate::spec::scenario::{FaultAction, FaultSpec};
-use crate::spec::zone::{CHECKER_REGIONS, HealthCheckKind, Routing, ZoneSpec};
+use crate::spec::zone::ZoneSpec;
 
 /// The faults of a run and the configuration changes on their way.
 #[derive(Clone, Debug)]
@@ -82,88 +82,6 @@ pub(super) enum ConfigEdit {
     Records(Box<Zone>),
     /// A health check's inversion.
     Inverted(CheckIdx, bool),
-}
-
-/// `control` with `action`'s record changes applied, validated: the zone that goes
-/// live, or why Route 53 would refuse the change. `None` for an action that changes
-/// no record.
-pub(super) fn record_changes(control: &ZoneSpec, action: &FaultAction) -> Option<Result<(ZoneSpec, Zone), String>> {
-    let spec = match action {
-        FaultAction::SetWeight { name, set_id, weight } => {
-            let mut spec = control.clone();
-            for r in &mut spec.records {
-                if r.name == *name
-                    && r.set_id.as_deref() == Some(set_id.as_str())
-                    && let Routing::Weighted { weight: w } = &mut r.routing
-                {
-                    *w = (*weight).min(255);
-                }
-            }
-            Ok(spec)
-        }
-        FaultAction::ApplyChanges { changes } => apply_changes(control, changes).map_err(|p| p.join("; ")),
-        _ => return None,
-    };
-    Some(spec.and_then(|spec| match Zone::new(&spec) {
-        Ok(zone) => Ok((spec, zone)),
-        Err(p) => Err(format!("the zone after these changes is not valid: {}", p.join("; "))),
-    }))
-}
-
-/// Whether `a` names things the zone has (hosts, regions, LBs, checks, records).
-pub(super) fn check_action(zone: &Zone, a: &FaultAction) -> Result<(), String> {
-    let region_ok = |r: &str| zone.hosts.iter().any(|h| h.region == r);
-    match a {
-        FaultAction::StopRegion { region }
-        | FaultAction::StartRegion { region }
-        | FaultAction::BlackHoleRegion { region } => {
-            region_ok(region).then_some(()).ok_or_else(|| format!("no hosts in region '{region}'"))
-        }
-        FaultAction::StopAz { az } | FaultAction::StartAz { az } => {
-            zone.hosts.iter().any(|h| h.spec.az == *az).then_some(()).ok_or_else(|| format!("no hosts in '{az}'"))
-        }
-        FaultAction::StopHost { host }
-        | FaultAction::StartHost { host }
-        | FaultAction::BlackHoleHost { host }
-        | FaultAction::SlowHost { host, .. } => {
-            zone.host_by_id(host).map(|_| ()).ok_or_else(|| format!("no host '{host}'"))
-        }
-        FaultAction::LbDown { lb } | FaultAction::LbUp { lb } => {
-            zone.lb_by_id(lb).map(|_| ()).ok_or_else(|| format!("no load balancer '{lb}'"))
-        }
-        FaultAction::PartitionCheckers { region } | FaultAction::HealCheckers { region } => CHECKER_REGIONS
-            .contains(&region.as_str())
-            .then_some(())
-            .ok_or_else(|| format!("'{region}' is not a checker region")),
-        FaultAction::SetWeight { name, set_id, weight } => {
-            if *weight > 255 {
-                return Err(format!("{weight}: weights are 0 to 255"));
-            }
-            weighted_records(zone, name, set_id)
-                .next()
-                .map(|_| ())
-                .ok_or_else(|| format!("no weighted record {name} [{set_id}]"))
-        }
-        FaultAction::SetInverted { check, .. } => {
-            zone.check_by_id(check).map(|_| ()).ok_or_else(|| format!("no health check '{check}'"))
-        }
-        FaultAction::SetManual { check, .. } => match zone.check_by_id(check) {
-            Some(c) if matches!(zone.health_checks[c].spec.kind, HealthCheckKind::Manual { .. }) => Ok(()),
-            Some(_) => Err(format!("'{check}' is not a manual check")),
-            None => Err(format!("no health check '{check}'")),
-        },
-        FaultAction::RestoreAll => Ok(()),
-        // Checked against the zone the control plane holds when it applies them.
-        FaultAction::ApplyChanges { .. } => Ok(()),
-    }
-}
-
-/// The weighted records named `name` with set id `set_id`.
-fn weighted_records<'a>(zone: &'a Zone, name: &'a str, set_id: &'a str) -> impl Iterator<Item = RecordIdx> + 'a {
-    (0..zone.records.len()).filter(move |&r| {
-        let rec = &zone.records[r];
-        rec.name == name && rec.set_id.as_deref() == Some(set_id) && matches!(rec.policy, Policy::Weighted { .. })
-    })
 }
 
 /// Which hosts a fault acts on.
@@ -290,6 +208,8 @@ impl Sim {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::route53::script::check_action;
+    use crate::route53::zone::Policy;
 
     #[test]
     fn each_fault_is_an_effect_on_named_parts_of_the_world() {

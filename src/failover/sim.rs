@@ -34,15 +34,15 @@
 use crate::base::queue::EventQueue;
 use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
-use crate::failover::build::check_faults;
 use crate::failover::client::Client;
-use crate::failover::faults::{FaultScript, check_action, record_changes};
+use crate::failover::faults::FaultScript;
 use crate::failover::recording::{Cause, Recorder};
 use crate::failover::resolver::Resolver;
 use crate::failover::tables::{NameTable, RegionTable};
 use crate::route53::endpoints::World;
 use crate::route53::health::{HealthEngine, HealthEv};
 use crate::route53::latency::LatencyTable;
+use crate::route53::script::{check_action, check_faults, record_changes};
 use crate::route53::zone::Zone;
 use crate::spec::problems::Problems;
 use crate::spec::scenario::{FaultAction, FaultSpec};

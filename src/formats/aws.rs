@@ -24,7 +24,9 @@ pub(crate) mod records;
 pub mod targets;
 pub mod types;
 
-pub use changes::{ChangesImported, apply_change_batch, change_batch, import_change_batch, parse_change_batch};
+pub use changes::{
+    ChangesImported, apply_change_batch, change_batch, import_change_batch, parse_change_batch, schedule_change_batch,
+};
 pub use policy::{export_traffic_policy, import_traffic_policy};
 pub use records::import_record_sets;
 

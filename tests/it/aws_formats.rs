@@ -519,6 +519,70 @@ fn exported_policies_import_back_to_the_same_behaviour() {
     assert!(e.message.contains("AWSPolicyFormatVersion"), "{e}");
 }
 
+/// A scenario whose fault script names records: a weight change on
+/// `use1.sso.example.com [use1]`, and a timed batch deleting `b.example.com CNAME`.
+fn base_with_record_faults() -> Scenario {
+    let base = routewave::design::presets::preset("latency-weighted-alb").unwrap();
+    let add = r#"{"Changes":[{"Action":"CREATE","ResourceRecordSet":{"Name":"b.example.com.","Type":"CNAME","TTL":60,
+        "ResourceRecords":[{"Value":"sso.example.com"}]}}]}"#;
+    let mut base = aws::apply_change_batch(add, &base).unwrap().imported.scenario;
+    let b = base.zone.records.iter().find(|r| r.name == "b.example.com").unwrap().clone();
+    use routewave::spec::changes::{ChangeAction, RecordChange};
+    base.faults.push(FaultSpec {
+        at_ms: 30_000,
+        action: FaultAction::SetWeight { name: "use1.sso.example.com".into(), set_id: "use1".into(), weight: 0 },
+    });
+    base.faults.push(FaultSpec {
+        at_ms: 40_000,
+        action: FaultAction::ApplyChanges { changes: vec![RecordChange { action: ChangeAction::Delete, record: b }] },
+    });
+    Sim::new(&base).unwrap_or_else(|e| panic!("{e}"));
+    base
+}
+
+/// A batch or policy that removes or re-routes a record the base scenario's faults
+/// name is refused, naming the fault, instead of yielding a scenario the simulator
+/// refuses.
+#[test]
+fn an_import_that_breaks_a_fault_of_the_base_is_refused_naming_it() {
+    let base = base_with_record_faults();
+    let set_weight = base.faults.len() - 2;
+    let use1 = base.zone.records.iter().find(|r| r.set_id.as_deref() == Some("use1")).unwrap().clone();
+    let mut notes = Vec::new();
+    let rs = serde_json::to_value(aws_set(&base, &use1, &mut notes)).unwrap();
+    let delete = serde_json::json!({"Changes": [{"Action": "DELETE", "ResourceRecordSet": rs}]}).to_string();
+    let e = aws::apply_change_batch(&delete, &base).unwrap_err();
+    assert_eq!(e.input, Input::Base);
+    assert_eq!(
+        e.message,
+        format!(
+            "faults[{set_weight}]: no weighted record use1.sso.example.com [use1] after this import; change or remove that fault"
+        )
+    );
+    // Re-policied (no longer weighted): the same.
+    let mut simple = rs.clone();
+    simple.as_object_mut().unwrap().remove("Weight");
+    simple["Region"] = "us-east-1".into();
+    let upsert = serde_json::json!({"Changes": [{"Action": "UPSERT", "ResourceRecordSet": simple}]}).to_string();
+    let e = aws::apply_change_batch(&upsert, &base).unwrap_err();
+    assert!(e.message.starts_with(&format!("faults[{set_weight}]: no weighted record")), "{e}");
+    // A batch that changes what a timed batch of the base deletes: that batch no longer applies.
+    let swap = r#"{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"b.example.com.","Type":"CNAME","TTL":60,
+        "ResourceRecords":[{"Value":"other.example.com"}]}}]}"#;
+    let e = aws::apply_change_batch(swap, &base).unwrap_err();
+    assert_eq!(e.input, Input::Base);
+    assert!(e.message.starts_with(&format!("faults[{}]: ", set_weight + 1)), "{e}");
+    assert!(e.message.contains("DELETE of b.example.com CNAME must give the record set exactly as it is"), "{e}");
+    // What leaves the faults' records alone still applies.
+    let other = r#"{"Changes":[{"Action":"CREATE","ResourceRecordSet":{"Name":"c.example.com.","Type":"CNAME","TTL":60,
+        "ResourceRecords":[{"Value":"sso.example.com"}]}}]}"#;
+    Sim::new(&aws::apply_change_batch(other, &base).unwrap().imported.scenario).unwrap();
+    // A traffic policy replaces every record under the service, use1.sso's too.
+    let e = aws::import_traffic_policy(POLICY, &base).unwrap_err();
+    assert_eq!(e.input, Input::Base);
+    assert!(e.message.starts_with(&format!("faults[{set_weight}]: no weighted record use1.sso")), "{e}");
+}
+
 /// One arbitrary record set, from pools that mix valid, odd and invalid values.
 fn arb_record_set() -> impl Strategy<Value = serde_json::Value> {
     let names = prop::sample::select(vec![
@@ -611,16 +675,26 @@ proptest! {
     #[test]
     fn whatever_batch_applies_validates_and_builds(
         sets in prop::collection::vec((arb_record_set(), 0u8..4), 1..10),
+        faulted in 0u8..3,
     ) {
-        let changes: Vec<serde_json::Value> = sets
+        let mut changes: Vec<serde_json::Value> = sets
             .into_iter()
             .map(|(rs, a)| {
                 let action = ["CREATE", "UPSERT", "DELETE", "UPSERT"][a as usize];
                 serde_json::json!({"Action": action, "ResourceRecordSet": rs})
             })
             .collect();
+        // A base whose faults name records, and changes that touch them.
+        if faulted == 2 {
+            changes.push(serde_json::json!({"Action": "UPSERT", "ResourceRecordSet": {"Name": "b.example.com", "Type": "CNAME",
+                "TTL": 30, "ResourceRecords": [{"Value": "sso.example.com"}]}}));
+        }
+        let base = if faulted > 0 {
+            base_with_record_faults()
+        } else {
+            routewave::design::presets::preset("latency-weighted-alb").unwrap()
+        };
         let text = serde_json::json!({ "Changes": changes }).to_string();
-        let base = routewave::design::presets::preset("latency-weighted-alb").unwrap();
         if let Ok(done) = aws::apply_change_batch(&text, &base) {
             prop_assert!(Sim::new(&done.imported.scenario).is_ok(), "{:?}", Sim::new(&done.imported.scenario).err());
         }
@@ -628,4 +702,73 @@ proptest! {
             prop_assert!(Sim::new(&done.imported.scenario).is_ok(), "{:?}", Sim::new(&done.imported.scenario).err());
         }
     }
+}
+
+/// A real AWS change batch scheduled at a moment (`import-changes --into --at`): a
+/// weight of 0 on one of two weighted sets drains it, but only once Route 53 has the
+/// batch — until then both sets keep answering; after the batch is live and the
+/// cached answers have expired, only the other one does.
+#[test]
+fn an_aws_change_batch_scheduled_at_a_moment_drains_only_after_it() {
+    let mut base = routewave::design::presets::preset("latency-weighted-alb").unwrap();
+    base.faults.clear();
+    let use1 = base.zone.records.iter().find(|r| r.set_id.as_deref() == Some("use1")).unwrap().clone();
+    let euw1_lb = lb(&base, "alb-euw1.eu-west-1.elb.amazonaws.com").id.clone();
+    // Two weighted sets under use1.sso: us-east-1's ALB and eu-west-1's.
+    let mut share = use1.clone();
+    share.set_id = Some("use1-euw1".into());
+    share.health_check = None;
+    share.value =
+        RecordValue::Alias { target: AliasTarget::LoadBalancer { id: euw1_lb }, evaluate_target_health: false };
+    base.zone.records.push(share);
+    Sim::new(&base).unwrap();
+    let mut notes = Vec::new();
+    let mut drained = aws_set(&base, &use1, &mut notes);
+    drained.weight = Some(0);
+    let batch = serde_json::json!({"Changes": [{"Action": "UPSERT", "ResourceRecordSet": drained}]}).to_string();
+    let at_ms = 900_000;
+    let imp = aws::schedule_change_batch(&batch, &base, at_ms).unwrap();
+    let s = &imp.scenario;
+    assert_eq!(s.zone, base.zone, "nothing changes until the fault fires");
+    assert_eq!(s.faults.len(), 1);
+    assert_eq!(s.faults[0].at_ms, at_ms);
+    let FaultAction::ApplyChanges { changes } = &s.faults[0].action else { panic!("{:?}", s.faults[0]) };
+    assert_eq!(changes[0].record.routing, Routing::Weighted { weight: 0 });
+    assert!(imp.notes.iter().any(|n| n.contains("scheduled at 15:00.000 as faults[0]")), "{:?}", imp.notes);
+    let back = Scenario::from_json(&s.to_json()).unwrap();
+    assert_eq!(&back, s);
+
+    let mut sim = Sim::new(s).unwrap();
+    sim.run_until(sim.duration());
+    let live = sim.trace().iter().find(|e| e.kind() == "config").expect("the batch goes live").at.as_ms();
+    assert_eq!(live, at_ms + s.params.config_delay_ms);
+    let obs = &sim.report().probes["curl-dc"];
+    let served = |from: u64, to: u64, region: &str| {
+        obs.iter()
+            .filter(|o| (from..to).contains(&o.at.as_ms()) && o.result == RequestResult::Ok)
+            .filter(|o| o.region.as_deref() == Some(region))
+            .count()
+    };
+    assert!(served(0, at_ms, "us-east-1") > 0, "before the batch us-east-1 still answers");
+    assert!(served(0, at_ms, "eu-west-1") > 0, "and so does the other set");
+    let ttl_ms = 60_000;
+    let end = sim.duration().as_ms();
+    assert!(served(live + ttl_ms + 1_000, end, "eu-west-1") > 0);
+    assert_eq!(served(live + ttl_ms + 1_000, end, "us-east-1"), 0, "drained once the cached answers expired");
+    // Without the batch, us-east-1 keeps its share in that same window.
+    let mut unchanged = Sim::new(&base).unwrap();
+    unchanged.run_until(unchanged.duration());
+    let kept = unchanged.report().probes["curl-dc"]
+        .iter()
+        .filter(|o| o.at.as_ms() > live + ttl_ms + 1_000 && o.region.as_deref() == Some("us-east-1"))
+        .count();
+    assert!(kept > 0, "the drain is the batch's doing");
+
+    // A batch Route 53 would refuse at that moment is refused now, naming the batch.
+    let create = batch.replace("UPSERT", "CREATE");
+    let e = aws::schedule_change_batch(&create, &base, at_ms).unwrap_err();
+    assert_eq!(e.input, Input::Main);
+    assert!(e.message.starts_with(
+            "at 15:00.000, Changes[0] (use1.sso.example.com A [use1]): CREATE of use1.sso.example.com A [use1], which already exists"
+        ), "{e}");
 }

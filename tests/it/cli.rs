@@ -217,6 +217,65 @@ fn change_batches_create_a_scenario_or_apply_onto_one() {
 }
 
 #[test]
+fn a_change_batch_is_scheduled_as_a_timed_change_with_at() {
+    let batch = r#"{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"sso.example.com.","Type":"A",
+        "SetIdentifier":"us-east-1","Region":"us-east-1","AliasTarget":{"HostedZoneId":"Z1",
+        "DNSName":"euw1.sso.example.com.","EvaluateTargetHealth":true}}}]}"#;
+    let path = temp_file("swap.json", batch);
+    let base = "preset:latency-weighted-alb";
+    let (code, out, err) = routewave(&["import-changes", &path, "--into", base, "--at", "10:00"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 changes scheduled at 10:00.000 as faults["), "{err}");
+    let s = routewave::spec::scenario::Scenario::from_json(&out).unwrap();
+    let last = s.faults.last().unwrap();
+    assert_eq!(last.at_ms, 600_000);
+    assert!(matches!(last.action, routewave::spec::scenario::FaultAction::ApplyChanges { .. }));
+    simulates(&out, "scheduled.json");
+    // Seconds work too; --at needs a scenario to schedule in, and a moment inside it.
+    let (code, out, _) = routewave(&["import-changes", &path, "--into", base, "--at", "600"]);
+    assert_eq!(code, 0);
+    assert_eq!(routewave::spec::scenario::Scenario::from_json(&out).unwrap().faults.last().unwrap().at_ms, 600_000);
+    let (code, _, err) = routewave(&["import-changes", &path, "--at", "600"]);
+    assert_eq!((code, err.lines().count()), (2, 1), "{err}");
+    assert!(err.contains("--at schedules the batch in a scenario"), "{err}");
+    let (code, _, err) = routewave(&["import-changes", &path, "--into", base, "--at", "23:59:00"]);
+    assert_eq!((code, err.lines().count()), (2, 1), "{err}");
+    let (code, _, err) = routewave(&["import-changes", &path, "--into", base, "--at", "1000:00"]);
+    assert_eq!((code, err.lines().count()), (2, 1), "{err}");
+    assert!(err.contains("is after the end of preset:latency-weighted-alb"), "{err}");
+}
+
+#[test]
+fn an_import_that_breaks_a_fault_of_the_base_names_the_base_file_and_fault() {
+    use routewave::spec::scenario::{FaultAction, FaultSpec};
+    let mut s = routewave::design::presets::preset("latency-weighted-alb").unwrap();
+    s.faults.push(FaultSpec {
+        at_ms: 30_000,
+        action: FaultAction::SetWeight { name: "use1.sso.example.com".into(), set_id: "use1".into(), weight: 0 },
+    });
+    let i = s.faults.len() - 1;
+    let base = temp_file("with-weight-fault.json", &s.to_json());
+    let (code, out, err) = routewave(&["import-policy", &fixture("traffic-policy.json"), "--into", &base]);
+    assert_eq!((code, out.as_str(), err.lines().count()), (2, "", 1), "{err}");
+    assert!(
+        err.contains(&format!("{base}: faults[{i}]: no weighted record use1.sso.example.com [use1] after this import")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_var_file_is_named_as_given() {
+    let module = fixture("terraform/module");
+    for name in ["prod.tfvars", "prod.tfvars.json"] {
+        let text = if name.ends_with(".json") { "{\"domain\": }" } else { "domain = \n" };
+        let bad = temp_file(name, text);
+        let (code, _, err) = routewave(&["import-terraform", &module, "--var-file", &bad]);
+        assert_eq!((code, err.lines().count()), (2, 1), "{err}");
+        assert!(err.contains(&format!(": {bad}: ")), "{name}: {err}");
+    }
+}
+
+#[test]
 fn exports_and_detection() {
     let (code, out, err) = routewave(&["export-terraform", "preset:geo-failover-nlb", "--zone-id", "Z1"]);
     assert_eq!(code, 0, "{err}");

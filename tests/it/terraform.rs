@@ -337,3 +337,67 @@ fn cut_and_damaged_inputs_are_refused_without_panicking() {
         }
     }
 }
+
+/// A reference through a nested attribute (`aws_vpc_endpoint.x.dns_entry[0].dns_name`,
+/// the documented way to alias a VPC interface endpoint) resolves to the resource
+/// it starts with — the longest address prefix that names one — in `.tf` files,
+/// states and plans alike.
+#[test]
+fn references_through_nested_attributes_resolve_to_their_resource() {
+    let tf = r#"
+resource "aws_route53_zone" "main" { name = "example.com" }
+resource "aws_vpc_endpoint" "api" {
+  vpc_id            = "vpc-1"
+  service_name      = "com.amazonaws.vpce.eu-west-1.vpce-svc-0abc"
+  vpc_endpoint_type = "Interface"
+}
+resource "aws_route53_record" "api" {
+  zone_id = aws_route53_zone.main.zone_id
+  name    = "api"
+  type    = "A"
+  alias {
+    name                   = aws_vpc_endpoint.api.dns_entry[0].dns_name
+    zone_id                = aws_vpc_endpoint.api.dns_entry[0].hosted_zone_id
+    evaluate_target_health = true
+  }
+}
+"#;
+    let endpoint = |s: &Scenario| -> LoadBalancerSpec {
+        let r = s.zone.records.iter().find(|r| r.name == "api.example.com").expect("the alias record is kept");
+        let RecordValue::Alias { target: AliasTarget::LoadBalancer { id }, .. } = &r.value else { panic!("{r:?}") };
+        s.zone.load_balancers.iter().find(|l| l.id == *id).unwrap().clone()
+    };
+    let imp = import_terraform(&[TfFile { name: "main.tf".into(), text: tf.into() }], &[]).unwrap();
+    let notes = imp.notes.join("\n");
+    assert!(!notes.contains("defined elsewhere"), "{notes}");
+    assert!(endpoint(&imp.scenario).dns_name.ends_with(".vpce.amazonaws.com"), "{notes}");
+    runs(&imp.scenario, "api.example.com");
+    // A plan's configuration names the reference through the nested attribute.
+    let plan = serde_json::json!({"format_version": "1.2", "terraform_version": "1.5.7",
+        "planned_values": {"root_module": {"resources": [
+            {"address": "aws_route53_zone.main", "mode": "managed", "type": "aws_route53_zone", "name": "main",
+             "values": {"name": "example.com"}},
+            {"address": "aws_vpc_endpoint.api", "mode": "managed", "type": "aws_vpc_endpoint", "name": "api",
+             "values": {"vpc_id": "vpc-1", "vpc_endpoint_type": "Interface"}},
+            {"address": "aws_route53_record.api", "mode": "managed", "type": "aws_route53_record", "name": "api",
+             "values": {"name": "api.example.com", "type": "A", "alias": [{"evaluate_target_health": true}]}}]}},
+        "configuration": {"root_module": {"resources": [
+            {"address": "aws_route53_record.api", "mode": "managed", "type": "aws_route53_record", "name": "api",
+             "expressions": {"alias": [{"name": {"references": [
+                "aws_vpc_endpoint.api.dns_entry[0].dns_name", "aws_vpc_endpoint.api.dns_entry[0]",
+                "aws_vpc_endpoint.api.dns_entry", "aws_vpc_endpoint.api"]}}]}}]}}});
+    let imp = import_terraform(&[TfFile { name: "plan.json".into(), text: plan.to_string() }], &[]).unwrap();
+    let notes = imp.notes.join("\n");
+    assert!(!notes.contains("defined elsewhere"), "{notes}");
+    assert!(endpoint(&imp.scenario).dns_name.ends_with(".vpce.amazonaws.com"), "{notes}");
+    runs(&imp.scenario, "api.example.com");
+    // An endpoint that already exists has its DNS entries in the plan: the first
+    // one's name is the target.
+    let vpce = "vpce-0a1b2c3d-4e5f6a7b.vpce-svc-0abc.eu-west-1.vpce.amazonaws.com";
+    let mut known = plan.clone();
+    known["planned_values"]["root_module"]["resources"][1]["values"]["dns_entry"] =
+        serde_json::json!([{"dns_name": vpce, "hosted_zone_id": "Z7HUB22UULQXV"}]);
+    let imp = import_terraform(&[TfFile { name: "plan.json".into(), text: known.to_string() }], &[]).unwrap();
+    assert_eq!(endpoint(&imp.scenario).dns_name, vpce);
+    runs(&imp.scenario, "api.example.com");
+}

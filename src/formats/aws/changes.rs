@@ -2,7 +2,8 @@
 //! UPSERTs, and read a batch — the `--change-batch` document, the whole
 //! `--cli-input-json` request, or a bare array of changes — into a new scenario or
 //! onto an existing one, refusing what Route 53 would refuse (a CREATE of a record
-//! set that exists, a DELETE of one that does not or whose values differ).
+//! set that exists, a DELETE of one that does not or whose values differ), or
+//! scheduled as a timed change in an existing scenario's fault script.
 
 use super::records::{ZoneBuilder, apex_of, choose_service, label, scenario_for};
 use super::targets;
@@ -11,8 +12,12 @@ use super::types::{
     GeoProximityLocation, NumText, ResourceRecord, ResourceRecordSet,
 };
 use super::{ImportError, Imported, Input, dns_name, parse_json, parse_typed};
-use crate::spec::changes::{difference, record_label, same_record};
-use crate::spec::scenario::Scenario;
+use crate::base::time::SimTime;
+use crate::route53::script::check_faults;
+use crate::route53::zone::Zone;
+use crate::spec::changes::{ChangeAction, RecordChange, difference, record_label, same_record};
+use crate::spec::problems::Problems;
+use crate::spec::scenario::{FaultAction, FaultSpec, Scenario};
 use crate::spec::zone::*;
 
 /// A batch read: its changes, the hosted zone named by a `--cli-input-json` request,
@@ -156,7 +161,9 @@ pub fn import_change_batch(
 
 /// Applies a change batch to `base`'s zone (its load balancers and checks are kept;
 /// aliases to AWS endpoints it lacks add them). The service stays unless the batch
-/// removed it.
+/// removed it. A fault of `base` that names what the batch removed or re-routed
+/// refuses the import, naming the fault: the drill it belongs to would no longer
+/// mean what it did.
 pub fn apply_change_batch(text: &str, base: &Scenario) -> Result<ChangesImported, ImportError> {
     let parsed = parse_change_batch(text).map_err(ImportError::main)?;
     let mut b = ZoneBuilder::from_zone(base.zone.clone());
@@ -176,9 +183,95 @@ pub fn apply_change_batch(text: &str, base: &Scenario) -> Result<ChangesImported
         ));
         scenario.service = service;
     }
-    // Faults that named what the batch removed would no longer build.
     scenario.zone = zone;
+    check_script(&scenario, None)?;
     Ok(ChangesImported { imported: Imported { scenario, notes }, counts })
+}
+
+/// A change batch scheduled onto `base` as a timed change: its changes, converted
+/// to the scenario's own form, become one `apply_changes` fault at `at_ms` appended
+/// to the fault script, so the batch reaches Route 53 at that moment and the old
+/// answers drain from the caches afterwards. AWS endpoints its aliases name are
+/// added to the zone now (a fault cannot add them); records are changed only when
+/// the fault fires. The whole script is checked as the simulator checks it: a batch
+/// that Route 53 would refuse at that moment is refused here, naming the batch.
+pub fn schedule_change_batch(text: &str, base: &Scenario, at_ms: u64) -> Result<Imported, ImportError> {
+    let parsed = parse_change_batch(text).map_err(ImportError::main)?;
+    if parsed.batch.changes.len() > crate::route53::zone::limits::RECORDS {
+        return Err(ImportError::main(format!(
+            "{} changes; the limit is {}",
+            parsed.batch.changes.len(),
+            crate::route53::zone::limits::RECORDS
+        )));
+    }
+    let mut b = ZoneBuilder::from_zone(base.zone.clone());
+    let mut changes = Vec::new();
+    let mut origins = Vec::new();
+    for (i, Change { action, resource_record_set: s }) in parsed.batch.changes.iter().enumerate() {
+        let at = if parsed.prefix.is_empty() { format!("[{i}]") } else { format!("{}[{i}]", parsed.prefix) };
+        let action = match action.to_ascii_uppercase().as_str() {
+            "CREATE" => ChangeAction::Create,
+            "UPSERT" => ChangeAction::Upsert,
+            "DELETE" => ChangeAction::Delete,
+            other => {
+                return Err(ImportError::main(format!(
+                    "{at} ({}): action '{other}' is not CREATE, UPSERT or DELETE",
+                    label(s)
+                )));
+            }
+        };
+        let Some(record) = b.record(&at, s) else { continue };
+        origins.push(format!("{at} ({})", label(s)));
+        changes.push(RecordChange { action, record });
+    }
+    if changes.is_empty() {
+        return Err(ImportError::main("no change the simulator can apply: nothing to schedule"));
+    }
+    let (zone, mut notes) = b.finish()?;
+    let mut scenario = base.clone();
+    scenario.zone = zone;
+    let n = changes.len();
+    scenario.faults.push(FaultSpec { at_ms, action: FaultAction::ApplyChanges { changes } });
+    let index = scenario.faults.len() - 1;
+    check_script(&scenario, Some(index)).map_err(|mut e| {
+        // Name the batch's own changes, not their places in the fault.
+        if e.input == Input::Main {
+            for (k, origin) in origins.iter().enumerate() {
+                e.message = e.message.replace(&format!("changes[{k}]"), origin);
+            }
+        }
+        e
+    })?;
+    notes.push(format!(
+        "{n} changes scheduled at {} as faults[{index}]; Route 53 applies them then, all or nothing",
+        SimTime(at_ms)
+    ));
+    Ok(Imported { scenario, notes })
+}
+
+/// Checks `s`'s fault script against its zone as the simulator does. A problem with
+/// the fault at `added` (the one this import adds) is the main input's; any other
+/// is the base scenario's, named by `faults[i]`: the import changed what that fault
+/// names.
+pub(crate) fn check_script(s: &Scenario, added: Option<usize>) -> Result<(), ImportError> {
+    let zone = Zone::new(&s.zone).map_err(|p| ImportError::main(p.join("; ")))?;
+    let mut problems = Problems::none();
+    check_faults(&zone, &s.zone, &s.faults, &mut problems);
+    let Some(first) = problems.0.first() else { return Ok(()) };
+    let more = match problems.0.len() - 1 {
+        0 => String::new(),
+        n => format!(" (and {n} more)"),
+    };
+    let index: Option<usize> =
+        first.path.strip_prefix("faults[").and_then(|p| p.split(']').next()).and_then(|i| i.parse().ok());
+    let Some(i) = index else { return Err(ImportError::main(format!("{}: {}{more}", first.path, first.message))) };
+    if Some(i) == added {
+        return Err(ImportError::main(format!("at {}, {}{more}", SimTime(s.faults[i].at_ms), first.message)));
+    }
+    Err(ImportError {
+        input: Input::Base,
+        message: format!("faults[{i}]: {} after this import; change or remove that fault{more}", first.message),
+    })
 }
 
 /// The AWS record set for a record of `zone`, with notes about anything that must be

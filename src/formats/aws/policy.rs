@@ -31,7 +31,8 @@ fn rule_name(rule: &str, service: &str, start: &str) -> String {
 }
 
 /// Imports a traffic-policy document as the routing tree of `base`'s service,
-/// replacing its records; endpoints the document names are added.
+/// replacing its records; endpoints the document names are added. A fault of
+/// `base` that names a record the policy replaced refuses the import, naming it.
 pub fn import_traffic_policy(doc: &str, base: &Scenario) -> Result<Imported, ImportError> {
     let v = parse_json(doc).map_err(ImportError::main)?;
     match v.get("AWSPolicyFormatVersion").and_then(Value::as_str) {
@@ -145,6 +146,7 @@ pub fn import_traffic_policy(doc: &str, base: &Scenario) -> Result<Imported, Imp
     }
     notes.retain(|n| !n.is_empty());
     scenario.zone = zone;
+    super::changes::check_script(&scenario, None)?;
     Ok(Imported { scenario, notes })
 }
 

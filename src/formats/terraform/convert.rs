@@ -30,9 +30,29 @@ fn first_block(attrs: &BTreeMap<String, V>, key: &str) -> Option<BTreeMap<String
     }
 }
 
-/// The address part of a reference `ADDR.attr` (`aws_lb.main[0].dns_name` →
-/// (`aws_lb.main[0]`, `dns_name`)).
-fn split_ref(r: &str) -> (&str, &str) {
+/// The address part of a reference and the attribute it reads: the longest prefix
+/// that `known` accepts as a resource address, cut at a `.` or `[` outside quotes
+/// (`aws_vpc_endpoint.x.dns_entry[0].dns_name` → (`aws_vpc_endpoint.x`,
+/// `dns_name`); `aws_lb.main[0].dns_name` → (`aws_lb.main[0]`, `dns_name`)). The
+/// attribute is the last segment read. With no known prefix, the reference is cut
+/// at its last dot.
+fn split_ref<'a>(r: &'a str, known: impl Fn(&str) -> bool) -> (&'a str, &'a str) {
+    let last_segment = |rest: &'a str| rest.rsplit('.').next().unwrap_or(rest);
+    let mut cuts = Vec::new();
+    let mut quoted = false;
+    for (i, c) in r.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '.' | '[' if !quoted && i > 0 => cuts.push(i),
+            _ => {}
+        }
+    }
+    for &i in cuts.iter().rev() {
+        let (addr, rest) = r.split_at(i);
+        if known(addr) || known(&format!("{addr}[0]")) {
+            return (addr, last_segment(rest.trim_start_matches('.')));
+        }
+    }
     r.rsplit_once('.').unwrap_or((r, ""))
 }
 
@@ -115,7 +135,7 @@ impl Ctx {
         match v {
             V::Str(s) => Some(s.clone()),
             V::Ref(r) => {
-                let (addr, attr) = split_ref(r);
+                let (addr, attr) = split_ref(r, |a| self.lbs.contains_key(a) || self.by_address.contains_key(a));
                 let addr = addr.to_string();
                 if let Some((_, dns)) = self.lbs.get(&addr).or_else(|| self.lbs.get(&format!("{addr}[0]"))) {
                     return (attr != "zone_id").then(|| dns.clone());
@@ -169,9 +189,16 @@ impl Ctx {
                         Some(d) => return Some(d),
                         None => made("Global Accelerator", format!("{label}.awsglobalaccelerator.com")),
                     },
-                    "aws_vpc_endpoint" => {
-                        made("VPC endpoint", format!("vpce-{label}.vpce-svc.{region}.vpce.amazonaws.com"))
-                    }
+                    "aws_vpc_endpoint" => match res.attrs.get("dns_entry") {
+                        // The first DNS entry's name, as `dns_entry[0].dns_name` reads it.
+                        Some(V::List(entries))
+                            if let Some(V::Map(e)) = entries.first()
+                                && let Some(V::Str(d)) = e.get("dns_name") =>
+                        {
+                            return Some(d.clone());
+                        }
+                        _ => made("VPC endpoint", format!("vpce-{label}.vpce-svc.{region}.vpce.amazonaws.com")),
+                    },
                     "aws_elastic_beanstalk_environment" => match state("cname") {
                         Some(d) => return Some(d),
                         None => made("Elastic Beanstalk", format!("{label}.{region}.elasticbeanstalk.com")),
@@ -247,7 +274,7 @@ fn zone_of(resources: &[Resource], notes: &mut Vec<String>) -> Result<(Vec<usize
     // The zone: the one most records point at.
     let zone_key = |r: &Resource| -> String {
         match r.attrs.get("zone_id") {
-            Some(V::Ref(x)) => split_ref(x).0.to_string(),
+            Some(V::Ref(x)) => split_ref(x, |a| resources.iter().any(|r| r.address == a)).0.to_string(),
             Some(V::Str(s)) => format!("id:{s}"),
             _ => "unknown".into(),
         }
@@ -386,9 +413,26 @@ fn check_ref(checks: &BTreeMap<String, String>, v: &V) -> Option<String> {
     match v {
         V::Str(s) => Some(s.clone()),
         V::Ref(x) => {
-            let a = split_ref(x).0;
+            let a = split_ref(x, |a| checks.contains_key(a)).0;
             checks.get(a).or_else(|| checks.get(&format!("{a}[0]"))).cloned()
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_ref;
+
+    #[test]
+    fn a_reference_splits_at_the_longest_known_address() {
+        let known = |a: &str| ["aws_vpc_endpoint.x", "aws_lb.main[0]", "aws_lb.by[\"a.b\"]"].contains(&a);
+        assert_eq!(split_ref("aws_vpc_endpoint.x.dns_entry[0].dns_name", known), ("aws_vpc_endpoint.x", "dns_name"));
+        assert_eq!(split_ref("aws_lb.main[0].dns_name", known), ("aws_lb.main[0]", "dns_name"));
+        // `aws_lb.main` names the first instance of a counted resource.
+        assert_eq!(split_ref("aws_lb.main.zone_id", known), ("aws_lb.main", "zone_id"));
+        assert_eq!(split_ref("aws_lb.by[\"a.b\"].dns_name", known), ("aws_lb.by[\"a.b\"]", "dns_name"));
+        // Nothing known: cut at the last dot, as before.
+        assert_eq!(split_ref("module.dns.name", known), ("module.dns", "name"));
     }
 }

@@ -147,7 +147,7 @@ fn routing_policy(attrs: &BTreeMap<String, V>, s: &mut ResourceRecordSet) {
     }
     if let Some(c) = first_block(attrs, "cidr_routing_policy") {
         let collection = match c.get("collection_id") {
-            Some(V::Ref(x)) => split_ref(x).0.rsplit('.').next().unwrap_or("").to_string(),
+            Some(V::Ref(x)) => split_ref(x, |_| false).0.rsplit('.').next().unwrap_or("").to_string(),
             Some(v) => v.as_text().unwrap_or_default(),
             None => String::new(),
         };
