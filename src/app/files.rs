@@ -12,6 +12,7 @@ use crate::app::state::{
 };
 use crate::app::storage;
 use crate::app::widgets::download::download;
+use crate::base::time::SimTime;
 use crate::design::saved;
 use crate::formats::aws;
 use crate::formats::import::{self, Source};
@@ -42,6 +43,7 @@ pub fn FileMenu() -> impl IntoView {
         dragging: RwSignal::new(false),
         pasted: RwSignal::new(String::new()),
         importing: RwSignal::new(false),
+        at_playhead: RwSignal::new(false),
     };
     let export = move |_| {
         let s = design.get_untracked();
@@ -154,6 +156,8 @@ struct Import {
     pasted: RwSignal<String>,
     /// Whether an import is running (another waits for it).
     importing: RwSignal<bool>,
+    /// Whether a change batch is scheduled at the playhead rather than applied now.
+    at_playhead: RwSignal<bool>,
 }
 
 impl Import {
@@ -167,7 +171,8 @@ impl Import {
         }
         self.importing.set(true);
         let current = self.design.get_untracked();
-        importer::import(sources, current, move |outcome| {
+        let at = self.at_playhead.get_untracked().then(|| self.clock.playhead_untracked());
+        importer::import(sources, current, at, move |outcome| {
             self.importing.set(false);
             match outcome {
                 Ok(out) => {
@@ -252,6 +257,18 @@ fn ImportPanel(incoming: Import) -> impl IntoView {
                     prop:value=move || pasted.get()
                     on:input=move |ev| pasted.set(event_target_value(&ev))
                 ></textarea>
+            </label>
+            <label class="rw-field">
+                <input
+                    type="checkbox"
+                    data-testid="import-at-playhead"
+                    prop:checked=move || incoming.at_playhead.get()
+                    on:change=move |ev| incoming.at_playhead.set(event_target_checked(&ev))
+                />
+                {move || format!(
+                    "A change batch: schedule it at the playhead ({}) as a timed change, so caches drain from then on, instead of applying it now",
+                    SimTime(incoming.clock.playhead()),
+                )}
             </label>
             <button
                 class="rw-button rw-button--primary"

@@ -37,14 +37,19 @@ struct Pending {
 
 /// Imports `sources` against `current` in a new worker and calls `done` once with the
 /// outcome, or with why there is none.
-pub fn import(sources: Vec<Source>, current: Scenario, done: impl FnOnce(Result<Outcome, String>) + 'static) {
+pub fn import(
+    sources: Vec<Source>,
+    current: Scenario,
+    at_ms: Option<u64>,
+    done: impl FnOnce(Result<Outcome, String>) + 'static,
+) {
     let worker = match Worker::new(LOADER) {
         Ok(w) => w,
         Err(e) => return done(Err(unavailable(&reason(&e)))),
     };
     let pending = Rc::new(RefCell::new(Pending {
         worker: worker.clone(),
-        job: Some(ImportJob { sources, current }),
+        job: Some(ImportJob { sources, current, at_ms }),
         done: Some(Box::new(done)),
         _handlers: Vec::new(),
     }));

@@ -175,6 +175,9 @@ pub struct ImportJob {
     pub sources: Vec<Source>,
     /// The design open in the page (a change batch or traffic policy applies onto it).
     pub current: Scenario,
+    /// Schedule a lone change batch at this moment, ms, instead of applying it now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_ms: Option<u64>,
 }
 
 /// A worker's answer to an [`ImportJob`]: [`import::import`]'s result.
@@ -195,7 +198,7 @@ impl ImportJob {
 
     /// Runs the import.
     pub fn run(&self) -> ImportReply {
-        match import::import(&self.sources, &self.current) {
+        match import::import(&self.sources, &self.current, self.at_ms) {
             Ok(out) => ImportReply::Imported(Box::new(out)),
             Err(message) => ImportReply::Refused(message),
         }
@@ -382,10 +385,10 @@ mod tests {
         let good = vec![fixture("aws-record-sets.json"), fixture("aws-health-checks.json")];
         let bad = vec![Source::new("broken.json", "{\"ResourceRecordSets\": [")];
         for (sources, imports) in [(good, true), (bad, false)] {
-            let job = ImportJob { sources: sources.clone(), current: current.clone() };
+            let job = ImportJob { sources: sources.clone(), current: current.clone(), at_ms: None };
             let text = answer(&job.to_json());
             let reply = ImportReply::from_json(&text).unwrap();
-            let expected = match import::import(&sources, &current) {
+            let expected = match import::import(&sources, &current, None) {
                 Ok(out) => ImportReply::Imported(Box::new(out)),
                 Err(message) => ImportReply::Refused(message),
             };

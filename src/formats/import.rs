@@ -135,8 +135,10 @@ const READS: &str = "a Routewave scenario or link, Route 53 record sets and heal
                      a traffic-policy document, Terraform configuration, state or plan";
 
 /// Imports `sources` as one design; `current` is the design a change batch or a
-/// traffic policy applies to. Every failure is one line naming the file and the place.
-pub fn import(sources: &[Source], current: &Scenario) -> Result<Outcome, String> {
+/// traffic policy applies to. A lone change batch with `at_ms` is scheduled as a
+/// timed change at that moment instead of applied now. Every failure is one line
+/// naming the file and the place.
+pub fn import(sources: &[Source], current: &Scenario, at_ms: Option<u64>) -> Result<Outcome, String> {
     if sources.is_empty() {
         return Err("nothing to import: choose, drop or paste a file".into());
     }
@@ -154,6 +156,21 @@ pub fn import(sources: &[Source], current: &Scenario) -> Result<Outcome, String>
         return import_records(records[0], checks.first().copied());
     }
     let one = &sources[0];
+    if let (true, Some(at)) = (only(Kind::Format(Format::ChangeBatch)), at_ms) {
+        let done = aws::schedule_change_batch(&one.text, current, at).map_err(|e| blame(e, one, None))?;
+        return Ok(Outcome {
+            summary: format!(
+                "Scheduled {} ({}) at {} in \"{}\".",
+                one.name,
+                Format::ChangeBatch.describe(),
+                crate::base::time::SimTime(at),
+                current.title
+            ),
+            scenario: done.scenario,
+            notes: done.notes,
+            onto_current: true,
+        });
+    }
     if only(Kind::Format(Format::ChangeBatch)) {
         let done = aws::apply_change_batch(&one.text, current).map_err(|e| blame(e, one, None))?;
         let (c, r, d) = done.counts;
@@ -339,26 +356,28 @@ mod tests {
     #[test]
     fn record_sets_and_health_checks_combine_in_either_order() {
         let current = base();
-        let a = import(&[Source::new("zone.json", RECORDS), Source::new("checks.json", CHECKS)], &current).unwrap();
-        let b = import(&[Source::new("checks.json", CHECKS), Source::new("zone.json", RECORDS)], &current).unwrap();
+        let a =
+            import(&[Source::new("zone.json", RECORDS), Source::new("checks.json", CHECKS)], &current, None).unwrap();
+        let b =
+            import(&[Source::new("checks.json", CHECKS), Source::new("zone.json", RECORDS)], &current, None).unwrap();
         assert_eq!(a.scenario, b.scenario);
         assert!(!a.scenario.zone.health_checks.is_empty());
         assert!(a.summary.contains("zone.json as Route 53 record sets"), "{}", a.summary);
         assert!(a.summary.contains("checks.json as Route 53 health checks"), "{}", a.summary);
         assert!(a.notes.iter().any(|n| n.contains("MX")), "{:?}", a.notes);
-        let alone = import(&[Source::new("zone.json", RECORDS)], &current).unwrap();
+        let alone = import(&[Source::new("zone.json", RECORDS)], &current, None).unwrap();
         assert!(alone.scenario.zone.health_checks.len() < a.scenario.zone.health_checks.len());
         // Pasted together, the same import.
-        let p = import(&pasted(&format!("{RECORDS}{CHECKS}")), &current).unwrap();
+        let p = import(&pasted(&format!("{RECORDS}{CHECKS}")), &current, None).unwrap();
         assert_eq!(p.scenario, a.scenario);
     }
 
     #[test]
     fn a_terraform_module_is_read_as_one_whatever_the_order() {
         let mut files = module();
-        let a = import(&files, &base()).unwrap();
+        let a = import(&files, &base(), None).unwrap();
         files.reverse();
-        let b = import(&files, &base()).unwrap();
+        let b = import(&files, &base(), None).unwrap();
         assert_eq!(a.scenario, b.scenario);
         assert!(a.summary.contains("lb.tf, main.tf, providers.tf, variables.tf, terraform.tfvars"), "{}", a.summary);
         let kinds = |r: &Routing| match r {
@@ -379,13 +398,13 @@ mod tests {
     #[test]
     fn terraform_state_is_read_alone() {
         let state = Source::new("show.json", include_str!("../../tests/fixtures/terraform/show-state.json"));
-        let out = import(std::slice::from_ref(&state), &base()).unwrap();
+        let out = import(std::slice::from_ref(&state), &base(), None).unwrap();
         assert!(out.summary.contains("show.json as Terraform state"), "{}", out.summary);
         let mut mixed = module();
         mixed.push(state);
-        let e = import(&mixed, &base()).unwrap_err();
+        let e = import(&mixed, &base(), None).unwrap_err();
         assert!(e.contains("not both"), "{e}");
-        let e = import(&[Source::new("terraform.tfvars", "ttl = 60")], &base()).unwrap_err();
+        let e = import(&[Source::new("terraform.tfvars", "ttl = 60")], &base(), None).unwrap_err();
         assert!(e.starts_with("terraform.tfvars: variables alone"), "{e}");
     }
 
@@ -394,24 +413,26 @@ mod tests {
         let current = base();
         let mut files = module();
         files[2].text = "resource \"aws_route53_record\" \"x\" {\n  name = \n}\n".into();
-        let e = import(&files, &current).unwrap_err();
+        let e = import(&files, &current, None).unwrap_err();
         assert!(e.starts_with("main.tf: "), "{e}");
         assert!(e.contains("line 2, column 10"), "{e}");
         assert!(!e.contains('\n'), "{e}");
-        let e = import(&[Source::new("broken.json", "{\n  \"ResourceRecordSets\": [ nope")], &current).unwrap_err();
+        let e =
+            import(&[Source::new("broken.json", "{\n  \"ResourceRecordSets\": [ nope")], &current, None).unwrap_err();
         assert!(e.starts_with("broken.json: not valid JSON"), "{e}");
         assert!(e.contains("line 2 column"), "{e}");
-        let e = import(&[Source::new("notes.txt", "hello")], &current).unwrap_err();
+        let e = import(&[Source::new("notes.txt", "hello")], &current, None).unwrap_err();
         assert!(e.starts_with("notes.txt: not a format Routewave reads"), "{e}");
-        let e = import(&[Source::new("empty.json", " \n")], &current).unwrap_err();
+        let e = import(&[Source::new("empty.json", " \n")], &current, None).unwrap_err();
         assert_eq!(e, "empty.json: the file is empty");
         // A problem in the health checks names the health-check file.
         let bad_checks = r#"{"HealthChecks":[{"Id":"x","HealthCheckConfig":{"Type":42}}]}"#;
-        let e = import(&[Source::new("zone.json", RECORDS), Source::new("hc.json", bad_checks)], &current).unwrap_err();
+        let e = import(&[Source::new("zone.json", RECORDS), Source::new("hc.json", bad_checks)], &current, None)
+            .unwrap_err();
         assert!(e.starts_with("hc.json: "), "{e}");
         // A scenario's shape error names its line.
         let json = current.to_json().replacen("\"title\": \"", "\"title\": 5, \"x\": \"", 1);
-        let e = import(&[Source::new("s.json", json)], &current).unwrap_err();
+        let e = import(&[Source::new("s.json", json)], &current, None).unwrap_err();
         assert!(e.starts_with("s.json: ") && e.contains("line 3"), "{e}");
         // Several problems stay on one line.
         assert_eq!(one_line(Some("f"), "a\nb\n\nc"), "f: a (and 2 more problems)");
@@ -420,35 +441,56 @@ mod tests {
     #[test]
     fn files_that_do_not_belong_together_are_refused_by_name() {
         let current = base();
-        let e = import(&[Source::new("hc.json", CHECKS)], &current).unwrap_err();
+        let e = import(&[Source::new("hc.json", CHECKS)], &current, None).unwrap_err();
         assert!(e.contains("hc.json is Route 53 health checks") && e.contains("together with the record sets"), "{e}");
-        let e = import(&[Source::new("a.json", RECORDS), Source::new("b.json", RECORDS)], &current).unwrap_err();
+        let e = import(&[Source::new("a.json", RECORDS), Source::new("b.json", RECORDS)], &current, None).unwrap_err();
         assert!(e.contains("one zone's record sets at a time"), "{e}");
         let mut files = module();
         files.push(Source::new("zone.json", RECORDS));
-        let e = import(&files, &current).unwrap_err();
+        let e = import(&files, &current, None).unwrap_err();
         assert!(e.contains("zone.json is Route 53 record sets") && e.contains("main.tf is Terraform"), "{e}");
-        assert_eq!(import(&[], &current).unwrap_err(), "nothing to import: choose, drop or paste a file");
+        assert_eq!(import(&[], &current, None).unwrap_err(), "nothing to import: choose, drop or paste a file");
     }
 
     #[test]
     fn a_change_batch_applies_onto_the_current_design() {
         let current = base();
         let batch = r#"{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"new.example.com.","Type":"A","TTL":60,"ResourceRecords":[{"Value":"192.0.2.99"}]}}]}"#;
-        let out = import(&[Source::new("batch.json", batch)], &current).unwrap();
+        let out = import(&[Source::new("batch.json", batch)], &current, None).unwrap();
         assert_eq!(out.scenario.title, current.title);
         assert_eq!(out.scenario.zone.records.len(), current.zone.records.len() + 1);
         assert!(out.notes.iter().any(|n| n == "1 record sets created, 0 replaced, 0 deleted"), "{:?}", out.notes);
         assert!(out.summary.starts_with("Applied batch.json"), "{}", out.summary);
         let delete = r#"{"Changes":[{"Action":"DELETE","ResourceRecordSet":{"Name":"gone.example.com.","Type":"A","TTL":60,"ResourceRecords":[{"Value":"192.0.2.99"}]}}]}"#;
-        let e = import(&[Source::new("batch.json", delete)], &current).unwrap_err();
+        let e = import(&[Source::new("batch.json", delete)], &current, None).unwrap_err();
         assert!(e.starts_with("batch.json: ") && e.contains("does not exist"), "{e}");
+    }
+
+    #[test]
+    fn a_change_batch_with_a_moment_is_scheduled_not_applied() {
+        let current = base();
+        let batch = r#"{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"new.example.com.","Type":"A","TTL":60,"ResourceRecords":[{"Value":"192.0.2.99"}]}}]}"#;
+        let out = import(&[Source::new("batch.json", batch)], &current, Some(600_000)).unwrap();
+        assert!(out.onto_current);
+        assert!(
+            out.summary.starts_with("Scheduled batch.json") && out.summary.contains("10:00.000"),
+            "{}",
+            out.summary
+        );
+        let added = out.scenario.zone.records.iter().filter(|r| r.name.starts_with("new.")).count();
+        assert_eq!(added, 0, "nothing changes before the moment");
+        let last = out.scenario.faults.last().unwrap();
+        assert_eq!(last.at_ms, 600_000);
+        assert!(matches!(last.action, crate::spec::scenario::FaultAction::ApplyChanges { .. }), "{last:?}");
+        // A moment means nothing to other formats: record sets import as before.
+        let records = import(&[Source::new("zone.json", RECORDS)], &current, Some(600_000)).unwrap();
+        assert_eq!(records.scenario, import(&[Source::new("zone.json", RECORDS)], &current, None).unwrap().scenario);
     }
 
     #[test]
     fn a_traffic_policy_becomes_the_current_services_tree() {
         let current = base();
-        let out = import(&[Source::new("policy.json", POLICY)], &current).unwrap();
+        let out = import(&[Source::new("policy.json", POLICY)], &current, None).unwrap();
         assert_eq!(out.scenario.service, current.service);
         assert_ne!(out.scenario.zone, current.zone);
         assert!(out.summary.contains("routing tree of"), "{}", out.summary);
@@ -458,10 +500,10 @@ mod tests {
     fn a_scenario_or_link_opens_as_it_is() {
         let current = base();
         let other = Scenario { title: "Other".into(), ..current.clone() };
-        let out = import(&[Source::new("s.json", other.to_json())], &current).unwrap();
+        let out = import(&[Source::new("s.json", other.to_json())], &current, None).unwrap();
         assert_eq!(out.scenario, other);
         let link = format!("https://example.org/#{}", link::encode(&other));
-        let out = import(&pasted(&link), &current).unwrap();
+        let out = import(&pasted(&link), &current, None).unwrap();
         assert_eq!(out.scenario.title, "Other");
         assert!(out.summary.contains("share link"), "{}", out.summary);
     }

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { serveDist, screenshot, withPage, ROOT } from "./harness.mjs";
+import { serveDist, screenshot, seek, withPage, ROOT } from "./harness.mjs";
 
 const MODULE = ["main.tf", "lb.tf", "providers.tf", "variables.tf", "terraform.tfvars"].map((f) =>
   join(ROOT, "tests/fixtures/terraform/module", f),
@@ -109,5 +109,32 @@ test("a broken file: one line naming the file and place; the design stays", asyn
     // Undo still takes back the one import.
     await page.getByTestId("undo").click();
     await page.getByTestId("scenario-title").filter({ hasNotText: "Imported: geo.example.com" }).waitFor();
+  });
+});
+
+test("a change batch scheduled at the playhead joins the fault script; the tree waits for it", async () => {
+  await withPage(server.origin, async (page) => {
+    await page.getByTestId("preset-picker").selectOption("latency-weighted-alb");
+    await page.getByTestId("scenario-title").filter({ hasText: "Latency → weighted (ALB)" }).waitFor();
+    await seek(page, 600_000);
+    const tree = await page.getByTestId("tree").textContent();
+    await page.getByTestId("import").click();
+    const at = page.getByTestId("import-at-playhead");
+    await at.check();
+    await page.getByTestId("import-panel").filter({ hasText: "schedule it at the playhead (10:00.000)" }).waitFor();
+    const batch = {
+      Changes: [
+        { Action: "CREATE", ResourceRecordSet: { Name: "extra.example.com", Type: "A", TTL: 60, ResourceRecords: [{ Value: "192.0.2.10" }] } },
+      ],
+    };
+    await page.getByTestId("import-text").fill(JSON.stringify(batch));
+    await page.getByTestId("import-pasted").click();
+    await page.getByTestId("fault-script").filter({ hasText: "10:00.000 CREATE extra.example.com" }).waitFor();
+    assert.match(await page.getByTestId("import-summary").textContent(), /Scheduled pasted text .* at 10:00\.000/);
+    // Nothing in the tree changes before the moment: the batch is a timed change.
+    assert.equal(await page.getByTestId("tree").textContent(), tree);
+    // One edit: undo takes the scheduled batch back.
+    await page.getByTestId("undo").click();
+    await page.getByTestId("fault-script").filter({ hasText: "CREATE extra.example.com" }).waitFor({ state: "detached" });
   });
 });
