@@ -128,6 +128,7 @@ test("a change batch scheduled at the playhead joins the fault script; the tree 
       ],
     };
     await page.getByTestId("import-text").fill(JSON.stringify(batch));
+    await screenshot(page, "import-at-playhead");
     await page.getByTestId("import-pasted").click();
     await page.getByTestId("fault-script").filter({ hasText: "10:00.000 CREATE extra.example.com" }).waitFor();
     assert.match(await page.getByTestId("import-summary").textContent(), /Scheduled pasted text .* at 10:00\.000/);
