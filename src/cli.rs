@@ -30,8 +30,6 @@ use crate::design::presets;
 use crate::failover::sim::Sim;
 use crate::spec::scenario::Scenario;
 
-pub use simulate::quantiles;
-
 /// Runs the CLI with `args` (without the program name) and returns the exit code.
 pub fn main(args: Vec<OsString>) -> ExitCode {
     let mut out = String::new();

@@ -8,6 +8,7 @@ use super::{build, describe, load, value};
 use crate::base::geo;
 use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
+use crate::failover::playback::percentiles;
 use crate::failover::sim::{Report, Sim};
 use crate::route53::answer::{self, ClientAddr, Query};
 use crate::spec::scenario::Scenario;
@@ -53,8 +54,8 @@ pub(super) fn simulate(parser: &mut lexopt::Parser, out: &mut String) -> Result<
             let _ = writeln!(out, "{} — {n} trials from seed {}", scenario.title, scenario.seed);
             let _ = writeln!(out, "{:44} {:>10} {:>10} {:>10} {:>6}", "metric (s)", "p50", "p95", "max", "runs");
             for (name, values) in &table {
-                let q = quantiles(values);
-                let _ = writeln!(out, "{name:44} {:>10.1} {:>10.1} {:>10.1} {:>6}", q.0, q.1, q.2, values.len());
+                let Some((p50, p95, max)) = percentiles(values) else { continue };
+                let _ = writeln!(out, "{name:44} {p50:>10.1} {p95:>10.1} {max:>10.1} {:>6}", values.len());
             }
         }
         return Ok(());
@@ -99,14 +100,6 @@ fn trial_table(reports: &[Report]) -> BTreeMap<String, Vec<f64>> {
         }
     }
     t
-}
-
-/// (p50, p95, max) by nearest rank.
-pub fn quantiles(values: &[f64]) -> (f64, f64, f64) {
-    let mut v = values.to_vec();
-    crate::base::sort::sort_f64(&mut v);
-    let at = |q: f64| v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1];
-    (at(0.5), at(0.95), *v.last().unwrap_or(&0.0))
 }
 
 fn secs(ms: Option<u64>) -> String {
