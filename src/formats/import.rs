@@ -156,22 +156,22 @@ pub fn import(sources: &[Source], current: &Scenario, at_ms: Option<u64>) -> Res
         return import_records(records[0], checks.first().copied());
     }
     let one = &sources[0];
-    if let (true, Some(at)) = (only(Kind::Format(Format::ChangeBatch)), at_ms) {
-        let done = aws::schedule_change_batch(&one.text, current, at).map_err(|e| blame(e, one, None))?;
-        return Ok(Outcome {
-            summary: format!(
-                "Scheduled {} ({}) at {} in \"{}\".",
-                one.name,
-                Format::ChangeBatch.describe(),
-                crate::base::time::SimTime(at),
-                current.title
-            ),
-            scenario: done.scenario,
-            notes: done.notes,
-            onto_current: true,
-        });
-    }
     if only(Kind::Format(Format::ChangeBatch)) {
+        if let Some(at) = at_ms {
+            let done = aws::schedule_change_batch(&one.text, current, at).map_err(|e| blame(e, one, None))?;
+            return Ok(Outcome {
+                summary: format!(
+                    "Scheduled {} ({}) at {} in \"{}\".",
+                    one.name,
+                    Format::ChangeBatch.describe(),
+                    crate::base::time::SimTime(at),
+                    current.title
+                ),
+                scenario: done.scenario,
+                notes: done.notes,
+                onto_current: true,
+            });
+        }
         let done = aws::apply_change_batch(&one.text, current).map_err(|e| blame(e, one, None))?;
         let (c, r, d) = done.counts;
         let mut notes = done.imported.notes;
