@@ -11,6 +11,11 @@
 //!   second (divan's throughput column, in events).
 //! - `trials_1000_cname_ttl1_nlb`: 1,000 such trials, seeds one after another, as the
 //!   trials panel runs them. Target ≤ 4 s (1,000 × the one-trial target).
+//! - `trial_latency_weighted_alb`: one trial of the preset the page's benchmark runs
+//!   1,000 trials of.
+//! - `playback_latency_weighted_alb`: the page's whole re-simulation of that preset
+//!   after an edit at time 0 (`Playback::build`: the run with its trace, a checkpoint
+//!   every 60 simulated seconds, the report). Target ≤ 16 ms, within a frame.
 
 use divan::counter::ItemsCount;
 use routewave::design::presets;
@@ -24,6 +29,7 @@ const TARGETS: &[(&str, &str)] = &[
     ("trial_cname_ttl1_nlb", "≤ 4 ms, ≥ 10 M events/s (items/s)"),
     ("trials_1000_cname_ttl1_nlb", "≤ 4 s"),
     ("deploy_six_waves", "≤ 200 ms"),
+    ("playback_latency_weighted_alb", "≤ 16 ms (an edit within a frame)"),
 ];
 
 fn main() {
@@ -122,4 +128,26 @@ fn trials_1000_cname_ttl1_nlb(bencher: divan::Bencher) {
             .count();
         divan::black_box(switched)
     });
+}
+
+/// The trials panel's preset in the page's benchmark (`tests/e2e/perf.bench.mjs`).
+const PAGE_PRESET: &str = "latency-weighted-alb";
+
+/// One trial of the page benchmark's preset, counted in events.
+#[divan::bench(sample_count = 20)]
+fn trial_latency_weighted_alb(bencher: divan::Bencher) {
+    let s = presets::preset(PAGE_PRESET).expect("preset");
+    let mut sim = Sim::new(&s).expect("valid").without_trace();
+    sim.run_until(sim.duration());
+    bencher
+        .counter(ItemsCount::new(sim.events()))
+        .bench(|| divan::black_box(playback::trial(&s, s.seed).expect("valid")));
+}
+
+/// What the page does when a scenario changes: the whole run with its trace, a
+/// checkpoint every 60 simulated seconds, the report and its moments.
+#[divan::bench(sample_count = 20)]
+fn playback_latency_weighted_alb(bencher: divan::Bencher) {
+    let s = presets::preset(PAGE_PRESET).expect("preset");
+    bencher.bench(|| divan::black_box(playback::Playback::build(&s).expect("valid").duration()));
 }

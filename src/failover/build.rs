@@ -10,8 +10,10 @@
 //! events are queued in it, so reordering it changes every trace.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::base::geo::{self, Place};
+use crate::base::log::Log;
 use crate::base::queue::EventQueue;
 use crate::base::rng::{SimRng, stream_id};
 use crate::base::time::SimTime;
@@ -229,7 +231,7 @@ impl Cast {
             self.probes.push(Probe {
                 id: p.id.clone(),
                 client: self.clients.len(),
-                observations: Vec::new(),
+                observations: Log::new(),
                 last_ok_region: None,
                 track: ProbeTrack::default(),
             });
@@ -246,7 +248,7 @@ fn new_client(
     probe: Option<usize>,
     rng: SimRng,
 ) -> Client {
-    Client { resolver, rules, ecs, pacing, probe, cache: None, failure: None, conn: None, rng }
+    Client { resolver, rules, ecs: ecs.map(Arc::new), pacing, probe, cache: None, failure: None, conn: None, rng }
 }
 
 /// A group's traffic model, or its problems pushed under `path` (`None` then).

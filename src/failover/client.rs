@@ -110,7 +110,7 @@ pub(super) struct Client {
     pub rules: ClientRules,
     /// Its subnet and place, sent as ECS by a resolver that forwards it (`None`
     /// for a group placed nowhere in particular).
-    pub ecs: Option<ClientAddr>,
+    pub ecs: Option<Arc<ClientAddr>>,
     /// How the next request is timed.
     pub pacing: Pacing,
     /// The probe it is, if it is one.

@@ -160,7 +160,7 @@ impl Sim {
             self.r53_rng.shuffle(&mut items);
             return Answer::Records { items, ttl_s: answer::LB_TTL_S, path: vec![] };
         }
-        let ecs = if self.resolvers[r].ecs { self.clients[c].ecs.as_ref() } else { None };
+        let ecs = if self.resolvers[r].ecs { self.clients[c].ecs.as_deref() } else { None };
         let q =
             Query { name: self.names.name(name), rtype: RecordType::A, resolver: &self.resolvers[r].addr, ecs, now: t };
         let view = self.health.view_at(&self.zone, loc);

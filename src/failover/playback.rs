@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use crate::base::geo;
+use crate::base::log::Log;
 use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
 use crate::failover::build::{CLIENT_SUBNET_PREFIX_LEN, POPULATION_ID_PREFIX};
@@ -16,8 +17,11 @@ use crate::spec::problems::Problems;
 use crate::spec::scenario::Scenario;
 use crate::spec::zone::RecordType;
 
-/// Seconds between checkpoints.
-pub const CHECKPOINT_S: u64 = 30;
+/// Seconds between checkpoints. A playhead's state is its checkpoint run forward (at
+/// most a minute of the run, a few percent of it); a longer interval would make each
+/// playhead move slower, a shorter one every rebuild (a checkpoint is a copy of the
+/// run's state).
+pub const CHECKPOINT_S: u64 = 60;
 
 /// Probe log lines the live view shows (the latest, up to the playhead).
 pub const PROBE_LOG_LINES: usize = 14;
@@ -38,7 +42,8 @@ const TESTER_ECS_SUBNET: [u8; 4] = [203, 0, 113, 0];
 #[derive(Clone, Debug)]
 pub struct Playback {
     scenario: Arc<Scenario>,
-    checkpoints: Vec<Sim>,
+    /// The run every [`CHECKPOINT_S`], shared with the runs forked from it.
+    checkpoints: Vec<Arc<Sim>>,
     end: Sim,
     report: Arc<Report>,
     moments: Arc<Vec<(SimTime, String)>>,
@@ -160,7 +165,7 @@ impl Playback {
     /// scenario that cannot run gives every problem, by path (see [`Sim::new`]).
     pub fn build(scenario: &Scenario) -> Result<Playback, Problems> {
         let sim = Sim::new(scenario)?;
-        Ok(Playback::finish(scenario, vec![sim]))
+        Ok(Playback::finish(scenario, vec![Arc::new(sim)]))
     }
 
     /// The playback of `scenario`, reusing `prev`'s run where it can: when the
@@ -193,24 +198,24 @@ impl Playback {
         }
         // The last checkpoint that has not yet run the moment of the first added fault.
         let i = (((first - 1) / 1000 / CHECKPOINT_S) as usize).min(self.checkpoints.len() - 1);
-        let mut sim = self.checkpoints[i].clone();
+        let mut sim = Sim::clone(&self.checkpoints[i]);
         sim.script_more_faults(self.checkpoints[0].zone(), &scenario.zone, &scenario.faults).ok()?;
         let mut checkpoints = self.checkpoints[..i].to_vec();
-        checkpoints.push(sim);
+        checkpoints.push(Arc::new(sim));
         Some(Playback::finish(scenario, checkpoints))
     }
 
     /// Runs the last of `checkpoints` to the end, keeping one every
     /// [`CHECKPOINT_S`] (the first is at time 0, the last given at its own time).
-    fn finish(scenario: &Scenario, mut checkpoints: Vec<Sim>) -> Playback {
+    fn finish(scenario: &Scenario, mut checkpoints: Vec<Arc<Sim>>) -> Playback {
         let from = checkpoints.len() - 1;
-        let mut sim = checkpoints[from].clone();
+        let mut sim = Sim::clone(&checkpoints[from]);
         let end_t = sim.duration();
         let mut t = (checkpoints.len() as u64 - 1) * CHECKPOINT_S * 1000;
         while SimTime(t) < end_t {
             t += CHECKPOINT_S * 1000;
             sim.run_until(SimTime(t));
-            checkpoints.push(sim.clone());
+            checkpoints.push(Arc::new(sim.checkpoint()));
         }
         let report = Arc::new(sim.report());
         let moments = Arc::new(moments(&sim, &report));
@@ -235,7 +240,7 @@ impl Playback {
     }
 
     /// The whole trace.
-    pub fn trace(&self) -> &[TraceEvent] {
+    pub fn trace(&self) -> &Log<TraceEvent> {
         self.end.trace()
     }
 
@@ -248,7 +253,7 @@ impl Playback {
     pub fn state_at(&self, t: SimTime) -> Sim {
         let t = t.min(self.duration());
         let i = ((t.as_ms() / 1000) / CHECKPOINT_S) as usize;
-        let mut sim = self.checkpoints[i.min(self.checkpoints.len() - 1)].clone();
+        let mut sim = Sim::clone(&self.checkpoints[i.min(self.checkpoints.len() - 1)]);
         sim.run_until(t);
         sim
     }
@@ -257,7 +262,7 @@ impl Playback {
     pub fn density(&self, buckets: usize) -> Vec<u32> {
         let mut v = vec![0u32; buckets.max(1)];
         let span = self.duration().as_ms().max(1);
-        for e in self.trace() {
+        for e in self.trace().iter() {
             if e.kind() == "probe" || e.kind() == "checker" {
                 continue;
             }

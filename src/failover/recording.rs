@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::base::log::Log;
 use crate::base::time::SimTime;
 use crate::failover::client::ClientIdx;
 use crate::failover::report::{ProbeObs, Series};
@@ -28,7 +29,7 @@ pub(super) struct Probe {
     /// The client that makes its requests.
     pub client: ClientIdx,
     /// Every request, as the field experiment's terminal would show it.
-    pub observations: Vec<ProbeObs>,
+    pub observations: Log<ProbeObs>,
     /// Region of its last successful request.
     pub last_ok_region: Option<RegionId>,
     /// Its switch, phase by phase.
@@ -105,7 +106,7 @@ pub(super) enum CacheLookup {
 #[derive(Clone, Debug)]
 pub(super) struct Recorder {
     /// The trace, as typed events.
-    trace: Vec<TraceEvent>,
+    trace: Log<TraceEvent>,
     /// Whether events are kept in the trace (a trial keeps none).
     tracing: bool,
     /// The series counted as the run goes (the rest are derived in the report).
@@ -145,7 +146,7 @@ impl Recorder {
     /// `regions`, for clients of the given weights and the given probes.
     pub fn new(secs: usize, regions: &RegionTable, weights: Vec<f64>, probes: Vec<Probe>) -> Recorder {
         Recorder {
-            trace: Vec::new(),
+            trace: Log::new(),
             tracing: true,
             series: Series {
                 ok: vec![0.0; secs],
@@ -175,7 +176,7 @@ impl Recorder {
     }
 
     /// The trace so far.
-    pub fn trace(&self) -> &[TraceEvent] {
+    pub fn trace(&self) -> &Log<TraceEvent> {
         &self.trace
     }
 
@@ -190,7 +191,16 @@ impl Recorder {
     /// its trace (and so its trace hash) is empty.
     pub fn stop_tracing(&mut self) {
         self.tracing = false;
-        self.trace = Vec::new();
+        self.trace = Log::new();
+    }
+
+    /// Seals what has been recorded in lists that only grow (the trace, the probes'
+    /// observations), so that a copy made now shares them ([`Log::seal`]).
+    pub fn seal(&mut self) {
+        self.trace.seal();
+        for p in &mut self.probes {
+            p.observations.seal();
+        }
     }
 
     /// Whether `t` is at or after the first breaking fault (phases count from it).

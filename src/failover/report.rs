@@ -157,7 +157,7 @@ impl Sim {
             duration_s: self.duration.as_ms() / 1000,
             summary,
             series: self.rec.full_series(&self.zone, &self.regions),
-            probes: self.rec.probes.iter().map(|p| (p.id.clone(), p.observations.clone())).collect(),
+            probes: self.rec.probes.iter().map(|p| (p.id.clone(), p.observations.to_vec())).collect(),
             events: self.events,
             trace_hash: format!("{:016x}", self.trace_hash()),
         }

@@ -186,8 +186,8 @@ impl Resolver {
     }
 
     /// The ECS it sends for `client`: the client's subnet if it forwards ECS.
-    pub fn ecs_for(&self, client: &Client) -> Option<ClientAddr> {
-        if self.ecs { client.ecs.clone() } else { None }
+    pub fn ecs_for<'c>(&self, client: &'c Client) -> Option<&'c ClientAddr> {
+        if self.ecs { client.ecs.as_deref() } else { None }
     }
 
     /// The scope its cache keys an answer for `client` by: the client's subnet if it

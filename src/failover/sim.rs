@@ -31,6 +31,7 @@
 //! | `resolver.rs`, `client.rs` | resolver and client kinds, and their state in a run |
 //! | `tables.rs` | typed tables of regions and names |
 
+use crate::base::log::Log;
 use crate::base::queue::EventQueue;
 use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
@@ -155,8 +156,17 @@ impl Sim {
     }
 
     /// The trace so far, as typed events (see [`Sim::trace_lines`] for their text).
-    pub fn trace(&self) -> &[TraceEvent] {
+    pub fn trace(&self) -> &Log<TraceEvent> {
         self.rec.trace()
+    }
+
+    /// A copy of the run as it stands, to resume from later (a checkpoint). What it
+    /// has recorded in lists that only grow is sealed first, so the copy shares it
+    /// instead of copying it: keeping a checkpoint every minute costs a run's length,
+    /// not its square.
+    pub fn checkpoint(&mut self) -> Sim {
+        self.rec.seal();
+        self.clone()
     }
 
     /// The same run without a trace, for trials: every count, series and phase is

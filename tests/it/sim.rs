@@ -3,6 +3,7 @@
 
 use routewave::base::time::SimTime;
 use routewave::design::presets;
+use routewave::failover::playback::CHECKPOINT_S;
 use routewave::failover::sim::{Report, RequestResult, Sim, TraceDetail};
 use routewave::route53::endpoints::Outcome;
 use routewave::spec::kinds::ClientKind;
@@ -557,7 +558,10 @@ fn a_fault_added_later_forks_the_run_and_matches_a_fresh_build() {
         let forked = Playback::rebuild(Some(&prev), &s).unwrap();
         let fresh = Playback::build(&s).unwrap();
         let restart = forked.restarted_at().as_ms();
-        assert!(restart > 0 && restart < added[0].0 && added[0].0 - restart <= 30_000, "{added:?}: {restart}");
+        assert!(
+            restart > 0 && restart < added[0].0 && added[0].0 - restart <= CHECKPOINT_S * 1000,
+            "{added:?}: {restart}"
+        );
         assert_eq!(fresh.restarted_at(), SimTime::ZERO);
         assert_eq!(forked.report().trace_hash, fresh.report().trace_hash, "{added:?}");
         assert_eq!(forked.report().summary, fresh.report().summary, "{added:?}");
