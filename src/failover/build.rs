@@ -401,7 +401,15 @@ impl Sim {
 fn route53_locations(resolvers: &mut [Resolver], latency: &LatencyModel) -> Vec<String> {
     let all = DnsLocations::route53();
     let mut used: BTreeMap<usize, usize> = BTreeMap::new();
-    let catchments: Vec<_> = resolvers.iter().map(|r| all.catchments(r.addr.place.at)).collect();
+    // Resolvers in the same city share their catchments: each place's are found once.
+    let mut by_place = BTreeMap::new();
+    let catchments: Vec<_> = resolvers
+        .iter()
+        .map(|r| {
+            let at = r.addr.place.at;
+            *by_place.entry((at.lat.to_bits(), at.lon.to_bits())).or_insert_with(|| all.catchments(at))
+        })
+        .collect();
     for c in catchments.iter().flatten().flatten() {
         used.insert(*c, 0);
     }

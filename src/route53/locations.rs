@@ -14,6 +14,8 @@
 //!   nearest by great-circle distance (derived);
 //! - the round trip to a location follows the latency model's distance rule.
 
+use std::sync::OnceLock;
+
 use crate::base::geo::{self, LatLon};
 use crate::spec::deploy::{EdgeLocation, STRIPES, city_at, default_fleet};
 use crate::spec::params::LatencyModel;
@@ -26,9 +28,11 @@ pub struct DnsLocations {
 }
 
 impl DnsLocations {
-    /// Route 53's locations, modelled by the default edge fleet.
-    pub fn route53() -> DnsLocations {
-        DnsLocations::from_fleet(&default_fleet())
+    /// Route 53's locations, modelled by the default edge fleet (built once, then
+    /// shared: every run starts from them).
+    pub fn route53() -> &'static DnsLocations {
+        static ROUTE53: OnceLock<DnsLocations> = OnceLock::new();
+        ROUTE53.get_or_init(|| DnsLocations::from_fleet(&default_fleet()))
     }
 
     /// The locations of `fleet`.
