@@ -182,17 +182,18 @@ impl Engine<'_> {
                 members.len()
             )
         });
-        let chosen: Vec<RecordIdx> = match policy {
+        // Every policy but multivalue chooses one record.
+        let one: RecordIdx = match policy {
             Policy::Simple => {
                 self.note(depth, g, Some(members[0]), Verdict::Taken, || {
                     "simple: the one record, never health checked".into()
                 });
-                vec![members[0]]
+                members[0]
             }
-            Policy::Weighted { .. } => vec![self.weighted(g, members, depth, rng)],
+            Policy::Weighted { .. } => self.weighted(g, members, depth, rng),
             Policy::Latency { .. } => {
                 let cands = self.latency_candidates(members, client);
-                vec![self.first_healthy(g, &cands, depth, "best latency")]
+                self.first_healthy(g, &cands, depth, "best latency")
             }
             Policy::Failover { .. } => {
                 let find = |role| {
@@ -202,7 +203,7 @@ impl Engine<'_> {
                         .find(|&m| matches!(z.records[m].policy, Policy::Failover { role: r } if r == role))
                 };
                 let (p, s) = (find(FailoverRole::Primary), find(FailoverRole::Secondary));
-                vec![self.failover(g, p, s, depth)]
+                self.failover(g, p, s, depth)
             }
             Policy::Geolocation { .. } => {
                 let cands = geo_candidates(z, members, &client.place, self.explain.is_some());
@@ -215,13 +216,16 @@ impl Engine<'_> {
                     });
                     return Selected::NoMatch;
                 }
-                vec![self.first_healthy(g, &cands, depth, "most specific location")]
+                self.first_healthy(g, &cands, depth, "most specific location")
             }
             Policy::Geoproximity { .. } => {
                 let cands = geoproximity_candidates(z, members, &client.place, self.explain.is_some());
-                vec![self.first_healthy(g, &cands, depth, "closest (biased)")]
+                self.first_healthy(g, &cands, depth, "closest (biased)")
             }
-            Policy::Multivalue => self.multivalue(g, members, depth, rng),
+            Policy::Multivalue => {
+                let chosen = self.multivalue(g, members, depth, rng);
+                return self.resolve_chosen(&chosen, depth, rng);
+            }
             Policy::IpBased { .. } => {
                 let cands = ip_candidates(z, members, client, self.explain.is_some());
                 if cands.is_empty() {
@@ -230,24 +234,32 @@ impl Engine<'_> {
                     });
                     return Selected::NoMatch;
                 }
-                vec![self.first_healthy(g, &cands, depth, "most specific CIDR")]
+                self.first_healthy(g, &cands, depth, "most specific CIDR")
             }
         };
-        // Resolve every chosen record (one, or several for multivalue).
-        if let [r] = chosen[..] {
-            // One record: its answer as it is, with the record first on the path.
-            return match self.resolve(r, depth, rng) {
-                Selected::Records { items, ttl_s, path: mut p } => {
-                    p.insert(0, r);
-                    Selected::Records { items, ttl_s, path: p }
-                }
-                empty @ (Selected::NoMatch | Selected::Missing) => empty,
-            };
+        self.resolve_one(one, depth, rng)
+    }
+
+    /// Record `r`'s answer as it is, with the record first on the path.
+    fn resolve_one(&mut self, r: RecordIdx, depth: usize, rng: &mut SimRng) -> Selected {
+        match self.resolve(r, depth, rng) {
+            Selected::Records { items, ttl_s, path: mut p } => {
+                p.insert(0, r);
+                Selected::Records { items, ttl_s, path: p }
+            }
+            empty @ (Selected::NoMatch | Selected::Missing) => empty,
+        }
+    }
+
+    /// Every chosen record resolved (several for multivalue; one as [`Engine::resolve_one`]).
+    fn resolve_chosen(&mut self, chosen: &[RecordIdx], depth: usize, rng: &mut SimRng) -> Selected {
+        if let [r] = *chosen {
+            return self.resolve_one(r, depth, rng);
         }
         let mut items = Vec::new();
         let mut ttl = u32::MAX;
         let mut path = Vec::new();
-        for r in chosen {
+        for &r in chosen {
             path.push(r);
             match self.resolve(r, depth, rng) {
                 Selected::Records { items: i, ttl_s, path: p } => {
