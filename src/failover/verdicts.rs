@@ -78,12 +78,11 @@ impl Sim {
             let r = self.clients[c].resolver;
             let ns = &self.resolvers[r].name_servers;
             let Some(loc) = loc.or(Some(ns[0].0)).filter(|l| ns.iter().any(|&(x, _)| x == *l)) else { continue };
-            let ecs = self.resolvers[r].ecs_for(&self.clients[c]).cloned();
             let q = Query {
                 name: self.names.name(NameTable::SERVICE),
                 rtype: RecordType::A,
                 resolver: &self.resolvers[r].addr,
-                ecs: ecs.as_ref(),
+                ecs: self.resolvers[r].ecs_for(&self.clients[c]),
                 now: at,
             };
             let view = self.health.view_at(&self.zone, loc);
