@@ -15,10 +15,17 @@
 //!   1,000 trials of.
 //! - `playback_latency_weighted_alb`: the page's whole re-simulation of that preset
 //!   after an edit at time 0 (`Playback::build`: the run with its trace, a checkpoint
-//!   every 60 simulated seconds, the report). Target ≤ 16 ms, within a frame.
+//!   every 60 simulated seconds, the report). The page finishes it over several
+//!   frames; what must fit in the frame of the edit is the next benchmark.
+//! - `edit_shown_latency_weighted_alb`: what the page does before it shows an edit at
+//!   the playhead, here at time 0 (the run simulated past the playhead, the run so
+//!   far and the playhead's moment). Target ≤ 4 ms natively: the page's wasm runs
+//!   three to four times slower, and the frame also lays out what changed.
 
 use divan::counter::ItemsCount;
+use routewave::base::time::SimTime;
 use routewave::design::presets;
+use routewave::failover::moment::Moment;
 use routewave::failover::playback;
 use routewave::failover::sim::Sim;
 use routewave::spec::scenario::{FaultAction, FaultSpec, PopulationSpec, Scenario, TrafficModel};
@@ -29,7 +36,7 @@ const TARGETS: &[(&str, &str)] = &[
     ("trial_cname_ttl1_nlb", "≤ 4 ms, ≥ 10 M events/s (items/s)"),
     ("trials_1000_cname_ttl1_nlb", "≤ 4 s"),
     ("deploy_six_waves", "≤ 200 ms"),
-    ("playback_latency_weighted_alb", "≤ 16 ms (an edit within a frame)"),
+    ("edit_shown_latency_weighted_alb", "≤ 4 ms (an edit shown within a frame)"),
 ];
 
 fn main() {
@@ -150,4 +157,18 @@ fn trial_latency_weighted_alb(bencher: divan::Bencher) {
 fn playback_latency_weighted_alb(bencher: divan::Bencher) {
     let s = presets::preset(PAGE_PRESET).expect("preset");
     bencher.bench(|| divan::black_box(playback::Playback::build(&s).expect("valid").duration()));
+}
+
+/// What the page does before it shows an edit at the playhead (here at time 0, the
+/// worst case for a fault: the run starts from the beginning): the run simulated past
+/// the playhead, the run so far, and the playhead's moment.
+#[divan::bench(sample_count = 50)]
+fn edit_shown_latency_weighted_alb(bencher: divan::Bencher) {
+    let s = presets::preset(PAGE_PRESET).expect("preset");
+    bencher.bench(|| {
+        let mut progress = playback::Progress::start(None, &s).expect("valid");
+        progress.run_past(SimTime::ZERO);
+        let so_far = progress.so_far();
+        divan::black_box(Moment::new(&so_far, SimTime::ZERO).live().at)
+    });
 }

@@ -1,5 +1,6 @@
 //! Playback of a simulated run for the player: one full run, checkpoints to seek
-//! from, and the live view at any playhead — what the page shows, computed here so
+//! from, the run so far while it is being simulated ([`Progress`]), and the live
+//! view at any playhead — what the page shows, computed here so
 //! it is tested natively and the components only render it.
 
 use std::sync::Arc;
@@ -49,6 +50,88 @@ pub struct Playback {
     moments: Arc<Vec<(SimTime, String)>>,
     /// Where this run was simulated from: 0, or the checkpoint a fork restarted at.
     restarted_at: SimTime,
+    /// How far it has been simulated: its end, unless it is a [`Progress::so_far`].
+    reached: SimTime,
+}
+
+/// A playback being simulated a checkpoint interval at a time, so that the page can
+/// show the playhead as soon as the run has passed it and finish the rest over the
+/// next frames. [`Progress::finish`] gives exactly what [`Playback::build`] (or
+/// [`Playback::rebuild`]) gives; [`Progress::so_far`] is the run up to where it has
+/// reached, whose live views are the whole run's wherever it [covers](Playback::covers)
+/// them.
+#[derive(Clone, Debug)]
+pub struct Progress {
+    scenario: Arc<Scenario>,
+    /// The checkpoints so far: one every [`CHECKPOINT_S`], the last at [`Sim::now`].
+    checkpoints: Vec<Arc<Sim>>,
+    sim: Sim,
+    restarted_at: SimTime,
+}
+
+impl Progress {
+    /// The playback of `scenario`, not yet simulated: from `prev`'s last checkpoint
+    /// before the faults the scenario adds to it (see [`Playback::rebuild`]), or
+    /// from the start; a scenario that cannot run gives every problem, by path.
+    pub fn start(prev: Option<&Playback>, scenario: &Scenario) -> Result<Progress, Problems> {
+        match prev.and_then(|p| p.fork(scenario)) {
+            Some(forked) => Ok(forked),
+            None => Ok(Progress::from_checkpoints(scenario, vec![Arc::new(Sim::new(scenario)?)])),
+        }
+    }
+
+    /// To run on from the last of `checkpoints` (the first is at time 0, one every
+    /// [`CHECKPOINT_S`] after it).
+    fn from_checkpoints(scenario: &Scenario, checkpoints: Vec<Arc<Sim>>) -> Progress {
+        let sim = Sim::clone(&checkpoints[checkpoints.len() - 1]);
+        let restarted_at = SimTime((checkpoints.len() as u64 - 1) * CHECKPOINT_S * 1000);
+        Progress { scenario: Arc::new(scenario.clone()), checkpoints, sim, restarted_at }
+    }
+
+    /// How far the run has been simulated.
+    pub fn reached(&self) -> SimTime {
+        SimTime((self.checkpoints.len() as u64 - 1) * CHECKPOINT_S * 1000).min(self.sim.duration())
+    }
+
+    /// Whether the whole run has been simulated.
+    pub fn done(&self) -> bool {
+        self.reached() >= self.sim.duration()
+    }
+
+    /// Simulates one more checkpoint interval (nothing once done).
+    pub fn step(&mut self) {
+        if self.done() {
+            return;
+        }
+        let t = SimTime(self.checkpoints.len() as u64 * CHECKPOINT_S * 1000);
+        self.sim.run_until(t);
+        self.checkpoints.push(Arc::new(self.sim.checkpoint()));
+    }
+
+    /// Simulates until the run so far covers the live view at `t`
+    /// ([`Playback::covers`]).
+    pub fn run_past(&mut self, t: SimTime) {
+        while !self.done() && self.reached().as_ms() < (t.as_ms() / 1000 + 1) * 1000 {
+            self.step();
+        }
+    }
+
+    /// The run up to where it has reached, as a playback: its report, trace and
+    /// narration stop there.
+    pub fn so_far(&self) -> Playback {
+        let (scenario, checkpoints) = (Arc::clone(&self.scenario), self.checkpoints.clone());
+        Playback::assemble(scenario, checkpoints, self.sim.clone(), self.restarted_at, self.reached())
+    }
+
+    /// Simulates the rest of the run.
+    pub fn finish(mut self) -> Playback {
+        while !self.done() {
+            self.step();
+        }
+        let reached = self.reached();
+        let Progress { scenario, checkpoints, sim, restarted_at } = self;
+        Playback::assemble(scenario, checkpoints, sim, restarted_at, reached)
+    }
 }
 
 /// What the page shows at a playhead.
@@ -164,8 +247,7 @@ impl Playback {
     /// Runs `scenario` to the end, keeping a checkpoint every [`CHECKPOINT_S`]; a
     /// scenario that cannot run gives every problem, by path (see [`Sim::new`]).
     pub fn build(scenario: &Scenario) -> Result<Playback, Problems> {
-        let sim = Sim::new(scenario)?;
-        Ok(Playback::finish(scenario, vec![Arc::new(sim)]))
+        Ok(Progress::start(None, scenario)?.finish())
     }
 
     /// The playback of `scenario`, reusing `prev`'s run where it can: when the
@@ -174,15 +256,12 @@ impl Playback {
     /// first added fault; anything else runs from the start. Either way the result
     /// is the one [`Playback::build`] gives.
     pub fn rebuild(prev: Option<&Playback>, scenario: &Scenario) -> Result<Playback, Problems> {
-        match prev.and_then(|p| p.fork(scenario)) {
-            Some(forked) => Ok(forked),
-            None => Playback::build(scenario),
-        }
+        Ok(Progress::start(prev, scenario)?.finish())
     }
 
-    /// `scenario` run on from this run's last checkpoint before the faults it adds,
-    /// if that is all it changes and those faults are valid.
-    fn fork(&self, scenario: &Scenario) -> Option<Playback> {
+    /// `scenario` set to run on from this run's last checkpoint before the faults it
+    /// adds, if that is all it changes and those faults are valid.
+    fn fork(&self, scenario: &Scenario) -> Option<Progress> {
         let old = &self.scenario.faults;
         let n = old.len();
         let added = scenario.faults.get(n..).filter(|a| !a.is_empty() && scenario.faults[..n] == old[..])?;
@@ -202,25 +281,32 @@ impl Playback {
         sim.script_more_faults(self.checkpoints[0].zone(), &scenario.zone, &scenario.faults).ok()?;
         let mut checkpoints = self.checkpoints[..i].to_vec();
         checkpoints.push(Arc::new(sim));
-        Some(Playback::finish(scenario, checkpoints))
+        Some(Progress::from_checkpoints(scenario, checkpoints))
     }
 
-    /// Runs the last of `checkpoints` to the end, keeping one every
-    /// [`CHECKPOINT_S`] (the first is at time 0, the last given at its own time).
-    fn finish(scenario: &Scenario, mut checkpoints: Vec<Arc<Sim>>) -> Playback {
-        let from = checkpoints.len() - 1;
-        let mut sim = Sim::clone(&checkpoints[from]);
-        let end_t = sim.duration();
-        let mut t = (checkpoints.len() as u64 - 1) * CHECKPOINT_S * 1000;
-        while SimTime(t) < end_t {
-            t += CHECKPOINT_S * 1000;
-            sim.run_until(SimTime(t));
-            checkpoints.push(Arc::new(sim.checkpoint()));
-        }
-        let report = Arc::new(sim.report());
-        let moments = Arc::new(moments(&sim, &report));
-        let restarted_at = SimTime(from as u64 * CHECKPOINT_S * 1000);
-        Playback { scenario: Arc::new(scenario.clone()), checkpoints, end: sim, report, moments, restarted_at }
+    /// Whether the whole run has been simulated (a [`Progress::so_far`] is not).
+    pub fn finished(&self) -> bool {
+        self.reached >= self.duration()
+    }
+
+    /// Whether the live view at `t` is the one the whole run gives: the run has been
+    /// simulated past the second `t` is in (the traffic share counts that whole
+    /// second), or to its end.
+    pub fn covers(&self, t: SimTime) -> bool {
+        self.finished() || self.reached.as_ms() >= (t.as_ms() / 1000 + 1) * 1000
+    }
+
+    /// The playback of a run simulated to `reached`, now at `end`.
+    fn assemble(
+        scenario: Arc<Scenario>,
+        checkpoints: Vec<Arc<Sim>>,
+        end: Sim,
+        restarted_at: SimTime,
+        reached: SimTime,
+    ) -> Playback {
+        let report = Arc::new(end.report());
+        let moments = Arc::new(moments(&end, &report));
+        Playback { scenario, checkpoints, end, report, moments, restarted_at, reached }
     }
 
     /// Where this run was simulated from: time 0 for a fresh build, the checkpoint
@@ -234,12 +320,13 @@ impl Playback {
         &self.scenario
     }
 
-    /// The full run's report.
+    /// The run's report: the whole run's, or up to where a [`Progress::so_far`]
+    /// has reached.
     pub fn report(&self) -> &Report {
         &self.report
     }
 
-    /// The whole trace.
+    /// The trace (up to where the run has reached).
     pub fn trace(&self) -> &Log<TraceEvent> {
         self.end.trace()
     }
@@ -468,6 +555,49 @@ mod tests {
         let late = p.live(SimTime(500_000));
         assert!(!late.record_healthy.iter().all(|h| *h), "the us-east-1 records are unhealthy at the DNS servers");
         assert!(late.traffic_share.iter().any(|(r, s)| r == "eu-west-1" && *s > 0.3));
+    }
+
+    #[test]
+    fn a_run_shown_before_it_is_finished_shows_what_the_whole_run_shows_where_it_has_reached() {
+        let s = crate::design::presets::preset("latency-weighted-checks-alb").unwrap();
+        let whole = Playback::build(&s).unwrap();
+        let mut progress = Progress::start(None, &s).unwrap();
+        assert_eq!(progress.reached(), SimTime::ZERO);
+        // The playhead on a checkpoint, just before one, mid-interval, and late.
+        for t in [0, 59_999, 60_000, 330_500, 600_000] {
+            progress.run_past(SimTime(t));
+            let so_far = progress.so_far();
+            assert!(so_far.covers(SimTime(t)) && !so_far.finished(), "{t}");
+            assert!(so_far.reached.as_ms() > t && so_far.reached.as_ms() <= t + CHECKPOINT_S * 1000, "{t}");
+            assert_eq!(so_far.live(SimTime(t)), whole.live(SimTime(t)), "{t}");
+            let from = Some("singapore");
+            assert_eq!(
+                so_far.test_query(SimTime(t), "washington-dc", from),
+                whole.test_query(SimTime(t), "washington-dc", from)
+            );
+            // Past where it has reached, the run so far knows less than the whole run.
+            assert!(!so_far.covers(so_far.reached), "{t}");
+        }
+        // The whole run's live view differs from one taken before the verdicts: the
+        // comparison above is not between empty views.
+        assert_ne!(whole.live(SimTime(0)).narration, whole.live(SimTime(600_000)).narration);
+        // Finishing in steps gives the run a single build gives.
+        let mut stepped = Progress::start(None, &s).unwrap();
+        let mut steps = 0;
+        while !stepped.done() {
+            stepped.step();
+            steps += 1;
+        }
+        assert_eq!(steps, whole.checkpoints.len() - 1);
+        let stepped = stepped.finish();
+        let finished = progress.finish();
+        for p in [&stepped, &finished] {
+            assert!(p.finished() && p.covers(p.duration()));
+            assert_eq!(p.report().trace_hash, whole.report().trace_hash);
+            assert_eq!(p.report().summary, whole.report().summary);
+            assert_eq!(p.moments, whole.moments);
+            assert_eq!(p.checkpoints.len(), whole.checkpoints.len());
+        }
     }
 
     #[test]
