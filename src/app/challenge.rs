@@ -14,7 +14,12 @@ pub fn ChallengePanel() -> impl IntoView {
     let (design, run) = (use_design(), use_run());
     // The title and brief, read apart from the verdicts so they don't wait on the runs.
     let head = Memo::new(move |_| design.with(|s| s.challenge.as_ref().map(|c| (c.title.clone(), c.brief.clone()))));
-    let verdicts = Memo::new(move |_| {
+    let verdicts = Memo::new(move |prev: Option<&Option<Result<_, String>>>| {
+        // While an edit's run is finished the last verdicts stay (dimmed): the
+        // finished run is the one before the edit.
+        if run.finishing() {
+            return prev.cloned().flatten();
+        }
         design.with(|s| {
             s.challenge.as_ref()?;
             let evaluated = match run.with(|p| evaluate_with(s, Some(p.report()))) {

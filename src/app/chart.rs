@@ -83,6 +83,8 @@ pub fn RequestsChart() -> impl IntoView {
                 <button
                     class="rw-button rw-button--small"
                     data-testid="pin-a"
+                    // Until an edit's run is finished, the run shown is the one before it.
+                    disabled=move || run.finishing()
                     on:click=move |_| pinned.set(run.with(Pinned::of))
                 >
                     "Pin as A"

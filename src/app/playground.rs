@@ -27,8 +27,18 @@ pub fn Playground() -> impl IntoView {
     let run = use_run();
     let error = move || run.error();
     view! {
-        // `data-run` tells a test (or a script) whether the first run has been made.
-        <main class="rw-main" data-testid="app-main" data-run=move || if run.started() { "made" } else { "waiting" }>
+        // `data-run` tells a test (or a script) whether the first run has been made,
+        // and whether an edit's run is still being finished (the panels that need the
+        // whole run then show the run before the edit, dimmed).
+        <main
+            class="rw-main"
+            data-testid="app-main"
+            data-run=move || match (run.started(), run.finishing()) {
+                (false, _) => "waiting",
+                (true, true) => "finishing",
+                (true, false) => "made",
+            }
+        >
             <Show when=move || error().is_some()>
                 <section class="rw-panel rw-panel--error" role="alert" data-testid="scenario-problems">
                     <h2>"This scenario cannot run yet"</h2>

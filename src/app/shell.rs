@@ -31,7 +31,7 @@ pub fn App() -> impl IntoView {
     let (design, run, deployment, notice) = (use_design(), use_run(), use_deployment(), use_notice());
     autosave(design, notice);
     use_interval(TICK, move || {
-        run.clock().advance(TICK.as_millis() as f64, run.with_untracked(|p| p.duration().as_ms()).unwrap_or(0));
+        run.clock().advance(TICK.as_millis() as f64, run.duration_ms_untracked());
         deployment.clock().advance(TICK.as_millis() as f64, deployment.end_ms_untracked());
     });
     shortcuts(design, run);

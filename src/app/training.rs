@@ -247,13 +247,22 @@ pub fn Predict() -> impl IntoView {
     };
     // An edit makes a new run: its answer is hidden again until reached.
     Effect::watch(move || design.track(), move |_, _, _| training.revealed.set(false), false);
-    let reveal_at = Memo::new(move |_| run.with(|p| predict::reveal_at_ms(&p.report().summary, p.duration().as_ms())));
+    // While an edit's run is finished, the finished run is the one before the edit.
+    let reveal_at = Memo::new(move |_| {
+        if run.finishing() {
+            return None;
+        }
+        run.with(|p| predict::reveal_at_ms(&p.report().summary, p.duration().as_ms()))
+    });
     let shown = Signal::derive(move || {
         training.prediction.get().is_some()
             && (training.revealed.get() || reveal_at.get().is_some_and(|at| run.clock().playhead() >= at))
     });
     let comparison = Memo::new(move |_| {
         let guess = training.prediction.get()?;
+        if run.finishing() {
+            return None;
+        }
         run.with(|p| predict::compare(&guess, &p.report().summary)).flatten()
     });
     view! {

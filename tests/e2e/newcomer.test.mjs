@@ -41,6 +41,9 @@ test("newcomer: ALB design, fail us-east-1, watch, switch to NLB + TTL 1 s, comp
     await page.getByTestId("scenario-title").filter({ hasText: "TTL 1 s (NLB)" }).waitFor();
     await page.getByTestId("notice").filter({ hasText: "keeps A's seed" }).waitFor();
     await page.getByTestId("fault-script").filter({ hasText: "02:00.000 stop the web servers in us-east-1" }).waitFor();
+    // The new run is finished over a few frames; until then the comparison is the
+    // run before the switch, dimmed.
+    await page.locator('[data-testid="app-main"][data-run="made"]').waitFor();
     const row = page.getByTestId("compare").locator("tr").filter({ hasText: "curl-dc switch time" });
     await row.waitFor();
     assert.match(await row.textContent(), /better/);

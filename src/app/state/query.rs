@@ -29,7 +29,7 @@ impl Query {
         let tested = Memo::new(move |_| {
             let m = run.moment()?;
             let (from, ecs) = (from.get(), ecs.get());
-            run.with(|p| m.query(p, &from, ecs.as_deref()))
+            run.with_current(|p| m.query(p, &from, ecs.as_deref()))
         });
         let path = Memo::new(move |_| match tested.get() {
             Some(Ok(t)) => t.path,

@@ -1,6 +1,14 @@
 //! The failover run: its playback (one run plus checkpoints, rebuilt when the
 //! scenario changes), its clock, and the run at the playhead — one
 //! [`Moment`] per playhead move, shared by every panel that shows the playhead.
+//!
+//! An edit shows at the playhead within the frame it is made in: the new run is
+//! simulated only until it has passed the playhead ([`Progress::run_past`]) — from
+//! the checkpoint before it when the edit is a fault added at the playhead — and the
+//! rest is finished in slices of about [`SLICE_MS`] over the next frames. Meanwhile
+//! the panels that need the whole run (the summary, the charts, the challenge's
+//! verdicts, the prediction) show the last finished run, marked as being replaced
+//! (`data-run="finishing"` on the main area).
 
 use std::sync::Arc;
 
@@ -10,13 +18,29 @@ use super::clock::Clock;
 use super::design::Design;
 use crate::base::time::SimTime;
 use crate::failover::moment::Moment;
-use crate::failover::playback::{LiveView, Playback};
+use crate::failover::playback::{LiveView, Playback, Progress};
+
+/// Wall-clock time spent finishing a run per animation frame, ms: about half a
+/// frame, leaving the rest for the page to lay out, paint and play.
+pub const SLICE_MS: f64 = 8.0;
+
+/// A run, or why the scenario cannot run.
+type Made = Option<Arc<Result<Playback, String>>>;
 
 /// The run of the working scenario and where its player is.
 #[derive(Clone, Copy)]
 pub struct Run {
-    /// `None` until the page has painted once: the first run waits for the shell.
-    playback: Memo<Option<Arc<Result<Playback, String>>>>,
+    /// The run at the playhead: finished, or simulated past the playhead while the
+    /// rest is finished. `None` until the page has painted once: the first run waits
+    /// for the shell.
+    current: RwSignal<Made>,
+    /// The last finished run (the one before the edit while `finishing`).
+    finished: RwSignal<Made>,
+    /// Is the current run still being finished?
+    finishing: RwSignal<bool>,
+    /// The run being finished, and which edit it is for (a newer edit abandons it).
+    progress: StoredValue<Option<Progress>, LocalStorage>,
+    generation: StoredValue<u64>,
     clock: Clock,
     moment: Memo<Option<Arc<Moment>>>,
     live: Memo<Option<LiveView>>,
@@ -30,37 +54,110 @@ pub fn use_run() -> Run {
 impl Run {
     /// The run of `design`'s scenario, played by `clock`.
     pub fn new(design: Design, clock: Clock) -> Run {
-        // Always "changed": a rebuilt playback is a new run even when it compares
-        // equal, and comparing two runs would cost as much as building one.
-        // A fault added at the playhead re-runs from the last checkpoint before it.
         // The first run starts after the page's second frame, so the page paints its
-        // shell (and a frame that shows it has) before spending a few hundred ms
-        // simulating.
+        // shell (and a frame that shows it has) before simulating.
         let started = RwSignal::new(false);
         request_animation_frame(move || {
             request_animation_frame(move || set_timeout(move || started.set(true), std::time::Duration::ZERO))
         });
-        let playback = Memo::new_with_compare(
-            move |prev: Option<&Option<Arc<Result<Playback, String>>>>| {
-                if !started.get() {
-                    return None;
-                }
-                let prev = prev.and_then(Option::as_ref).and_then(|p| p.as_ref().as_ref().ok());
-                Some(Arc::new(design.with(|s| Playback::rebuild(prev, s)).map_err(|p| p.to_string())))
-            },
-            |_, _| true,
-        );
+        let current = RwSignal::new(None);
+        // Always "changed": the playhead's moment is recomputed when the run changes.
         let moment = Memo::new_with_compare(
-            move |_| {
+            move |prev: Option<&Option<Arc<Moment>>>| {
                 let t = SimTime(clock.playhead());
-                playback.with(|p| ok(p).map(|p| Arc::new(Moment::new(p, t))))
+                current.with(|p: &Made| match ok(p) {
+                    Some(p) if p.covers(t) => Some(Arc::new(Moment::new(p, t))),
+                    // The playhead ran ahead of the run being finished: the next
+                    // slice simulates past it; until then the last moment stays.
+                    Some(_) => prev.cloned().flatten(),
+                    None => None,
+                })
             },
             |_, _| true,
         );
         // Compared by value: panels showing the live view re-render only when what
         // they show changes, not on every playhead move.
         let live = Memo::new(move |_| moment.with(|m| m.as_ref().map(|m| m.live().clone())));
-        Run { playback, clock, moment, live }
+        let run = Run {
+            current,
+            finished: RwSignal::new(None),
+            finishing: RwSignal::new(false),
+            progress: StoredValue::new_local(None),
+            generation: StoredValue::new(0),
+            clock,
+            moment,
+            live,
+        };
+        Effect::new(move |_| {
+            if started.get() {
+                design.with(|s| run.restart(s));
+            }
+        });
+        run
+    }
+
+    /// Starts the run of `scenario` (abandoning one being finished), simulates it
+    /// past the playhead and shows it there; the rest is finished over the next frames.
+    fn restart(self, scenario: &crate::spec::scenario::Scenario) {
+        let generation = self.generation.get_value() + 1;
+        self.generation.set_value(generation);
+        // A fault added at the playhead runs on from the shown run's checkpoint before it.
+        let mut progress = match self.current.with_untracked(|p| Progress::start(ok(p), scenario)) {
+            Ok(p) => p,
+            Err(problems) => {
+                self.progress.set_value(None);
+                let made = Some(Arc::new(Err(problems.to_string())));
+                self.current.set(made.clone());
+                self.finished.set(made);
+                self.finishing.set(false);
+                return;
+            }
+        };
+        progress.run_past(SimTime(self.clock.playhead_untracked()));
+        if progress.done() {
+            self.finish(progress);
+            return;
+        }
+        self.current.set(Some(Arc::new(Ok(progress.so_far()))));
+        self.progress.set_value(Some(progress));
+        self.finishing.set(true);
+        self.next_slice(generation);
+    }
+
+    /// Finishes the run for edit `generation` a slice at a time, one per frame.
+    fn next_slice(self, generation: u64) {
+        request_animation_frame(move || {
+            if self.generation.try_get_value() != Some(generation) {
+                return;
+            }
+            let Some(mut progress) = self.progress.try_update_value(Option::take).flatten() else { return };
+            // The playhead first (it may have moved on), then as much as the slice allows.
+            let t = SimTime(self.clock.playhead_untracked());
+            let shown_covers = self.current.with_untracked(|p| ok(p).is_some_and(|p| p.covers(t)));
+            progress.run_past(t);
+            let deadline = js_sys::Date::now() + SLICE_MS;
+            while !progress.done() && js_sys::Date::now() < deadline {
+                progress.step();
+            }
+            if progress.done() {
+                self.finish(progress);
+                return;
+            }
+            if !shown_covers {
+                self.current.set(Some(Arc::new(Ok(progress.so_far()))));
+            }
+            self.progress.set_value(Some(progress));
+            self.next_slice(generation);
+        });
+    }
+
+    /// The whole run, shown everywhere.
+    fn finish(self, progress: Progress) {
+        self.progress.set_value(None);
+        let made = Some(Arc::new(Ok(progress.finish())));
+        self.current.set(made.clone());
+        self.finished.set(made);
+        self.finishing.set(false);
     }
 
     /// The player's clock.
@@ -68,31 +165,49 @@ impl Run {
         self.clock
     }
 
-    /// Reads the playback (tracked); `None` while the scenario cannot run, and
-    /// before the first frame has painted.
+    /// Reads the last finished run (tracked): while an edit's run is being finished
+    /// ([`Run::finishing`]) it is the run before the edit. `None` while the scenario
+    /// cannot run, and before the first run is finished.
     pub fn with<T>(&self, f: impl FnOnce(&Playback) -> T) -> Option<T> {
-        self.playback.with(|p| ok(p).map(f))
+        self.finished.with(|p| ok(p).map(f))
     }
 
-    /// Reads the playback without tracking it.
+    /// Reads the last finished run without tracking it.
     pub fn with_untracked<T>(&self, f: impl FnOnce(&Playback) -> T) -> Option<T> {
-        self.playback.with_untracked(|p| ok(p).map(f))
+        self.finished.with_untracked(|p| ok(p).map(f))
+    }
+
+    /// Reads the run at the playhead (tracked): the current scenario's, finished or
+    /// simulated past the playhead.
+    pub fn with_current<T>(&self, f: impl FnOnce(&Playback) -> T) -> Option<T> {
+        self.current.with(|p| ok(p).map(f))
     }
 
     /// Whether the first run has been made (tracked): false only before the page's
     /// first frames have painted.
     pub fn started(&self) -> bool {
-        self.playback.with(Option::is_some)
+        self.current.with(Option::is_some)
+    }
+
+    /// Whether an edit's run is still being finished (tracked): what [`Run::with`]
+    /// reads is then the run before the edit.
+    pub fn finishing(&self) -> bool {
+        self.finishing.get()
     }
 
     /// Why the scenario cannot run (tracked).
     pub fn error(&self) -> Option<String> {
-        self.playback.with(|p| p.as_deref().and_then(|r| r.as_ref().err().cloned()))
+        self.current.with(|p| p.as_deref().and_then(|r| r.as_ref().err().cloned()))
     }
 
     /// The run's length, ms (0 when it cannot run; tracked).
     pub fn duration_ms(&self) -> u64 {
-        self.with(|p| p.duration().as_ms()).unwrap_or(0)
+        self.with_current(|p| p.duration().as_ms()).unwrap_or(0)
+    }
+
+    /// The run's length, ms, without tracking it.
+    pub fn duration_ms_untracked(&self) -> u64 {
+        self.current.with_untracked(|p| ok(p).map_or(0, |p| p.duration().as_ms()))
     }
 
     /// The run at the playhead (tracked).
@@ -107,6 +222,6 @@ impl Run {
 }
 
 /// The playback, once run and if it could run.
-fn ok(p: &Option<Arc<Result<Playback, String>>>) -> Option<&Playback> {
+fn ok(p: &Made) -> Option<&Playback> {
     p.as_deref().and_then(|r| r.as_ref().ok())
 }
