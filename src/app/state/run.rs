@@ -5,7 +5,8 @@
 //! An edit shows at the playhead within the frame it is made in: the new run is
 //! simulated only until it has passed the playhead ([`Progress::run_past`]) — from
 //! the checkpoint before it when the edit is a fault added at the playhead — and the
-//! rest is finished in slices of about [`SLICE_MS`] over the next frames. Meanwhile
+//! rest is finished in slices of about [`SLICE_MS`] over the next frames, and the
+//! whole run is shown in a frame of its own. Meanwhile
 //! the panels that need the whole run (the summary, the charts, the challenge's
 //! verdicts, the prediction) show the last finished run, marked as being replaced
 //! (`data-run="finishing"` on the main area).
@@ -20,9 +21,10 @@ use crate::base::time::SimTime;
 use crate::failover::moment::Moment;
 use crate::failover::playback::{LiveView, Playback, Progress};
 
-/// Wall-clock time spent finishing a run per animation frame, ms: about half a
-/// frame, leaving the rest for the page to lay out, paint and play.
-pub const SLICE_MS: f64 = 8.0;
+/// Wall-clock time spent finishing a run per animation frame, ms: about a third of
+/// a frame (a slice ends after the checkpoint interval that passes it, a few ms
+/// more), leaving the rest for the page to lay out, paint and play.
+pub const SLICE_MS: f64 = 5.0;
 
 /// A run, or why the scenario cannot run.
 type Made = Option<Arc<Result<Playback, String>>>;
@@ -131,6 +133,12 @@ impl Run {
                 return;
             }
             let Some(mut progress) = self.progress.try_update_value(Option::take).flatten() else { return };
+            // The whole run, its report and every panel that shows it get a frame of
+            // their own.
+            if progress.done() {
+                self.finish(progress);
+                return;
+            }
             // The playhead first (it may have moved on), then as much as the slice allows.
             let t = SimTime(self.clock.playhead_untracked());
             let shown_covers = self.current.with_untracked(|p| ok(p).is_some_and(|p| p.covers(t)));
@@ -138,10 +146,6 @@ impl Run {
             let deadline = js_sys::Date::now() + SLICE_MS;
             while !progress.done() && js_sys::Date::now() < deadline {
                 progress.step();
-            }
-            if progress.done() {
-                self.finish(progress);
-                return;
             }
             if !shown_covers {
                 self.current.set(Some(Arc::new(Ok(progress.so_far()))));
