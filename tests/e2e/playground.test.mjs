@@ -51,6 +51,41 @@ test("a fault added at the playhead forks the run there", async () => {
   });
 });
 
+test("an edit shows at the playhead at once; the whole run follows over the next frames", async () => {
+  await withPage(server.origin, async (page) => {
+    await page.getByTestId("preset-picker").selectOption("latency-weighted-nlb");
+    await page.locator('[data-testid="app-main"][data-run="made"]').waitFor();
+    await seek(page, 400_000);
+    const summaryBefore = await page.getByTestId("summary").textContent();
+    const seen = await page.evaluate(async () => {
+      const main = document.querySelector("[data-testid=app-main]");
+      const text = (id) => document.querySelector(`[data-testid=${id}]`).textContent;
+      let atShown = null;
+      const observer = new MutationObserver(() => {
+        if (atShown === null && text("narration").includes("ap-southeast-1")) {
+          atShown = { run: main.dataset.run, summary: text("summary"), pinDisabled: document.querySelector("[data-testid=pin-a]").disabled };
+        }
+      });
+      observer.observe(main, { subtree: true, childList: true, characterData: true });
+      document.querySelector("[data-testid=stop-ap-southeast-1]").click();
+      let framesToFinish = 0;
+      while ((atShown === null || main.dataset.run !== "made") && framesToFinish < 600) {
+        await new Promise((r) => requestAnimationFrame(r));
+        framesToFinish++;
+      }
+      observer.disconnect();
+      return { atShown, framesToFinish, summary: text("summary") };
+    });
+    // The playhead showed the fault while the rest of the run was still being
+    // simulated; the summary was the run before the edit, and could not be pinned.
+    assert.deepEqual(seen.atShown, { run: "finishing", summary: summaryBefore, pinDisabled: true });
+    assert.ok(seen.framesToFinish > 1 && seen.framesToFinish < 600, `${seen.framesToFinish} frames`);
+    // Then the whole run: the summary counts the requests the stopped region failed.
+    assert.notEqual(seen.summary, summaryBefore);
+    assert.equal(await page.getByTestId("pin-a").isDisabled(), false);
+  });
+});
+
 test("space plays and pauses; the clock moves", async () => {
   await withPage(server.origin, async (page) => {
     const before = await page.getByTestId("clock").textContent();
