@@ -13,10 +13,11 @@ out=target/wasm-bytes
 mkdir -p "${out}"
 cargo build --profile wasm-release --locked --target wasm32-unknown-unknown --bin routewave
 wasm-bindgen --target web --keep-debug --out-dir "${out}/bindgen" target/wasm32-unknown-unknown/wasm-release/routewave.wasm
-# As Trunk calls it: index.html's data-wasm-opt level and data-wasm-opt-params, plus -g
+# As Trunk calls it: index.html's first data-wasm-opt level and data-wasm-opt-params, plus -g
 # (keep the names). wasm-opt reads the features to enable from the wasm itself.
-level="$(sed -n 's/.*data-wasm-opt="\([^"]*\)".*/\1/p' index.html)"
-params="$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)"
+# The page's link comes first; the worker's has the same flags.
+level="$(sed -n 's/.*data-wasm-opt="\([^"]*\)".*/\1/p' index.html | head -n 1)"
+params="$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html | head -n 1)"
 # shellcheck disable=SC2086 # the params are separate words
 wasm-opt "-O${level}" ${params} -g "${out}/bindgen/routewave_bg.wasm" -o "${out}/routewave.wasm"
 node scripts/wasm-bytes.mjs "${out}/routewave.wasm" "$@"

@@ -42,8 +42,9 @@ pub fn RequestsChart() -> impl IntoView {
         let playhead_s = clock.playhead() as f64 / 1000.0;
         let pinned = pinned.get();
         let Some(el) = canvas.get() else { return };
-        fit_width(&el);
+        // Sized only when there is a run to draw: reading the width lays the page out.
         let drawn = run.with(|p| {
+            fit_width(&el);
             let backend = CanvasBackend::with_canvas_object(el)?;
             let a = pinned.as_ref().map(|p| &p.report.series);
             Some(charts::draw_requests(&backend.into_drawing_area(), &p.report().series, a, playhead_s))
@@ -156,8 +157,8 @@ pub fn PhasesChart() -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
-        fit_width(&el);
         let drawn = run.with(|p| {
+            fit_width(&el);
             let phases: Vec<(String, Phases)> = p.report().summary.phases.clone().into_iter().collect();
             let backend = CanvasBackend::with_canvas_object(el)?;
             Some(charts::draw_phases(&backend.into_drawing_area(), &phases))

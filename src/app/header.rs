@@ -78,10 +78,7 @@ fn PresetPicker() -> impl IntoView {
                 <option value="empty">"Start from an empty design"</option>
                 {presets::PRESETS
                     .iter()
-                    .map(|p| {
-                        let title = (p.build)().title;
-                        view! { <option value=p.name>{title}</option> }
-                    })
+                    .map(|p| view! { <option value=p.name>{p.title}</option> })
                     .collect::<Vec<_>>()}
             </select>
         </label>

@@ -19,45 +19,153 @@ use field::{
 pub struct Preset {
     /// Name used in `preset:NAME`.
     pub name: &'static str,
+    /// The scenario's title, as built: the page lists the presets by title without
+    /// building each one.
+    pub title: &'static str,
     /// Builds the scenario.
     pub build: fn() -> Scenario,
 }
 
 /// Every built-in preset, the default first.
 pub const PRESETS: &[Preset] = &[
-    Preset { name: "latency-weighted-alb", build: || latency_weighted(LbKind::Alb, Weighted::Eth) },
-    Preset { name: "latency-weighted-nlb", build: || latency_weighted(LbKind::Nlb, Weighted::Eth) },
-    Preset { name: "latency-weighted-checks-alb", build: || latency_weighted(LbKind::Alb, Weighted::Checks) },
-    Preset { name: "latency-weighted-checks-nlb", build: || latency_weighted(LbKind::Nlb, Weighted::Checks) },
-    Preset { name: "latency-weighted-cname-ttl1-alb", build: || latency_weighted(LbKind::Alb, Weighted::Cname) },
-    Preset { name: "latency-weighted-cname-ttl1-nlb", build: || latency_weighted(LbKind::Nlb, Weighted::Cname) },
+    Preset {
+        name: "latency-weighted-alb",
+        title: "Latency → weighted (ALB)",
+        build: || latency_weighted(LbKind::Alb, Weighted::Eth),
+    },
+    Preset {
+        name: "latency-weighted-nlb",
+        title: "Latency → weighted (NLB)",
+        build: || latency_weighted(LbKind::Nlb, Weighted::Eth),
+    },
+    Preset {
+        name: "latency-weighted-checks-alb",
+        title: "Latency → weighted, checks on both layers (ALB)",
+        build: || latency_weighted(LbKind::Alb, Weighted::Checks),
+    },
+    Preset {
+        name: "latency-weighted-checks-nlb",
+        title: "Latency → weighted, checks on both layers (NLB)",
+        build: || latency_weighted(LbKind::Nlb, Weighted::Checks),
+    },
+    Preset {
+        name: "latency-weighted-cname-ttl1-alb",
+        title: "Latency → weighted with CNAMEs, TTL 1 s (ALB)",
+        build: || latency_weighted(LbKind::Alb, Weighted::Cname),
+    },
+    Preset {
+        name: "latency-weighted-cname-ttl1-nlb",
+        title: "Latency → weighted with CNAMEs, TTL 1 s (NLB)",
+        build: || latency_weighted(LbKind::Nlb, Weighted::Cname),
+    },
     Preset {
         name: "latency-weighted-cname-ttl1-few-checkers-nlb",
+        title: "Latency → weighted with CNAMEs, three checker regions (NLB)",
         build: || latency_weighted(LbKind::Nlb, Weighted::FewCheckers),
     },
-    Preset { name: "latency-failover-alb", build: || latency_failover(LbKind::Alb) },
-    Preset { name: "latency-failover-nlb", build: || latency_failover(LbKind::Nlb) },
-    Preset { name: "latency-layer-pitfall-alb", build: || latency_layer_pitfall(LbKind::Alb) },
-    Preset { name: "latency-layer-pitfall-nlb", build: || latency_layer_pitfall(LbKind::Nlb) },
-    Preset { name: "latency-near-tie-nlb", build: || latency_near_tie(LbKind::Nlb) },
-    Preset { name: "geo-checks-only-nlb", build: || geo_checks_only(LbKind::Nlb) },
-    Preset { name: "geo-failover-alb", build: || geo_failover(LbKind::Alb) },
-    Preset { name: "geo-failover-nlb", build: || geo_failover(LbKind::Nlb) },
-    Preset { name: "all-defaults-alb", build: || latency_weighted(LbKind::Alb, Weighted::Defaults) },
-    Preset { name: "all-defaults-nlb", build: || latency_weighted(LbKind::Nlb, Weighted::Defaults) },
-    Preset { name: "data-plane-by-stripe", build: || data_plane(true) },
-    Preset { name: "data-plane-bad-plan", build: || data_plane(false) },
-    Preset { name: "external-api-by-az", build: || control_plane(true) },
-    Preset { name: "internal-api-by-fleet", build: || control_plane(false) },
-    Preset { name: "challenge-fast-switch", build: challenges::fast_switch },
-    Preset { name: "challenge-keepalive-trap", build: challenges::keepalive_trap },
-    Preset { name: "challenge-no-checks", build: challenges::no_checks },
-    Preset { name: "challenge-eu-stays-in-eu", build: challenges::eu_stays_in_eu },
-    Preset { name: "challenge-one-stripe-per-wave", build: challenges::one_stripe_per_wave },
-    Preset { name: "challenge-small-first-wave", build: challenges::small_first_wave },
-    Preset { name: "challenge-split-world", build: challenges::split_world },
-    Preset { name: "challenge-one-az-per-wave", build: challenges::one_az_per_wave },
-    Preset { name: "challenge-least-critical-first", build: challenges::least_critical_first },
+    Preset {
+        name: "latency-failover-alb",
+        title: "Latency → nested failover (ALB)",
+        build: || latency_failover(LbKind::Alb),
+    },
+    Preset {
+        name: "latency-failover-nlb",
+        title: "Latency → nested failover (NLB)",
+        build: || latency_failover(LbKind::Nlb),
+    },
+    Preset {
+        name: "latency-layer-pitfall-alb",
+        title: "Latency-layer health-check pitfall (ALB)",
+        build: || latency_layer_pitfall(LbKind::Alb),
+    },
+    Preset {
+        name: "latency-layer-pitfall-nlb",
+        title: "Latency-layer health-check pitfall (NLB)",
+        build: || latency_layer_pitfall(LbKind::Nlb),
+    },
+    Preset {
+        name: "latency-near-tie-nlb",
+        title: "Latency with nothing checked: a client near a tie (NLB)",
+        build: || latency_near_tie(LbKind::Nlb),
+    },
+    Preset {
+        name: "geo-checks-only-nlb",
+        title: "Geolocation with health checks only (NLB)",
+        build: || geo_checks_only(LbKind::Nlb),
+    },
+    Preset {
+        name: "geo-failover-alb",
+        title: "Geolocation → nested failover (ALB)",
+        build: || geo_failover(LbKind::Alb),
+    },
+    Preset {
+        name: "geo-failover-nlb",
+        title: "Geolocation → nested failover (NLB)",
+        build: || geo_failover(LbKind::Nlb),
+    },
+    Preset {
+        name: "all-defaults-alb",
+        title: "All defaults (ALB)",
+        build: || latency_weighted(LbKind::Alb, Weighted::Defaults),
+    },
+    Preset {
+        name: "all-defaults-nlb",
+        title: "All defaults (NLB)",
+        build: || latency_weighted(LbKind::Nlb, Weighted::Defaults),
+    },
+    Preset { name: "data-plane-by-stripe", title: "Data plane: waves by stripe", build: || data_plane(true) },
+    Preset { name: "data-plane-bad-plan", title: "Data plane: waves of neighbours", build: || data_plane(false) },
+    Preset { name: "external-api-by-az", title: "External API: one AZ per wave", build: || control_plane(true) },
+    Preset {
+        name: "internal-api-by-fleet",
+        title: "Internal API: batch, operations, customer",
+        build: || control_plane(false),
+    },
+    Preset {
+        name: "challenge-fast-switch",
+        title: "Challenge: switch within a minute",
+        build: challenges::fast_switch,
+    },
+    Preset {
+        name: "challenge-keepalive-trap",
+        title: "Challenge: clients stuck on a kept-alive connection",
+        build: challenges::keepalive_trap,
+    },
+    Preset {
+        name: "challenge-no-checks",
+        title: "Challenge: fail over with no health checks",
+        build: challenges::no_checks,
+    },
+    Preset {
+        name: "challenge-eu-stays-in-eu",
+        title: "Challenge: EU clients stay in the EU",
+        build: challenges::eu_stays_in_eu,
+    },
+    Preset {
+        name: "challenge-one-stripe-per-wave",
+        title: "Challenge: one stripe per wave",
+        build: challenges::one_stripe_per_wave,
+    },
+    Preset {
+        name: "challenge-small-first-wave",
+        title: "Challenge: a cheap first wave",
+        build: challenges::small_first_wave,
+    },
+    Preset {
+        name: "challenge-split-world",
+        title: "Challenge: catch a version incompatibility",
+        build: challenges::split_world,
+    },
+    Preset {
+        name: "challenge-one-az-per-wave",
+        title: "Challenge: one AZ at a time",
+        build: challenges::one_az_per_wave,
+    },
+    Preset {
+        name: "challenge-least-critical-first",
+        title: "Challenge: least critical first",
+        build: challenges::least_critical_first,
+    },
 ];
 
 /// The preset named `name`.
@@ -195,6 +303,7 @@ mod tests {
             let back = Scenario::from_json(&s.to_json()).unwrap();
             assert_eq!(back, s, "{}", p.name);
             assert!(s.watch_for.len() >= 2 && s.watch_for.len() <= 4, "{}", p.name);
+            assert_eq!(s.title, p.title, "the picker lists {} by its listed title", p.name);
         }
     }
 }
