@@ -14,7 +14,7 @@ use crate::app::faults::Faults;
 use crate::app::live::{Caches, Narration, ProbeLog, Traffic};
 use crate::app::query::QueryTester;
 use crate::app::state::{use_run, use_training};
-use crate::app::summary::Summary;
+use crate::app::summary::{Finishing, Summary};
 use crate::app::sweep::SweepPanel;
 use crate::app::training::{Guide, Predict};
 use crate::app::tree::Tree;
@@ -62,6 +62,7 @@ pub fn Playground() -> impl IntoView {
                     step_ms=1_000
                     max_speed_log=3.0
                 />
+                <Finishing />
                 <RequestsChart />
                 <Narration />
                 <ChecksChart />

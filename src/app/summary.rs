@@ -10,6 +10,29 @@ fn secs(ms: Option<u64>) -> String {
     ms.map_or_else(|| "—".into(), |v| format!("{:.1} s", v as f64 / 1000.0))
 }
 
+/// While an edit's run is being finished (see [`crate::app::state::run`]): how far,
+/// and that the summary and charts still show the run before the edit. Shown only if
+/// it takes long enough to notice (the style delays it).
+#[component]
+pub fn Finishing() -> impl IntoView {
+    let run = use_run();
+    move || {
+        run.finishing_progress().map(|(reached, duration)| {
+            view! {
+                <p
+                    class="rw-finishing"
+                    role="status"
+                    data-testid="finishing"
+                    title="The summary and charts show the run before the edit until the new run is done."
+                >
+                    "Finishing the run…"
+                    <progress max=duration.max(1) value=reached.min(duration) aria-label="Simulated so far"></progress>
+                </p>
+            }
+        })
+    }
+}
+
 /// The summary of the whole run.
 #[component]
 pub fn Summary() -> impl IntoView {

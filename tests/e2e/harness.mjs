@@ -72,12 +72,13 @@ export async function launch({ width = 1280, height = 800, reducedMotion = "no-p
   return { context, page, log, close: () => context.close() };
 }
 
-/** Saves a full-page screenshot under target/e2e/. */
-export async function screenshot(page, name) {
+/** Saves a screenshot under target/e2e/: the full page, or only `locator`. */
+export async function screenshot(page, name, locator = null) {
   const dir = join(ROOT, "target", "e2e");
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  if (locator) await locator.screenshot({ path });
+  else await page.screenshot({ path, fullPage: true });
   return path;
 }
 

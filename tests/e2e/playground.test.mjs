@@ -83,6 +83,43 @@ test("an edit shows at the playhead at once; the whole run follows over the next
     // Then the whole run: the summary counts the requests the stopped region failed.
     assert.notEqual(seen.summary, summaryBefore);
     assert.equal(await page.getByTestId("pin-a").isDisabled(), false);
+    assert.equal(await page.getByTestId("finishing").count(), 0);
+    // On a slow machine (the CPU slowed 8×) finishing takes long enough to notice: the
+    // timeline says so, with how far it has got, and the summary and charts fade.
+    await seek(page, 0);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 20 });
+    try {
+      await page.getByTestId("stop-eu-west-1").click();
+      const shown = await page.waitForFunction(() => {
+        const note = document.querySelector("[data-testid=finishing]");
+        const run = document.querySelector("[data-testid=app-main]").dataset.run;
+        return run === "made" || (note && getComputedStyle(note).opacity === "1") ? run : null;
+      });
+      assert.equal(await shown.jsonValue(), "finishing", "the note shows while the run is finished");
+      assert.match(await page.getByTestId("finishing").textContent(), /Finishing the run/);
+      const opacity = await page.getByTestId("summary").evaluate((el) => Number(getComputedStyle(el).opacity));
+      assert.ok(opacity < 1, `the summary of the run before the edit is faded (opacity ${opacity})`);
+      // Hold the page's next animation frames (where the run is finished) for the
+      // screenshot, at full speed; then let them run.
+      await page.evaluate(() => {
+        window.__rwHeld = [];
+        window.__rwRaf = window.requestAnimationFrame;
+        window.requestAnimationFrame = (cb) => window.__rwHeld.push(cb);
+      });
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+      assert.equal(await page.getByTestId("app-main").getAttribute("data-run"), "finishing");
+      await screenshot(page, "finishing", page.locator("[data-panel=timeline]"));
+    } finally {
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+      await page.evaluate(() => {
+        if (!window.__rwRaf) return;
+        window.requestAnimationFrame = window.__rwRaf;
+        for (const cb of window.__rwHeld) window.requestAnimationFrame(cb);
+      });
+    }
+    await page.locator('[data-testid="app-main"][data-run="made"]').waitFor();
+    assert.equal(await page.getByTestId("finishing").count(), 0);
   });
 });
 

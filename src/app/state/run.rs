@@ -40,6 +40,8 @@ pub struct Run {
     finished: RwSignal<Made>,
     /// Is the current run still being finished?
     finishing: RwSignal<bool>,
+    /// How far the run being finished has been simulated, ms.
+    reached: RwSignal<u64>,
     /// The run being finished, and which edit it is for (a newer edit abandons it).
     progress: StoredValue<Option<Progress>, LocalStorage>,
     generation: StoredValue<u64>,
@@ -84,6 +86,7 @@ impl Run {
             current,
             finished: RwSignal::new(None),
             finishing: RwSignal::new(false),
+            reached: RwSignal::new(0),
             progress: StoredValue::new_local(None),
             generation: StoredValue::new(0),
             clock,
@@ -121,6 +124,7 @@ impl Run {
             return;
         }
         self.current.set(Some(Arc::new(Ok(progress.so_far()))));
+        self.reached.set(progress.reached().as_ms());
         self.progress.set_value(Some(progress));
         self.finishing.set(true);
         self.next_slice(generation);
@@ -150,6 +154,7 @@ impl Run {
             if !shown_covers {
                 self.current.set(Some(Arc::new(Ok(progress.so_far()))));
             }
+            self.reached.set(progress.reached().as_ms());
             self.progress.set_value(Some(progress));
             self.next_slice(generation);
         });
@@ -197,6 +202,12 @@ impl Run {
     /// reads is then the run before the edit.
     pub fn finishing(&self) -> bool {
         self.finishing.get()
+    }
+
+    /// While an edit's run is being finished, how far it has been simulated and its
+    /// length, ms (tracked).
+    pub fn finishing_progress(&self) -> Option<(u64, u64)> {
+        self.finishing().then(|| (self.reached.get(), self.duration_ms()))
     }
 
     /// Why the scenario cannot run (tracked).
