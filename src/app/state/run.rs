@@ -65,15 +65,25 @@ impl Run {
             request_animation_frame(move || set_timeout(move || started.set(true), std::time::Duration::ZERO))
         });
         let current = RwSignal::new(None);
+        let progress = StoredValue::new_local(None::<Progress>);
         // Always "changed": the playhead's moment is recomputed when the run changes.
         let moment = Memo::new_with_compare(
             move |prev: Option<&Option<Arc<Moment>>>| {
                 let t = SimTime(clock.playhead());
                 current.with(|p: &Made| match ok(p) {
                     Some(p) if p.covers(t) => Some(Arc::new(Moment::new(p, t))),
-                    // The playhead ran ahead of the run being finished: the next
-                    // slice simulates past it; until then the last moment stays.
-                    Some(_) => prev.cloned().flatten(),
+                    // The playhead is past the run being finished (a seek, or playing
+                    // while it finishes): that run is simulated past it now (the next
+                    // slice shows it everywhere).
+                    Some(_) => progress
+                        .try_update_value(|pr| {
+                            pr.as_mut().map(|pr| {
+                                pr.run_past(t);
+                                Arc::new(Moment::new(&pr.so_far(), t))
+                            })
+                        })
+                        .flatten()
+                        .or_else(|| prev.cloned().flatten()),
                     None => None,
                 })
             },
@@ -87,7 +97,7 @@ impl Run {
             finished: RwSignal::new(None),
             finishing: RwSignal::new(false),
             reached: RwSignal::new(0),
-            progress: StoredValue::new_local(None),
+            progress,
             generation: StoredValue::new(0),
             clock,
             moment,
