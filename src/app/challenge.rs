@@ -15,20 +15,16 @@ pub fn ChallengePanel() -> impl IntoView {
     // The title and brief, read apart from the verdicts so they don't wait on the runs.
     let head = Memo::new(move |_| design.with(|s| s.challenge.as_ref().map(|c| (c.title.clone(), c.brief.clone()))));
     let verdicts = Memo::new(move |prev: Option<&Option<Result<_, String>>>| {
-        // While an edit's run is finished the last verdicts stay (dimmed): the
-        // finished run is the one before the edit.
-        if run.finishing() {
-            return prev.cloned().flatten();
-        }
         design.with(|s| {
             s.challenge.as_ref()?;
-            let evaluated = match run.with(|p| evaluate_with(s, Some(p.report()))) {
+            let evaluated = match run.with_finished_of(s, |p| evaluate_with(s, Some(p.report()))) {
                 Some(e) => e,
                 // The failover run cannot run: the evaluation names why (and still
                 // judges goals that need no failover run).
                 None if run.error().is_some() => evaluate_with(s, None),
-                // The first run has not started yet: nothing is simulated twice.
-                None => return None,
+                // This scenario's run is not finished yet (nothing is simulated
+                // twice): the last verdicts stay, dimmed, until it is.
+                None => return prev.cloned().flatten(),
             };
             Some(evaluated.map_err(|p| p.to_string()))
         })

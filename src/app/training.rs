@@ -247,12 +247,10 @@ pub fn Predict() -> impl IntoView {
     };
     // An edit makes a new run: its answer is hidden again until reached.
     Effect::watch(move || design.track(), move |_, _, _| training.revealed.set(false), false);
-    // While an edit's run is finished, the finished run is the one before the edit.
+    // Only this scenario's run, once finished (until then the finished run is the one
+    // before the edit).
     let reveal_at = Memo::new(move |_| {
-        if run.finishing() {
-            return None;
-        }
-        run.with(|p| predict::reveal_at_ms(&p.report().summary, p.duration().as_ms()))
+        design.with(|s| run.with_finished_of(s, |p| predict::reveal_at_ms(&p.report().summary, p.duration().as_ms())))
     });
     let shown = Signal::derive(move || {
         training.prediction.get().is_some()
@@ -260,10 +258,7 @@ pub fn Predict() -> impl IntoView {
     });
     let comparison = Memo::new(move |_| {
         let guess = training.prediction.get()?;
-        if run.finishing() {
-            return None;
-        }
-        run.with(|p| predict::compare(&guess, &p.report().summary)).flatten()
+        design.with(|s| run.with_finished_of(s, |p| predict::compare(&guess, &p.report().summary))).flatten()
     });
     view! {
         <div class="rw-predict" data-testid="prediction">

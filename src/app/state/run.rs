@@ -191,6 +191,17 @@ impl Run {
         self.finished.with(|p| ok(p).map(f))
     }
 
+    /// Reads the last finished run if it is the run of `scenario` (tracked): `None`
+    /// until an edit's run is finished, including the moment between the edit and
+    /// the start of its run.
+    pub fn with_finished_of<T>(
+        &self,
+        scenario: &crate::spec::scenario::Scenario,
+        f: impl FnOnce(&Playback) -> T,
+    ) -> Option<T> {
+        self.finished.with(|p| ok(p).filter(|p| p.scenario() == scenario).map(f))
+    }
+
     /// Reads the last finished run without tracking it.
     pub fn with_untracked<T>(&self, f: impl FnOnce(&Playback) -> T) -> Option<T> {
         self.finished.with_untracked(|p| ok(p).map(f))
