@@ -83,6 +83,11 @@ impl<E> EventQueue<E> {
         self.heap.push(Reverse((at, seq, slot)));
     }
 
+    /// Changes each pending event in place (their times and order stay).
+    pub fn for_each_pending(&mut self, mut f: impl FnMut(&mut E)) {
+        self.slots.iter_mut().flatten().for_each(&mut f);
+    }
+
     /// Time of the next event.
     pub fn peek_time(&self) -> Option<SimTime> {
         self.heap.peek().map(|Reverse((t, _, _))| *t)

@@ -49,6 +49,26 @@ impl FaultScript {
     }
 }
 
+/// Where a run's faults go in a longer script, and the positions of the faults it
+/// adds, if a run that has reached `now` can take the longer script exactly as if it
+/// had been built with it: `run` (the run's faults, in time order) appears in `all`
+/// (in time order) in the same order; the faults due by `now` keep their places (their
+/// index is in the trace); every added fault is after `now`; and no fault of the run
+/// follows an added one at the same time (a run built with `all` would run it first).
+pub(crate) fn inserted(run: &[FaultSpec], all: &[FaultSpec], now: SimTime) -> Option<(Vec<usize>, Vec<usize>)> {
+    let (mut moved, mut added) = (Vec::with_capacity(run.len()), Vec::new());
+    for (p, f) in all.iter().enumerate() {
+        match run.get(moved.len()) {
+            Some(r) if r == f => moved.push(p),
+            _ => added.push(p),
+        }
+    }
+    let due = |f: &FaultSpec| SimTime(f.at_ms) <= now;
+    let kept = moved.len() == run.len() && moved.iter().enumerate().all(|(j, &p)| p == j || !due(&run[j]));
+    let later = added.iter().all(|&p| !due(&all[p]) && moved.iter().all(|&q| q < p || all[q].at_ms != all[p].at_ms));
+    (kept && later).then_some((moved, added))
+}
+
 /// What a fault does, worked out from the zone.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Effect {
@@ -210,6 +230,32 @@ mod tests {
     use super::*;
     use crate::route53::script::check_action;
     use crate::route53::zone::Policy;
+
+    #[test]
+    fn a_run_takes_added_faults_only_where_a_fresh_build_would_run_them_the_same() {
+        let f =
+            |at_ms: u64, region: &str| FaultSpec { at_ms, action: FaultAction::StopRegion { region: region.into() } };
+        let run = [f(100, "a"), f(500, "b")];
+        let now = SimTime(200);
+        // Added between the run's faults, after its last, at the same moment as a
+        // later one but after it in the script: the later one moves up a place.
+        assert_eq!(inserted(&run, &[f(100, "a"), f(300, "x"), f(500, "b")], now), Some((vec![0, 2], vec![1])));
+        assert_eq!(inserted(&run, &[f(100, "a"), f(500, "b"), f(600, "x")], now), Some((vec![0, 1], vec![2])));
+        assert_eq!(inserted(&run, &[f(100, "a"), f(500, "b"), f(500, "x")], now), Some((vec![0, 1], vec![2])));
+        // Not where a fresh build would put it: before a fault of the run at the same
+        // moment, or due already; nor with a fault of the run gone or changed, or one
+        // that has run moved.
+        assert_eq!(inserted(&run, &[f(100, "a"), f(500, "x"), f(500, "b")], now), None);
+        assert_eq!(inserted(&run, &[f(100, "a"), f(150, "x"), f(500, "b")], now), None);
+        assert_eq!(inserted(&run, &[f(100, "a"), f(300, "x")], now), None);
+        assert_eq!(inserted(&run, &[f(100, "a"), f(500, "c")], now), None);
+        assert_eq!(inserted(&run, &[f(50, "x"), f(100, "a"), f(500, "b")], SimTime(40)), Some((vec![1, 2], vec![0])));
+        assert_eq!(
+            inserted(&run, &[f(250, "x"), f(100, "a"), f(500, "b")], now),
+            None,
+            "the run's first fault has run"
+        );
+    }
 
     #[test]
     fn each_fault_is_an_effect_on_named_parts_of_the_world() {

@@ -10,12 +10,13 @@ use crate::base::log::Log;
 use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
 use crate::failover::build::{CLIENT_SUBNET_PREFIX_LEN, POPULATION_ID_PREFIX};
+use crate::failover::faults::inserted;
 use crate::failover::resolver::RESOLVER_PREFIX_LEN;
 use crate::failover::sim::{Report, RequestResult, Sim, TraceEvent};
 use crate::route53::answer::{self, ClientAddr, HealthView, Query, Verdict};
 use crate::route53::latency::LatencyTable;
 use crate::spec::problems::Problems;
-use crate::spec::scenario::Scenario;
+use crate::spec::scenario::{FaultSpec, Scenario};
 use crate::spec::zone::RecordType;
 
 /// Seconds between checkpoints. A playhead's state is its checkpoint run forward (at
@@ -251,33 +252,39 @@ impl Playback {
     }
 
     /// The playback of `scenario`, reusing `prev`'s run where it can: when the
-    /// scenario is `prev`'s with faults added at the end of its script (a fault
-    /// added at the playhead), the run restarts from the last checkpoint before the
-    /// first added fault; anything else runs from the start. Either way the result
+    /// scenario is `prev`'s with faults added to its script (a fault added at the
+    /// playhead, also before faults scripted later), the run restarts from the last
+    /// checkpoint before the first added fault; anything else runs from the start. Either way the result
     /// is the one [`Playback::build`] gives.
     pub fn rebuild(prev: Option<&Playback>, scenario: &Scenario) -> Result<Playback, Problems> {
         Ok(Progress::start(prev, scenario)?.finish())
     }
 
     /// `scenario` set to run on from this run's last checkpoint before the faults it
-    /// adds, if that is all it changes and those faults are valid.
+    /// adds, if that is all it changes and those faults are valid. The added faults
+    /// may come anywhere in the script after that checkpoint, before faults scripted
+    /// later too ([`Sim::script_more_faults`] says what a run can take).
     fn fork(&self, scenario: &Scenario) -> Option<Progress> {
-        let old = &self.scenario.faults;
-        let n = old.len();
-        let added = scenario.faults.get(n..).filter(|a| !a.is_empty() && scenario.faults[..n] == old[..])?;
-        let first = added[0].at_ms;
-        let in_order = added.windows(2).all(|w| w[0].at_ms <= w[1].at_ms);
-        if !in_order || first == 0 || old.last().is_some_and(|f| f.at_ms > first) {
-            return None;
-        }
         let same_otherwise = Scenario { faults: Vec::new(), ..scenario.clone() }
             == Scenario { faults: Vec::new(), ..(*self.scenario).clone() };
         if !same_otherwise {
             return None;
         }
-        // The last checkpoint that has not yet run the moment of the first added fault.
+        let sorted = |faults: &[FaultSpec]| {
+            let mut v = faults.to_vec();
+            crate::spec::scenario::sort_faults(&mut v);
+            v
+        };
+        let all = sorted(&scenario.faults);
+        let (_, added) = inserted(&sorted(&self.scenario.faults), &all, SimTime::ZERO)?;
+        let first = added.iter().map(|&p| all[p].at_ms).min()?;
+        // The last checkpoint that has not yet run the moment of the first added fault,
+        // if it can take the new script from there (a checkpoint from before an earlier
+        // fork has that fork's faults still to add).
         let i = (((first - 1) / 1000 / CHECKPOINT_S) as usize).min(self.checkpoints.len() - 1);
-        let mut sim = Sim::clone(&self.checkpoints[i]);
+        let from = &self.checkpoints[i];
+        inserted(&from.faults.faults, &all, from.now())?;
+        let mut sim = Sim::clone(from);
         sim.script_more_faults(self.checkpoints[0].zone(), &scenario.zone, &scenario.faults).ok()?;
         let mut checkpoints = self.checkpoints[..i].to_vec();
         checkpoints.push(Arc::new(sim));

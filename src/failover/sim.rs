@@ -213,23 +213,29 @@ impl Sim {
         self.queue.peek_time().is_none_or(|n| n > t)
     }
 
-    /// Adds faults to the end of the script of a run not yet at their time, exactly
-    /// as if the scenario had scripted them from the start (the same indices, the same
-    /// order among equal times). `all` is the whole new script over the original
-    /// zone `original` (the run's zone at time 0); `all[..n]` must be the faults the
-    /// run was built with, and the added ones no earlier than any of those.
+    /// Adds faults to the script of a run not yet at their time, exactly as if the
+    /// scenario had scripted them from the start (the same indices, the same order
+    /// among equal times). `all` is the whole new script over the original zone
+    /// `original` (the run's zone at time 0): the run's faults, in order, and added
+    /// ones later than now, none of them before a fault of the run at the same moment.
+    /// The run's faults still to come take their indices in the new script.
     pub fn script_more_faults(&mut self, original: &Zone, spec: &ZoneSpec, all: &[FaultSpec]) -> Result<(), Problems> {
-        let n = self.faults.faults.len();
         let mut problems = Problems(Vec::new());
         check_faults(original, spec, all, &mut problems);
         problems.into_result(())?;
-        let extra = &all[n..];
-        let last = self.faults.faults.last().map_or(0, |f| f.at_ms);
-        assert!(all[..n] == self.faults.faults[..], "the run's faults are the start of the script");
-        assert!(extra.iter().all(|f| f.at_ms >= last && SimTime(f.at_ms) > self.now()), "added faults come later");
-        for f in extra {
-            let i = self.faults.add(f.clone());
-            self.queue.schedule_after(self.fault_seq, SimTime(f.at_ms), Event::Fault(i));
+        let mut all = all.to_vec();
+        crate::spec::scenario::sort_faults(&mut all);
+        let (moved, added) = crate::failover::faults::inserted(&self.faults.faults, &all, self.now())
+            .expect("the run keeps its faults in order and the added ones come later");
+        self.queue.for_each_pending(|e| {
+            if let Event::Fault(j) = e {
+                *j = moved[*j];
+            }
+        });
+        self.faults.faults = all;
+        for p in added {
+            let at = SimTime(self.faults.faults[p].at_ms);
+            self.queue.schedule_after(self.fault_seq, at, Event::Fault(p));
         }
         Ok(())
     }

@@ -529,6 +529,55 @@ fn a_run_without_a_trace_counts_the_same() {
     }
 }
 
+/// A fault added before one the scenario scripts later (or at the same moment, after
+/// it in the script) forks the run too: the run's later faults keep their order and
+/// take their places in the new script, and the run is exactly a fresh build's — also
+/// when the forked run is forked again, before its own added fault.
+#[test]
+fn a_fault_added_before_a_later_scripted_one_forks_the_run_and_matches_a_fresh_build() {
+    use routewave::design::faults::add_fault;
+    use routewave::failover::playback::Playback;
+    let base = presets::preset("latency-weighted-nlb").unwrap();
+    let last = base.faults.iter().map(|f| f.at_ms).max().unwrap();
+    let first = base.faults.iter().map(|f| f.at_ms).min().unwrap();
+    assert!(last > first + 300_000, "the preset scripts a fault late in the run: {:?}", base.faults);
+    let prev = Playback::build(&base).unwrap();
+    let lb = base.zone.load_balancers[2].id.clone();
+    let stop = |region: &str| FaultAction::StopRegion { region: region.into() };
+    let cases: Vec<Vec<(u64, FaultAction)>> = vec![
+        vec![(last - 300_000, stop("ap-southeast-1"))],
+        vec![(last, FaultAction::LbDown { lb: lb.clone() })],
+        vec![(last - 299_500, FaultAction::RestoreAll), (last + 60_000, FaultAction::LbDown { lb: lb.clone() })],
+    ];
+    let same_run = |a: &Playback, b: &Playback, what: &str| {
+        assert_eq!(a.report().trace_hash, b.report().trace_hash, "{what}");
+        assert_eq!(a.report().summary, b.report().summary, "{what}");
+        for t in [0, first, last - 1, last, last + 61_000] {
+            assert_eq!(a.state_at(SimTime(t)).trace().len(), b.state_at(SimTime(t)).trace().len(), "{what} at {t}");
+        }
+    };
+    for added in cases {
+        let mut s = base.clone();
+        for (at, action) in &added {
+            add_fault(&mut s, *at, action.clone());
+        }
+        let forked = Playback::rebuild(Some(&prev), &s).unwrap();
+        let restart = forked.restarted_at().as_ms();
+        let earliest = added.iter().map(|a| a.0).min().unwrap();
+        assert!(restart > 0 && restart < earliest && earliest - restart <= CHECKPOINT_S * 1000, "{added:?}: {restart}");
+        let fresh = Playback::build(&s).unwrap();
+        same_run(&forked, &fresh, &format!("{added:?}"));
+        assert_ne!(forked.report().trace_hash, prev.report().trace_hash, "the added faults act");
+        // Forked again, before the fault the first fork added (its checkpoint there
+        // still has that fault to add).
+        let mut again = s.clone();
+        add_fault(&mut again, earliest - 120_000, stop("eu-west-1"));
+        let twice = Playback::rebuild(Some(&forked), &again).unwrap();
+        assert!(twice.restarted_at() > SimTime::ZERO && twice.restarted_at().as_ms() < earliest - 120_000);
+        same_run(&twice, &Playback::build(&again).unwrap(), &format!("{added:?}, then one before"));
+    }
+}
+
 /// A fault added at the playhead re-runs only from the last checkpoint before it,
 /// and gives exactly the run a fresh build of the new scenario gives: the same
 /// trace, report and state at every moment — whether the fault lands on a
@@ -571,13 +620,22 @@ fn a_fault_added_later_forks_the_run_and_matches_a_fresh_build() {
             assert_eq!(a.trace().len(), b.trace().len(), "{added:?} at {t}");
         }
     }
-    // A fault before the last scripted one, or any other edit, runs from the start
-    // (and still gives the fresh build's run).
+    // A fault in the first minute runs from the start (the checkpoint at time 0), and
+    // so does any other edit, or a fault removed; each still gives the fresh build's run.
     let mut earlier = base.clone();
     add_fault(&mut earlier, 1_000, FaultAction::RestoreAll);
     let from_start = Playback::rebuild(Some(&prev), &earlier).unwrap();
     assert_eq!(from_start.restarted_at(), SimTime::ZERO);
     assert_eq!(from_start.report().trace_hash, Playback::build(&earlier).unwrap().report().trace_hash);
+    let mut fewer = base.clone();
+    fewer.faults.pop();
+    let removed = Playback::rebuild(Some(&prev), &fewer).unwrap();
+    assert_eq!(removed.restarted_at(), SimTime::ZERO);
+    assert_eq!(removed.report().trace_hash, Playback::build(&fewer).unwrap().report().trace_hash);
+    let mut other = base.clone();
+    other.zone.records[0].ttl_s = other.zone.records[0].ttl_s.map(|t| t + 1);
+    add_fault(&mut other, last_scripted + 60_000, FaultAction::RestoreAll);
+    assert_eq!(Playback::rebuild(Some(&prev), &other).unwrap().restarted_at(), SimTime::ZERO);
     // An added fault that names nothing is refused by path, as in a fresh build.
     let mut bad = base.clone();
     add_fault(&mut bad, last_scripted + 1_000, FaultAction::StopHost { host: "ghost".into() });
