@@ -50,12 +50,17 @@ impl FaultScript {
 }
 
 /// Where a run's faults go in a longer script, and the positions of the faults it
-/// adds, if a run that has reached `now` can take the longer script exactly as if it
-/// had been built with it: `run` (the run's faults, in time order) appears in `all`
-/// (in time order) in the same order; the faults due by `now` keep their places (their
-/// index is in the trace); every added fault is after `now`; and no fault of the run
-/// follows an added one at the same time (a run built with `all` would run it first).
-pub(crate) fn inserted(run: &[FaultSpec], all: &[FaultSpec], now: SimTime) -> Option<(Vec<usize>, Vec<usize>)> {
+/// adds, if a run that has run its events up to `ran_to` (`None`: none yet, not even
+/// those at time 0) can take the longer script exactly as if it had been built with
+/// it: `run` (the run's faults, in time order) appears in `all` (in time order) in the
+/// same order; the faults due by then keep their places (their index is in the
+/// trace); every added fault is due later; and no fault of the run follows an added
+/// one at the same time (a run built with `all` would run it first).
+pub(crate) fn inserted(
+    run: &[FaultSpec],
+    all: &[FaultSpec],
+    ran_to: Option<SimTime>,
+) -> Option<(Vec<usize>, Vec<usize>)> {
     let (mut moved, mut added) = (Vec::with_capacity(run.len()), Vec::new());
     for (p, f) in all.iter().enumerate() {
         match run.get(moved.len()) {
@@ -63,7 +68,7 @@ pub(crate) fn inserted(run: &[FaultSpec], all: &[FaultSpec], now: SimTime) -> Op
             _ => added.push(p),
         }
     }
-    let due = |f: &FaultSpec| SimTime(f.at_ms) <= now;
+    let due = |f: &FaultSpec| ran_to.is_some_and(|t| SimTime(f.at_ms) <= t);
     let kept = moved.len() == run.len() && moved.iter().enumerate().all(|(j, &p)| p == j || !due(&run[j]));
     let later = added.iter().all(|&p| !due(&all[p]) && moved.iter().all(|&q| q < p || all[q].at_ms != all[p].at_ms));
     (kept && later).then_some((moved, added))
@@ -236,7 +241,7 @@ mod tests {
         let f =
             |at_ms: u64, region: &str| FaultSpec { at_ms, action: FaultAction::StopRegion { region: region.into() } };
         let run = [f(100, "a"), f(500, "b")];
-        let now = SimTime(200);
+        let now = Some(SimTime(200));
         // Added between the run's faults, after its last, at the same moment as a
         // later one but after it in the script: the later one moves up a place.
         assert_eq!(inserted(&run, &[f(100, "a"), f(300, "x"), f(500, "b")], now), Some((vec![0, 2], vec![1])));
@@ -249,7 +254,14 @@ mod tests {
         assert_eq!(inserted(&run, &[f(100, "a"), f(150, "x"), f(500, "b")], now), None);
         assert_eq!(inserted(&run, &[f(100, "a"), f(300, "x")], now), None);
         assert_eq!(inserted(&run, &[f(100, "a"), f(500, "c")], now), None);
-        assert_eq!(inserted(&run, &[f(50, "x"), f(100, "a"), f(500, "b")], SimTime(40)), Some((vec![1, 2], vec![0])));
+        assert_eq!(
+            inserted(&run, &[f(50, "x"), f(100, "a"), f(500, "b")], Some(SimTime(40))),
+            Some((vec![1, 2], vec![0]))
+        );
+        // A run that has run nothing yet takes faults at time 0 as well.
+        let zero = [f(0, "x"), f(100, "a"), f(500, "b")];
+        assert_eq!(inserted(&run, &zero, Some(SimTime::ZERO)), None);
+        assert_eq!(inserted(&run, &zero, None), Some((vec![1, 2], vec![0])));
         assert_eq!(
             inserted(&run, &[f(250, "x"), f(100, "a"), f(500, "b")], now),
             None,

@@ -276,14 +276,14 @@ impl Playback {
             v
         };
         let all = sorted(&scenario.faults);
-        let (_, added) = inserted(&sorted(&self.scenario.faults), &all, SimTime::ZERO)?;
+        let (_, added) = inserted(&sorted(&self.scenario.faults), &all, None)?;
         let first = added.iter().map(|&p| all[p].at_ms).min()?;
         // The last checkpoint that has not yet run the moment of the first added fault,
         // if it can take the new script from there (a checkpoint from before an earlier
         // fork has that fork's faults still to add).
-        let i = (((first - 1) / 1000 / CHECKPOINT_S) as usize).min(self.checkpoints.len() - 1);
+        let i = ((first.saturating_sub(1) / 1000 / CHECKPOINT_S) as usize).min(self.checkpoints.len() - 1);
         let from = &self.checkpoints[i];
-        inserted(&from.faults.faults, &all, from.now())?;
+        inserted(&from.faults.faults, &all, from.ran_to())?;
         let mut sim = Sim::clone(from);
         sim.script_more_faults(self.checkpoints[0].zone(), &scenario.zone, &scenario.faults).ok()?;
         let mut checkpoints = self.checkpoints[..i].to_vec();

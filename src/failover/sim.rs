@@ -140,6 +140,12 @@ impl Sim {
         self.duration
     }
 
+    /// How far the run has run its events: `None` before the first (a run just built,
+    /// even its events at time 0 still to come).
+    pub fn ran_to(&self) -> Option<SimTime> {
+        (self.events > 0).then(|| self.now())
+    }
+
     /// The validated zone.
     pub fn zone(&self) -> &Zone {
         &self.zone
@@ -217,7 +223,8 @@ impl Sim {
     /// scenario had scripted them from the start (the same indices, the same order
     /// among equal times). `all` is the whole new script over the original zone
     /// `original` (the run's zone at time 0): the run's faults, in order, and added
-    /// ones later than now, none of them before a fault of the run at the same moment.
+    /// ones not yet due ([`Sim::ran_to`]), none before a fault of the run at the same
+    /// moment.
     /// The run's faults still to come take their indices in the new script.
     pub fn script_more_faults(&mut self, original: &Zone, spec: &ZoneSpec, all: &[FaultSpec]) -> Result<(), Problems> {
         let mut problems = Problems(Vec::new());
@@ -225,7 +232,7 @@ impl Sim {
         problems.into_result(())?;
         let mut all = all.to_vec();
         crate::spec::scenario::sort_faults(&mut all);
-        let (moved, added) = crate::failover::faults::inserted(&self.faults.faults, &all, self.now())
+        let (moved, added) = crate::failover::faults::inserted(&self.faults.faults, &all, self.ran_to())
             .expect("the run keeps its faults in order and the added ones come later");
         self.queue.for_each_pending(|e| {
             if let Event::Fault(j) = e {

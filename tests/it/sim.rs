@@ -620,13 +620,19 @@ fn a_fault_added_later_forks_the_run_and_matches_a_fresh_build() {
             assert_eq!(a.trace().len(), b.trace().len(), "{added:?} at {t}");
         }
     }
-    // A fault in the first minute runs from the start (the checkpoint at time 0), and
-    // so does any other edit, or a fault removed; each still gives the fresh build's run.
+    // A fault in the first minute, even at time 0, runs from the start (the
+    // checkpoint at time 0, where nothing has run yet), and so does any other edit,
+    // or a fault removed; each still gives the fresh build's run.
     let mut earlier = base.clone();
     add_fault(&mut earlier, 1_000, FaultAction::RestoreAll);
     let from_start = Playback::rebuild(Some(&prev), &earlier).unwrap();
     assert_eq!(from_start.restarted_at(), SimTime::ZERO);
     assert_eq!(from_start.report().trace_hash, Playback::build(&earlier).unwrap().report().trace_hash);
+    let mut at_zero = base.clone();
+    add_fault(&mut at_zero, 0, FaultAction::RestoreAll);
+    let from_zero = Playback::rebuild(Some(&prev), &at_zero).unwrap();
+    assert_eq!(from_zero.restarted_at(), SimTime::ZERO);
+    assert_eq!(from_zero.report().trace_hash, Playback::build(&at_zero).unwrap().report().trace_hash);
     let mut fewer = base.clone();
     fewer.faults.pop();
     let removed = Playback::rebuild(Some(&prev), &fewer).unwrap();
