@@ -408,7 +408,7 @@ impl Playback {
                 (
                     o.at,
                     format!(
-                        "{}  {:28} → {:15} {} ({} ms)",
+                        "{}  {:22} → {:14} {} ({} ms)",
                         o.at,
                         o.answer,
                         o.region.as_deref().unwrap_or("-"),

@@ -224,6 +224,10 @@ test("a wide screen is a stage: player, main chart, narration and routing tree i
       }
       const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `the page is ${overflow} px wider than 1440 px`);
+      // The probe log's lines wrap in their column: none runs out of sight.
+      await page.getByTestId("probe-log").locator("li").first().waitFor();
+      const hidden = await page.getByTestId("probe-log").evaluate((el) => el.scrollWidth - el.clientWidth);
+      assert.ok(hidden <= 0, `the probe log hides ${hidden} px of its lines`);
       await screenshot(page, "playground-wide");
     },
     { width: 1440, height: 900 },
