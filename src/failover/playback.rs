@@ -16,7 +16,7 @@ use crate::failover::sim::{Report, RequestResult, Sim, TraceEvent};
 use crate::route53::answer::{self, ClientAddr, HealthView, Query, Verdict};
 use crate::route53::latency::LatencyTable;
 use crate::spec::problems::Problems;
-use crate::spec::scenario::{FaultSpec, Scenario};
+use crate::spec::scenario::Scenario;
 use crate::spec::zone::RecordType;
 
 /// Seconds between checkpoints. A playhead's state is its checkpoint run forward (at
@@ -112,7 +112,7 @@ impl Progress {
     /// Simulates until the run so far covers the live view at `t`
     /// ([`Playback::covers`]).
     pub fn run_past(&mut self, t: SimTime) {
-        while !self.done() && self.reached().as_ms() < (t.as_ms() / 1000 + 1) * 1000 {
+        while !self.done() && self.reached() < covered_from(t) {
             self.step();
         }
     }
@@ -133,6 +133,12 @@ impl Progress {
         let Progress { scenario, checkpoints, sim, restarted_at } = self;
         Playback::assemble(scenario, checkpoints, sim, restarted_at, reached)
     }
+}
+
+/// How far a run must have been simulated for its live view at `t` to be the whole
+/// run's: past the second `t` is in (the traffic share counts that whole second).
+fn covered_from(t: SimTime) -> SimTime {
+    SimTime((t.as_ms() / 1000 + 1) * 1000)
 }
 
 /// What the page shows at a playhead.
@@ -270,13 +276,10 @@ impl Playback {
         if !same_otherwise {
             return None;
         }
-        let sorted = |faults: &[FaultSpec]| {
-            let mut v = faults.to_vec();
-            crate::spec::scenario::sort_faults(&mut v);
-            v
-        };
-        let all = sorted(&scenario.faults);
-        let (_, added) = inserted(&sorted(&self.scenario.faults), &all, None)?;
+        let mut all = scenario.faults.clone();
+        crate::spec::scenario::sort_faults(&mut all);
+        // This run's faults, in time order, are its last state's.
+        let (_, added) = inserted(&self.end.faults.faults, &all, None)?;
         let first = added.iter().map(|&p| all[p].at_ms).min()?;
         // The last checkpoint that has not yet run the moment of the first added fault,
         // if it can take the new script from there (a checkpoint from before an earlier
@@ -300,7 +303,7 @@ impl Playback {
     /// simulated past the second `t` is in (the traffic share counts that whole
     /// second), or to its end.
     pub fn covers(&self, t: SimTime) -> bool {
-        self.finished() || self.reached.as_ms() >= (t.as_ms() / 1000 + 1) * 1000
+        self.finished() || self.reached >= covered_from(t)
     }
 
     /// The playback of a run simulated to `reached`, now at `end`.

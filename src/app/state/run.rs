@@ -38,8 +38,8 @@ pub struct Run {
     current: RwSignal<Made>,
     /// The last finished run (the one before the edit while `finishing`).
     finished: RwSignal<Made>,
-    /// Is the current run still being finished?
-    finishing: RwSignal<bool>,
+    /// Is the current run still being finished (not yet the finished one)?
+    finishing: Memo<bool>,
     /// How far the run being finished has been simulated, ms.
     reached: RwSignal<u64>,
     /// The run being finished, and which edit it is for (a newer edit abandons it).
@@ -92,10 +92,15 @@ impl Run {
         // Compared by value: panels showing the live view re-render only when what
         // they show changes, not on every playhead move.
         let live = Memo::new(move |_| moment.with(|m| m.as_ref().map(|m| m.live().clone())));
+        let finished = RwSignal::new(None);
+        let finishing = Memo::new(move |_| {
+            let ptr = |m: &Made| m.as_ref().map(Arc::as_ptr);
+            current.with(|c| finished.with(|f| ptr(c) != ptr(f)))
+        });
         let run = Run {
             current,
-            finished: RwSignal::new(None),
-            finishing: RwSignal::new(false),
+            finished,
+            finishing,
             reached: RwSignal::new(0),
             progress,
             generation: StoredValue::new(0),
@@ -120,11 +125,7 @@ impl Run {
         let mut progress = match self.current.with_untracked(|p| Progress::start(ok(p), scenario)) {
             Ok(p) => p,
             Err(problems) => {
-                self.progress.set_value(None);
-                let made = Some(Arc::new(Err(problems.to_string())));
-                self.current.set(made.clone());
-                self.finished.set(made);
-                self.finishing.set(false);
+                self.settle(Err(problems.to_string()));
                 return;
             }
         };
@@ -136,7 +137,6 @@ impl Run {
         self.current.set(Some(Arc::new(Ok(progress.so_far()))));
         self.reached.set(progress.reached().as_ms());
         self.progress.set_value(Some(progress));
-        self.finishing.set(true);
         self.next_slice(generation);
     }
 
@@ -172,11 +172,16 @@ impl Run {
 
     /// The whole run, shown everywhere.
     fn finish(self, progress: Progress) {
+        self.settle(Ok(progress.finish()));
+    }
+
+    /// `made` (the whole run, or why the scenario cannot run) at the playhead and in
+    /// every panel; nothing is left to finish.
+    fn settle(self, made: Result<Playback, String>) {
         self.progress.set_value(None);
-        let made = Some(Arc::new(Ok(progress.finish())));
+        let made = Some(Arc::new(made));
         self.current.set(made.clone());
         self.finished.set(made);
-        self.finishing.set(false);
     }
 
     /// The player's clock.
