@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::base::geo::{self, Place};
 use crate::base::log::Log;
 use crate::base::queue::EventQueue;
-use crate::base::rng::{SimRng, stream_id};
+use crate::base::rng::{SimRng, decimal, stream_id, stream_id_parts};
 use crate::base::time::SimTime;
 use crate::failover::client::{Client, ClientRules, Pacing, Sessions};
 use crate::failover::faults::FaultScript;
@@ -27,7 +27,7 @@ use crate::route53::answer::{self, ClientAddr, Query};
 use crate::route53::endpoints::World;
 use crate::route53::health::HealthEngine;
 use crate::route53::latency::LatencyTable;
-use crate::route53::locations::DnsLocations;
+use crate::route53::locations::{DnsLocations, rtt_us_at_km};
 use crate::route53::script::check_faults;
 use crate::route53::zone::Zone;
 use crate::spec::kinds::{ClientKind, ResolverKind};
@@ -178,8 +178,16 @@ impl Cast {
             return;
         }
         let k = u64::from(self.bins).min(count);
+        // The group's representatives share one subnet and place.
+        let subnet = derived_addr(&format!("{tag}/subnet")) & CLIENT_SUBNET_MASK;
+        let ecs = place.map(|place| Arc::new(ClientAddr { addr: subnet, prefix_len: CLIENT_SUBNET_PREFIX_LEN, place }));
         for b in 0..k {
-            let mut rng = SimRng::derive(self.seed, stream_id(&format!("client/{tag}/{b}")));
+            // The streams of "client/<tag>/<b>" and "client/<tag>/<b>/think", hashed
+            // without building the names.
+            let mut digits = [0u8; 20];
+            let b_digits = decimal(b, &mut digits);
+            let name = [b"client/", tag.as_bytes(), b"/", b_digits];
+            let mut rng = SimRng::derive(self.seed, stream_id_parts(&name));
             let (pacing, first) = match traffic {
                 TrafficModel::Constant { requests_per_min } => {
                     let interval_ms = (MS_PER_MINUTE / requests_per_min) as u64;
@@ -187,7 +195,8 @@ impl Cast {
                     (Pacing::Rate { interval_ms: interval_ms.max(1) }, phase)
                 }
                 TrafficModel::Sessions { reading_mean_s, parsing_mean_s } => {
-                    let think = SimRng::derive(self.seed, stream_id(&format!("client/{tag}/{b}/think")));
+                    let think_name = [&name[..], &[b"/think"]].concat();
+                    let think = SimRng::derive(self.seed, stream_id_parts(&think_name));
                     let mut sessions = Sessions::new(reading_mean_s * 1000.0, parsing_mean_s * 1000.0, think);
                     // Think times are memoryless, so at any moment the time to a
                     // client's next page is one more reading time: the steady state.
@@ -195,12 +204,7 @@ impl Cast {
                     (Pacing::Sessions(Box::new(sessions)), first)
                 }
             };
-            let ecs = place.clone().map(|p| ClientAddr {
-                addr: derived_addr(&format!("{tag}/subnet")) & CLIENT_SUBNET_MASK,
-                prefix_len: CLIENT_SUBNET_PREFIX_LEN,
-                place: p,
-            });
-            let client = new_client(r, kind.rules(), ecs, pacing, None, rng);
+            let client = new_client(r, kind.rules(), ecs.clone(), pacing, None, rng);
             self.clients.push((client, count as f64 / k as f64, first));
         }
     }
@@ -227,7 +231,7 @@ impl Cast {
             let rng = SimRng::derive(self.seed, stream_id(&format!("probe/{}", p.id)));
             let probe = Some(self.probes.len());
             let pacing = Pacing::AfterEnd { pause_ms: p.interval_ms.max(1) };
-            let client = new_client(r, p.kind.rules(), Some(ecs), pacing, probe, rng);
+            let client = new_client(r, p.kind.rules(), Some(Arc::new(ecs)), pacing, probe, rng);
             self.probes.push(Probe {
                 id: p.id.clone(),
                 client: self.clients.len(),
@@ -243,12 +247,12 @@ impl Cast {
 fn new_client(
     resolver: ResolverIdx,
     rules: ClientRules,
-    ecs: Option<ClientAddr>,
+    ecs: Option<Arc<ClientAddr>>,
     pacing: Pacing,
     probe: Option<usize>,
     rng: SimRng,
 ) -> Client {
-    Client { resolver, rules, ecs: ecs.map(Arc::new), pacing, probe, cache: None, failure: None, conn: None, rng }
+    Client { resolver, rules, ecs, pacing, probe, cache: None, failure: None, conn: None, rng }
 }
 
 /// A group's traffic model, or its problems pushed under `path` (`None` then).
@@ -401,16 +405,8 @@ impl Sim {
 fn route53_locations(resolvers: &mut [Resolver], latency: &LatencyModel) -> Vec<String> {
     let all = DnsLocations::route53();
     let mut used: BTreeMap<usize, usize> = BTreeMap::new();
-    // Resolvers in the same city share their catchments: each place's are found once.
-    let mut by_place = BTreeMap::new();
-    let catchments: Vec<_> = resolvers
-        .iter()
-        .map(|r| {
-            let at = r.addr.place.at;
-            *by_place.entry((at.lat.to_bits(), at.lon.to_bits())).or_insert_with(|| all.catchments(at))
-        })
-        .collect();
-    for c in catchments.iter().flatten().flatten() {
+    let catchments: Vec<_> = resolvers.iter().map(|r| DnsLocations::route53_catchments(r.addr.place.at)).collect();
+    for (c, _) in catchments.iter().flatten().flatten() {
         used.insert(*c, 0);
     }
     for (i, v) in used.values_mut().enumerate() {
@@ -418,8 +414,8 @@ fn route53_locations(resolvers: &mut [Resolver], latency: &LatencyModel) -> Vec<
     }
     for (r, c) in resolvers.iter_mut().zip(&catchments) {
         for (server, loc) in c.iter().enumerate() {
-            let loc = loc.expect("every stripe has a location");
-            r.name_servers[server] = (used[&loc], all.rtt_us(r.addr.place.at, loc, latency));
+            let (loc, km) = loc.expect("every stripe has a location");
+            r.name_servers[server] = (used[&loc], rtt_us_at_km(km, latency));
         }
     }
     used.keys().map(|&l| all.id(l).to_string()).collect()

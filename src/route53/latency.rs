@@ -31,20 +31,19 @@ pub struct LatencyTable {
     model: LatencyModel,
     seed: u64,
     phase_ms: u64,
-    /// Every round trip computed so far, by place key (a pure function of the place,
-    /// the region, the epoch, the model and the seed, none of which change):
-    /// answers ask for the same few (place, region, epoch) triples over and over.
-    /// Shared by clones, which have the same model and seed; a lock only so that a
-    /// run stays `Sync`.
-    memo: Arc<Mutex<BTreeMap<String, PlaceRtts>>>,
+    /// Every round trip computed so far, by the place's coordinates (a pure function
+    /// of the place, the region, the epoch, the model and the seed, none of which
+    /// change): answers ask for the same few (place, region, epoch) triples over and
+    /// over. Shared by clones, which have the same model and seed; a lock only so
+    /// that a run stays `Sync`.
+    memo: Arc<Mutex<BTreeMap<(u64, u64), PlaceRtts>>>,
 }
 
-/// The round trips remembered for one place key.
+/// The round trips remembered for one place.
 #[derive(Debug)]
 struct PlaceRtts {
-    /// The place's coordinates (a place with the same key elsewhere is not
-    /// remembered).
-    at: geo::LatLon,
+    /// The place's key (another place at the same coordinates is not remembered).
+    key: String,
     /// (region, epoch — 0 without noise —, round trip in µs).
     rtts: Vec<(String, u64, u64)>,
 }
@@ -82,17 +81,16 @@ impl LatencyTable {
     pub fn rtt_us(&self, from: &Place, region: &str, now: SimTime) -> u64 {
         let noisy = self.model.remeasure_period_s > 0 && self.model.noise_sigma > 0.0;
         let epoch = if noisy { self.epoch(now) } else { 0 };
+        let at = (from.at.lat.to_bits(), from.at.lon.to_bits());
         let mut memo = self.memo.lock().unwrap_or_else(PoisonError::into_inner);
-        let same_place =
-            |p: &PlaceRtts| p.at.lat.to_bits() == from.at.lat.to_bits() && p.at.lon.to_bits() == from.at.lon.to_bits();
-        if let Some(p) = memo.get(from.key.as_str()).filter(|p| same_place(p))
+        if let Some(p) = memo.get(&at).filter(|p| p.key == from.key)
             && let Some(&(_, _, rtt)) = p.rtts.iter().find(|(r, e, _)| *e == epoch && r == region)
         {
             return rtt;
         }
         let rtt = self.compute_rtt_us(from, region, noisy.then_some(epoch));
-        let p = memo.entry(from.key.clone()).or_insert_with(|| PlaceRtts { at: from.at, rtts: Vec::new() });
-        if same_place(p) {
+        let p = memo.entry(at).or_insert_with(|| PlaceRtts { key: from.key.clone(), rtts: Vec::new() });
+        if p.key == from.key {
             p.rtts.push((region.to_string(), epoch, rtt));
         }
         rtt

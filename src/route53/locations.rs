@@ -14,7 +14,8 @@
 //!   nearest by great-circle distance (derived);
 //! - the round trip to a location follows the latency model's distance rule.
 
-use std::sync::OnceLock;
+use std::collections::BTreeMap;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::base::geo::{self, LatLon};
 use crate::spec::deploy::{EdgeLocation, STRIPES, city_at, default_fleet};
@@ -78,8 +79,32 @@ impl DnsLocations {
     /// Round trip from `from` to location `i`, µs, by the latency model's distance
     /// rule.
     pub fn rtt_us(&self, from: LatLon, i: usize, model: &LatencyModel) -> u64 {
-        ((model.base_ms + model.ms_per_km * from.distance_km(self.sites[i].1)) * 1000.0) as u64
+        rtt_us_at_km(from.distance_km(self.sites[i].1), model)
     }
+
+    /// [`DnsLocations::catchments`] of Route 53's locations, each with its distance
+    /// from `from` in km. A pure function of the place over a fixed fleet, so each
+    /// place's is found once and remembered: every trial of a scenario puts its
+    /// resolvers in the same few cities.
+    pub fn route53_catchments(from: LatLon) -> [Option<(usize, f64)>; STRIPES] {
+        type Memo = Mutex<BTreeMap<(u64, u64), [Option<(usize, f64)>; STRIPES]>>;
+        static MEMO: OnceLock<Memo> = OnceLock::new();
+        let key = (from.lat.to_bits(), from.lon.to_bits());
+        let memo = MEMO.get_or_init(Memo::default);
+        if let Some(found) = memo.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            return *found;
+        }
+        let all = DnsLocations::route53();
+        let found = all.catchments(from).map(|c| c.map(|i| (i, from.distance_km(all.sites[i].1))));
+        memo.lock().unwrap_or_else(PoisonError::into_inner).insert(key, found);
+        found
+    }
+}
+
+/// A round trip of `km` great-circle kilometres, µs, by the latency model's distance
+/// rule.
+pub fn rtt_us_at_km(km: f64, model: &LatencyModel) -> u64 {
+    ((model.base_ms + model.ms_per_km * km) * 1000.0) as u64
 }
 
 #[cfg(test)]
@@ -104,5 +129,21 @@ mod tests {
             assert!(d < 1_500.0, "stripe {stripe}: {d:.0} km");
         }
         assert!(locs.rtt_us(dc, c[0].unwrap(), &LatencyModel::default()) >= 5_000);
+    }
+
+    /// The remembered catchments are the computed ones, with the distances the round
+    /// trips are computed from, asked for once or again.
+    #[test]
+    fn remembered_catchments_are_the_computed_ones() {
+        let locs = DnsLocations::route53();
+        let model = LatencyModel::default();
+        for id in ["washington-dc", "sydney", "sao-paulo", "washington-dc"] {
+            let at = geo::city(id).unwrap().place().at;
+            let remembered = DnsLocations::route53_catchments(at);
+            assert_eq!(remembered.map(|c| c.map(|(i, _)| i)), locs.catchments(at), "{id}");
+            for (i, km) in remembered.into_iter().flatten() {
+                assert_eq!(rtt_us_at_km(km, &model), locs.rtt_us(at, i, &model), "{id}");
+            }
+        }
     }
 }

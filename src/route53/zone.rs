@@ -186,16 +186,16 @@ pub enum Target {
 /// One literal value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
-    /// An address no modelled endpoint owns.
-    Ip(String),
+    /// An address no modelled endpoint owns (shared by every answer with it).
+    Ip(Arc<str>),
     /// A stand-alone host.
     Host(HostIdx),
     /// A CNAME to a load balancer's DNS name.
     CnameLb(LbIdx),
     /// A CNAME to a name in this zone.
-    CnameZone(String),
+    CnameZone(Arc<str>),
     /// A CNAME to a name outside the modelled world.
-    CnameExternal(String),
+    CnameExternal(Arc<str>),
 }
 
 /// A group of records sharing name and type.
@@ -244,6 +244,8 @@ pub struct LoadBalancer {
     /// Each zone's node address as answers show it (`lb-id@us-east-1a`), in the
     /// order of `azs`.
     pub node_texts: Vec<Arc<str>>,
+    /// Its DNS name as a CNAME to it answers (shared by every such answer).
+    pub name_text: Arc<str>,
 }
 
 /// A host: an LB target or a stand-alone server.
@@ -255,6 +257,9 @@ pub struct Host {
     pub region: String,
     /// The load balancer it is registered with, if any.
     pub lb: Option<LbIdx>,
+    /// Its address as answers show it (`host:<id>` when it has none), shared by
+    /// every answer that names it.
+    pub text: Arc<str>,
 }
 
 /// An IPv4 CIDR block.

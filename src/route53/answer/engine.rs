@@ -317,15 +317,10 @@ impl Engine<'_> {
 
 fn value_item(z: &Zone, v: &Value) -> Item {
     match v {
-        Value::Ip(ip) => Item::Addr { text: ip.as_str().into(), dest: Dest::Unknown },
-        Value::Host(h) => Item::Addr {
-            text: z.hosts[*h].spec.ip.clone().unwrap_or_else(|| format!("host:{}", z.hosts[*h].spec.id)).into(),
-            dest: Dest::Host(*h),
-        },
-        Value::CnameLb(l) => {
-            Item::Cname { target: z.load_balancers[*l].spec.dns_name.as_str().into(), to: CnameTo::Lb(*l) }
-        }
-        Value::CnameZone(n) => Item::Cname { target: n.as_str().into(), to: CnameTo::Zone },
-        Value::CnameExternal(n) => Item::Cname { target: n.as_str().into(), to: CnameTo::External },
+        Value::Ip(ip) => Item::Addr { text: ip.clone(), dest: Dest::Unknown },
+        Value::Host(h) => Item::Addr { text: z.hosts[*h].text.clone(), dest: Dest::Host(*h) },
+        Value::CnameLb(l) => Item::Cname { target: z.load_balancers[*l].name_text.clone(), to: CnameTo::Lb(*l) },
+        Value::CnameZone(n) => Item::Cname { target: n.clone(), to: CnameTo::Zone },
+        Value::CnameExternal(n) => Item::Cname { target: n.clone(), to: CnameTo::External },
     }
 }

@@ -77,7 +77,8 @@ impl Validator {
             let azs: BTreeSet<String> = l.target_groups.iter().flat_map(|t| &t.targets).map(|h| h.az.clone()).collect();
             let azs: Vec<Arc<str>> = azs.into_iter().map(Arc::from).collect();
             let node_texts = azs.iter().map(|az| Arc::from(format!("{}@{az}", l.id))).collect();
-            eps.lbs.push(LoadBalancer { spec: l.clone(), health, target_groups: tgs, azs, node_texts });
+            let name_text = Arc::from(l.dns_name.as_str());
+            eps.lbs.push(LoadBalancer { spec: l.clone(), health, target_groups: tgs, azs, node_texts, name_text });
         }
         for (i, h) in spec.hosts.iter().enumerate() {
             // A stand-alone host's region is the zone region its AZ name starts with.
@@ -108,7 +109,8 @@ impl Validator {
         if eps.host_ids.insert(h.id.clone(), eps.hosts.len()).is_some() {
             self.err(format!("{path}.id"), format!("host id '{}' is used twice", h.id));
         }
-        eps.hosts.push(Host { spec: h.clone(), region, lb });
+        let text = Arc::from(h.ip.clone().unwrap_or_else(|| format!("host:{}", h.id)));
+        eps.hosts.push(Host { spec: h.clone(), region, lb, text });
         eps.hosts.len() - 1
     }
 

@@ -93,10 +93,10 @@ impl Validator {
                     if let Some(&l) = refs.endpoints.lb_names.get(v) {
                         out.push(Value::CnameLb(l));
                     } else if v == &spec.name || v.ends_with(&apex_suffix) {
-                        out.push(Value::CnameZone(v.clone()));
+                        out.push(Value::CnameZone(v.as_str().into()));
                     } else {
                         self.check_len(&vpath, v);
-                        out.push(Value::CnameExternal(v.clone()));
+                        out.push(Value::CnameExternal(v.as_str().into()));
                     }
                 }
                 RecordType::A | RecordType::AAAA => {
@@ -110,7 +110,7 @@ impl Validator {
                     } else if r.rtype == RecordType::AAAA && v.parse::<Ipv6Addr>().is_err() {
                         self.err(&vpath, format!("'{v}' is not an IPv6 address (or host:<id>)"));
                     } else {
-                        out.push(Value::Ip(v.clone()));
+                        out.push(Value::Ip(v.as_str().into()));
                     }
                 }
             }
