@@ -138,7 +138,7 @@ pub(super) struct Recorder {
     /// (when, host, healthy) each time Route 53's view of a load-balancer target changed.
     pub target_points: Vec<(SimTime, HostIdx, bool)>,
     /// Region of each resolver's last authoritative answer per key, to trace changes.
-    last_answer: BTreeMap<(ResolverIdx, CacheKey), Option<RegionId>>,
+    last_answer: Vec<BTreeMap<CacheKey, Option<RegionId>>>,
 }
 
 impl Recorder {
@@ -171,7 +171,7 @@ impl Recorder {
             last_verdict: BTreeMap::new(),
             status_points: Vec::new(),
             target_points: Vec::new(),
-            last_answer: BTreeMap::new(),
+            last_answer: Vec::new(),
         }
     }
 
@@ -310,7 +310,10 @@ impl Recorder {
         key: CacheKey,
         region: Option<RegionId>,
     ) -> Option<Option<RegionId>> {
-        self.last_answer.insert((r, key), region)
+        if self.last_answer.len() <= r {
+            self.last_answer.resize_with(r + 1, BTreeMap::new);
+        }
+        self.last_answer[r].insert(key, region)
     }
 
     /// A probe's resolver fetched an answer leading to `region` at `t`.
