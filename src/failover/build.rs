@@ -359,8 +359,16 @@ impl Sim {
             fault_seq,
             rec,
         };
+        // Round trips depend only on the client's place: clients in one city share theirs.
+        let mut by_place: BTreeMap<(u64, u64), Box<[u64]>> = BTreeMap::new();
         sim.client_rtts = (0..sim.clients.len())
-            .map(|c| sim.regions.ids().map(|r| sim.client_rtt_to(c, sim.regions.at(r))).collect())
+            .map(|c| {
+                let at = sim.client_place(c).at;
+                let rtts = by_place
+                    .entry((at.lat.to_bits(), at.lon.to_bits()))
+                    .or_insert_with(|| sim.regions.ids().map(|r| sim.client_rtt_to(c, sim.regions.at(r))).collect());
+                rtts.clone()
+            })
             .collect();
         sim.snapshot_statuses(SimTime::ZERO);
         sim.warm_caches();

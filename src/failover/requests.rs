@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::base::geo::LatLon;
+use crate::base::geo::{LatLon, Place};
 use crate::base::time::{SimDuration, SimTime};
 use crate::failover::client::{ClientIdx, Conn};
 use crate::failover::sim::{Event, Sim};
@@ -240,8 +240,7 @@ impl Sim {
     /// resolver's), by Route 53's latency model ([`FALLBACK_RTT_MS`] for a region
     /// with no place).
     pub(super) fn client_rtt_to(&self, c: ClientIdx, at: Option<LatLon>) -> u64 {
-        let client = &self.clients[c];
-        let place = client.ecs.as_ref().map(|e| &e.place).unwrap_or(&self.resolvers[client.resolver].addr.place);
+        let place = self.client_place(c);
         match at {
             Some(at) => {
                 let m = self.latency.model();
@@ -249,6 +248,12 @@ impl Sim {
             }
             None => FALLBACK_RTT_MS,
         }
+    }
+
+    /// Where client `c` is: its subnet's place, else its resolver's.
+    pub(super) fn client_place(&self, c: ClientIdx) -> &Place {
+        let client = &self.clients[c];
+        client.ecs.as_ref().map(|e| &e.place).unwrap_or(&self.resolvers[client.resolver].addr.place)
     }
 
     /// A new connection (and request) from client `c` to `dest`.

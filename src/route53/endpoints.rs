@@ -274,21 +274,21 @@ pub fn attempt_host(world: &World, host: HostIdx, patience: Patience, rtt_ms: u6
 /// The targets load balancer `lb` forwards to from its node in `az` (any node when
 /// `az` is `None`): those it considers healthy, or all when none is (fail open).
 pub fn lb_candidates(zone: &Zone, lb: LbIdx, az: Option<&str>, lb_view: &dyn Fn(HostIdx) -> bool) -> Vec<HostIdx> {
-    let registered: Vec<HostIdx> = lb_registered(zone, lb, az).collect();
+    let registered = lb_registered(zone, lb, az);
     let healthy: Vec<HostIdx> = registered.iter().copied().filter(|&h| lb_view(h)).collect();
-    if healthy.is_empty() { registered } else { healthy }
+    if healthy.is_empty() { registered.to_vec() } else { healthy }
 }
 
 /// The targets registered behind `lb`'s node in `az` (every node's for an ALB,
 /// which balances across zones), in target-group order.
-fn lb_registered<'a>(zone: &'a Zone, lb: LbIdx, az: Option<&'a str>) -> impl Iterator<Item = HostIdx> + 'a {
+fn lb_registered<'a>(zone: &'a Zone, lb: LbIdx, az: Option<&str>) -> &'a [HostIdx] {
     let l = &zone.load_balancers[lb];
-    let cross_zone = l.spec.kind == LbKind::Alb;
-    l.target_groups
-        .iter()
-        .flatten()
-        .copied()
-        .filter(move |&h| cross_zone || az.is_none_or(|az| zone.hosts[h].spec.az == az))
+    match az {
+        Some(az) if l.spec.kind != LbKind::Alb => {
+            l.azs.iter().position(|a| **a == *az).map_or(&[], |i| &l.az_targets[i][..])
+        }
+        _ => &l.targets,
+    }
 }
 
 /// One of [`lb_candidates`] drawn uniformly (one draw from `rng`), without building
@@ -300,13 +300,14 @@ fn draw_candidate(
     lb_view: &dyn Fn(HostIdx) -> bool,
     rng: &mut SimRng,
 ) -> Option<HostIdx> {
-    let healthy = lb_registered(zone, lb, az).filter(|&h| lb_view(h)).count();
-    let (n, only_healthy) = if healthy > 0 { (healthy, true) } else { (lb_registered(zone, lb, az).count(), false) };
+    let registered = lb_registered(zone, lb, az);
+    let healthy = registered.iter().filter(|&&h| lb_view(h)).count();
+    let (n, only_healthy) = if healthy > 0 { (healthy, true) } else { (registered.len(), false) };
     if n == 0 {
         return None;
     }
     let k = rng.below(n as u64) as usize;
-    lb_registered(zone, lb, az).filter(|&h| !only_healthy || lb_view(h)).nth(k)
+    registered.iter().copied().filter(|&h| !only_healthy || lb_view(h)).nth(k)
 }
 
 /// One attempt through load balancer `lb` (entering at its node in `az`, if given),

@@ -238,6 +238,10 @@ pub struct LoadBalancer {
     pub health: LbHealthSettings,
     /// Target groups: host indices per group.
     pub target_groups: Vec<Vec<HostIdx>>,
+    /// Every target group's targets, one after the other (in target-group order).
+    pub targets: Vec<HostIdx>,
+    /// The targets in each of `azs`, in the order of `targets`.
+    pub az_targets: Vec<Vec<HostIdx>>,
     /// Availability zones with at least one target, sorted (shared: every answer
     /// with one of the LB's node addresses names its zone).
     pub azs: Vec<Arc<str>>,

@@ -78,7 +78,21 @@ impl Validator {
             let azs: Vec<Arc<str>> = azs.into_iter().map(Arc::from).collect();
             let node_texts = azs.iter().map(|az| Arc::from(format!("{}@{az}", l.id))).collect();
             let name_text = Arc::from(l.dns_name.as_str());
-            eps.lbs.push(LoadBalancer { spec: l.clone(), health, target_groups: tgs, azs, node_texts, name_text });
+            let targets: Vec<HostIdx> = tgs.iter().flatten().copied().collect();
+            let az_targets = azs
+                .iter()
+                .map(|az| targets.iter().copied().filter(|&h| *eps.hosts[h].spec.az == **az).collect())
+                .collect();
+            eps.lbs.push(LoadBalancer {
+                spec: l.clone(),
+                health,
+                target_groups: tgs,
+                targets,
+                az_targets,
+                azs,
+                node_texts,
+                name_text,
+            });
         }
         for (i, h) in spec.hosts.iter().enumerate() {
             // A stand-alone host's region is the zone region its AZ name starts with.
