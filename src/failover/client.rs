@@ -230,8 +230,9 @@ impl Client {
 pub(super) struct Resolved {
     /// Address items, in the order the client tries them.
     pub addrs: Arc<Vec<Item>>,
-    /// The addresses as one line (`alb-use1@us-east-1a, …`).
-    pub summary: Arc<str>,
+    /// The addresses as one line (`alb-use1@us-east-1a, …`), for a probe's log
+    /// (`None` for other clients: nothing shows their answers).
+    pub summary: Option<Arc<str>>,
 }
 
 /// A client's cached answer.

@@ -60,19 +60,22 @@ impl Sim {
                 return Err(r);
             }
         };
-        // The addresses joined by ", ", written straight into one string.
-        let mut summary = String::new();
-        let texts = addrs.iter().filter_map(|i| match i {
-            Item::Addr { text, .. } => Some(&**text),
-            _ => None,
-        });
-        for (i, text) in texts.enumerate() {
-            if i > 0 {
-                summary.push_str(", ");
+        // For a probe's log, the addresses joined by ", ", written straight into one
+        // string.
+        let summary = self.clients[c].probe.map(|_| {
+            let mut summary = String::new();
+            let texts = addrs.iter().filter_map(|i| match i {
+                Item::Addr { text, .. } => Some(&**text),
+                _ => None,
+            });
+            for (i, text) in texts.enumerate() {
+                if i > 0 {
+                    summary.push_str(", ");
+                }
+                summary.push_str(text);
             }
-            summary.push_str(text);
-        }
-        let summary: Arc<str> = Arc::from(summary);
+            Arc::from(summary)
+        });
         let answer = Resolved { addrs: Arc::new(addrs), summary };
         if let Some(p) = self.clients[c].probe {
             let region = self.first_addr_region(&answer.addrs);

@@ -258,7 +258,7 @@ impl Recorder {
         }
         probe.observations.push(ProbeObs {
             at: t,
-            answer: o.answer.to_string(),
+            answer: o.answer.as_deref().unwrap_or_default().to_string(),
             client_cache_hit: o.client_cache_hit,
             region: o.region.map(|r| regions.name(r).to_string()),
             result: o.result,
@@ -272,7 +272,7 @@ impl Recorder {
             t,
             TraceDetail::Probe {
                 probe: p,
-                answer: o.answer.clone(),
+                answer: o.answer.clone().unwrap_or_default(),
                 region: o.region,
                 result: o.result,
                 elapsed_ms: o.elapsed_ms,

@@ -75,8 +75,8 @@ pub struct RequestOutcome {
     pub elapsed_ms: u64,
     /// The region that served it (or that the last failed attempt reached).
     pub region: Option<RegionId>,
-    /// The DNS answer it used, as the probe log shows it.
-    pub answer: Arc<str>,
+    /// The DNS answer it used, as the probe log shows it (probes only).
+    pub answer: Option<Arc<str>>,
     /// Whether the answer came from the client's own cache.
     pub client_cache_hit: bool,
     /// Whether it reused a kept-alive connection.
@@ -154,7 +154,7 @@ impl Sim {
                     result,
                     elapsed_ms: elapsed,
                     region: None,
-                    answer: Arc::from(result.as_str()),
+                    answer: self.clients[c].probe.map(|_| Arc::from(result.as_str())),
                     client_cache_hit,
                     reused_connection: false,
                 };
@@ -219,8 +219,10 @@ impl Sim {
         if keeps_connection(a.outcome) && conn.answered(t, t + SimDuration(a.elapsed_ms)) {
             client.conn = Some(conn);
         }
-        let answer =
-            client.cache.as_ref().map_or_else(|| Arc::from("(kept-alive connection)"), |e| e.answer.summary.clone());
+        let answer = client.probe.map(|_| match &client.cache {
+            Some(e) => e.answer.summary.clone().unwrap_or_default(),
+            None => Arc::from("(kept-alive connection)"),
+        });
         Reuse::Done(RequestOutcome {
             result: RequestResult::of(a.outcome),
             elapsed_ms: a.elapsed_ms,
