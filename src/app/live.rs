@@ -96,6 +96,15 @@ pub fn Caches() -> impl IntoView {
     }
 }
 
+/// A probe log line around its "→ region": a narrow screen wraps the line before the
+/// arrow or after the region, never inside a region's hyphenated name.
+fn split_destination(text: &str) -> (&str, &str, &str) {
+    let Some(i) = text.find("→ ") else { return (text, "", "") };
+    let start = i + "→ ".len();
+    let end = text[start..].find(' ').map_or(text.len(), |j| start + j);
+    (&text[..i], &text[i..end], &text[end..])
+}
+
 /// The probe's requests up to the playhead, one line each, like a terminal.
 #[component]
 pub fn ProbeLog() -> impl IntoView {
@@ -108,10 +117,14 @@ pub fn ProbeLog() -> impl IntoView {
                         l.probe_lines
                             .into_iter()
                             .map(|(_, text, ok)| {
+                                let (before, to, after) = split_destination(&text);
+                                let (before, to, after) = (before.to_string(), to.to_string(), after.to_string());
                                 view! {
                                     <li class:rw-log--bad=!ok>
                                         <span class="rw-log__mark">{if ok { "✓ " } else { "✗ " }}</span>
-                                        {text}
+                                        {before}
+                                        <span class="rw-log__to">{to}</span>
+                                        {after}
                                     </li>
                                 }
                             })

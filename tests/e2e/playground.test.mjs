@@ -200,6 +200,12 @@ test("small screens stack the panels", async () => {
     await open(b.page);
     const overflow = await b.page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page is ${overflow} px wider than a 420 px screen`);
+    // A probe log line that wraps does so around "→ region", never inside the region's name.
+    await b.page.getByTestId("probe-log").locator("li").first().waitFor();
+    const destinations = await b.page.getByTestId("probe-log").locator(".rw-log__to").evaluateAll((spans) =>
+      spans.map((s) => ({ text: s.textContent, lines: s.getClientRects().length })),
+    );
+    assert.ok(destinations.length > 0 && destinations.every((d) => /^→ \S+$/.test(d.text) && d.lines === 1), JSON.stringify(destinations.slice(0, 3)));
     await screenshot(b.page, "playground-small");
     assert.deepEqual(b.log.errors, []);
   } finally {
