@@ -258,11 +258,10 @@ pub fn answer_explained(
 /// November 2022 and is not modelled). TTL [`LB_TTL_S`].
 pub fn lb_answer(zone: &Zone, lb: LbIdx, health: &dyn HealthView) -> Vec<Item> {
     let l = &zone.load_balancers[lb];
-    let has_healthy_target =
-        |az: &str| l.target_groups.iter().flatten().any(|&h| *zone.hosts[h].spec.az == *az && health.target_healthy(h));
+    let has_healthy_target = |i: usize| l.az_targets[i].iter().any(|&h| health.target_healthy(h));
     let node = |i: usize| Item::Addr { text: l.node_texts[i].clone(), dest: Dest::LbNode { lb, az: l.azs[i].clone() } };
     let healthy: Vec<Item> = match l.spec.kind {
-        LbKind::Nlb => (0..l.azs.len()).filter(|&i| has_healthy_target(&l.azs[i])).map(node).collect(),
+        LbKind::Nlb => (0..l.azs.len()).filter(|&i| has_healthy_target(i)).map(node).collect(),
         LbKind::Alb => (0..l.azs.len()).map(node).collect(),
     };
     if healthy.is_empty() { (0..l.azs.len()).map(node).collect() } else { healthy }

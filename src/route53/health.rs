@@ -283,7 +283,7 @@ impl HealthEngine {
             });
         }
         for (li, l) in zone.load_balancers.iter().enumerate() {
-            for &h in l.target_groups.iter().flatten() {
+            for &h in &l.targets {
                 let ok = target_probe(world, h, l.health.timeout_s).0;
                 e.targets[h] = Some(TargetState { lb_healthy: ok, streak: 0, passive_down: false });
                 let mut rng =
