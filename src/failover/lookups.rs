@@ -52,14 +52,12 @@ impl Sim {
 
     /// Asks client `c`'s resolver and caches the answer as the client's kind does.
     fn refresh_client_cache(&mut self, c: ClientIdx, t: SimTime, rules: ClientRules) -> Lookup {
-        let (resolved, ttl_s) = self.resolve(c, NameTable::SERVICE, t, 0);
-        let addrs = match resolved {
-            Ok(a) => a,
-            Err(r) => {
-                self.clients[c].cache = None;
-                return Err(r);
-            }
-        };
+        let mut addrs = Vec::new();
+        let (resolved, ttl_s) = self.resolve(c, NameTable::SERVICE, t, 0, &mut addrs);
+        if let Err(r) = resolved {
+            self.clients[c].cache = None;
+            return Err(r);
+        }
         // For a probe's log, the addresses joined by ", ", written straight into one
         // string.
         let summary = self.clients[c].probe.map(|_| {
@@ -91,14 +89,16 @@ impl Sim {
     }
 
     /// The resolver's full resolution of `name` for client `c`, following CNAMEs:
-    /// (addresses or an empty-answer result, the smallest TTL on the chain).
+    /// its addresses appended to `out` in answer order, and (an empty-answer result
+    /// if any, the smallest TTL on the chain).
     fn resolve(
         &mut self,
         c: ClientIdx,
         name: NameId,
         t: SimTime,
         depth: u32,
-    ) -> (Result<Vec<Item>, RequestResult>, u32) {
+        out: &mut Vec<Item>,
+    ) -> (Result<(), RequestResult>, u32) {
         if depth > CNAME_CHAIN_MAX {
             return (Err(RequestResult::Failed(Outcome::Timeout)), 0);
         }
@@ -125,7 +125,6 @@ impl Sim {
             Answer::NxDomain { ttl_s } => (Err(RequestResult::NxDomain), *ttl_s),
             Answer::NoData { ttl_s, .. } => (Err(RequestResult::NoAnswer), *ttl_s),
             Answer::Records { items, ttl_s, .. } => {
-                let mut out = Vec::new();
                 let mut ttl = *ttl_s;
                 for item in items {
                     match item {
@@ -136,16 +135,15 @@ impl Sim {
                                 CnameTo::Zone => self.names.intern(target),
                                 CnameTo::External => return (Err(RequestResult::Failed(Outcome::Timeout)), ttl),
                             };
-                            let (res, t2) = self.resolve(c, id, t, depth + 1);
+                            let (res, t2) = self.resolve(c, id, t, depth + 1, out);
                             ttl = ttl.min(t2);
-                            match res {
-                                Ok(v) => out.extend(v),
-                                Err(e) => return (Err(e), ttl),
+                            if let Err(e) = res {
+                                return (Err(e), ttl);
                             }
                         }
                     }
                 }
-                (Ok(out), ttl)
+                (Ok(()), ttl)
             }
         }
     }
@@ -161,7 +159,7 @@ impl Sim {
             let view = self.health.view_at(&self.zone, loc);
             let mut items = answer::lb_answer(&self.zone, lb, &view);
             self.r53_rng.shuffle(&mut items);
-            return Answer::Records { items, ttl_s: answer::LB_TTL_S, path: vec![] };
+            return Answer::Records { items, ttl_s: answer::LB_TTL_S };
         }
         let ecs = if self.resolvers[r].ecs { self.clients[c].ecs.as_deref() } else { None };
         let q =

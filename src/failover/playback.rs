@@ -479,14 +479,10 @@ impl Playback {
             now: t,
         };
         let (a, ex) = answer::answer_explained(sim.zone(), &q, &view, &latency, &mut SimRng::new(self.scenario.seed));
-        let path = match &a {
-            answer::Answer::Records { path, .. } => path.clone(),
-            _ => Vec::new(),
-        };
         Ok(Tested {
             answer: a.summary(),
             steps: ex.steps.into_iter().map(|s| (s.depth, s.verdict, s.text)).collect(),
-            path,
+            path: ex.path,
         })
     }
 }

@@ -203,7 +203,7 @@ mod tests {
     use crate::route53::answer::NoDataReason;
 
     fn records(ttl_s: u32) -> Answer {
-        Answer::Records { items: vec![], ttl_s, path: vec![] }
+        Answer::Records { items: vec![], ttl_s }
     }
 
     #[test]

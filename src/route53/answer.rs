@@ -28,14 +28,14 @@ use crate::base::geo::Place;
 use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
 use crate::route53::latency::LatencyTable;
-use crate::route53::zone::{CheckIdx, Endpoint, HostIdx, LbIdx, RecordIdx, Zone};
+use crate::route53::zone::{CheckIdx, Endpoint, HostIdx, LbIdx, Zone};
 use crate::spec::zone::{LbKind, RecordType};
 
 mod engine;
 mod explain;
 mod policies;
 
-use engine::Engine;
+use engine::{Engine, HealthMemo};
 pub use explain::{Explain, Step, Verdict};
 
 /// TTL of a load balancer's own DNS name and of aliases to it (model: answers).
@@ -154,8 +154,6 @@ pub enum Answer {
         items: Vec<Item>,
         /// TTL in seconds.
         ttl_s: u32,
-        /// The records chosen on the way, outermost first (highlighted by the UI).
-        path: Vec<RecordIdx>,
     },
     /// NOERROR with no records: the type is absent, or geolocation / IP-based routing
     /// matched nothing and has no default ("no answer"). Cached negatively.
@@ -226,10 +224,20 @@ pub fn answer(
     latency: &LatencyTable,
     rng: &mut SimRng,
 ) -> Answer {
-    Engine { zone, query, health, latency, explain: None, memo: vec![None; zone.records.len()] }.run(rng)
+    Engine {
+        zone,
+        query,
+        health,
+        latency,
+        explain: None,
+        memo: HealthMemo::new(zone.records.len()),
+        reasons: Vec::new(),
+    }
+    .run(rng)
 }
 
-/// Answers `query` and returns the path taken with an explanation of each step.
+/// Answers `query` and returns the path taken (the records chosen) with an
+/// explanation of each step.
 pub fn answer_explained(
     zone: &Zone,
     query: &Query<'_>,
@@ -243,7 +251,8 @@ pub fn answer_explained(
         health,
         latency,
         explain: Some(Explain::default()),
-        memo: vec![None; zone.records.len()],
+        memo: HealthMemo::new(zone.records.len()),
+        reasons: vec![None; zone.records.len()],
     };
     let a = e.run(rng);
     (a, e.explain.unwrap_or_default())

@@ -87,8 +87,10 @@ proptest! {
         let from = client_at("ashburn", [198, 51, 100, 7], 32);
         let mut rng = SimRng::new(seed);
         let any_healthy = zone.records.iter().any(|r| !health.checks.contains(&r.check.unwrap()));
-        let a = ask(&zone, "p.example.com", &from, &health, &mut rng);
-        let Answer::Records { path, items, .. } = a else { panic!("unexpected empty answer") };
+        let (a, explain) = ask_explained(&zone, "p.example.com", &from, &health, &mut rng);
+        let Answer::Records { items, .. } = a else { panic!("unexpected empty answer") };
+        let path = explain.path;
+        prop_assert!(!path.is_empty());
         prop_assert!(!items.is_empty());
         if any_healthy {
             for r in path {
@@ -115,5 +117,27 @@ proptest! {
             (0..20).map(|_| addrs(&ask(&zone, "p.example.com", &from, &health, &mut rng))).collect::<Vec<_>>()
         };
         prop_assert_eq!(run(), run());
+    }
+
+    /// Explaining an answer writes text and the path only: the answer and the draws
+    /// are the same as without (the simulation answers unexplained, the query tester
+    /// explained).
+    #[test]
+    fn an_explained_answer_is_the_same_answer(
+        policy in policy(),
+        weights in prop::collection::vec(0u32..=255, 2..10),
+        down in prop::collection::vec(any::<bool>(), 1..10),
+        seed in any::<u64>(),
+    ) {
+        let (zone, health) = build(policy, &weights, &down);
+        let from = client_at("ashburn", [198, 51, 100, 7], 32);
+        let (mut plain_rng, mut explained_rng) = (SimRng::new(seed), SimRng::new(seed));
+        for _ in 0..5 {
+            let plain = ask(&zone, "p.example.com", &from, &health, &mut plain_rng);
+            let (explained, explain) = ask_explained(&zone, "p.example.com", &from, &health, &mut explained_rng);
+            prop_assert_eq!(&plain, &explained);
+            prop_assert!(!explain.steps.is_empty());
+        }
+        prop_assert_eq!(plain_rng.next_u64(), explained_rng.next_u64());
     }
 }

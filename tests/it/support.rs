@@ -126,6 +126,18 @@ pub fn ask(zone: &Zone, name: &str, from: &ClientAddr, health: &dyn HealthView, 
     answer::answer(zone, &q, health, &latency(), rng)
 }
 
+/// [`ask`] with the explanation, which carries the records chosen on the way.
+pub fn ask_explained(
+    zone: &Zone,
+    name: &str,
+    from: &ClientAddr,
+    health: &dyn HealthView,
+    rng: &mut SimRng,
+) -> (Answer, answer::Explain) {
+    let q = Query { name, rtype: RecordType::A, resolver: from, ecs: None, now: SimTime::ZERO };
+    answer::answer_explained(zone, &q, health, &latency(), rng)
+}
+
 /// The addresses of an answer, sorted.
 pub fn addrs(a: &Answer) -> Vec<String> {
     match a {

@@ -25,16 +25,46 @@ pub(super) struct Engine<'a> {
     pub(super) latency: &'a LatencyTable,
     /// The explanation being written, when one was asked for.
     pub(super) explain: Option<Explain>,
-    /// Each record's health and its reason, once computed for this query.
-    pub(super) memo: Vec<Option<(bool, String)>>,
+    /// Each record's health, once computed for this query.
+    pub(super) memo: HealthMemo,
+    /// Why each record is healthy or not, once computed (only when explaining).
+    pub(super) reasons: Vec<Option<String>>,
 }
 
-/// The result of selecting inside a group.
+/// Each record's health for one query: two bit sets for a zone of up to 128 records
+/// (nothing to allocate per query), a list for a larger one.
+pub(super) struct HealthMemo {
+    known: u128,
+    ok: u128,
+    more: Vec<Option<bool>>,
+}
+
+impl HealthMemo {
+    pub(super) fn new(records: usize) -> Self {
+        let more = if records > 128 { vec![None; records] } else { Vec::new() };
+        Self { known: 0, ok: 0, more }
+    }
+
+    fn get(&self, r: RecordIdx) -> Option<bool> {
+        if self.more.is_empty() { (self.known >> r & 1 == 1).then_some(self.ok >> r & 1 == 1) } else { self.more[r] }
+    }
+
+    fn set(&mut self, r: RecordIdx, ok: bool) {
+        if self.more.is_empty() {
+            self.known |= 1 << r;
+            self.ok |= u128::from(ok) << r;
+        } else {
+            self.more[r] = Some(ok);
+        }
+    }
+}
+
+/// The result of selecting inside a group (the records chosen are on the explanation's
+/// path, when explaining).
 pub(super) enum Selected {
     Records {
         items: Vec<Item>,
         ttl_s: u32,
-        path: Vec<RecordIdx>,
     },
     NoMatch,
     /// An alias chosen on the way points at a name with no records.
@@ -87,17 +117,23 @@ impl Engine<'_> {
             }
             return Answer::NxDomain { ttl_s: neg };
         };
-        match self.select(g, 0, rng) {
-            Selected::Records { items, ttl_s, path } => Answer::Records { items, ttl_s, path },
-            Selected::NoMatch => Answer::NoData { ttl_s: neg, reason: NoDataReason::NoMatch },
-            Selected::Missing => Answer::NoData { ttl_s: neg, reason: NoDataReason::AliasTargetMissing },
+        let (answer, has_path) = match self.select(g, 0, rng) {
+            Selected::Records { items, ttl_s } => (Answer::Records { items, ttl_s }, true),
+            Selected::NoMatch => (Answer::NoData { ttl_s: neg, reason: NoDataReason::NoMatch }, false),
+            Selected::Missing => (Answer::NoData { ttl_s: neg, reason: NoDataReason::AliasTargetMissing }, false),
+        };
+        if let Some(ex) = &mut self.explain
+            && !has_path
+        {
+            ex.path.clear();
         }
+        answer
     }
 
     /// Health of record `r` and, when explaining, why (memoised per query).
     pub(super) fn healthy(&mut self, r: RecordIdx) -> (bool, String) {
-        if let Some(v) = &self.memo[r] {
-            return v.clone();
+        if let Some(ok) = self.memo.get(r) {
+            return (ok, self.reasons.get(r).cloned().flatten().unwrap_or_default());
         }
         let z = self.zone;
         let rec = &z.records[r];
@@ -105,10 +141,7 @@ impl Engine<'_> {
         let mut reasons: Vec<String> = Vec::new();
         let mut ok = true;
         if matches!(rec.policy, Policy::Simple) {
-            let v =
-                (true, if explaining { "simple records are never health checked".to_string() } else { String::new() });
-            self.memo[r] = Some(v.clone());
-            return v;
+            return self.remember(r, true, || "simple records are never health checked".to_string());
         }
         if let Some(c) = rec.check {
             let h = self.health.check_healthy(c);
@@ -161,9 +194,23 @@ impl Engine<'_> {
         if explaining && reasons.is_empty() {
             reasons.push("no health check and no target evaluation: always healthy".to_string());
         }
-        let v = (ok, reasons.join("; "));
-        self.memo[r] = Some(v.clone());
-        v
+        self.remember(r, ok, || reasons.join("; "))
+    }
+
+    /// Remembers record `r`'s health for this query, with why when explaining.
+    fn remember(&mut self, r: RecordIdx, ok: bool, reason: impl FnOnce() -> String) -> (bool, String) {
+        self.memo.set(r, ok);
+        if self.explain.is_none() {
+            return (ok, String::new());
+        }
+        let reason = reason();
+        self.reasons[r] = Some(reason.clone());
+        (ok, reason)
+    }
+
+    /// Record `r`'s health as already remembered for this query.
+    pub(super) fn known_healthy(&self, r: RecordIdx) -> bool {
+        self.memo.get(r).expect("judged before")
     }
 
     /// Chooses inside group `g` by its policy, then resolves the chosen records.
@@ -240,15 +287,13 @@ impl Engine<'_> {
         self.resolve_one(one, depth, rng)
     }
 
-    /// Record `r`'s answer as it is, with the record first on the path.
+    /// Record `r`'s answer as it is, with the record on the path before those its
+    /// alias leads to.
     fn resolve_one(&mut self, r: RecordIdx, depth: usize, rng: &mut SimRng) -> Selected {
-        match self.resolve(r, depth, rng) {
-            Selected::Records { items, ttl_s, path: mut p } => {
-                p.insert(0, r);
-                Selected::Records { items, ttl_s, path: p }
-            }
-            empty @ (Selected::NoMatch | Selected::Missing) => empty,
+        if let Some(ex) = &mut self.explain {
+            ex.path.push(r);
         }
+        self.resolve(r, depth, rng)
     }
 
     /// Every chosen record resolved (several for multivalue; one as [`Engine::resolve_one`]).
@@ -258,19 +303,16 @@ impl Engine<'_> {
         }
         let mut items = Vec::new();
         let mut ttl = u32::MAX;
-        let mut path = Vec::new();
         for &r in chosen {
-            path.push(r);
-            match self.resolve(r, depth, rng) {
-                Selected::Records { items: i, ttl_s, path: p } => {
+            match self.resolve_one(r, depth, rng) {
+                Selected::Records { items: i, ttl_s } => {
                     items.extend(i);
                     ttl = ttl.min(ttl_s);
-                    path.extend(p);
                 }
                 empty @ (Selected::NoMatch | Selected::Missing) => return empty,
             }
         }
-        Selected::Records { items, ttl_s: ttl, path }
+        Selected::Records { items, ttl_s: ttl }
     }
 
     /// What record `r` answers: its values, or its alias target followed.
@@ -284,7 +326,7 @@ impl Engine<'_> {
                     // Simple records return every value, shuffled (model: answers).
                     rng.shuffle(&mut items);
                 }
-                Selected::Records { items, ttl_s: rec.ttl_s.unwrap_or(0), path: Vec::new() }
+                Selected::Records { items, ttl_s: rec.ttl_s.unwrap_or(0) }
             }
             Target::AliasGroup(t) => {
                 let t = *t;
@@ -309,7 +351,7 @@ impl Engine<'_> {
                         lb.spec.id, lb.spec.dns_name
                     )
                 });
-                Selected::Records { items, ttl_s: LB_TTL_S, path: Vec::new() }
+                Selected::Records { items, ttl_s: LB_TTL_S }
             }
         }
     }

@@ -39,6 +39,9 @@ pub struct Step {
 pub struct Explain {
     /// Steps, in order.
     pub steps: Vec<Step>,
+    /// The records chosen on the way to an answer with records, outermost first
+    /// (highlighted by the UI); empty for an empty answer.
+    pub path: Vec<RecordIdx>,
 }
 
 impl Explain {

@@ -13,42 +13,32 @@ use crate::spec::zone::GeoLocationSpec;
 impl Engine<'_> {
     /// Latency candidates, lowest round trip from the client first (members of a
     /// group share its policy, as validated).
-    pub(super) fn latency_candidates(&self, members: &[RecordIdx], client: &ClientAddr) -> Vec<(RecordIdx, String)> {
+    pub(super) fn latency_candidates(&self, members: &[RecordIdx], client: &ClientAddr) -> Vec<Cand> {
         let now = self.query.now;
         let explaining = self.explain.is_some();
-        let mut ordered: Vec<(u64, RecordIdx, &str)> = members
+        let mut ordered: Vec<Cand> = members
             .iter()
             .filter_map(|&m| match &self.zone.records[m].policy {
                 Policy::Latency { region } => {
-                    Some((self.latency.rtt_us(&client.place, region, now), m, region.as_str()))
+                    let rtt = self.latency.rtt_us(&client.place, region, now);
+                    let why = if explaining {
+                        format!("{region} at {:.1} ms from {}", rtt as f64 / 1000.0, client.place.key)
+                    } else {
+                        String::new()
+                    };
+                    Some(Cand { key: rtt, record: m, why })
                 }
                 _ => None,
             })
             .collect();
-        ordered.sort();
+        ordered.sort_unstable_by_key(|c| (c.key, c.record));
         ordered
-            .into_iter()
-            .map(|(rtt, m, region)| {
-                let why = if explaining {
-                    format!("{region} at {:.1} ms from {}", rtt as f64 / 1000.0, client.place.key)
-                } else {
-                    String::new()
-                };
-                (m, why)
-            })
-            .collect()
     }
 
     /// Takes the first healthy candidate of an ordered list; fails open to the first.
-    pub(super) fn first_healthy(
-        &mut self,
-        g: GroupIdx,
-        cands: &[(RecordIdx, String)],
-        depth: usize,
-        order: &str,
-    ) -> RecordIdx {
+    pub(super) fn first_healthy(&mut self, g: GroupIdx, cands: &[Cand], depth: usize, order: &str) -> RecordIdx {
         let z = self.zone;
-        for (i, (m, why)) in cands.iter().enumerate() {
+        for (i, Cand { record: m, why, .. }) in cands.iter().enumerate() {
             let (ok, reason) = self.healthy(*m);
             if ok {
                 self.note(depth, g, Some(*m), Verdict::Taken, || {
@@ -64,7 +54,7 @@ impl Engine<'_> {
                 format!("{}: {why}; {reason} → skipped", z.records[*m].label())
             });
         }
-        let first = cands[0].0;
+        let first = cands[0].record;
         self.note(depth, g, Some(first), Verdict::FailOpen, || {
             let label = z.records[first].label();
             format!("every candidate is unhealthy, so Route 53 fails open: all count as healthy → {label} ({order})")
@@ -80,57 +70,57 @@ impl Engine<'_> {
             Policy::Weighted { weight } => u64::from(weight),
             _ => 0,
         };
-        let nonzero: Vec<RecordIdx> = members.iter().copied().filter(|&m| weight(m) > 0).collect();
-        let zero: Vec<RecordIdx> = members.iter().copied().filter(|&m| weight(m) == 0).collect();
-        let healthy_of = |set: &[RecordIdx], this: &mut Self| -> Vec<RecordIdx> {
-            set.iter()
-                .copied()
-                .filter(|&m| {
-                    let (ok, reason) = this.healthy(m);
-                    if !ok {
-                        this.note(depth, g, Some(m), Verdict::Skipped, || {
-                            format!("{} (weight {}): {reason} → skipped", z.records[m].label(), weight(m))
-                        });
-                    }
-                    ok
-                })
-                .collect()
-        };
-        let (pool, how, verdict): (Vec<RecordIdx>, &str, Verdict) = if !nonzero.is_empty() {
-            let h = healthy_of(&nonzero, self);
-            if !h.is_empty() {
-                (h, "weighted draw among healthy records with weight > 0", Verdict::Taken)
-            } else {
-                let hz = healthy_of(&zero, self);
-                if !hz.is_empty() {
-                    (
-                        hz,
-                        "every weight > 0 record is unhealthy, so the weight-0 records are used, equally likely",
-                        Verdict::Taken,
-                    )
+        // The members with weight > 0 (`nonzero`) or 0: how many are healthy, each judged
+        // once and noted when skipped.
+        let healthy_in = |nonzero: bool, this: &mut Self| -> usize {
+            let mut n = 0;
+            for &m in members.iter().filter(|&&m| (weight(m) > 0) == nonzero) {
+                let (ok, reason) = this.healthy(m);
+                if ok {
+                    n += 1;
                 } else {
-                    (
-                        nonzero.clone(),
-                        "everything is unhealthy: fail open, weighted draw among weight > 0",
-                        Verdict::FailOpen,
-                    )
+                    this.note(depth, g, Some(m), Verdict::Skipped, || {
+                        format!("{} (weight {}): {reason} → skipped", z.records[m].label(), weight(m))
+                    });
                 }
             }
-        } else {
-            let h = healthy_of(&zero, self);
-            if !h.is_empty() {
-                (h, "all weights are 0: every healthy record equally likely", Verdict::Taken)
-            } else {
-                (zero.clone(), "all weights are 0 and all unhealthy: fail open, equally likely", Verdict::FailOpen)
-            }
+            n
         };
-        let total: u64 = pool.iter().map(|&m| weight(m)).sum();
+        // The pool drawn from: the members of one weight class, only the healthy ones
+        // unless failing open.
+        let any_nonzero = members.iter().any(|&m| weight(m) > 0);
+        let (nonzero, healthy_only, how, verdict) = if any_nonzero {
+            if healthy_in(true, self) > 0 {
+                (true, true, "weighted draw among healthy records with weight > 0", Verdict::Taken)
+            } else if healthy_in(false, self) > 0 {
+                (
+                    false,
+                    true,
+                    "every weight > 0 record is unhealthy, so the weight-0 records are used, equally likely",
+                    Verdict::Taken,
+                )
+            } else {
+                (true, false, "everything is unhealthy: fail open, weighted draw among weight > 0", Verdict::FailOpen)
+            }
+        } else if healthy_in(false, self) > 0 {
+            (false, true, "all weights are 0: every healthy record equally likely", Verdict::Taken)
+        } else {
+            (false, false, "all weights are 0 and all unhealthy: fail open, equally likely", Verdict::FailOpen)
+        };
+        let this = &*self;
+        let pool = || {
+            members
+                .iter()
+                .copied()
+                .filter(move |&m| (weight(m) > 0) == nonzero && (!healthy_only || this.known_healthy(m)))
+        };
+        let (n, total) = pool().fold((0usize, 0u64), |(n, t), m| (n + 1, t + weight(m)));
         let pick = if total == 0 {
-            pool[rng.below(pool.len() as u64) as usize]
+            pool().nth(rng.below(n as u64) as usize).expect("within the pool")
         } else {
             let mut x = rng.below(total);
-            let mut chosen = pool[pool.len() - 1];
-            for &m in &pool {
+            let mut chosen = pool().next_back().expect("a non-empty pool");
+            for m in pool() {
                 let w = weight(m);
                 if x < w {
                     chosen = m;
@@ -140,7 +130,7 @@ impl Engine<'_> {
             }
             chosen
         };
-        let (w, n) = (weight(pick), pool.len());
+        let w = weight(pick);
         self.note(depth, g, Some(pick), verdict, || {
             let label = z.records[pick].label();
             if total == 0 {
@@ -228,52 +218,57 @@ impl Engine<'_> {
     }
 }
 
+/// A candidate of a policy that orders its records: its sort key, the record, and why
+/// it is a candidate (only when explaining, else empty).
+pub(super) struct Cand {
+    /// What the policy orders by (a round trip, a biased distance, a prefix length).
+    pub(super) key: u64,
+    /// The record.
+    pub(super) record: RecordIdx,
+    /// Why it is a candidate.
+    pub(super) why: String,
+}
+
 /// Geolocation candidates for `place`, most specific first, default last (model: answers);
 /// each with why it matches when `explaining` (else an empty string).
-pub(super) fn geo_candidates(
-    z: &Zone,
-    members: &[RecordIdx],
-    place: &Place,
-    explaining: bool,
-) -> Vec<(RecordIdx, String)> {
+pub(super) fn geo_candidates(z: &Zone, members: &[RecordIdx], place: &Place, explaining: bool) -> Vec<Cand> {
     let find = |want: &dyn Fn(&GeoLocationSpec) -> bool| {
         members
             .iter()
             .copied()
             .find(|&m| matches!(&z.records[m].policy, Policy::Geolocation { location } if want(location)))
     };
-    let why = |text: &dyn Fn() -> String| if explaining { text() } else { String::new() };
+    let cand = |record: RecordIdx, text: &dyn Fn() -> String| Cand {
+        key: 0,
+        record,
+        why: if explaining { text() } else { String::new() },
+    };
     let mut out = Vec::new();
     if let Some(country) = &place.country {
         if let Some(sub) = &place.subdivision
             && let Some(m) =
                 find(&|l| matches!(l, GeoLocationSpec::Subdivision { country: c, code } if c == country && code == sub))
         {
-            out.push((m, why(&|| format!("matches state {country}-{sub}"))));
+            out.push(cand(m, &|| format!("matches state {country}-{sub}")));
         }
         if let Some(m) = find(&|l| matches!(l, GeoLocationSpec::Country(c) if c == country)) {
-            out.push((m, why(&|| format!("matches country {country}"))));
+            out.push(cand(m, &|| format!("matches country {country}")));
         }
         let continent = place.continent.code();
         if let Some(m) = find(&|l| matches!(l, GeoLocationSpec::Continent(c) if c == continent)) {
-            out.push((m, why(&|| format!("matches continent {continent}"))));
+            out.push(cand(m, &|| format!("matches continent {continent}")));
         }
     }
     if let Some(m) = find(&|l| matches!(l, GeoLocationSpec::Default)) {
-        out.push((m, why(&|| "the default location".to_string())));
+        out.push(cand(m, &|| "the default location".to_string()));
     }
     out
 }
 
 /// Geoproximity candidates, closest first by biased distance (model: answers): a positive
 /// bias shrinks the distance (grows the catchment), a negative one stretches it.
-pub(super) fn geoproximity_candidates(
-    z: &Zone,
-    members: &[RecordIdx],
-    place: &Place,
-    explaining: bool,
-) -> Vec<(RecordIdx, String)> {
-    let mut ordered: Vec<(u64, RecordIdx, String)> = members
+pub(super) fn geoproximity_candidates(z: &Zone, members: &[RecordIdx], place: &Place, explaining: bool) -> Vec<Cand> {
+    let mut ordered: Vec<Cand> = members
         .iter()
         .filter_map(|&m| {
             let Policy::Geoproximity { at, bias } = z.records[m].policy else { return None };
@@ -281,42 +276,32 @@ pub(super) fn geoproximity_candidates(
             let b = f64::from(bias);
             let biased = if bias >= 0 { km * (1.0 - b / 100.0) } else { km / (1.0 + b / 100.0) };
             let why = if explaining { format!("{km:.0} km, bias {bias} → {biased:.0} km") } else { String::new() };
-            Some(((biased * 1000.0) as u64, m, why))
+            Some(Cand { key: (biased * 1000.0) as u64, record: m, why })
         })
         .collect();
-    ordered.sort_by_key(|a| (a.0, a.1));
-    ordered.into_iter().map(|(_, m, t)| (m, t)).collect()
+    ordered.sort_unstable_by_key(|c| (c.key, c.record));
+    ordered
 }
 
 /// IP-based candidates: records whose blocks contain the client prefix, longest
 /// match first, then the `*` default (model: answers).
-pub(super) fn ip_candidates(
-    z: &Zone,
-    members: &[RecordIdx],
-    client: &ClientAddr,
-    explaining: bool,
-) -> Vec<(RecordIdx, String)> {
-    let mut matched: Vec<(u8, RecordIdx)> = members
+pub(super) fn ip_candidates(z: &Zone, members: &[RecordIdx], client: &ClientAddr, explaining: bool) -> Vec<Cand> {
+    let mut out: Vec<Cand> = members
         .iter()
         .filter_map(|&m| {
             let Policy::IpBased { blocks, .. } = &z.records[m].policy else { return None };
-            blocks
-                .iter()
-                .filter(|c| c.contains(client.addr, client.prefix_len))
-                .map(|c| c.len)
-                .max()
-                .map(|len| (len, m))
+            blocks.iter().filter(|c| c.contains(client.addr, client.prefix_len)).map(|c| c.len).max().map(|len| Cand {
+                key: u64::from(len),
+                record: m,
+                why: if explaining { format!("a /{len} block contains {}", fmt_prefix(client)) } else { String::new() },
+            })
         })
         .collect();
-    matched.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut out: Vec<(RecordIdx, String)> = matched
-        .into_iter()
-        .map(|(len, m)| {
-            (m, if explaining { format!("a /{len} block contains {}", fmt_prefix(client)) } else { String::new() })
-        })
-        .collect();
+    // Longest match first.
+    out.sort_unstable_by(|a, b| b.key.cmp(&a.key).then(a.record.cmp(&b.record)));
     if let Some(&m) = members.iter().find(|&&m| matches!(&z.records[m].policy, Policy::IpBased { default: true, .. })) {
-        out.push((m, "the default location '*'".to_string()));
+        let why = if explaining { "the default location '*'".to_string() } else { String::new() };
+        out.push(Cand { key: 0, record: m, why });
     }
     out
 }
