@@ -19,6 +19,7 @@ use crate::base::rng::{SimRng, decimal, stream_id, stream_id_parts};
 use crate::base::time::SimTime;
 use crate::failover::client::{Client, ClientRules, Pacing, Sessions};
 use crate::failover::faults::FaultScript;
+use crate::failover::lookups::FixedAnswers;
 use crate::failover::recording::{Probe, ProbeTrack, Recorder};
 use crate::failover::resolver::{CacheKey, Resolver, ResolverIdx, effective_ttl};
 use crate::failover::sim::{Event, Sim};
@@ -351,6 +352,7 @@ impl Sim {
             health,
             latency,
             r53_rng: SimRng::derive(seed, stream_id("route53")),
+            fixed_answers: FixedAnswers::default(),
             resolvers: cast.resolvers,
             locations,
             clients: cast.clients.into_iter().map(|(c, _, _)| c).collect(),

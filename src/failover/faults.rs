@@ -221,7 +221,10 @@ impl Sim {
             match edit {
                 // Only records change: health checks, load balancers and hosts keep
                 // their indices, so the health engine and the world carry on.
-                ConfigEdit::Records(zone) => self.zone = *zone,
+                ConfigEdit::Records(zone) => {
+                    self.zone = *zone;
+                    self.fixed_answers.clear();
+                }
                 ConfigEdit::Inverted(c, inverted) => self.health.set_inverted(c, inverted),
             }
         }

@@ -6,6 +6,7 @@
 //! the location answers (the answer engine, or a load balancer's name) from the
 //! health it has heard.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::base::time::{SimDuration, SimTime};
@@ -16,7 +17,7 @@ use crate::failover::resolver::{CacheKey, ResolverIdx};
 use crate::failover::sim::Sim;
 use crate::failover::tables::{NameId, NameTable, RegionId};
 use crate::failover::trace::{ResolverNow, TraceDetail};
-use crate::route53::answer::{self, Answer, CnameTo, Dest, Item, NoDataReason, Query};
+use crate::route53::answer::{self, Answer, ClientAddr, CnameTo, Dest, Item, NoDataReason, Query};
 use crate::route53::endpoints::Outcome;
 use crate::spec::zone::RecordType;
 
@@ -161,11 +162,30 @@ impl Sim {
             self.r53_rng.shuffle(&mut items);
             return Answer::Records { items, ttl_s: answer::LB_TTL_S };
         }
-        let ecs = if self.resolvers[r].ecs { self.clients[c].ecs.as_deref() } else { None };
-        let q =
-            Query { name: self.names.name(name), rtype: RecordType::A, resolver: &self.resolvers[r].addr, ecs, now: t };
-        let view = self.health.view_at(&self.zone, loc);
-        let mut a = answer::answer(&self.zone, &q, &view, &self.latency, &mut self.r53_rng);
+        let ecs = if self.resolvers[r].ecs { self.clients[c].ecs.as_ref() } else { None };
+        let stamp = (self.health.dns_changes(), self.latency.epoch(t));
+        let key = (loc, name, r, ecs.map(|e| (e.addr, e.prefix_len)));
+        let mut a = match self.fixed_answers.get(stamp, key, ecs) {
+            Some((a, draws)) => {
+                draws.replay(&mut self.r53_rng);
+                a
+            }
+            None => {
+                let q = Query {
+                    name: self.names.name(name),
+                    rtype: RecordType::A,
+                    resolver: &self.resolvers[r].addr,
+                    ecs: ecs.map(|e| &**e),
+                    now: t,
+                };
+                let view = self.health.view_at(&self.zone, loc);
+                let (a, draws) = answer::answer_with_draws(&self.zone, &q, &view, &self.latency, &mut self.r53_rng);
+                if draws.fixed() {
+                    self.fixed_answers.put(key, ecs.cloned(), &a, draws);
+                }
+                a
+            }
+        };
         if let Answer::Records { items, .. } = &mut a
             && items.len() > 1
             && items.iter().all(|i| matches!(i, Item::Addr { dest: Dest::LbNode { .. }, .. }))
@@ -208,5 +228,122 @@ impl Sim {
             Item::Addr { dest, .. } => self.regions.of_dest(dest),
             _ => None,
         })
+    }
+}
+
+/// Who asked where: (the DNS location, the name, the resolver, the client subnet it
+/// sent).
+type AskedBy = (usize, NameId, ResolverIdx, Option<(u32, u8)>);
+
+/// Route 53's answers that no draw could change ([`answer::Draws::fixed`]), by who
+/// asked where. Such an answer depends only on the query, the zone, the health the
+/// location's DNS servers see and the latency data: while the health engine's count
+/// of DNS changes and the latency epoch stay as they were (and the zone, which
+/// [`FixedAnswers::clear`] is told of), the same query gets the same answer and makes
+/// the same draws, which [`answer::Draws::replay`] makes again. A copy starts empty,
+/// so checkpoints neither carry nor share it; a run answers the same with or without.
+#[derive(Debug, Default)]
+pub struct FixedAnswers {
+    /// (DNS changes, latency epoch) the answers hold for.
+    stamp: (u64, u64),
+    answers: BTreeMap<AskedBy, FixedAnswer>,
+    /// Tests: answer every query afresh, and count the answers served again.
+    #[cfg(test)]
+    off: bool,
+    #[cfg(test)]
+    served: u64,
+}
+
+#[derive(Debug)]
+struct FixedAnswer {
+    /// The client subnet sent, compared in full (the key has only its address).
+    ecs: Option<Arc<ClientAddr>>,
+    answer: Answer,
+    draws: answer::Draws,
+}
+
+impl Clone for FixedAnswers {
+    fn clone(&self) -> Self {
+        FixedAnswers::default()
+    }
+}
+
+impl FixedAnswers {
+    /// Forgets every answer (the zone changed).
+    pub fn clear(&mut self) {
+        self.answers.clear();
+    }
+
+    /// The answer fixed for `key` under `stamp`, with its draws.
+    fn get(
+        &mut self,
+        stamp: (u64, u64),
+        key: AskedBy,
+        ecs: Option<&Arc<ClientAddr>>,
+    ) -> Option<(Answer, answer::Draws)> {
+        #[cfg(test)]
+        if self.off {
+            return None;
+        }
+        if stamp != self.stamp {
+            self.stamp = stamp;
+            self.answers.clear();
+            return None;
+        }
+        let e = self.answers.get(&key)?;
+        let same_ecs = match (ecs, &e.ecs) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+            _ => false,
+        };
+        #[cfg(test)]
+        {
+            self.served += u64::from(same_ecs);
+        }
+        same_ecs.then(|| (e.answer.clone(), e.draws))
+    }
+
+    /// Remembers a fixed answer for `key` (under the stamp of the last [`Self::get`]).
+    fn put(&mut self, key: AskedBy, ecs: Option<Arc<ClientAddr>>, answer: &Answer, draws: answer::Draws) {
+        self.answers.insert(key, FixedAnswer { ecs, answer: answer.clone(), draws });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Answering again from [`FixedAnswers`] changes nothing: presets of every
+    /// routing shape run to the same trace, the same numbers and the same Route 53
+    /// draws with and without it — and it does serve answers again.
+    #[test]
+    fn fixed_answers_change_no_run() {
+        for name in [
+            "latency-weighted-cname-ttl1-nlb",
+            "latency-weighted-cname-ttl1-alb",
+            "latency-weighted-checks-alb",
+            "latency-failover-nlb",
+            "latency-near-tie-nlb",
+            "geo-failover-alb",
+            "geo-checks-only-nlb",
+            "all-defaults-nlb",
+        ] {
+            let s = crate::design::presets::preset(name).unwrap();
+            let run = |fixed: bool| {
+                let mut sim = Sim::new(&s).unwrap();
+                sim.fixed_answers.off = !fixed;
+                sim.run_until(sim.duration());
+                let r = sim.report();
+                let served = sim.fixed_answers.served;
+                ((sim.trace_hash(), format!("{:?}", r.summary), sim.r53_rng.next_u64()), served)
+            };
+            let (with, served) = run(true);
+            let (without, none) = run(false);
+            assert_eq!(with, without, "{name}");
+            assert_eq!(none, 0);
+            if name.contains("ttl1") {
+                assert!(served > 1_000, "{name}: {served} answers served again");
+            }
+        }
     }
 }

@@ -37,6 +37,7 @@ use crate::base::rng::SimRng;
 use crate::base::time::SimTime;
 use crate::failover::client::Client;
 use crate::failover::faults::FaultScript;
+use crate::failover::lookups::FixedAnswers;
 use crate::failover::recording::{Cause, Recorder};
 use crate::failover::resolver::Resolver;
 use crate::failover::tables::{NameTable, RegionTable};
@@ -95,6 +96,9 @@ pub struct Sim {
     pub(super) latency: LatencyTable,
     /// Route 53's own draws (weighted choice, shuffled answers).
     pub(super) r53_rng: SimRng,
+    /// Answers that no draw could change, to answer again while nothing they depend
+    /// on has changed (not part of the run's state: a copy starts empty).
+    pub(super) fixed_answers: FixedAnswers,
     /// Regions, and where every host and load balancer is.
     pub(super) regions: RegionTable,
     /// Names resolvers query (the service first, then each LB's DNS name).

@@ -35,6 +35,7 @@ mod engine;
 mod explain;
 mod policies;
 
+pub use engine::Draws;
 use engine::{Engine, HealthMemo};
 pub use explain::{Explain, Step, Verdict};
 
@@ -224,7 +225,20 @@ pub fn answer(
     latency: &LatencyTable,
     rng: &mut SimRng,
 ) -> Answer {
-    Engine {
+    answer_with_draws(zone, query, health, latency, rng).0
+}
+
+/// [`answer`], with the draws it made: when they could not change it
+/// ([`Draws::fixed`]), the same query under the same health, zone and latency data
+/// gets the same answer, and [`Draws::replay`] moves a stream as answering it would.
+pub fn answer_with_draws(
+    zone: &Zone,
+    query: &Query<'_>,
+    health: &dyn HealthView,
+    latency: &LatencyTable,
+    rng: &mut SimRng,
+) -> (Answer, Draws) {
+    let mut e = Engine {
         zone,
         query,
         health,
@@ -232,8 +246,10 @@ pub fn answer(
         explain: None,
         memo: HealthMemo::new(zone.records.len()),
         reasons: Vec::new(),
-    }
-    .run(rng)
+        draws: Draws::default(),
+    };
+    let a = e.run(rng);
+    (a, e.draws)
 }
 
 /// Answers `query` and returns the path taken (the records chosen) with an
@@ -253,6 +269,7 @@ pub fn answer_explained(
         explain: Some(Explain::default()),
         memo: HealthMemo::new(zone.records.len()),
         reasons: vec![None; zone.records.len()],
+        draws: Draws::default(),
     };
     let a = e.run(rng);
     (a, e.explain.unwrap_or_default())

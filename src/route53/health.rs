@@ -228,6 +228,9 @@ pub struct HealthEngine {
     locations: Vec<LocationView>,
     rng: SimRng,
     events: Vec<HealthEvent>,
+    /// Counts the changes to what the DNS servers see (a location's status of a
+    /// check or view of a target, a check's inversion or disabling).
+    dns_changes: u64,
 }
 
 impl HealthEngine {
@@ -248,6 +251,7 @@ impl HealthEngine {
             locations: Vec::new(),
             rng: SimRng::derive(seed, stream_id("health/push")),
             events: Vec::new(),
+            dns_changes: 0,
         };
         for (ci, c) in zone.health_checks.iter().enumerate() {
             let mut checkers = Vec::new();
@@ -348,11 +352,19 @@ impl HealthEngine {
     /// Changes a check's inversion (e.g. to drain a region), effective at once.
     pub fn set_inverted(&mut self, check: CheckIdx, inverted: bool) {
         self.checks[check].inverted = inverted;
+        self.dns_changes += 1;
     }
 
     /// Changes whether a check is disabled, effective at once.
     pub fn set_disabled(&mut self, check: CheckIdx, disabled: bool) {
         self.checks[check].disabled = disabled;
+        self.dns_changes += 1;
+    }
+
+    /// How many times what the DNS servers see has changed so far: while it stays
+    /// the same, every location's [`DnsView`] answers as before.
+    pub fn dns_changes(&self) -> u64 {
+        self.dns_changes
     }
 
     /// Takes the events recorded since the last call.

@@ -2,7 +2,8 @@
 
 use proptest::prelude::*;
 use routewave::base::rng::SimRng;
-use routewave::route53::answer::Answer;
+use routewave::base::time::SimTime;
+use routewave::route53::answer::{self, Answer, Query};
 use routewave::route53::zone::Zone;
 use routewave::spec::zone::*;
 
@@ -117,6 +118,33 @@ proptest! {
             (0..20).map(|_| addrs(&ask(&zone, "p.example.com", &from, &health, &mut rng))).collect::<Vec<_>>()
         };
         prop_assert_eq!(run(), run());
+    }
+
+    /// An answer whose draws could not change it is the same under any stream, and
+    /// replaying its draws moves a stream exactly as answering did.
+    #[test]
+    fn a_fixed_answer_is_the_same_whatever_is_drawn(
+        policy in policy(),
+        weights in prop::collection::vec(0u32..=255, 2..10),
+        down in prop::collection::vec(any::<bool>(), 1..10),
+        seed in any::<u64>(),
+    ) {
+        let (zone, health) = build(policy, &weights, &down);
+        let from = client_at("ashburn", [198, 51, 100, 7], 32);
+        let q = Query { name: "p.example.com", rtype: RecordType::A, resolver: &from, ecs: None, now: SimTime::ZERO };
+        let mut answered = SimRng::new(seed);
+        let (a, draws) = answer::answer_with_draws(&zone, &q, &health, &latency(), &mut answered);
+        if draws.fixed() {
+            for other in 0..8 {
+                let again = answer::answer(&zone, &q, &health, &latency(), &mut SimRng::new(seed ^ (other + 1)));
+                prop_assert_eq!(&again, &a);
+            }
+            let mut replayed = SimRng::new(seed);
+            draws.replay(&mut replayed);
+            prop_assert_eq!(replayed.next_u64(), answered.next_u64());
+        } else {
+            prop_assert!(matches!(policy, Policy::Weighted | Policy::Multivalue), "{policy:?} drew a choice");
+        }
     }
 
     /// Explaining an answer writes text and the path only: the answer and the draws

@@ -29,6 +29,57 @@ pub(super) struct Engine<'a> {
     pub(super) memo: HealthMemo,
     /// Why each record is healthy or not, once computed (only when explaining).
     pub(super) reasons: Vec<Option<String>>,
+    /// The draws made so far, and whether the answer is the same whatever they drew.
+    pub(super) draws: Draws,
+}
+
+/// The random draws one answer made: each draw's bound, in order, and whether the
+/// answer is the same whatever they drew (a weighted draw over one record draws, but
+/// cannot choose another). Such an answer is fixed by the health, the zone and the
+/// latency data; answering it again only needs the same draws from the stream
+/// ([`Draws::replay`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Draws {
+    bounds: [u64; Draws::MAX],
+    len: u8,
+    /// A draw chose between several outcomes (or there were more than [`Draws::MAX`]).
+    chose: bool,
+}
+
+impl Draws {
+    /// The most draws remembered; an answer with more is not fixed.
+    const MAX: usize = 4;
+
+    /// Is the answer the same whatever was drawn?
+    pub fn fixed(&self) -> bool {
+        !self.chose
+    }
+
+    /// Draws from `rng` exactly as the answer did (the same bounds, in order).
+    pub fn replay(&self, rng: &mut SimRng) {
+        for &b in &self.bounds[..usize::from(self.len)] {
+            rng.below(b);
+        }
+    }
+
+    /// A draw below `bound`; `chooses`: whether its outcome changes the answer.
+    pub(super) fn draw(&mut self, rng: &mut SimRng, bound: u64, chooses: bool) -> u64 {
+        if chooses || usize::from(self.len) == Self::MAX {
+            self.chose = true;
+        } else {
+            self.bounds[usize::from(self.len)] = bound;
+            self.len += 1;
+        }
+        rng.below(bound)
+    }
+
+    /// A shuffle of `items` (a draw per item after the first, each choosing).
+    pub(super) fn shuffle<T>(&mut self, rng: &mut SimRng, items: &mut [T]) {
+        if items.len() > 1 {
+            self.chose = true;
+        }
+        rng.shuffle(items);
+    }
 }
 
 /// Each record's health for one query: two bit sets for a zone of up to 128 records
@@ -45,8 +96,14 @@ impl HealthMemo {
         Self { known: 0, ok: 0, more }
     }
 
+    /// Record `r`'s health, if judged for this query.
     fn get(&self, r: RecordIdx) -> Option<bool> {
         if self.more.is_empty() { (self.known >> r & 1 == 1).then_some(self.ok >> r & 1 == 1) } else { self.more[r] }
+    }
+
+    /// Record `r`'s health as judged for this query (it must have been).
+    pub(super) fn judged(&self, r: RecordIdx) -> bool {
+        self.get(r).expect("judged before")
     }
 
     fn set(&mut self, r: RecordIdx, ok: bool) {
@@ -208,11 +265,6 @@ impl Engine<'_> {
         (ok, reason)
     }
 
-    /// Record `r`'s health as already remembered for this query.
-    pub(super) fn known_healthy(&self, r: RecordIdx) -> bool {
-        self.memo.get(r).expect("judged before")
-    }
-
     /// Chooses inside group `g` by its policy, then resolves the chosen records.
     fn select(&mut self, g: GroupIdx, depth: usize, rng: &mut SimRng) -> Selected {
         let z = self.zone;
@@ -324,7 +376,7 @@ impl Engine<'_> {
                 let mut items: Vec<Item> = values.iter().map(|v| value_item(z, v)).collect();
                 if matches!(rec.policy, Policy::Simple) && items.len() > 1 {
                     // Simple records return every value, shuffled (model: answers).
-                    rng.shuffle(&mut items);
+                    self.draws.shuffle(rng, &mut items);
                 }
                 Selected::Records { items, ttl_s: rec.ttl_s.unwrap_or(0) }
             }

@@ -107,18 +107,16 @@ impl Engine<'_> {
         } else {
             (false, false, "all weights are 0 and all unhealthy: fail open, equally likely", Verdict::FailOpen)
         };
-        let this = &*self;
+        let memo = &self.memo;
         let pool = || {
-            members
-                .iter()
-                .copied()
-                .filter(move |&m| (weight(m) > 0) == nonzero && (!healthy_only || this.known_healthy(m)))
+            members.iter().copied().filter(move |&m| (weight(m) > 0) == nonzero && (!healthy_only || memo.judged(m)))
         };
         let (n, total) = pool().fold((0usize, 0u64), |(n, t), m| (n + 1, t + weight(m)));
         let pick = if total == 0 {
-            pool().nth(rng.below(n as u64) as usize).expect("within the pool")
+            let k = self.draws.draw(rng, n as u64, n > 1);
+            pool().nth(k as usize).expect("within the pool")
         } else {
-            let mut x = rng.below(total);
+            let mut x = self.draws.draw(rng, total, n > 1);
             let mut chosen = pool().next_back().expect("a non-empty pool");
             for m in pool() {
                 let w = weight(m);
@@ -202,7 +200,7 @@ impl Engine<'_> {
         }
         let (mut pool, verdict) =
             if healthy.is_empty() { (members.to_vec(), Verdict::FailOpen) } else { (healthy, Verdict::Taken) };
-        rng.shuffle(&mut pool);
+        self.draws.shuffle(rng, &mut pool);
         pool.truncate(MULTIVALUE_MAX);
         for &m in &pool {
             self.note(depth, g, Some(m), verdict, || {

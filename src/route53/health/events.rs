@@ -104,6 +104,7 @@ impl HealthEngine {
             Ev::DeliverTarget { host, loc, healthy } => {
                 if self.locations[loc].target[host].0 != healthy {
                     self.locations[loc].target[host].0 = healthy;
+                    self.dns_changes += 1;
                     let seeing = self.locations.iter().filter(|l| l.target[host].0 == healthy).count() as u32;
                     let of = self.locations.len() as u32;
                     self.emit(at, HealthEventKind::DnsTargetHealth { host, healthy, location: loc, seeing, of });

@@ -9,6 +9,7 @@ impl HealthEngine {
     pub(super) fn location_status(&mut self, at: SimTime, check: CheckIdx, loc: usize, status: bool) {
         if self.locations[loc].status[check] != status {
             self.locations[loc].status[check] = status;
+            self.dns_changes += 1;
             let (seeing, of) = self.seeing(check, status);
             self.emit(at, HealthEventKind::DnsStatus { check, healthy: status, location: loc, seeing, of });
         }
