@@ -113,7 +113,7 @@ impl Sim {
                 a
             }
             None => {
-                let a = Arc::new(self.authoritative(c, name, t));
+                let a = self.authoritative(c, name, t);
                 self.rec.resolver_lookup(c, t, CacheLookup::Miss);
                 let rr = &mut self.resolvers[r];
                 let (rules, ext) = (rr.rules, rr.extend_ttl_s);
@@ -151,7 +151,7 @@ impl Sim {
 
     /// Route 53's answer to client `c`'s resolver for `name` at `t`: a load
     /// balancer's own name, or the answer engine over the zone.
-    fn authoritative(&mut self, c: ClientIdx, name: NameId, t: SimTime) -> Answer {
+    fn authoritative(&mut self, c: ClientIdx, name: NameId, t: SimTime) -> Arc<Answer> {
         let r = self.clients[c].resolver;
         // The resolver queries one of the zone's name servers, as its kind picks; the
         // query lands at a DNS location, which answers from what it has heard.
@@ -160,12 +160,12 @@ impl Sim {
             let view = self.health.view_at(&self.zone, loc);
             let mut items = answer::lb_answer(&self.zone, lb, &view);
             self.r53_rng.shuffle(&mut items);
-            return Answer::Records { items, ttl_s: answer::LB_TTL_S };
+            return Arc::new(Answer::Records { items, ttl_s: answer::LB_TTL_S });
         }
         let ecs = if self.resolvers[r].ecs { self.clients[c].ecs.as_ref() } else { None };
         let stamp = (self.health.dns_changes(), self.latency.epoch(t));
-        let key = (loc, name, r, ecs.map(|e| (e.addr, e.prefix_len)));
-        let mut a = match self.fixed_answers.get(stamp, key, ecs) {
+        let key = asked_by(loc, name, r, ecs.map(|e| &**e));
+        let mut a = match key.and_then(|key| self.fixed_answers.get(stamp, key, ecs)) {
             Some((a, draws)) => {
                 draws.replay(&mut self.r53_rng);
                 a
@@ -180,17 +180,22 @@ impl Sim {
                 };
                 let view = self.health.view_at(&self.zone, loc);
                 let (a, draws) = answer::answer_with_draws(&self.zone, &q, &view, &self.latency, &mut self.r53_rng);
-                if draws.fixed() {
+                let a = Arc::new(a);
+                if let Some(key) = key
+                    && draws.fixed()
+                {
                     self.fixed_answers.put(key, ecs.cloned(), &a, draws);
                 }
                 a
             }
         };
-        if let Answer::Records { items, .. } = &mut a
+        if let Answer::Records { items, .. } = &*a
             && items.len() > 1
             && items.iter().all(|i| matches!(i, Item::Addr { dest: Dest::LbNode { .. }, .. }))
+            && let Answer::Records { items, .. } = Arc::make_mut(&mut a)
         {
-            // An LB's node addresses come back in a different order per response.
+            // An LB's node addresses come back in a different order per response (a
+            // remembered answer keeps its own order).
             self.r53_rng.shuffle(items);
         }
         a
@@ -231,9 +236,19 @@ impl Sim {
     }
 }
 
-/// Who asked where: (the DNS location, the name, the resolver, the client subnet it
-/// sent).
-type AskedBy = (usize, NameId, ResolverIdx, Option<(u32, u8)>);
+/// Who asked where, packed in one number: the DNS location (16 bits), the name (24),
+/// the resolver (32) and the client subnet it sent, if any (1 + 8 + 32).
+type AskedBy = u128;
+
+/// [`AskedBy`] for a query, if its parts fit.
+fn asked_by(loc: usize, name: NameId, r: ResolverIdx, ecs: Option<&ClientAddr>) -> Option<AskedBy> {
+    let (loc, name, r) = (u16::try_from(loc).ok()?, name.0, u32::try_from(r).ok()?);
+    if name >= 1 << 24 {
+        return None;
+    }
+    let ecs = ecs.map_or(0, |e| 1 << 40 | u128::from(e.prefix_len) << 32 | u128::from(e.addr));
+    Some(u128::from(loc) << 112 | u128::from(name) << 88 | u128::from(r) << 56 | ecs)
+}
 
 /// Route 53's answers that no draw could change ([`answer::Draws::fixed`]), by who
 /// asked where. Such an answer depends only on the query, the zone, the health the
@@ -258,7 +273,7 @@ pub struct FixedAnswers {
 struct FixedAnswer {
     /// The client subnet sent, compared in full (the key has only its address).
     ecs: Option<Arc<ClientAddr>>,
-    answer: Answer,
+    answer: Arc<Answer>,
     draws: answer::Draws,
 }
 
@@ -280,7 +295,7 @@ impl FixedAnswers {
         stamp: (u64, u64),
         key: AskedBy,
         ecs: Option<&Arc<ClientAddr>>,
-    ) -> Option<(Answer, answer::Draws)> {
+    ) -> Option<(Arc<Answer>, answer::Draws)> {
         #[cfg(test)]
         if self.off {
             return None;
@@ -304,7 +319,7 @@ impl FixedAnswers {
     }
 
     /// Remembers a fixed answer for `key` (under the stamp of the last [`Self::get`]).
-    fn put(&mut self, key: AskedBy, ecs: Option<Arc<ClientAddr>>, answer: &Answer, draws: answer::Draws) {
+    fn put(&mut self, key: AskedBy, ecs: Option<Arc<ClientAddr>>, answer: &Arc<Answer>, draws: answer::Draws) {
         self.answers.insert(key, FixedAnswer { ecs, answer: answer.clone(), draws });
     }
 }
