@@ -4,7 +4,9 @@
 //! authoritative query itself: the resolver picks one of the zone's name servers as
 //! its kind does, the query lands at that name server's nearest DNS location, and
 //! the location answers (the answer engine, or a load balancer's name) from the
-//! health it has heard.
+//! health it has heard. An answer no draw could change is remembered
+//! ([`FixedAnswers`]) and served again, with its draws replayed, while nothing it
+//! depends on changes.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -17,6 +17,10 @@
 //! - the only empty answers are NXDOMAIN (no such name), NODATA (name exists, type
 //!   absent) and "no answer" (geolocation / IP-based with no match and no default).
 //!
+//! [`answer_with_draws`] also says which random draws the answer made and whether any
+//! could have chosen otherwise ([`Draws`]), so that a caller may serve the same query
+//! again without walking the tree (the simulation does, `failover/lookups.rs`).
+//!
 //! Files: this one holds the query, the answer and the entry points; `answer/engine.rs`
 //! walks the tree (a group, its records' health, an alias to follow);
 //! `answer/policies.rs` applies each routing policy to a group's records;
