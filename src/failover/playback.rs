@@ -633,6 +633,18 @@ mod tests {
         let ecs = p.test_query(SimTime(10_000), "washington-dc", Some("singapore")).unwrap();
         assert!(ecs.answer.contains("alb-apse1"), "{}", ecs.answer);
         assert!(p.test_query(SimTime(0), "atlantis", None).is_err());
+        // The path the tree marks: from the service's record down each alias followed.
+        let zone = crate::route53::zone::Zone::new(&p.scenario.zone).unwrap();
+        for tested in [&early, &late] {
+            let path = &tested.path;
+            assert_eq!(path.len(), 2, "latency, then weighted: {path:?}");
+            assert_eq!(zone.groups[zone.records[path[0]].group].name, p.scenario.service);
+            let crate::route53::zone::Target::AliasGroup(next) = zone.records[path[0]].target else {
+                panic!("the latency record aliases the region's weighted set")
+            };
+            assert_eq!(zone.records[path[1]].group, next);
+        }
+        assert_ne!(early.path, late.path, "the answer moved to another region");
         assert!(!p.density(100).iter().all(|&d| d == 0));
     }
 
