@@ -40,7 +40,7 @@ mod explain;
 mod policies;
 
 pub use engine::Draws;
-use engine::{Engine, HealthMemo};
+use engine::Engine;
 pub use explain::{Explain, Step, Verdict};
 
 /// TTL of a load balancer's own DNS name and of aliases to it (model: answers).
@@ -242,16 +242,7 @@ pub fn answer_with_draws(
     latency: &LatencyTable,
     rng: &mut SimRng,
 ) -> (Answer, Draws) {
-    let mut e = Engine {
-        zone,
-        query,
-        health,
-        latency,
-        explain: None,
-        memo: HealthMemo::new(zone.records.len()),
-        reasons: Vec::new(),
-        draws: Draws::default(),
-    };
+    let mut e = Engine::new(zone, query, health, latency, false);
     let a = e.run(rng);
     (a, e.draws)
 }
@@ -265,16 +256,7 @@ pub fn answer_explained(
     latency: &LatencyTable,
     rng: &mut SimRng,
 ) -> (Answer, Explain) {
-    let mut e = Engine {
-        zone,
-        query,
-        health,
-        latency,
-        explain: Some(Explain::default()),
-        memo: HealthMemo::new(zone.records.len()),
-        reasons: vec![None; zone.records.len()],
-        draws: Draws::default(),
-    };
+    let mut e = Engine::new(zone, query, health, latency, true);
     let a = e.run(rng);
     (a, e.explain.unwrap_or_default())
 }

@@ -74,18 +74,25 @@ fn policy() -> impl Strategy<Value = Policy> {
     ]
 }
 
+/// A generated case: the policy, its records' weights, which checks are down, a seed.
+fn case() -> impl Strategy<Value = (Policy, Vec<u32>, Vec<bool>, u64)> {
+    (policy(), prop::collection::vec(0u32..=255, 2..10), prop::collection::vec(any::<bool>(), 1..10), any::<u64>())
+}
+
+/// The client every case asks for (its resolver's own address).
+fn ashburn() -> routewave::route53::answer::ClientAddr {
+    client_at("ashburn", [198, 51, 100, 7], 32)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
     #[test]
     fn never_an_unhealthy_answer_while_a_healthy_alternative_exists(
-        policy in policy(),
-        weights in prop::collection::vec(0u32..=255, 2..10),
-        down in prop::collection::vec(any::<bool>(), 1..10),
-        seed in any::<u64>(),
+        (policy, weights, down, seed) in case(),
     ) {
         let (zone, health) = build(policy, &weights, &down);
-        let from = client_at("ashburn", [198, 51, 100, 7], 32);
+        let from = ashburn();
         let mut rng = SimRng::new(seed);
         let any_healthy = zone.records.iter().any(|r| !health.checks.contains(&r.check.unwrap()));
         let (a, explain) = ask_explained(&zone, "p.example.com", &from, &health, &mut rng);
@@ -106,13 +113,10 @@ proptest! {
 
     #[test]
     fn same_seed_same_answers(
-        policy in policy(),
-        weights in prop::collection::vec(0u32..=255, 2..10),
-        down in prop::collection::vec(any::<bool>(), 1..10),
-        seed in any::<u64>(),
+        (policy, weights, down, seed) in case(),
     ) {
         let (zone, health) = build(policy, &weights, &down);
-        let from = client_at("ashburn", [198, 51, 100, 7], 32);
+        let from = ashburn();
         let run = || {
             let mut rng = SimRng::new(seed);
             (0..20).map(|_| addrs(&ask(&zone, "p.example.com", &from, &health, &mut rng))).collect::<Vec<_>>()
@@ -124,13 +128,10 @@ proptest! {
     /// replaying its draws moves a stream exactly as answering did.
     #[test]
     fn a_fixed_answer_is_the_same_whatever_is_drawn(
-        policy in policy(),
-        weights in prop::collection::vec(0u32..=255, 2..10),
-        down in prop::collection::vec(any::<bool>(), 1..10),
-        seed in any::<u64>(),
+        (policy, weights, down, seed) in case(),
     ) {
         let (zone, health) = build(policy, &weights, &down);
-        let from = client_at("ashburn", [198, 51, 100, 7], 32);
+        let from = ashburn();
         let q = Query { name: "p.example.com", rtype: RecordType::A, resolver: &from, ecs: None, now: SimTime::ZERO };
         let mut answered = SimRng::new(seed);
         let (a, draws) = answer::answer_with_draws(&zone, &q, &health, &latency(), &mut answered);
@@ -152,13 +153,10 @@ proptest! {
     /// explained).
     #[test]
     fn an_explained_answer_is_the_same_answer(
-        policy in policy(),
-        weights in prop::collection::vec(0u32..=255, 2..10),
-        down in prop::collection::vec(any::<bool>(), 1..10),
-        seed in any::<u64>(),
+        (policy, weights, down, seed) in case(),
     ) {
         let (zone, health) = build(policy, &weights, &down);
-        let from = client_at("ashburn", [198, 51, 100, 7], 32);
+        let from = ashburn();
         let (mut plain_rng, mut explained_rng) = (SimRng::new(seed), SimRng::new(seed));
         for _ in 0..5 {
             let plain = ask(&zone, "p.example.com", &from, &health, &mut plain_rng);

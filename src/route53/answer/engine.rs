@@ -128,6 +128,29 @@ pub(super) enum Selected {
     Missing,
 }
 
+impl<'a> Engine<'a> {
+    /// A walk for `query`, writing an explanation when `explaining`.
+    pub(super) fn new(
+        zone: &'a Zone,
+        query: &'a Query<'a>,
+        health: &'a dyn HealthView,
+        latency: &'a LatencyTable,
+        explaining: bool,
+    ) -> Self {
+        let records = zone.records.len();
+        Engine {
+            zone,
+            query,
+            health,
+            latency,
+            explain: explaining.then(Explain::default),
+            memo: HealthMemo::new(records),
+            reasons: if explaining { vec![None; records] } else { Vec::new() },
+            draws: Draws::default(),
+        }
+    }
+}
+
 impl Engine<'_> {
     /// Adds an explanation step (the text is only built when explaining).
     pub(super) fn note(
