@@ -35,7 +35,7 @@ use crate::base::time::{SimDuration, SimTime};
 use crate::failover::requests::RequestResult;
 use crate::failover::resolver::ResolverIdx;
 use crate::resolvers::caching::{self, DnsCache};
-use crate::route53::answer::{ClientAddr, Dest, Item};
+use crate::route53::answer::{Answer, ClientAddr, Dest, Item};
 use crate::route53::endpoints::{ServerKeepAlive, World};
 use crate::route53::zone::HostIdx;
 use crate::spec::kinds::ClientKind;
@@ -228,11 +228,22 @@ impl Client {
 /// log shows them.
 #[derive(Clone, Debug)]
 pub(super) struct Resolved {
-    /// Address items, in the order the client tries them.
-    pub addrs: Arc<Vec<Item>>,
+    /// Address items, in the order the client tries them: the resolver's answer
+    /// itself when it alone holds them, else the chain's addresses gathered in one.
+    pub addrs: Arc<Answer>,
     /// The addresses as one line (`alb-use1@us-east-1a, …`), for a probe's log
     /// (`None` for other clients: nothing shows their answers).
     pub summary: Option<Arc<str>>,
+}
+
+impl Resolved {
+    /// The addresses, in the order the client tries them.
+    pub fn addrs(&self) -> &[Item] {
+        match &*self.addrs {
+            Answer::Records { items, .. } => items,
+            _ => &[],
+        }
+    }
 }
 
 /// A client's cached answer.

@@ -55,17 +55,23 @@ impl Sim {
 
     /// Asks client `c`'s resolver and caches the answer as the client's kind does.
     fn refresh_client_cache(&mut self, c: ClientIdx, t: SimTime, rules: ClientRules) -> Lookup {
-        let mut addrs = Vec::new();
+        let mut addrs = Addrs::None;
         let (resolved, ttl_s) = self.resolve(c, NameTable::SERVICE, t, 0, &mut addrs);
         if let Err(r) = resolved {
             self.clients[c].cache = None;
             return Err(r);
         }
+        let addrs = match addrs {
+            Addrs::None => Arc::new(Answer::Records { items: Vec::new(), ttl_s }),
+            Addrs::One(a) => a,
+            Addrs::Many(items) => Arc::new(Answer::Records { items, ttl_s }),
+        };
+        let mut answer = Resolved { addrs, summary: None };
         // For a probe's log, the addresses joined by ", ", written straight into one
         // string.
-        let summary = self.clients[c].probe.map(|_| {
+        if let Some(p) = self.clients[c].probe {
             let mut summary = String::new();
-            let texts = addrs.iter().filter_map(|i| match i {
+            let texts = answer.addrs().iter().filter_map(|i| match i {
                 Item::Addr { text, .. } => Some(&**text),
                 _ => None,
             });
@@ -75,11 +81,8 @@ impl Sim {
                 }
                 summary.push_str(text);
             }
-            Arc::from(summary)
-        });
-        let answer = Resolved { addrs: Arc::new(addrs), summary };
-        if let Some(p) = self.clients[c].probe {
-            let region = self.first_addr_region(&answer.addrs);
+            answer.summary = Some(Arc::from(summary));
+            let region = self.first_addr_region(answer.addrs());
             self.rec.probe_client_answer(p, t, region);
         }
         let (life_s, grace) = rules.cache.lifetime_s(ttl_s, &mut self.clients[c].rng);
@@ -92,7 +95,7 @@ impl Sim {
     }
 
     /// The resolver's full resolution of `name` for client `c`, following CNAMEs:
-    /// its addresses appended to `out` in answer order, and (an empty-answer result
+    /// its addresses added to `out` in answer order, and (an empty-answer result
     /// if any, the smallest TTL on the chain).
     fn resolve(
         &mut self,
@@ -100,7 +103,7 @@ impl Sim {
         name: NameId,
         t: SimTime,
         depth: u32,
-        out: &mut Vec<Item>,
+        out: &mut Addrs,
     ) -> (Result<(), RequestResult>, u32) {
         if depth > CNAME_CHAIN_MAX {
             return (Err(RequestResult::Failed(Outcome::Timeout)), 0);
@@ -129,9 +132,13 @@ impl Sim {
             Answer::NoData { ttl_s, .. } => (Err(RequestResult::NoAnswer), *ttl_s),
             Answer::Records { items, ttl_s, .. } => {
                 let mut ttl = *ttl_s;
+                if items.iter().all(|i| matches!(i, Item::Addr { .. })) {
+                    out.add(&answer);
+                    return (Ok(()), ttl);
+                }
                 for item in items {
                     match item {
-                        Item::Addr { .. } => out.push(item.clone()),
+                        Item::Addr { .. } => out.push(item),
                         Item::Cname { target, to } => {
                             let id = match to {
                                 CnameTo::Lb(l) => NameTable::lb(*l),
@@ -235,6 +242,44 @@ impl Sim {
             Item::Addr { dest, .. } => self.regions.of_dest(dest),
             _ => None,
         })
+    }
+}
+
+/// The addresses a resolution has gathered so far: none, one answer's own (shared,
+/// not copied: most lookups end at one answer of addresses), or a list of them.
+pub(super) enum Addrs {
+    None,
+    One(Arc<Answer>),
+    Many(Vec<Item>),
+}
+
+impl Addrs {
+    /// Adds the addresses of `a`, an answer of addresses only.
+    fn add(&mut self, a: &Arc<Answer>) {
+        match self {
+            Addrs::None => *self = Addrs::One(a.clone()),
+            _ => {
+                if let Answer::Records { items, .. } = &**a {
+                    items.iter().for_each(|i| self.push(i));
+                }
+            }
+        }
+    }
+
+    /// Adds one address.
+    fn push(&mut self, item: &Item) {
+        match self {
+            Addrs::None => *self = Addrs::Many(vec![item.clone()]),
+            Addrs::One(a) => {
+                let mut items = match &**a {
+                    Answer::Records { items, .. } => items.clone(),
+                    _ => Vec::new(),
+                };
+                items.push(item.clone());
+                *self = Addrs::Many(items);
+            }
+            Addrs::Many(items) => items.push(item.clone()),
+        }
     }
 }
 

@@ -162,7 +162,7 @@ impl Sim {
         };
         let rules = self.clients[c].rules;
         let mut last = (RequestResult::Failed(Outcome::Refused), None);
-        for item in resolved.addrs.iter() {
+        for item in resolved.addrs().iter() {
             let Item::Addr { dest, .. } = item else { continue };
             let opened = t + SimDuration(elapsed);
             let a = self.connect(c, dest);
