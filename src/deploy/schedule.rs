@@ -531,8 +531,9 @@ mod tests {
         s.plan.staging_waves = 1;
         s.bad_build.detected = false;
         let r = schedule(&s);
-        let first = r.bad_since.iter().position(Option::is_some).unwrap();
-        let t = r.bad_since[first].unwrap();
+        // The first wave to go live, wherever its locations sit in the fleet.
+        let t = r.bad_since.iter().flatten().min().copied().unwrap();
+        let first = r.bad_since.iter().position(|x| *x == Some(t)).unwrap();
         let n = s.fleet.len() as f64;
         let k = r.bad_since.iter().filter(|x| **x == Some(t)).count() as f64;
         let other = (0..s.fleet.len()).find(|&l| r.bad_since[l] != Some(t)).unwrap();

@@ -557,7 +557,12 @@ mod tests {
         let after = p.live(SimTime(330_000));
         assert!(after.region_down.iter().any(|(r, d)| r == "us-east-1" && *d));
         assert!(after.probe_lines.iter().any(|l| l.1.contains("connection refused")));
-        assert!(after.narration.iter().any(|n| n.1.contains("stop the web servers in us-east-1")));
+        assert!(
+            !after.narration.is_empty() && after.narration.iter().all(|n| n.0 <= SimTime(330_000)),
+            "up to the playhead"
+        );
+        let at_fault = p.live(SimTime(300_000));
+        assert!(at_fault.narration.iter().any(|n| n.1.contains("stop the web servers in us-east-1")));
         let late = p.live(SimTime(500_000));
         assert!(!late.record_healthy.iter().all(|h| *h), "the us-east-1 records are unhealthy at the DNS servers");
         assert!(late.traffic_share.iter().any(|(r, s)| r == "eu-west-1" && *s > 0.3));
