@@ -135,7 +135,7 @@ const FAMILIES = [
   ["BTreeMap / BTreeSet", /alloc::collections::btree|alloc\[[0-9a-f]+\]::collections::btree/],
   ["miniz_oxide (share links)", /miniz_oxide/],
   ["base64", /base64/],
-  ["ChaCha8 (rand_chacha, rand_core)", /rand_chacha|rand_core|chacha/i],
+  ["xoshiro256++ (rand_xoshiro, rand_core)", /rand_xoshiro|rand_core|xoshiro|splitmix/i],
   ["libm", /libm::/],
   ["wasm-bindgen, js-sys, web-sys", /wasm_bindgen|js_sys|web_sys|__wbg|__wbindgen|externref|intounderlying/],
   ["routewave app (the page)", /routewave::app/],

@@ -2,12 +2,12 @@
 //! seed must give these exact values on every platform.
 
 /// Trace hash of preset `latency-weighted-nlb` at its seed (1).
-pub const TRACE_HASH_LATENCY_WEIGHTED_NLB: &str = "6d6d2ca9824b6fae";
+pub const TRACE_HASH_LATENCY_WEIGHTED_NLB: &str = "e23446ad3a0d3a41";
 
 /// Fingerprint of the data-plane deployment of preset `data-plane-bad-plan` at seed 1:
 /// its per-wave blast radius and the deployment playback's resolver counts and
 /// histogram at the alarm and half an hour later.
-pub const DEPLOY_FINGERPRINT_BAD_PLAN: &str = "28847d1d309ae9bc";
+pub const DEPLOY_FINGERPRINT_BAD_PLAN: &str = "3cd83f17d0e74471";
 
 /// Computes the fingerprint pinned in [`DEPLOY_FINGERPRINT_BAD_PLAN`].
 pub fn deploy_fingerprint() -> String {
