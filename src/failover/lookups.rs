@@ -214,8 +214,9 @@ impl Sim {
     /// is traced, and a probe's phases noted.
     fn note_resolver_answer(&mut self, c: ClientIdx, r: ResolverIdx, key: CacheKey, a: &Answer, t: SimTime) {
         let region = self.answer_region(a);
-        let prev = self.rec.resolver_answer(r, key, region);
-        if key.name == NameTable::SERVICE && prev.is_some() && prev != Some(region) {
+        // Only the service's answers are traced, so only theirs are remembered.
+        let prev = if key.name == NameTable::SERVICE { self.rec.resolver_answer(r, key, region) } else { None };
+        if prev.is_some() && prev != Some(region) {
             let now = match (region, a) {
                 (Some(reg), _) => ResolverNow::Region(reg),
                 (None, Answer::NoData { reason: NoDataReason::NoMatch, .. }) => ResolverNow::NoMatch,

@@ -137,7 +137,8 @@ pub(super) struct Recorder {
     pub status_points: Vec<(SimTime, Vec<bool>)>,
     /// (when, host, healthy) each time Route 53's view of a load-balancer target changed.
     pub target_points: Vec<(SimTime, HostIdx, bool)>,
-    /// Region of each resolver's last authoritative answer per key, to trace changes.
+    /// Region of each resolver's last authoritative answer for the service, per key, to
+    /// trace changes.
     last_answer: Vec<BTreeMap<CacheKey, Option<RegionId>>>,
 }
 

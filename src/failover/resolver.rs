@@ -43,6 +43,24 @@ impl CacheKey {
     pub fn new(name: NameId, ecs_scope: Option<u32>) -> CacheKey {
         CacheKey { name, rtype: RecordType::A, ecs_scope }
     }
+
+    /// The key as one number that orders as the key does (name, then type, then
+    /// scope, no scope first): a cache lookup compares numbers, not fields.
+    fn packed(self) -> u128 {
+        let scope = self.ecs_scope.map_or(0, |s| 1 << 32 | u128::from(s));
+        u128::from(self.name.0) << 40 | (self.rtype as u128) << 33 | scope
+    }
+
+    /// The key [`CacheKey::packed`] packed.
+    fn unpacked(p: u128) -> CacheKey {
+        let rtype = match (p >> 33) & 0x7f {
+            0 => RecordType::A,
+            1 => RecordType::AAAA,
+            _ => RecordType::CNAME,
+        };
+        let ecs_scope = (p & 1 << 32 != 0).then_some(p as u32);
+        CacheKey { name: NameId((p >> 40) as u32), rtype, ecs_scope }
+    }
 }
 
 /// One cached answer.
@@ -56,16 +74,16 @@ pub struct CacheEntry {
     pub expires: SimTime,
 }
 
-/// A resolver's cache (one per shard).
+/// A resolver's cache (one per shard), keyed by [`CacheKey::packed`].
 #[derive(Clone, Debug, Default)]
 pub struct Cache {
-    entries: BTreeMap<CacheKey, CacheEntry>,
+    entries: BTreeMap<u128, CacheEntry>,
 }
 
 impl Cache {
     /// The live entry for `key` at `now`.
     pub fn get(&self, key: &CacheKey, now: SimTime) -> Option<&CacheEntry> {
-        self.entries.get(key).filter(|e| e.expires > now)
+        self.entries.get(&key.packed()).filter(|e| e.expires > now)
     }
 
     /// Stores `answer` fetched at `now` under `rules`, with an optional TTL
@@ -79,20 +97,22 @@ impl Cache {
         extend_ttl_s: Option<u32>,
     ) -> u32 {
         let ttl = effective_ttl(&answer, rules, extend_ttl_s);
-        self.entries
-            .insert(key, CacheEntry { answer, fetched: now, expires: now + SimDuration::from_secs(u64::from(ttl)) });
+        self.entries.insert(
+            key.packed(),
+            CacheEntry { answer, fetched: now, expires: now + SimDuration::from_secs(u64::from(ttl)) },
+        );
         ttl
     }
 
     /// Stores `answer` as if fetched before the run began, expiring at `expires`
     /// (a warm cache at time zero).
     pub fn put_warm(&mut self, key: CacheKey, answer: Arc<Answer>, expires: SimTime) {
-        self.entries.insert(key, CacheEntry { answer, fetched: SimTime::ZERO, expires });
+        self.entries.insert(key.packed(), CacheEntry { answer, fetched: SimTime::ZERO, expires });
     }
 
     /// All live entries at `now`.
-    pub fn live(&self, now: SimTime) -> impl Iterator<Item = (&CacheKey, &CacheEntry)> {
-        self.entries.iter().filter(move |(_, e)| e.expires > now)
+    pub fn live(&self, now: SimTime) -> impl Iterator<Item = (CacheKey, &CacheEntry)> {
+        self.entries.iter().filter(move |(_, e)| e.expires > now).map(|(&k, e)| (CacheKey::unpacked(k), e))
     }
 }
 
@@ -226,5 +246,24 @@ mod tests {
         c.put(key, Arc::new(records(60)), SimTime(1_000), &rules, None);
         assert!(c.get(&key, SimTime(60_999)).is_some());
         assert!(c.get(&key, SimTime(61_000)).is_none());
+    }
+
+    #[test]
+    fn packed_keys_order_as_keys_do_and_unpack_to_themselves() {
+        let keys = [
+            CacheKey::new(NameId(0), None),
+            CacheKey::new(NameId(0), Some(0)),
+            CacheKey::new(NameId(0), Some(u32::MAX)),
+            CacheKey { name: NameId(0), rtype: RecordType::AAAA, ecs_scope: None },
+            CacheKey { name: NameId(0), rtype: RecordType::CNAME, ecs_scope: Some(7) },
+            CacheKey::new(NameId(1), Some(0x0a00_0100)),
+            CacheKey::new(NameId(u32::MAX), None),
+        ];
+        for a in keys {
+            assert_eq!(CacheKey::unpacked(a.packed()), a);
+            for b in keys {
+                assert_eq!(a.packed().cmp(&b.packed()), a.cmp(&b), "{a:?} vs {b:?}");
+            }
+        }
     }
 }
