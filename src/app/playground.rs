@@ -70,27 +70,48 @@ pub fn Playground() -> impl IntoView {
             <Panel area="tree" name="tree" title="Routing tree">
                 <Tree />
             </Panel>
+            // The panels below the stage fill in with the first run, so the page's first
+            // frame lays out and paints the stage alone.
             <Panel area="map" name="traffic" title="Traffic and faults">
-                <Traffic />
-                <Faults />
-                <Caches />
+                <Later>
+                    <Traffic />
+                    <Faults />
+                    <Caches />
+                </Later>
             </Panel>
             <Panel area="probe" name="probe" title="Probe log">
-                <ProbeLog />
-                <Summary />
-                <PhasesChart />
+                <Later>
+                    <ProbeLog />
+                    <Summary />
+                    <PhasesChart />
+                </Later>
             </Panel>
             <Panel area="trials" name="trials" title="Trials: how much does it vary?">
-                <Trials />
+                <Later>
+                    <Trials />
+                </Later>
             </Panel>
             <Panel area="sweep" name="sweep" title="Sweep: which setting matters most?">
-                <SweepPanel />
+                <Later>
+                    <SweepPanel />
+                </Later>
             </Panel>
             <Panel area="query" name="query" title="What does this resolver get?">
-                <QueryTester />
+                <Later>
+                    <QueryTester />
+                </Later>
             </Panel>
         </main>
     }
+}
+
+/// `children` from the first run on (the page's first frames show only the stage);
+/// once shown, they stay.
+#[component]
+fn Later(children: ChildrenFn) -> impl IntoView {
+    let run = use_run();
+    let shown = Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || run.started());
+    view! { <Show when=move || shown.get()>{children()}</Show> }
 }
 
 /// One of the panels a guide step can bring into view: a section in the grid's
