@@ -1,7 +1,8 @@
 //! Trials: run the scenario under many seeds in the page's workers (or a few per
 //! animation frame on the main thread when workers cannot run), with progress,
 //! cancel, where they ran, and histograms of the switch time and the longest error
-//! window with p50 / p95 / max. Trial `i` runs with seed `scenario.seed + i` and
+//! window with p50 / p95 / max (the progress and histograms move a few times a second while trials arrive).
+//! Trial `i` runs with seed `scenario.seed + i` and
 //! lands in slot `i`, so the histograms do not depend on how many workers ran.
 
 use leptos::prelude::*;
@@ -15,27 +16,64 @@ use crate::failover::playback::{self, TrialResult};
 /// the run evenly.
 const PER_REQUEST: u64 = 8;
 
+/// While trials arrive, the progress moves at most this often, ms, and the
+/// histograms are redrawn at most every [`REDRAW_MS`]. Each change is a frame the
+/// page styles, lays out, paints and commits (and a redraw sorts every result and
+/// replaces the bars): on every answer, a good part of a core taken from the workers.
+const PROGRESS_MS: f64 = 100.0;
+/// See [`PROGRESS_MS`].
+const REDRAW_MS: f64 = 250.0;
+
 /// The trials panel.
 #[component]
 pub fn Trials() -> impl IntoView {
     let design = use_design();
     let total = RwSignal::new(500u64);
+    // Every answer is put in `results` at once, which tells the progress at most
+    // every PROGRESS_MS; the histograms show `drawn`, a copy taken at most every
+    // REDRAW_MS while the run goes. Both catch up when the run ends.
     let results = RwSignal::new(TrialSlots::new(0, 0));
-    let run = use_panel_run(design, move || results.set(TrialSlots::new(0, 0)));
+    let drawn = RwSignal::new(TrialSlots::new(0, 0));
+    let last_progress = StoredValue::new(f64::NEG_INFINITY);
+    let last_drawn = StoredValue::new(f64::NEG_INFINITY);
+    let run = use_panel_run(design, move || {
+        results.set(TrialSlots::new(0, 0));
+        drawn.set(TrialSlots::new(0, 0));
+    });
     let PanelRun { running, place, error, .. } = run;
+    // A run that ended early (cancelled, or a failed request) shows what arrived.
+    Effect::new(move |_| {
+        if !running.get() {
+            results.notify();
+            drawn.set(results.get_untracked());
+        }
+    });
     let start = move |_| {
         let s = design.get_untracked();
         let n = total.get_untracked();
         results.set(TrialSlots::new(s.seed, n));
+        drawn.set(TrialSlots::new(s.seed, n));
         let requests = jobs::split(n, PER_REQUEST)
             .into_iter()
             .map(|r| Request { run: 0, task: 0, scenario: s.clone(), work: Work::Trials, from: r.start, to: r.end })
             .collect();
-        run.start(requests, move |resp| results.update(|r| r.take(&resp)));
+        run.start(requests, move |resp| {
+            results.update_untracked(|r| r.take(&resp));
+            let now = js_sys::Date::now();
+            let complete = results.with_untracked(|r| r.done() as u64 == n);
+            if complete || now - last_progress.get_value() >= PROGRESS_MS {
+                last_progress.set_value(now);
+                results.notify();
+            }
+            if complete || now - last_drawn.get_value() >= REDRAW_MS {
+                last_drawn.set_value(now);
+                drawn.set(results.get_untracked());
+            }
+        });
     };
     let hist = move |pick: fn(&TrialResult) -> Option<f64>, label: &'static str, testid: &'static str| {
         move || {
-            let values: Vec<f64> = results.with(|r| r.results().filter_map(pick).collect());
+            let values: Vec<f64> = drawn.with(|r| r.results().filter_map(pick).collect());
             let Some((p50, p95, max)) = playback::percentiles(&values) else {
                 return view! { <p class="rw-muted">{format!("{label}: no runs yet")}</p> }.into_any();
             };
