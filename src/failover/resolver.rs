@@ -74,7 +74,8 @@ pub struct CacheEntry {
     pub expires: SimTime,
 }
 
-/// A resolver's cache (one per shard), keyed by [`CacheKey::packed`].
+/// A resolver's cache (one per shard), keyed by each [`CacheKey`] packed into one
+/// number.
 #[derive(Clone, Debug, Default)]
 pub struct Cache {
     entries: BTreeMap<u128, CacheEntry>,
