@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 
 use crate::app::state::use_design;
-use crate::app::workers::{PanelRun, use_panel_run};
+use crate::app::workers::{PanelRun, Throttle, use_panel_run};
 use crate::design::jobs::{self, Request, TrialSlots, Work};
 use crate::failover::playback::{self, TrialResult};
 
@@ -16,12 +16,10 @@ use crate::failover::playback::{self, TrialResult};
 /// the run evenly.
 const PER_REQUEST: u64 = 8;
 
-/// While trials arrive, the progress moves at most this often, ms, and the
-/// histograms are redrawn at most every [`REDRAW_MS`]. Each change is a frame the
-/// page styles, lays out, paints and commits (and a redraw sorts every result and
-/// replaces the bars): on every answer, a good part of a core taken from the workers.
+/// While trials arrive, the progress moves at most this often, ms ([`Throttle`]).
 const PROGRESS_MS: f64 = 100.0;
-/// See [`PROGRESS_MS`].
+/// … and the histograms are redrawn at most this often (a redraw sorts every result
+/// and replaces the bars).
 const REDRAW_MS: f64 = 250.0;
 
 /// The trials panel.
@@ -34,8 +32,8 @@ pub fn Trials() -> impl IntoView {
     // REDRAW_MS while the run goes. Both catch up when the run ends.
     let results = RwSignal::new(TrialSlots::new(0, 0));
     let drawn = RwSignal::new(TrialSlots::new(0, 0));
-    let last_progress = StoredValue::new(f64::NEG_INFINITY);
-    let last_drawn = StoredValue::new(f64::NEG_INFINITY);
+    let progress = Throttle::new(PROGRESS_MS);
+    let redraw = Throttle::new(REDRAW_MS);
     let run = use_panel_run(design, move || {
         results.set(TrialSlots::new(0, 0));
         drawn.set(TrialSlots::new(0, 0));
@@ -59,14 +57,11 @@ pub fn Trials() -> impl IntoView {
             .collect();
         run.start(requests, move |resp| {
             results.update_untracked(|r| r.take(&resp));
-            let now = js_sys::Date::now();
             let complete = results.with_untracked(|r| r.done() as u64 == n);
-            if complete || now - last_progress.get_value() >= PROGRESS_MS {
-                last_progress.set_value(now);
+            if progress.due(complete) {
                 results.notify();
             }
-            if complete || now - last_drawn.get_value() >= REDRAW_MS {
-                last_drawn.set_value(now);
+            if redraw.due(complete) {
                 drawn.set(results.get_untracked());
             }
         });

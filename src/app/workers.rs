@@ -10,7 +10,8 @@
 //! frame, and the pool says why. `?workers=N` asks for `N` workers.
 //!
 //! A pool runs one list at a time; starting another, [`Pool::cancel`] or the
-//! component going away ends the workers of the one before.
+//! component going away ends the workers of the one before. A panel shows the
+//! answers as they arrive at the pace of a [`Throttle`].
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -160,6 +161,33 @@ impl PanelRun {
                 },
             )
         });
+    }
+}
+
+/// How often a panel shows the answers of a run, which arrive many times a second:
+/// each change shown is a frame the page styles, lays out, paints and commits (and
+/// the panel's redraw), work that would otherwise take a good part of a core from the
+/// workers. The last answer is always shown.
+#[derive(Clone, Copy)]
+pub struct Throttle {
+    every_ms: f64,
+    last: StoredValue<f64>,
+}
+
+impl Throttle {
+    /// At most one change shown every `every_ms`.
+    pub fn new(every_ms: f64) -> Throttle {
+        Throttle { every_ms, last: StoredValue::new(f64::NEG_INFINITY) }
+    }
+
+    /// Whether to show the answers so far now (always for the `last`), noting it.
+    pub fn due(&self, last: bool) -> bool {
+        let now = js_sys::Date::now();
+        let due = last || now - self.last.get_value() >= self.every_ms;
+        if due {
+            self.last.set_value(now);
+        }
+        due
     }
 }
 
