@@ -2,19 +2,24 @@
 //! interval, failure threshold, load-balancer kind) over a few values, run seeded
 //! trials per combination in the page's workers ([`crate::app::workers`]), and read
 //! the p50 / p95 of one metric as a table (one knob) or a heatmap of the p95 (two
-//! knobs), headed by which knob moves the p95 most. The numbers are
+//! knobs), headed by which knob moves the p95 most; both fill in a few times a second
+//! while the trials arrive. The numbers are
 //! [`crate::design::sweep`]'s: the same as `routewave sweep` on the command line.
 
 use leptos::prelude::*;
 
 use crate::app::state::use_design;
-use crate::app::workers::{PanelRun, use_panel_run};
+use crate::app::workers::{PanelRun, Throttle, use_panel_run};
 use crate::design::jobs::{self, CellSlots, Request, Work};
 use crate::design::sweep::{Cell, Knob, Metric, influence};
 use crate::spec::scenario::Scenario;
 
 /// Trials per request to a worker.
 const PER_REQUEST: u64 = 5;
+
+/// While answers arrive, the progress and the table move at most this often, ms
+/// ([`Throttle`]).
+const REDRAW_MS: f64 = 250.0;
 
 /// The values typed in a field: comma-separated, blanks dropped.
 fn values(text: &str) -> Vec<String> {
@@ -168,6 +173,14 @@ pub fn SweepPanel() -> impl IntoView {
     let shown = RwSignal::new(Shown::default());
     let run = use_panel_run(design, move || shown.set(Shown::default()));
     let PanelRun { running, place, error, .. } = run;
+    // Answers go into `shown` at once; the progress and the table show them at most
+    // every REDRAW_MS while the sweep runs, and all of them when it ends.
+    let redraw = Throttle::new(REDRAW_MS);
+    Effect::new(move |_| {
+        if !running.get() {
+            shown.notify();
+        }
+    });
     let start = move |_| {
         error.set(None);
         let axes = match read_axes([(knob1, values1), (knob2, values2)]) {
@@ -191,11 +204,14 @@ pub fn SweepPanel() -> impl IntoView {
             slots: Some(CellSlots::new(combos, n)),
         });
         run.start(requests, move |resp| {
-            shown.update(|s| {
+            shown.update_untracked(|s| {
                 if let Some(slots) = &mut s.slots {
                     slots.take(&resp);
                 }
-            })
+            });
+            if redraw.due(shown.with_untracked(|s| s.slots.as_ref().is_some_and(|c| c.done() == c.total()))) {
+                shown.notify();
+            }
         });
     };
     let progress = move || shown.with(|s| s.slots.as_ref().map_or((0, 0), |c| (c.done(), c.total())));
