@@ -1,7 +1,8 @@
 // Trials and sweeps in Web Workers: the panel says how many workers ran, the
 // histograms are the same as on the page's main thread (?workers=0) and with another
 // worker count, a worker that cannot load falls back to the main thread with a note,
-// and a two-knob sweep fills its heatmap with numbers.
+// the progress moves a few times a second rather than on every answer, and a two-knob
+// sweep fills its heatmap with numbers.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { serveDist, launch, openApp, screenshot, withPage } from "./harness.mjs";
@@ -53,6 +54,40 @@ test("trials on workers give the main thread's histograms, whatever the worker c
     assert.equal(runs[name].switch, runs.main.switch, `${name}: switch time`);
     assert.equal(runs[name].window, runs.main.window, `${name}: error window`);
   }
+});
+
+test("while trials arrive, the progress moves a few times a second, not on every answer, and ends at every trial", async () => {
+  await withPage(server.origin, async (page) => {
+    const n = 200;
+    await page.getByTestId("preset-picker").selectOption("latency-weighted-nlb");
+    await page.getByTestId("scenario-title").filter({ hasText: "(NLB)" }).waitFor();
+    await page.getByTestId("trials-count").fill(String(n));
+    await page.getByTestId("trials-count").dispatchEvent("change");
+    // Every text the progress shows, and when it showed it.
+    await page.evaluate(() => {
+      const done = document.querySelector("[data-testid=trials-done]");
+      window.__rwShown = [];
+      new MutationObserver(() => {
+        const last = window.__rwShown.at(-1);
+        if (last?.text !== done.textContent) window.__rwShown.push({ text: done.textContent, at: performance.now() });
+      }).observe(done, { subtree: true, childList: true, characterData: true });
+    });
+    await page.getByTestId("trials-run").click();
+    await page.getByTestId("trials-done").filter({ hasText: `${n} / ${n}` }).waitFor({ timeout: 120_000 });
+    const shown = await page.evaluate(() => window.__rwShown);
+    // Answers (eight trials each) arrive: the first is shown at once, each next one
+    // at least 100 ms after the one before, and the last whenever it comes. So any
+    // four texts before the last span at least 300 ms (less a little for when the
+    // page got round to showing them).
+    assert.equal(shown.at(-1).text, `${n} / ${n}`);
+    const before = shown.slice(0, -1);
+    for (let i = 3; i < before.length; i++) {
+      const span = before[i].at - before[i - 3].at;
+      assert.ok(span >= 250, `${before[i - 3].text} → ${before[i].text} within ${span.toFixed(0)} ms`);
+    }
+    assert.ok(shown.length < n / 8 + 1, `${shown.length} texts shown for ${n / 8} answers`);
+    assert.match(await page.locator("[data-testid=hist-switch] figcaption").textContent(), new RegExp(`over ${n} runs`));
+  });
 });
 
 test("when the worker cannot load, trials run on the main thread and the panel says why", async () => {
