@@ -211,10 +211,18 @@ test("control plane: the external API fails one host in one AZ; the internal API
     assert.equal(await page.getByTestId("fleet-us-east-1b").locator("li[aria-label$='previous build']").count(), 6);
     await page.getByTestId("cp-now").filter({ hasText: "host health check failed" }).waitFor();
     assert.match(await page.getByTestId("cp-impact").textContent(), /1 wave\(s\) started/);
-    // Move us-east-1c into the first wave with the keyboard.
-    await page.getByTestId("chip-us-east-1c").focus();
-    await page.keyboard.press("ArrowLeft");
-    await page.keyboard.press("ArrowLeft");
+    // Move us-east-1c into the first wave with the keyboard, one wave per key: the
+    // chip moves and takes the focus back (in the next frame), then the next key.
+    const chip = page.getByTestId("chip-us-east-1c");
+    const wave = async () => chip.evaluate((el) => el.closest("[data-testid^=wave-]").dataset.testid);
+    const focused = () => page.waitForFunction(() => document.activeElement?.dataset.testid === "chip-us-east-1c");
+    await chip.focus();
+    for (let k = 0; k < 4 && (await wave()) !== "wave-1"; k++) {
+      const from = await wave();
+      await page.keyboard.press("ArrowLeft");
+      await page.waitForFunction((w) => document.querySelector("[data-testid=chip-us-east-1c]").closest("[data-testid^=wave-]").dataset.testid !== w, from);
+      await focused();
+    }
     await page.getByTestId("wave-1").getByTestId("chip-us-east-1c").waitFor();
     await page.getByTestId("wave-1").filter({ hasText: "2 customer-facing fleets at once" }).waitFor();
     await screenshot(page, "control-external");
