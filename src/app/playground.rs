@@ -106,12 +106,11 @@ pub fn Playground() -> impl IntoView {
 }
 
 /// `children` from the first run on (the page's first frames show only the stage);
-/// once shown, they stay.
+/// a run once made is never unmade, so once shown they stay.
 #[component]
 fn Later(children: ChildrenFn) -> impl IntoView {
     let run = use_run();
-    let shown = Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || run.started());
-    view! { <Show when=move || shown.get()>{children()}</Show> }
+    view! { <Show when=move || run.started()>{children()}</Show> }
 }
 
 /// One of the panels a guide step can bring into view: a section in the grid's

@@ -177,7 +177,7 @@ pub fn SweepPanel() -> impl IntoView {
     // every REDRAW_MS while the sweep runs, and all of them when it ends.
     let redraw = Throttle::new(REDRAW_MS);
     Effect::new(move |_| {
-        if !running.get() {
+        if !running.get() && redraw.flush() {
             shown.notify();
         }
     });

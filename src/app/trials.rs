@@ -1,9 +1,9 @@
 //! Trials: run the scenario under many seeds in the page's workers (or a few per
 //! animation frame on the main thread when workers cannot run), with progress,
 //! cancel, where they ran, and histograms of the switch time and the longest error
-//! window with p50 / p95 / max (the progress and histograms move a few times a second while trials arrive).
-//! Trial `i` runs with seed `scenario.seed + i` and
-//! lands in slot `i`, so the histograms do not depend on how many workers ran.
+//! window with p50 / p95 / max; the progress and histograms move a few times a
+//! second while trials arrive. Trial `i` runs with seed `scenario.seed + i` and lands
+//! in slot `i`, so the histograms do not depend on how many workers ran.
 
 use leptos::prelude::*;
 
@@ -42,8 +42,12 @@ pub fn Trials() -> impl IntoView {
     // A run that ended early (cancelled, or a failed request) shows what arrived.
     Effect::new(move |_| {
         if !running.get() {
-            results.notify();
-            drawn.set(results.get_untracked());
+            if progress.flush() {
+                results.notify();
+            }
+            if redraw.flush() {
+                drawn.set(results.get_untracked());
+            }
         }
     });
     let start = move |_| {

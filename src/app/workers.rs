@@ -167,17 +167,20 @@ impl PanelRun {
 /// How often a panel shows the answers of a run, which arrive many times a second:
 /// each change shown is a frame the page styles, lays out, paints and commits (and
 /// the panel's redraw), work that would otherwise take a good part of a core from the
-/// workers. The last answer is always shown.
+/// workers. The last answer is always shown; answers held back when a run ends early
+/// are shown by [`Throttle::flush`].
 #[derive(Clone, Copy)]
 pub struct Throttle {
     every_ms: f64,
     last: StoredValue<f64>,
+    /// Answers arrived since the last change shown.
+    held: StoredValue<bool>,
 }
 
 impl Throttle {
     /// At most one change shown every `every_ms`.
     pub fn new(every_ms: f64) -> Throttle {
-        Throttle { every_ms, last: StoredValue::new(f64::NEG_INFINITY) }
+        Throttle { every_ms, last: StoredValue::new(f64::NEG_INFINITY), held: StoredValue::new(false) }
     }
 
     /// Whether to show the answers so far now (always for the `last`), noting it.
@@ -187,7 +190,16 @@ impl Throttle {
         if due {
             self.last.set_value(now);
         }
+        self.held.set_value(!due);
         due
+    }
+
+    /// Whether answers were held back since the last change shown (a run that ended
+    /// early); they count as shown from now on.
+    pub fn flush(&self) -> bool {
+        let held = self.held.get_value();
+        self.held.set_value(false);
+        held
     }
 }
 
