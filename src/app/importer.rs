@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 
-use crate::app::workers::{LOADER, reason};
+use crate::app::workers::{new_worker, reason};
 use crate::design::jobs::{ImportJob, ImportReply, Response};
 use crate::formats::import::{Outcome, Source};
 use crate::spec::scenario::Scenario;
@@ -43,7 +43,7 @@ pub fn import(
     at_ms: Option<u64>,
     done: impl FnOnce(Result<Outcome, String>) + 'static,
 ) {
-    let worker = match Worker::new(LOADER) {
+    let worker = match new_worker() {
         Ok(w) => w,
         Err(e) => return done(Err(unavailable(&reason(&e)))),
     };

@@ -26,8 +26,10 @@ use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 use crate::app::state::Design;
 use crate::design::jobs::{self, Request, Response};
 
-/// The worker's loader, written by Trunk beside the page (see index.html).
-pub(crate) const LOADER: &str = "./routewave-worker_loader.js";
+/// The worker's loader, copied beside the page (`boot/`, see index.html).
+const LOADER: &str = "./routewave-worker_loader.js";
+/// The worker's WebAssembly, written by Trunk beside the page.
+const WASM: &str = "./routewave-worker_bg.wasm";
 /// Workers at most, whatever the processor count says.
 pub const MAX_WORKERS: usize = 8;
 /// How long the first worker may take to load before the main thread takes over.
@@ -203,6 +205,40 @@ impl Throttle {
     }
 }
 
+thread_local! {
+    /// The worker's module, compiled once for the page by [`new_worker`].
+    static MODULE: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+}
+
+/// A new worker running the simulation core. The page compiles the core once
+/// (`WebAssembly.compileStreaming`) and hands every worker it starts that module: one
+/// compile for all of them, the optimised code shared as the browser makes it, and
+/// kept in the browser's code cache, so that later runs, in this visit or the next,
+/// start at full speed. If the page cannot compile it, the worker is handed the
+/// address and loads it itself (and says so if that fails too).
+pub(crate) fn new_worker() -> Result<Worker, JsValue> {
+    let worker = Worker::new(LOADER)?;
+    let module = MODULE.with(|m| {
+        m.borrow_mut()
+            .get_or_insert_with(|| js_sys::WebAssembly::compile_streaming(&window().fetch_with_str(WASM)))
+            .clone()
+    });
+    let first = worker.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let start = match wasm_bindgen_futures::JsFuture::from(module).await {
+            Ok(module) => module,
+            Err(_) => {
+                // Compiled again next time: the failure may have been the network's.
+                MODULE.with(|m| m.borrow_mut().take());
+                JsValue::from_str(WASM)
+            }
+        };
+        // A worker ended meanwhile ignores it.
+        let _ = first.post_message(&start);
+    });
+    Ok(worker)
+}
+
 /// Workers the address asks for (`?workers=N`), if it does.
 fn workers_in_address() -> Option<usize> {
     let search = window().location().search().ok()?;
@@ -298,7 +334,7 @@ impl Pool {
     }
 
     fn spawn(&self, run: u32, k: usize) -> Result<Slot, JsValue> {
-        let worker = Worker::new(LOADER)?;
+        let worker = new_worker()?;
         let weak = Rc::downgrade(&self.0);
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
             let text = ev.data().as_string().unwrap_or_default();

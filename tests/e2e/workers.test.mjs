@@ -1,6 +1,7 @@
 // Trials and sweeps in Web Workers: the panel says how many workers ran, the
 // histograms are the same as on the page's main thread (?workers=0) and with another
-// worker count, a worker that cannot load falls back to the main thread with a note,
+// worker count, the worker's wasm is fetched and compiled once per page, a worker that
+// cannot load falls back to the main thread with a note,
 // the progress moves a few times a second rather than on every answer, and a two-knob
 // sweep fills its heatmap with numbers.
 import { test, before, after } from "node:test";
@@ -88,6 +89,42 @@ test("while trials arrive, the progress moves a few times a second, not on every
     assert.ok(shown.length < n / 8 + 1, `${shown.length} texts shown for ${n / 8} answers`);
     assert.match(await page.locator("[data-testid=hist-switch] figcaption").textContent(), new RegExp(`over ${n} runs`));
   });
+});
+
+test("the page fetches and compiles the worker's wasm once, whatever the workers and runs", async () => {
+  const b = await launch();
+  try {
+    const fetched = [];
+    b.context.on("request", (r) => {
+      if (r.url().endsWith("/routewave-worker_bg.wasm")) fetched.push(r.url());
+    });
+    await openApp(b.page, server.origin, "?workers=3");
+    const first = await runTrials(b.page);
+    assert.match(first.where, /^Ran on 3 workers \(/);
+    await b.page.getByTestId("trials-run").click();
+    await b.page.getByTestId("trials-where").filter({ hasText: /^Running / }).waitFor();
+    await b.page.getByTestId("trials-where").filter({ hasText: /^Ran on 3 workers/ }).waitFor({ timeout: 120_000 });
+    assert.equal(await b.page.locator("[data-testid=hist-switch] figcaption").textContent(), first.switch);
+    assert.equal(fetched.length, 1, `fetched ${fetched.length} times for two runs of three workers`);
+  } finally {
+    await b.close();
+  }
+});
+
+test("when the worker's wasm cannot load, trials run on the main thread and the panel says why at once", async () => {
+  const b = await launch();
+  try {
+    await b.page.route("**/routewave-worker_bg.wasm", (route) => route.abort());
+    await openApp(b.page, server.origin);
+    const t0 = Date.now();
+    const run = await runTrials(b.page);
+    assert.match(run.where, /^Ran on the page's main thread: workers could not start \(/);
+    assert.match(run.switch, new RegExp(`over ${TRIALS} runs`));
+    // Told by the worker's error, not by the 20 s start timeout.
+    assert.ok(Date.now() - t0 < 15_000, `fell back after ${Date.now() - t0} ms`);
+  } finally {
+    await b.close();
+  }
 });
 
 test("when the worker cannot load, trials run on the main thread and the panel says why", async () => {
