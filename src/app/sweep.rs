@@ -9,7 +9,7 @@
 use leptos::prelude::*;
 
 use crate::app::state::use_design;
-use crate::app::workers::{PanelRun, Throttle, use_panel_run};
+use crate::app::workers::{self, PanelRun, Throttle, use_panel_run};
 use crate::design::jobs::{self, CellSlots, Request, Work};
 use crate::design::sweep::{Cell, Knob, Metric, influence};
 use crate::spec::scenario::Scenario;
@@ -216,7 +216,7 @@ pub fn SweepPanel() -> impl IntoView {
     };
     let progress = move || shown.with(|s| s.slots.as_ref().map_or((0, 0), |c| (c.done(), c.total())));
     view! {
-        <div class="rw-sweep">
+        <div class="rw-sweep" on:pointerenter=move |_| workers::prepare() on:focusin=move |_| workers::prepare()>
             <p class="rw-muted">
                 "Vary one or two settings of this design and see how much each moves the result: every combination runs "
                 "the same seeded trials, so differences come from the setting, not from luck."

@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 
 use crate::app::state::use_design;
-use crate::app::workers::{PanelRun, Throttle, use_panel_run};
+use crate::app::workers::{self, PanelRun, Throttle, use_panel_run};
 use crate::design::jobs::{self, Request, TrialSlots, Work};
 use crate::failover::playback::{self, TrialResult};
 
@@ -98,7 +98,7 @@ pub fn Trials() -> impl IntoView {
         }
     };
     view! {
-        <div class="rw-trials">
+        <div class="rw-trials" on:pointerenter=move |_| workers::prepare() on:focusin=move |_| workers::prepare()>
             <label class="rw-field">
                 "Trials "
                 <input

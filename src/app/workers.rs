@@ -218,11 +218,7 @@ thread_local! {
 /// address and loads it itself (and says so if that fails too).
 pub(crate) fn new_worker() -> Result<Worker, JsValue> {
     let worker = Worker::new(LOADER)?;
-    let module = MODULE.with(|m| {
-        m.borrow_mut()
-            .get_or_insert_with(|| js_sys::WebAssembly::compile_streaming(&window().fetch_with_str(WASM)))
-            .clone()
-    });
+    let module = compiled();
     let first = worker.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let start = match wasm_bindgen_futures::JsFuture::from(module).await {
@@ -237,6 +233,22 @@ pub(crate) fn new_worker() -> Result<Worker, JsValue> {
         let _ = first.post_message(&start);
     });
     Ok(worker)
+}
+
+/// The worker's module, compiling from now on if it is not yet.
+fn compiled() -> js_sys::Promise {
+    MODULE.with(|m| {
+        m.borrow_mut()
+            .get_or_insert_with(|| js_sys::WebAssembly::compile_streaming(&window().fetch_with_str(WASM)))
+            .clone()
+    })
+}
+
+/// Starts fetching and compiling the worker's wasm ahead of a run: a panel calls it
+/// when the pointer or the focus first comes to it, so that on a slow network the
+/// download is under way, or done, by the time "Run" is pressed. Nothing runs yet.
+pub fn prepare() {
+    let _ = compiled();
 }
 
 /// Workers the address asks for (`?workers=N`), if it does.

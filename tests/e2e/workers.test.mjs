@@ -19,6 +19,13 @@ after(async () => {
 // Six requests of eight trials: enough for every worker of three to load and take one.
 const TRIALS = 48;
 
+/** Waits up to 10 s for `ok()` to hold. */
+async function expectSoon(ok, what) {
+  for (let t0 = Date.now(); !ok(); await new Promise((r) => setTimeout(r, 50))) {
+    if (Date.now() - t0 > 10_000) assert.fail(what);
+  }
+}
+
 /** Runs TRIALS trials of a preset; resolves to where they ran and the histograms' captions. */
 async function runTrials(page) {
   await page.getByTestId("preset-picker").selectOption("latency-weighted-nlb");
@@ -91,7 +98,7 @@ test("while trials arrive, the progress moves a few times a second, not on every
   });
 });
 
-test("the page fetches and compiles the worker's wasm once, whatever the workers and runs", async () => {
+test("the page fetches and compiles the worker's wasm once, when the pointer first comes to the trials, whatever the workers and runs", async () => {
   const b = await launch();
   try {
     const fetched = [];
@@ -99,6 +106,11 @@ test("the page fetches and compiles the worker's wasm once, whatever the workers
       if (r.url().endsWith("/routewave-worker_bg.wasm")) fetched.push(r.url());
     });
     await openApp(b.page, server.origin, "?workers=3");
+    await b.page.getByTestId("preset-picker").hover();
+    await b.page.waitForTimeout(300);
+    assert.equal(fetched.length, 0, "not fetched with the page, nor with the pointer elsewhere");
+    await b.page.getByTestId("trials-count").hover();
+    await expectSoon(() => fetched.length === 1, "fetched when the pointer comes to the trials");
     const first = await runTrials(b.page);
     assert.match(first.where, /^Ran on 3 workers \(/);
     await b.page.getByTestId("trials-run").click();
