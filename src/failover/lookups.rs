@@ -67,21 +67,23 @@ impl Sim {
             Addrs::Many(items) => Arc::new(Answer::Records { items, ttl_s }),
         };
         let mut answer = Resolved { addrs, summary: None };
-        // For a probe's log, the addresses joined by ", ", written straight into one
-        // string.
+        // For a probe's log (kept when tracing), the addresses joined by ", ", written
+        // straight into one string.
         if let Some(p) = self.clients[c].probe {
-            let mut summary = String::new();
-            let texts = answer.addrs().iter().filter_map(|i| match i {
-                Item::Addr { text, .. } => Some(&**text),
-                _ => None,
-            });
-            for (i, text) in texts.enumerate() {
-                if i > 0 {
-                    summary.push_str(", ");
+            if self.rec.tracing() {
+                let mut summary = String::new();
+                let texts = answer.addrs().iter().filter_map(|i| match i {
+                    Item::Addr { text, .. } => Some(&**text),
+                    _ => None,
+                });
+                for (i, text) in texts.enumerate() {
+                    if i > 0 {
+                        summary.push_str(", ");
+                    }
+                    summary.push_str(text);
                 }
-                summary.push_str(text);
+                answer.summary = Some(Arc::from(summary));
             }
-            answer.summary = Some(Arc::from(summary));
             let region = self.first_addr_region(answer.addrs());
             self.rec.probe_client_answer(p, t, region);
         }

@@ -188,8 +188,14 @@ impl Recorder {
         }
     }
 
-    /// Stops keeping trace events: the run's counts, series and phases are the same,
-    /// its trace (and so its trace hash) is empty.
+    /// Whether trace events and the probes' observations are kept.
+    pub fn tracing(&self) -> bool {
+        self.tracing
+    }
+
+    /// Stops keeping trace events and the probes' observations: the run's counts,
+    /// series and phases are the same, its trace (and so its trace hash) and the
+    /// probes' logs are empty.
     pub fn stop_tracing(&mut self) {
         self.tracing = false;
         self.trace = Log::new();
@@ -257,6 +263,9 @@ impl Recorder {
         if o.result == RequestResult::Ok {
             probe.last_ok_region = o.region;
         }
+        if !self.tracing {
+            return;
+        }
         probe.observations.push(ProbeObs {
             at: t,
             answer: o.answer.as_deref().unwrap_or_default().to_string(),
@@ -266,9 +275,6 @@ impl Recorder {
             elapsed_ms: o.elapsed_ms,
             reused_connection: o.reused_connection,
         });
-        if !self.tracing {
-            return;
-        }
         self.note(
             t,
             TraceDetail::Probe {

@@ -180,7 +180,8 @@ impl Sim {
     }
 
     /// The same run without a trace, for trials: every count, series and phase is
-    /// the same; `trace()` stays empty. Call before running.
+    /// the same; `trace()` and the probes' observations stay empty. Call before
+    /// running.
     pub fn without_trace(mut self) -> Sim {
         self.rec.stop_tracing();
         self

@@ -512,8 +512,8 @@ fn bad_references_are_reported_by_path() {
     }
 }
 
-/// A trial keeps no trace, and nothing else changes: the same summary, phases and
-/// causes as the traced run.
+/// A trial keeps no trace and no probe observations, and nothing else changes: the
+/// same summary, phases and causes as the traced run.
 #[test]
 fn a_run_without_a_trace_counts_the_same() {
     for name in ["latency-weighted-cname-ttl1-nlb", "geo-failover-alb"] {
@@ -524,6 +524,8 @@ fn a_run_without_a_trace_counts_the_same() {
         bare.run_until(bare.duration());
         assert!(!traced.trace().is_empty());
         assert!(bare.trace().is_empty());
+        assert!(traced.report().probes.values().all(|obs| !obs.is_empty()));
+        assert!(bare.report().probes.values().all(Vec::is_empty));
         assert_eq!(bare.summary(), traced.summary(), "{name}");
         assert_eq!(bare.events(), traced.events(), "{name}");
     }
