@@ -182,7 +182,7 @@ impl Sessions {
     /// with `libm`, so the same on every platform).
     fn exponential_ms(&mut self, mean_ms: f64) -> u64 {
         let u = 1.0 - self.rng.unit(); // (0, 1]
-        (-mean_ms * libm::log(u)).round() as u64
+        round_ms(-mean_ms * libm::log(u))
     }
 
     /// A reading time, ms.
@@ -341,8 +341,43 @@ impl Conn {
     }
 }
 
+/// `x` (not negative) to the nearest whole ms, halves up: `x.round() as u64`, without
+/// the call to a rounding function that neither x86-64's baseline nor WebAssembly
+/// has an instruction for. Exact: below 2^53 the whole part and the fraction are
+/// both exact, above it `x` is whole, and from 2^64 both saturate.
+#[inline]
+fn round_ms(x: f64) -> u64 {
+    let whole = x as u64;
+    whole.saturating_add(u64::from(x - whole as f64 >= 0.5))
+}
+
 #[cfg(test)]
 mod tests {
+    /// [`super::round_ms`] is `round() as u64` for halves, the float just below a
+    /// half, the edges of exact integers, huge values and a million draws.
+    #[test]
+    fn whole_ms_round_as_round_does() {
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            0.499_999_999_999_999_94,
+            1.0 - f64::EPSILON / 2.0,
+            4_503_599_627_370_495.5,
+            9_007_199_254_740_993.0,
+            1.0e19,
+            1.9e19,
+            1.0e300,
+        ];
+        let mut rng = crate::base::rng::SimRng::new(7);
+        xs.extend((0..1_000_000).map(|i| -f64::from(1 + i % 50_000) * libm::log(1.0 - rng.unit())));
+        for x in xs {
+            assert_eq!(super::round_ms(x), x.round() as u64, "{x}");
+        }
+    }
+
     use std::collections::BTreeSet;
 
     use super::*;
