@@ -144,7 +144,7 @@ impl Sim {
                         Item::Cname { target, to } => {
                             let id = match to {
                                 CnameTo::Lb(l) => NameTable::lb(*l),
-                                CnameTo::Zone => self.names.intern(target),
+                                CnameTo::Zone => self.names.target(target),
                                 CnameTo::External => return (Err(RequestResult::Failed(Outcome::Timeout)), ttl),
                             };
                             let (res, t2) = self.resolve(c, id, t, depth + 1, out);

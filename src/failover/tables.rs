@@ -4,6 +4,7 @@
 //! position.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::base::geo::{self, LatLon};
 use crate::route53::answer::Dest;
@@ -119,7 +120,15 @@ pub struct NameTable {
     names: Vec<String>,
     index: BTreeMap<String, NameId>,
     lbs: u32,
+    /// CNAME targets met so far, by the answer's own shared text: a chain's target is
+    /// the same `Arc` in every answer from the same records, so it is found by
+    /// pointer instead of by comparing names. Holding the `Arc` keeps its address
+    /// from being reused by another text.
+    targets: Vec<(Arc<str>, NameId)>,
 }
+
+/// CNAME targets [`NameTable::target`] remembers by pointer, at most.
+const TARGETS_KEPT: usize = 16;
 
 impl NameTable {
     /// The service name: always the first name of the table.
@@ -127,7 +136,7 @@ impl NameTable {
 
     /// The table for a run of `service` over `zone`.
     pub fn new(service: &str, zone: &Zone) -> NameTable {
-        let mut t = NameTable { names: Vec::new(), index: BTreeMap::new(), lbs: 0 };
+        let mut t = NameTable { names: Vec::new(), index: BTreeMap::new(), lbs: 0, targets: Vec::new() };
         t.push(service);
         for l in &zone.load_balancers {
             // Pushed even if two load balancers share a DNS name, so that load
@@ -142,6 +151,19 @@ impl NameTable {
         let id = NameId(self.names.len() as u32);
         self.names.push(name.to_string());
         self.index.entry(name.to_string()).or_insert(id);
+        id
+    }
+
+    /// The id of a CNAME's `target`, adding it if it is new: [`NameTable::intern`],
+    /// found by the text's pointer when this same text was met before.
+    pub fn target(&mut self, target: &Arc<str>) -> NameId {
+        if let Some((_, id)) = self.targets.iter().find(|(t, _)| Arc::ptr_eq(t, target)) {
+            return *id;
+        }
+        let id = self.intern(target);
+        if self.targets.len() < TARGETS_KEPT {
+            self.targets.push((target.clone(), id));
+        }
         id
     }
 
