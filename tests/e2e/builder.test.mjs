@@ -100,3 +100,53 @@ test("drag a record onto another rule to move it there; a loop is refused; undo"
     await screenshot(page, "builder-drag");
   });
 });
+
+/** The tree's rows, health badges and connectors as laid out: what overflows the panel, and each connector's end beside its row. */
+async function treeLayout(page) {
+  return page.getByTestId("tree").evaluate((tree) => {
+    const box = tree.getBoundingClientRect();
+    const rows = [...tree.querySelectorAll(".rw-tree__row")].map((r) => r.getBoundingClientRect());
+    // Rules have no health of their own: their badge is empty.
+    const badges = [...tree.querySelectorAll(".rw-health")].filter((b) => b.textContent.trim()).map((b) => b.getBoundingClientRect());
+    // Each connector is "M x0 y0 V y1 H x1": it ends at (x1, y1), in the graph's coordinates.
+    const svg = tree.querySelector(".rw-tree__edges").getBoundingClientRect();
+    const ends = [...tree.querySelector(".rw-tree__edges path").getAttribute("d").matchAll(/V(-?[\d.]+)H(-?[\d.]+)/g)].map((m) => ({
+      x: svg.left + Number(m[2]),
+      y: svg.top + Number(m[1]),
+    }));
+    return {
+      sideways: tree.scrollWidth - tree.clientWidth,
+      outside: badges.filter((b) => b.right > box.right + 0.5 || b.width === 0).length,
+      badges: badges.length,
+      rows,
+      ends,
+      wrapped: rows.filter((r) => r.height > 40).length,
+    };
+  });
+}
+
+test("the routing tree fits its panel at 1440 and 420 px: rows wrap, every badge shows, connectors reach their rows", async () => {
+  for (const width of [1440, 420]) {
+    await withPage(
+      server.origin,
+      async (page) => {
+        await page.getByTestId("preset-picker").selectOption("latency-weighted-alb");
+        await page.getByTestId("scenario-title").filter({ hasText: "(ALB)" }).waitFor();
+        await page.waitForTimeout(200);
+        const t = await treeLayout(page);
+        assert.equal(t.sideways, 0, `${width} px: the tree scrolls sideways by ${t.sideways} px`);
+        assert.ok(t.badges >= 6, `${width} px: ${t.badges} health badges`);
+        assert.equal(t.outside, 0, `${width} px: ${t.outside} health badges outside the panel`);
+        assert.ok(t.wrapped >= 1, `${width} px: some rows wrap onto a second line`);
+        // Every row but the root has a connector ending at its left edge, within its first line.
+        assert.equal(t.ends.length, t.rows.length - 1);
+        for (const e of t.ends) {
+          const row = t.rows.find((r) => Math.abs(r.left - e.x) <= 1 && e.y > r.top && e.y < Math.min(r.bottom, r.top + 30));
+          assert.ok(row, `${width} px: a connector ends at (${e.x}, ${e.y}) beside no row`);
+        }
+        await screenshot(page, `tree-${width}`, page.getByTestId("tree"));
+      },
+      { width, height: 900 },
+    );
+  }
+});
