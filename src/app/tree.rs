@@ -13,14 +13,10 @@ use crate::app::state::{Design, Notice, use_design, use_import_notes, use_notice
 use crate::design::builder::{self, Child, Policy, RowKind, TreeRow};
 use crate::route53::lint::Pitfall;
 
-/// A one-line row's height with its margin, and the indent per level, in px. Rows
-/// wrap onto more lines in a narrow panel; the connectors are drawn to the rows as
-/// laid out, or to one-line rows before they are.
-const ROW_PX: usize = 34;
+/// Indent per level of the graph, in px; a connector runs down column `d` at
+/// `d * INDENT_PX + COLUMN_PX`, just right of depth `d`'s left edge.
 const INDENT_PX: usize = 28;
-/// How far below a row's top its connector arrives, at most: the middle of its first
-/// line.
-const FIRST_LINE_MID_PX: f64 = 15.0;
+const COLUMN_PX: usize = 10;
 
 /// The tree panel: the last import's notes, pitfalls, the builder, the graph and the
 /// inspector.
@@ -219,67 +215,6 @@ fn group_options(groups: Vec<builder::GroupInfo>) -> impl IntoView {
         .collect::<Vec<_>>()
 }
 
-/// Each row's top and height in the graph, px: as laid out when `laid_out` has one
-/// per row, else one-line rows.
-fn spans(rows: &[TreeRow], laid_out: &[(f64, f64)]) -> Vec<(f64, f64)> {
-    if laid_out.len() == rows.len() {
-        return laid_out.to_vec();
-    }
-    (0..rows.len()).map(|i| ((i * ROW_PX) as f64, (ROW_PX - 4) as f64)).collect()
-}
-
-/// Elbow connectors from each row's parent to the row, as SVG path data: down from
-/// just above the parent's bottom, across to the middle of the row's first line.
-fn connectors(rows: &[TreeRow], spans: &[(f64, f64)]) -> String {
-    let mut d = String::new();
-    for (i, p) in builder::parents(rows).into_iter().enumerate() {
-        let Some(p) = p else { continue };
-        let (x0, x1) = (rows[p].depth * INDENT_PX + 10, rows[i].depth * INDENT_PX);
-        let ((top_p, h_p), (top, h)) = (spans[p], spans[i]);
-        let y0 = top_p + h_p - 2.0;
-        let y1 = top + (h / 2.0).min(FIRST_LINE_MID_PX);
-        d.push_str(&format!("M{x0} {y0}V{y1}H{x1}"));
-    }
-    d
-}
-
-/// Keeps `laid_out` at each row's top and height in `graph` as the browser lays them
-/// out: measured when a row changes size (the panel resized, a badge changed, the
-/// rows rebuilt), so the connectors follow rows that wrap.
-fn follow_layout(graph: NodeRef<leptos::html::Div>, rows: Memo<Vec<TreeRow>>, laid_out: RwSignal<Vec<(f64, f64)>>) {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::closure::Closure;
-    let measure = move || {
-        let Some(list) = graph.get_untracked().and_then(|g| g.query_selector_all(".rw-tree__row").ok()) else {
-            return;
-        };
-        let now: Vec<(f64, f64)> = (0..list.length())
-            .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
-            .map(|e| (f64::from(e.offset_top()), f64::from(e.offset_height())))
-            .collect();
-        if laid_out.with_untracked(|v| *v != now) {
-            laid_out.set(now);
-        }
-    };
-    let on_resize = Closure::<dyn Fn()>::new(measure);
-    let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) else { return };
-    let kept = StoredValue::new_local((observer, on_resize));
-    // After the rows are rebuilt: watch the new ones (a first report comes for each).
-    Effect::new(move |_| {
-        rows.track();
-        let Some(list) = graph.get().and_then(|g| g.query_selector_all(".rw-tree__row").ok()) else { return };
-        kept.with_value(|(observer, _)| {
-            observer.disconnect();
-            for e in (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok()) {
-                observer.observe(&e);
-            }
-        });
-    });
-    on_cleanup(move || {
-        kept.try_with_value(|(observer, _)| observer.disconnect());
-    });
-}
-
 /// The rows of the tree and their connectors.
 #[component]
 fn Graph(
@@ -298,28 +233,18 @@ fn Graph(
         healthy: Memo::new(move |_| live.get().map(|l| l.record_healthy).unwrap_or_default()),
         on_path: use_query().path(),
     };
-    let graph = NodeRef::<leptos::html::Div>::new();
-    let laid_out = RwSignal::new(Vec::new());
-    follow_layout(graph, rows, laid_out);
-    let spans = Memo::new(move |_| rows.with(|r| laid_out.with(|l| spans(r, l))));
     view! {
-        <div class="rw-tree" role="tree" aria-label="Routing tree" data-testid="tree" node_ref=graph>
-            <svg
-                class="rw-tree__edges"
-                aria-hidden="true"
-                width=move || ((rows.get().iter().map(|r| r.depth).max().unwrap_or(0) + 1) * INDENT_PX).to_string()
-                height=move || spans.with(|s| s.last().map_or(0.0, |(top, h)| top + h)).to_string()
-            >
-                <path d=move || rows.with(|r| spans.with(|s| connectors(r, s))) />
-            </svg>
+        <div class="rw-tree" role="tree" aria-label="Routing tree" data-testid="tree">
             {move || {
                 let warned: Vec<Option<usize>> =
                     checked.get().unwrap_or_default().into_iter().map(|p| p.record).collect();
-                rows.get()
-                    .into_iter()
-                    .map(|r| {
+                let rows = rows.get();
+                let guides = builder::guides(&rows);
+                rows.into_iter()
+                    .zip(guides)
+                    .map(|(r, lines)| {
                         let warn = r.record.is_some() && warned.contains(&r.record);
-                        view! { <Row r=r warn=warn ctx=ctx /> }
+                        view! { <Row r=r lines=lines warn=warn ctx=ctx /> }
                     })
                     .collect::<Vec<_>>()
             }}
@@ -395,11 +320,12 @@ impl RowContext {
 }
 
 /// One row of the graph: a rule, a record or an endpoint leaf, with its tags and
-/// health badge; `warn` when a pitfall names its record. Health and the answer path
+/// health badge, and its share of the connectors (`lines`); `warn` when a pitfall
+/// names its record. Health and the answer path
 /// follow the playhead row by row, so the rows themselves (and a drag in progress)
 /// stay put while playing.
 #[component]
-fn Row(r: TreeRow, warn: bool, ctx: RowContext) -> impl IntoView {
+fn Row(r: TreeRow, lines: builder::Guides, warn: bool, ctx: RowContext) -> impl IntoView {
     let RowContext { selected, target, dragging, healthy, on_path, .. } = ctx;
     let rec = r.record;
     let ok = move || rec.is_none_or(|i| healthy.with(|h| h.get(i).copied().unwrap_or(true)));
@@ -423,6 +349,18 @@ fn Row(r: TreeRow, warn: bool, ctx: RowContext) -> impl IntoView {
         _ => None,
     };
     let indent = format!("{}px", r.depth * INDENT_PX);
+    // Each connector line, placed from the row's own left edge (its indent).
+    let at =
+        move |column: usize| format!("{}px", (column * INDENT_PX + COLUMN_PX) as i64 - (r.depth * INDENT_PX) as i64);
+    let through = lines
+        .through
+        .iter()
+        .map(|&c| view! { <span class="rw-tree__line" style:left=at(c)></span> })
+        .collect::<Vec<_>>();
+    let elbow = lines.elbow.map(|c| {
+        let across = format!("{}px", (r.depth * INDENT_PX).saturating_sub(c * INDENT_PX + COLUMN_PX));
+        view! { <span class="rw-tree__elbow" style:left=at(c) style:width=across></span> }
+    });
     // As wide as its content, from 16rem up to the panel's edge.
     let room = format!("calc(100% - {indent})");
     let least = format!("min(16rem, {room})");
@@ -461,6 +399,8 @@ fn Row(r: TreeRow, warn: bool, ctx: RowContext) -> impl IntoView {
             }
             on:keydown=move |e| ctx.key(&e, g_key.as_ref(), rec)
         >
+            {through}
+            {elbow}
             {leaf.map(|k| view! { <span class="rw-tag rw-tag--endpoint">{k}</span> })}
             <span class="rw-tree__text">{r.text}</span>
             <span class="rw-tag" class:rw-tag--policy=group.is_some()>{r.policy}</span>

@@ -27,7 +27,7 @@ mod rows;
 pub use adding::{add, host_ids};
 pub use checks::{add_check, can_add_check, pitfalls, record_problems};
 pub use moving::{drop_on, duplicate, move_to, move_within, remove};
-pub use rows::{RowKind, TreeRow, parents, tree};
+pub use rows::{Guides, RowKind, TreeRow, guides, parents, tree};
 
 use crate::spec::zone::*;
 

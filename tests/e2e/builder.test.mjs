@@ -101,26 +101,31 @@ test("drag a record onto another rule to move it there; a loop is refused; undo"
   });
 });
 
-/** The tree's rows, health badges and connectors as laid out: what overflows the panel, and each connector's end beside its row. */
+/** The tree as laid out: how far it scrolls sideways, the health badges outside it, the rows that wrap, and each row's connector from its parent: its elbow's end beside the row, and the gaps along its column (points not covered by a line) from the parent's bottom to the elbow. */
 async function treeLayout(page) {
   return page.getByTestId("tree").evaluate((tree) => {
     const box = tree.getBoundingClientRect();
-    const rows = [...tree.querySelectorAll(".rw-tree__row")].map((r) => r.getBoundingClientRect());
+    const rowEls = [...tree.querySelectorAll(".rw-tree__row")];
+    const rows = rowEls.map((r) => ({ rect: r.getBoundingClientRect(), depth: Number(r.ariaLevel), elbow: r.querySelector(".rw-tree__elbow")?.getBoundingClientRect() }));
     // Rules have no health of their own: their badge is empty.
     const badges = [...tree.querySelectorAll(".rw-health")].filter((b) => b.textContent.trim()).map((b) => b.getBoundingClientRect());
-    // Each connector is "M x0 y0 V y1 H x1": it ends at (x1, y1), in the graph's coordinates.
-    const svg = tree.querySelector(".rw-tree__edges").getBoundingClientRect();
-    const ends = [...tree.querySelector(".rw-tree__edges path").getAttribute("d").matchAll(/V(-?[\d.]+)H(-?[\d.]+)/g)].map((m) => ({
-      x: svg.left + Number(m[2]),
-      y: svg.top + Number(m[1]),
-    }));
+    const lines = [...tree.querySelectorAll(".rw-tree__line, .rw-tree__elbow")].map((l) => l.getBoundingClientRect());
+    const connectors = rows.map((row, i) => {
+      const p = rows.slice(0, i).findLastIndex((q) => q.depth < row.depth);
+      if (p < 0 || !row.elbow) return { i, parent: p, elbow: !!row.elbow };
+      const x = row.elbow.left + 0.75;
+      const gaps = [];
+      for (let y = rows[p].rect.bottom + 0.5; y < row.elbow.bottom - 1; y += 2) {
+        if (!lines.some((l) => l.left <= x && x <= l.left + 2 && l.top <= y && y <= l.bottom)) gaps.push(Math.round(y));
+      }
+      return { i, parent: p, elbow: true, end: [row.elbow.right, row.elbow.bottom], left: row.rect.left, top: row.rect.top, gaps };
+    });
     return {
       sideways: tree.scrollWidth - tree.clientWidth,
       outside: badges.filter((b) => b.right > box.right + 0.5 || b.width === 0).length,
       badges: badges.length,
-      rows,
-      ends,
-      wrapped: rows.filter((r) => r.height > 40).length,
+      wrapped: rows.filter((r) => r.rect.height > 40).length,
+      connectors,
     };
   });
 }
@@ -130,19 +135,20 @@ test("the routing tree fits its panel at 1440 and 420 px: rows wrap, every badge
     await withPage(
       server.origin,
       async (page) => {
-        await page.getByTestId("preset-picker").selectOption("latency-weighted-alb");
+        await page.getByTestId("preset-picker").selectOption("latency-failover-alb");
         await page.getByTestId("scenario-title").filter({ hasText: "(ALB)" }).waitFor();
-        await page.waitForTimeout(200);
         const t = await treeLayout(page);
         assert.equal(t.sideways, 0, `${width} px: the tree scrolls sideways by ${t.sideways} px`);
         assert.ok(t.badges >= 6, `${width} px: ${t.badges} health badges`);
         assert.equal(t.outside, 0, `${width} px: ${t.outside} health badges outside the panel`);
         assert.ok(t.wrapped >= 1, `${width} px: some rows wrap onto a second line`);
-        // Every row but the root has a connector ending at its left edge, within its first line.
-        assert.equal(t.ends.length, t.rows.length - 1);
-        for (const e of t.ends) {
-          const row = t.rows.find((r) => Math.abs(r.left - e.x) <= 1 && e.y > r.top && e.y < Math.min(r.bottom, r.top + 30));
-          assert.ok(row, `${width} px: a connector ends at (${e.x}, ${e.y}) beside no row`);
+        // Every row but the root has a connector from its parent, unbroken, ending at the row's left edge within its first line.
+        assert.equal(t.connectors[0].parent, -1);
+        for (const c of t.connectors.slice(1)) {
+          assert.ok(c.parent >= 0 && c.elbow, `${width} px: row ${c.i} has no connector`);
+          assert.ok(Math.abs(c.end[0] - c.left) <= 1.5, `${width} px: row ${c.i}'s connector ends at x ${c.end[0]}, the row at ${c.left}`);
+          assert.ok(c.end[1] > c.top + 8 && c.end[1] < c.top + 24, `${width} px: row ${c.i}'s connector ends at y ${c.end[1]}, the row's top at ${c.top}`);
+          assert.deepEqual(c.gaps, [], `${width} px: row ${c.i}'s connector is broken`);
         }
         await screenshot(page, `tree-${width}`, page.getByTestId("tree"));
       },

@@ -164,6 +164,39 @@ pub fn parents(rows: &[TreeRow]) -> Vec<Option<usize>> {
     (0..rows.len()).map(|i| (0..i).rev().find(|&j| rows[j].depth < rows[i].depth)).collect()
 }
 
+/// The connector lines a row of the drawn tree carries, each at the column of a
+/// parent's depth (the page puts column `d` a little right of depth `d`'s indent).
+/// Drawn row by row, so rows may be any height: a connector from a parent to its
+/// child is the child's elbow plus a full-height line through every row between them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Guides {
+    /// Columns of the connectors that pass this row on their way to a later row, in
+    /// increasing order.
+    pub through: Vec<usize>,
+    /// The column of this row's own connector, from its parent: down from the top of
+    /// the row to its first line, then across to the row.
+    pub elbow: Option<usize>,
+}
+
+/// Each row's [`Guides`].
+pub fn guides(rows: &[TreeRow]) -> Vec<Guides> {
+    let mut out = vec![Guides::default(); rows.len()];
+    for (i, p) in parents(rows).into_iter().enumerate() {
+        let Some(p) = p else { continue };
+        let column = rows[p].depth;
+        out[i].elbow = Some(column);
+        for g in &mut out[p + 1..i] {
+            if !g.through.contains(&column) {
+                g.through.push(column);
+            }
+        }
+    }
+    for g in &mut out {
+        g.through.sort_unstable();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{Child, Policy, add};
@@ -192,6 +225,41 @@ mod tests {
                 RowKind::Rule { .. } => assert_eq!(rows[parent].kind, RowKind::Branch),
                 _ => assert!(matches!(rows[parent].kind, RowKind::Rule { .. })),
             }
+        }
+    }
+
+    /// A connector runs from its parent down to its row: the rows between carry it
+    /// through, the row itself carries its elbow, and nothing else carries it.
+    #[test]
+    fn each_connector_is_drawn_by_the_rows_it_passes() {
+        let row = |depth| TreeRow {
+            depth,
+            record: None,
+            kind: RowKind::Branch,
+            text: String::new(),
+            policy: String::new(),
+            ttl: String::new(),
+            check: None,
+            eth: false,
+        };
+        // 0
+        // ├ 1
+        // │ ├ 2
+        // │ └ 2
+        // └ 1
+        //   └ 2
+        let rows: Vec<TreeRow> = [0, 1, 2, 2, 1, 2].into_iter().map(row).collect();
+        let g = guides(&rows);
+        let through: Vec<Vec<usize>> = g.iter().map(|g| g.through.clone()).collect();
+        let elbows: Vec<Option<usize>> = g.iter().map(|g| g.elbow).collect();
+        assert_eq!(elbows, [None, Some(0), Some(1), Some(1), Some(0), Some(1)]);
+        assert_eq!(through, [vec![], vec![0], vec![0, 1], vec![0], vec![], vec![]]);
+        // A real tree: every row but the first has an elbow from its parent's depth.
+        let s = crate::design::presets::preset("latency-failover-alb").unwrap();
+        let rows = tree(&s.zone, &s.service);
+        for ((g, p), r) in guides(&rows).iter().zip(parents(&rows)).zip(&rows) {
+            assert_eq!(g.elbow, p.map(|p| rows[p].depth));
+            assert!(g.through.iter().all(|&c| c < r.depth), "lines pass to the left of the row");
         }
     }
 
