@@ -7,7 +7,8 @@
 //   - an edit at the playhead: how soon the playhead shows it, how soon the whole run is
 //     re-simulated, and the longest frame meanwhile (p50 / p95 over the field presets);
 //   - frame times while playing, the map's frame times while animating, 1,000 trials'
-//     wall time on the main thread, in one Web Worker and in one per core.
+//     time in the page on the main thread, in one Web Worker and in one per core (the
+//     profile's first run, and again with the browser's cached code).
 //
 // Options: --dist <dir> measures another build (e.g. an older checkout's dist/);
 // --load-only stops after the load timings; --trials-only measures only the trials;
