@@ -206,7 +206,9 @@ impl Throttle {
 }
 
 thread_local! {
-    /// The worker's module, compiled once for the page by [`new_worker`].
+    /// The worker's module, compiled once for the page (by [`prepare`] or the first
+    /// [`new_worker`]); forgotten if the compile fails or the workers do not start, so
+    /// the next run compiles it again.
     static MODULE: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
 }
 
@@ -221,34 +223,52 @@ pub(crate) fn new_worker() -> Result<Worker, JsValue> {
     let module = compiled();
     let first = worker.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let start = match wasm_bindgen_futures::JsFuture::from(module).await {
-            Ok(module) => module,
-            Err(_) => {
-                // Compiled again next time: the failure may have been the network's.
-                MODULE.with(|m| m.borrow_mut().take());
-                JsValue::from_str(WASM)
-            }
-        };
-        // A worker ended meanwhile ignores it.
-        let _ = first.post_message(&start);
+        let address = JsValue::from_str(WASM);
+        let start = wasm_bindgen_futures::JsFuture::from(module).await.unwrap_or_else(|_| address.clone());
+        // A worker ended meanwhile ignores it; one the module cannot be handed to
+        // loads the wasm itself.
+        if first.post_message(&start).is_err() {
+            let _ = first.post_message(&address);
+        }
     });
     Ok(worker)
 }
 
 /// The worker's module, compiling from now on if it is not yet.
 fn compiled() -> js_sys::Promise {
+    if let Some(module) = MODULE.with(|m| m.borrow().clone()) {
+        return module;
+    }
+    let module = js_sys::WebAssembly::compile_streaming(&window().fetch_with_str(WASM));
+    MODULE.with(|m| *m.borrow_mut() = Some(module.clone()));
+    let watched = module.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        if wasm_bindgen_futures::JsFuture::from(watched.clone()).await.is_err() {
+            // Compiled again next time: the failure may have been the network's.
+            forget_module(&watched);
+        }
+    });
+    module
+}
+
+/// Forgets the compiled module if it is still `module`.
+fn forget_module(module: &js_sys::Promise) {
     MODULE.with(|m| {
-        m.borrow_mut()
-            .get_or_insert_with(|| js_sys::WebAssembly::compile_streaming(&window().fetch_with_str(WASM)))
-            .clone()
-    })
+        let mut m = m.borrow_mut();
+        if m.as_ref().is_some_and(|kept| js_sys::Object::is(kept, module)) {
+            *m = None;
+        }
+    });
 }
 
 /// Starts fetching and compiling the worker's wasm ahead of a run: a panel calls it
 /// when the pointer or the focus first comes to it, so that on a slow network the
-/// download is under way, or done, by the time "Run" is pressed. Nothing runs yet.
+/// download is under way, or done, by the time "Run" is pressed. Nothing runs yet,
+/// and nothing is fetched when the address turns workers off (`?workers=0`).
 pub fn prepare() {
-    let _ = compiled();
+    if workers_in_address() != Some(0) {
+        let _ = compiled();
+    }
 }
 
 /// Workers the address asks for (`?workers=N`), if it does.
@@ -338,6 +358,10 @@ impl Pool {
                     inner.run == run && inner.ready == 0 && !inner.main_thread && inner.callbacks.is_some()
                 };
                 if late {
+                    // A download that never ends is not waited for again.
+                    if let Some(module) = MODULE.with(|m| m.borrow().clone()) {
+                        forget_module(&module);
+                    }
                     pool.fall_back(run, format!("workers did not start within {} s", START_TIMEOUT.as_secs()));
                 }
             },

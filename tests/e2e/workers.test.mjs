@@ -47,9 +47,10 @@ test("trials on workers give the main thread's histograms, whatever the worker c
   for (const [name, hash] of [["default", ""], ["three", "?workers=3"], ["main", "?workers=0"]]) {
     await withPage(
       server.origin,
-      async (page) => {
+      async (page, log) => {
         runs[name] = await runTrials(page);
         if (name === "three") await screenshot(page, "trials-workers");
+        if (name === "main") assert.ok(!log.requests.some((u) => u.endsWith("/routewave-worker_bg.wasm")), "?workers=0 fetches no worker");
       },
       { hash },
     );
@@ -126,7 +127,7 @@ test("the page fetches and compiles the worker's wasm once, when the pointer fir
 test("when the worker's wasm cannot load, trials run on the main thread and the panel says why at once", async () => {
   const b = await launch();
   try {
-    await b.page.route("**/routewave-worker_bg.wasm", (route) => route.abort());
+    await b.context.route("**/routewave-worker_bg.wasm", (route) => route.abort());
     await openApp(b.page, server.origin);
     const t0 = Date.now();
     const run = await runTrials(b.page);
