@@ -232,7 +232,8 @@ pub(super) struct Resolved {
     /// itself when it alone holds them, else the chain's addresses gathered in one.
     pub addrs: Arc<Answer>,
     /// The addresses as one line (`alb-use1@us-east-1a, …`), for a probe's log
-    /// (`None` for other clients: nothing shows their answers).
+    /// (`None` for other clients, and for every client of a run without a trace:
+    /// nothing shows their answers).
     pub summary: Option<Arc<str>>,
 }
 

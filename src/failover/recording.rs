@@ -1,7 +1,7 @@
 //! What a run records, apart from the world it runs: request counts (weighted by
 //! the clients each representative stands for), per-second series, each client's
-//! error window, each probe's observations and the milestones of its switch, the
-//! DNS servers' view over time, and the trace. Nothing here decides what happens;
+//! error window, each probe's observations (kept with the trace) and the milestones
+//! of its switch, the DNS servers' view over time, and the trace. Nothing here decides what happens;
 //! [`Sim`](crate::failover::sim::Sim) calls in as things happen, and the report is
 //! computed from it (`report.rs`).
 
@@ -28,7 +28,8 @@ pub(super) struct Probe {
     pub id: String,
     /// The client that makes its requests.
     pub client: ClientIdx,
-    /// Every request, as the field experiment's terminal would show it.
+    /// Every request, as the field experiment's terminal would show it (kept only
+    /// when tracing: a trial shows none).
     pub observations: Log<ProbeObs>,
     /// Region of its last successful request.
     pub last_ok_region: Option<RegionId>,
@@ -216,7 +217,8 @@ impl Recorder {
     }
 
     /// A request by client `c` that started at `t`: counts, series, the client's
-    /// error window, and for a probe its observation, its switch and a trace line.
+    /// error window, and for a probe its switch (and, when tracing, its observation
+    /// and a trace line).
     pub fn request(
         &mut self,
         c: ClientIdx,

@@ -215,11 +215,12 @@ impl Sim {
             return Reuse::Spent(a.elapsed_ms);
         }
         let region = a.target.map(|h| self.regions.of_host(h)).or_else(|| self.regions.of_dest(&conn.dest));
+        let shown = self.rec.tracing();
         let client = &mut self.clients[c];
         if keeps_connection(a.outcome) && conn.answered(t, t + SimDuration(a.elapsed_ms)) {
             client.conn = Some(conn);
         }
-        let answer = client.probe.map(|_| match &client.cache {
+        let answer = client.probe.filter(|_| shown).map(|_| match &client.cache {
             Some(e) => e.answer.summary.clone().unwrap_or_default(),
             None => Arc::from("(kept-alive connection)"),
         });

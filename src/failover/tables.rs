@@ -195,6 +195,29 @@ impl NameTable {
 mod tests {
     use super::*;
 
+    /// A CNAME target found by pointer gets the id its name has: two copies of one
+    /// name share an id, other names get their own, also past the targets kept.
+    #[test]
+    fn a_target_found_by_pointer_has_its_name_s_id() {
+        let s = crate::design::presets::preset("latency-weighted-cname-ttl1-alb").unwrap();
+        let mut t = NameTable::new(&s.service, &Zone::new(&s.zone).unwrap());
+        let a: Arc<str> = Arc::from("a.example.com");
+        let a2: Arc<str> = Arc::from("a.example.com");
+        let id = t.target(&a);
+        assert_eq!(t.target(&a), id);
+        assert_eq!(t.target(&a2), id);
+        assert_eq!(t.intern("a.example.com"), id);
+        let others: Vec<Arc<str>> = (0..2 * TARGETS_KEPT).map(|i| Arc::from(format!("n{i}.example.com"))).collect();
+        for (i, n) in others.iter().enumerate() {
+            let got = t.target(n);
+            assert_ne!(got, id);
+            assert_eq!(t.target(n), got, "{i}: found again");
+            assert_eq!(t.name(got), &**n);
+        }
+        assert_eq!(t.target(&a), id);
+        assert_eq!(t.intern(&s.service), NameTable::SERVICE);
+    }
+
     #[test]
     fn names_put_the_service_first_then_each_load_balancer() {
         let s = crate::design::presets::preset("latency-weighted-cname-ttl1-alb").unwrap();
