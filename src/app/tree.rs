@@ -358,7 +358,8 @@ fn Row(r: TreeRow, lines: builder::Guides, warn: bool, ctx: RowContext) -> impl 
         .map(|&c| view! { <span class="rw-tree__line" style:left=at(c)></span> })
         .collect::<Vec<_>>();
     let elbow = lines.elbow.map(|c| {
-        let across = format!("{}px", (r.depth * INDENT_PX).saturating_sub(c * INDENT_PX + COLUMN_PX));
+        // Across to the row's left edge, from the left edge of a line centred on its column.
+        let across = format!("calc({}px + 0.75px)", (r.depth * INDENT_PX).saturating_sub(c * INDENT_PX + COLUMN_PX));
         view! { <span class="rw-tree__elbow" style:left=at(c) style:width=across></span> }
     });
     // As wide as its content, from 16rem up to the panel's edge.
