@@ -207,6 +207,15 @@ test("small screens stack the panels", async () => {
     );
     assert.ok(destinations.length > 0 && destinations.every((d) => /^→ \S+$/.test(d.text) && d.lines === 1), JSON.stringify(destinations.slice(0, 3)));
     await screenshot(b.page, "playground-small");
+    // No preset makes the page wider than the screen (its problems, if it cannot run,
+    // wrap too).
+    const presets = await b.page.getByTestId("preset-picker").evaluate((s) => [...s.options].map((o) => o.value).filter(Boolean));
+    for (const p of presets) {
+      await b.page.getByTestId("preset-picker").selectOption(p);
+      await b.page.getByTestId("app-main").and(b.page.locator("[data-run=made], [data-run=waiting]")).waitFor();
+      const wider = await b.page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+      assert.ok(wider <= 0, `${p}: the page is ${wider} px wider than a 420 px screen`);
+    }
     assert.deepEqual(b.log.errors, []);
   } finally {
     await b.close();
