@@ -359,9 +359,7 @@ impl Pool {
                 };
                 if late {
                     // A download that never ends is not waited for again.
-                    if let Some(module) = MODULE.with(|m| m.borrow().clone()) {
-                        forget_module(&module);
-                    }
+                    MODULE.with(|m| m.borrow_mut().take());
                     pool.fall_back(run, format!("workers did not start within {} s", START_TIMEOUT.as_secs()));
                 }
             },
